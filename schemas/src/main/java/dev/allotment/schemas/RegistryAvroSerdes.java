@@ -1,0 +1,53 @@
+package dev.allotment.schemas;
+
+import io.apicurio.registry.serde.SerdeConfig;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerdeConfig;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * Serdes backed by a schema registry through Apicurio's Avro serde in its Confluent-framing mode
+ * (4-byte content id after magic byte 0, no headers). Schemas are resolved once and cached.
+ */
+public final class RegistryAvroSerdes implements AvroSerdes {
+    private final RegistryUrls urls;
+
+    public RegistryAvroSerdes(RegistryUrls urls) {
+        this.urls = urls;
+        AvroTrust.trustEngineEvents();
+    }
+
+    Map<String, Object> config() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(SerdeConfig.REGISTRY_URL, urls.apicurioV2());
+        config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, true);
+        config.put(SerdeConfig.ENABLE_HEADERS, false);
+        config.put(SerdeConfig.ENABLE_CONFLUENT_ID_HANDLER, true);
+        config.put(SerdeConfig.USE_ID, "contentId");
+        config.put(AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, true);
+        return config;
+    }
+
+    @Override
+    public <T extends SpecificRecord> Serde<T> value(Class<T> type) {
+        return create(false);
+    }
+
+    @Override
+    public <T extends SpecificRecord> Serde<T> key(Class<T> type) {
+        return create(true);
+    }
+
+    private <T extends SpecificRecord> Serde<T> create(boolean isKey) {
+        AvroKafkaSerializer<T> serializer = new AvroKafkaSerializer<>();
+        AvroKafkaDeserializer<T> deserializer = new AvroKafkaDeserializer<>();
+        Serde<T> serde = Serdes.serdeFrom(serializer, deserializer);
+        serde.configure(config(), isKey);
+        return serde;
+    }
+}

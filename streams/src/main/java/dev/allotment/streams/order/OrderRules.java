@@ -1,0 +1,111 @@
+package dev.allotment.streams.order;
+
+import dev.allotment.events.LineProjection;
+import dev.allotment.events.OrderLine;
+import dev.allotment.events.OrderPlaced;
+import dev.allotment.events.OrderProjection;
+import dev.allotment.events.OrderStatus;
+import dev.allotment.schemas.AvroTrust;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The rules of an order's reservation, as pure functions over plain values: what makes an order
+ * acceptable, the reservation it creates, and how it is cancelled. No Kafka types here.
+ */
+public final class OrderRules {
+    static {
+        AvroTrust.trustEngineEvents();
+    }
+
+    private OrderRules() {}
+
+    /** Every way {@code placed} breaks the order contract, each naming its field; empty when it is valid. */
+    public static List<String> violations(OrderPlaced placed) {
+        List<String> problems = new ArrayList<>();
+        if (isBlank(placed.getOrderId())) {
+            problems.add("order_id: required");
+        }
+        if (isBlank(placed.getChannel())) {
+            problems.add("channel: required");
+        }
+        List<OrderLine> lines = placed.getLines();
+        if (lines == null || lines.isEmpty()) {
+            problems.add("lines: at least one line is required");
+            return problems;
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < lines.size(); i++) {
+            OrderLine line = lines.get(i);
+            String at = "lines[" + i + "].";
+            if (isBlank(line.getLineId())) {
+                problems.add(at + "line_id: required");
+            } else if (!seen.add(line.getLineId())) {
+                problems.add(at + "line_id: duplicate '" + line.getLineId() + "'");
+            }
+            if (isBlank(line.getSku())) {
+                problems.add(at + "sku: required");
+            }
+            if (line.getQuantity() <= 0) {
+                problems.add(at + "quantity: must be a whole number above 0, was " + line.getQuantity());
+            }
+        }
+        return problems;
+    }
+
+    /** The reservation a valid order creates: every line reserved, nothing allocated yet. */
+    public static OrderProjection reserve(OrderPlaced placed, Instant at) {
+        List<LineProjection> lines = placed.getLines().stream()
+            .map(l -> LineProjection.newBuilder().setLineId(l.getLineId()).setSku(l.getSku())
+                .setQuantity(l.getQuantity()).setAllocatedQuantity(0).setBackorderedQuantity(0).build())
+            .toList();
+        return OrderProjection.newBuilder()
+            .setOrderId(placed.getOrderId())
+            .setOrderNumber(placed.getOrderNumber())
+            .setChannel(placed.getChannel())
+            .setPriority(placed.getPriority())
+            .setPlacedAt(placed.getPlacedAt())
+            .setStatus(OrderStatus.RESERVED)
+            .setLines(new ArrayList<>(lines))
+            .setAllocations(new ArrayList<>())
+            .setCreatedAt(at)
+            .setUpdatedAt(at)
+            .setVersion(1)
+            .build();
+    }
+
+    /** Whether a repeated OrderPlaced describes the order already held (a retry, not a conflict). */
+    public static boolean samePlacement(OrderProjection existing, OrderPlaced placed) {
+        if (!existing.getChannel().equals(placed.getChannel())
+            || existing.getPriority() != placed.getPriority()
+            || existing.getLines().size() != placed.getLines().size()) {
+            return false;
+        }
+        for (int i = 0; i < placed.getLines().size(); i++) {
+            LineProjection held = existing.getLines().get(i);
+            OrderLine line = placed.getLines().get(i);
+            if (!held.getLineId().equals(line.getLineId()) || !held.getSku().equals(line.getSku())
+                || held.getQuantity() != line.getQuantity()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The order after cancellation: nothing stays reserved for it. */
+    public static OrderProjection cancel(OrderProjection order, String reason, Instant at) {
+        return OrderProjection.newBuilder(order)
+            .setStatus(OrderStatus.CANCELLED)
+            .setCancelReason(reason)
+            .setUpdatedAt(at)
+            .setVersion(order.getVersion() + 1)
+            .build();
+    }
+
+    private static boolean isBlank(String s) {
+        return s == null || s.isBlank();
+    }
+}

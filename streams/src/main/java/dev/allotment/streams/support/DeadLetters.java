@@ -1,0 +1,51 @@
+package dev.allotment.streams.support;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+
+/**
+ * How a record the engine cannot decode or apply becomes a dead letter: key and value exactly as
+ * received, the reason and origin in headers, so nothing is dropped silently and it can be replayed.
+ */
+public final class DeadLetters {
+    public static final String REASON = "allotment.error.reason";
+    public static final String EXCEPTION = "allotment.error.exception";
+    public static final String TOPIC = "allotment.error.topic";
+    public static final String PARTITION = "allotment.error.partition";
+    public static final String OFFSET = "allotment.error.offset";
+
+    private DeadLetters() {}
+
+    /** The dead letter for {@code received}, carrying {@code reason} and where it came from. */
+    public static Record<byte[], byte[]> of(Record<byte[], byte[]> received, ProcessorContext<?, ?> context,
+                                           String reason, Throwable error) {
+        Headers headers = new RecordHeaders(received.headers().toArray());
+        put(headers, REASON, reason);
+        if (error != null) {
+            put(headers, EXCEPTION, error.getClass().getName() + ": " + error.getMessage());
+        }
+        context.recordMetadata().ifPresent(m -> origin(headers, m));
+        return new Record<>(received.key(), received.value(), received.timestamp(), headers);
+    }
+
+    private static void origin(Headers headers, RecordMetadata metadata) {
+        put(headers, TOPIC, metadata.topic());
+        put(headers, PARTITION, Integer.toString(metadata.partition()));
+        put(headers, OFFSET, Long.toString(metadata.offset()));
+    }
+
+    private static void put(Headers headers, String name, String value) {
+        headers.remove(name);
+        headers.add(name, String.valueOf(value).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A header's value as text, or null when absent. */
+    public static String header(Headers headers, String name) {
+        var header = headers.lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.allotment.streams.topology;
+
+import dev.allotment.events.AllocationEvent;
+import dev.allotment.events.OrderCancelled;
+import dev.allotment.events.OrderEvent;
+import dev.allotment.events.OrderPlaced;
+import dev.allotment.events.OrderProjection;
+import dev.allotment.events.OrderStatus;
+import dev.allotment.events.ReservationCancelled;
+import dev.allotment.events.ReservationCreated;
+import dev.allotment.events.ReservedLine;
+import dev.allotment.streams.order.OrderRules;
+import dev.allotment.streams.support.DeadLetters;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies allotment.order-events to the orders store: a valid OrderPlaced creates the reservation, an
+ * OrderCancelled cancels it; each change is forwarded as a decision event and as the new projection.
+ * Records that cannot be decoded or break the contract go to the dead letters; the stream goes on.
+ */
+final class OrderEventProcessor implements ProcessorSupplier<byte[], byte[], Object, Object> {
+    private static final Logger LOG = LoggerFactory.getLogger(OrderEventProcessor.class);
+    private final Deserializer<OrderEvent> decoder;
+
+    OrderEventProcessor(Deserializer<OrderEvent> decoder) {
+        this.decoder = decoder;
+    }
+
+    @Override
+    public Processor<byte[], byte[], Object, Object> get() {
+        return new Applier();
+    }
+
+    private final class Applier implements Processor<byte[], byte[], Object, Object> {
+        private ProcessorContext<Object, Object> context;
+        private KeyValueStore<String, OrderProjection> orders;
+        private Sensor deadLettered;
+
+        @Override
+        public void init(ProcessorContext<Object, Object> context) {
+            this.context = context;
+            this.orders = context.getStateStore(StoreNames.ORDERS);
+            this.deadLettered = context.metrics().addRateTotalSensor("allotment", "order-events",
+                "dead-lettered", Sensor.RecordingLevel.INFO);
+        }
+
+        @Override
+        public void process(Record<byte[], byte[]> record) {
+            if (record.key() == null) {
+                deadLetter(record, "record has no key (the order id)", null);
+                return;
+            }
+            String orderId = new String(record.key(), StandardCharsets.UTF_8);
+            OrderEvent event;
+            try {
+                event = decoder.deserialize(context.recordMetadata().map(m -> m.topic()).orElse(""), record.value());
+            } catch (RuntimeException e) {
+                deadLetter(record, "cannot decode an OrderEvent: " + e.getMessage(), e);
+                return;
+            }
+            if (event == null) {
+                deadLetter(record, "record has no value (tombstones are not order events)", null);
+            } else if (event.getPayload() instanceof OrderPlaced placed) {
+                place(record, orderId, event, placed);
+            } else if (event.getPayload() instanceof OrderCancelled cancelled) {
+                cancel(record, orderId, event, cancelled);
+            } else {
+                deadLetter(record, "unknown order event payload " + event.getPayload().getClass().getName(), null);
+            }
+        }
+
+        private void place(Record<byte[], byte[]> record, String key, OrderEvent event, OrderPlaced placed) {
+            if (!key.equals(placed.getOrderId())) {
+                deadLetter(record, "key '" + key + "' is not the order_id '" + placed.getOrderId() + "'", null);
+                return;
+            }
+            List<String> violations = OrderRules.violations(placed);
+            if (!violations.isEmpty()) {
+                deadLetter(record, "OrderPlaced " + key + " is invalid: " + String.join("; ", violations), null);
+                return;
+            }
+            OrderProjection existing = orders.get(key);
+            if (existing != null) {
+                if (!OrderRules.samePlacement(existing, placed)) {
+                    deadLetter(record, "order " + key + " was already placed with other lines", null);
+                } else {
+                    LOG.debug("order {} placed again with the same lines (event {}): nothing to do", key, event.getEventId());
+                }
+                return;
+            }
+            OrderProjection order = OrderRules.reserve(placed, event.getOccurredAt());
+            List<ReservedLine> lines = order.getLines().stream()
+                .map(l -> new ReservedLine(l.getLineId(), l.getSku(), l.getQuantity(), 0)).toList();
+            emit(record, event, order, new ReservationCreated(order.getOrderNumber(),
+                order.getChannel(), order.getPriority(), order.getPlacedAt(), lines), "reservation-created");
+        }
+
+        private void cancel(Record<byte[], byte[]> record, String key, OrderEvent event, OrderCancelled cancelled) {
+            OrderProjection existing = orders.get(key);
+            if (existing == null) {
+                deadLetter(record, "OrderCancelled for unknown order " + key, null);
+                return;
+            }
+            if (existing.getStatus() == OrderStatus.CANCELLED) {
+                LOG.debug("order {} cancelled again (event {}): nothing to do", key, event.getEventId());
+                return;
+            }
+            OrderProjection order = OrderRules.cancel(existing, cancelled.getReason(), event.getOccurredAt());
+            emit(record, event, order, new ReservationCancelled(cancelled.getReason()), "reservation-cancelled");
+        }
+
+        private void emit(Record<byte[], byte[]> record, OrderEvent cause, OrderProjection order, Object decision, String kind) {
+            orders.put(order.getOrderId(), order);
+            AllocationEvent logged = AllocationEvent.newBuilder()
+                .setEventId(cause.getEventId() + ":" + kind)
+                .setOccurredAt(cause.getOccurredAt())
+                .setCommandId(cause.getCommandId())
+                .setCausationId(cause.getEventId())
+                .setOrderId(order.getOrderId())
+                .setPayload(decision)
+                .build();
+            context.forward(new Record<Object, Object>(order.getOrderId(), logged, record.timestamp()), NodeNames.ALLOCATION_EVENTS);
+            context.forward(new Record<Object, Object>(order.getOrderId(), order, record.timestamp()), NodeNames.ORDER_PROJECTIONS);
+        }
+
+        private void deadLetter(Record<byte[], byte[]> record, String reason, Throwable error) {
+            var origin = context.recordMetadata();
+            LOG.warn("dead-lettering {}-{}@{}: {}", origin.map(m -> m.topic()).orElse("?"),
+                origin.map(m -> m.partition()).orElse(-1), origin.map(m -> m.offset()).orElse(-1L), reason);
+            deadLettered.record();
+            Record<byte[], byte[]> letter = DeadLetters.of(record, context, reason, error);
+            context.forward(new Record<Object, Object>(letter.key(), letter.value(), letter.timestamp(), letter.headers()),
+                NodeNames.DEAD_LETTERS);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.allotment.streams.order;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.allotment.events.OrderLine;
+import dev.allotment.events.OrderPlaced;
+import dev.allotment.events.OrderProjection;
+import dev.allotment.events.OrderStatus;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OrderRulesTest {
+    private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+
+    static OrderPlaced order(String id, OrderLine... lines) {
+        return OrderPlaced.newBuilder().setOrderId(id).setChannel("web").setPriority(0).setPlacedAt(T0)
+            .setLines(List.of(lines)).build();
+    }
+
+    static OrderLine line(String id, String sku, int quantity) {
+        return new OrderLine(id, sku, quantity);
+    }
+
+    @Test
+    void aValidOrderHasNoViolations() {
+        assertEquals(List.of(), OrderRules.violations(order("o-1", line("l-1", "S", 2), line("l-2", "T", 1))));
+    }
+
+    @Test
+    void everyBrokenFieldIsNamed() {
+        List<String> problems = OrderRules.violations(order("o-1", line("l-1", "S", 0), line("l-1", "", -3)));
+        assertEquals(List.of("lines[0].quantity: must be a whole number above 0, was 0",
+            "lines[1].line_id: duplicate 'l-1'", "lines[1].sku: required",
+            "lines[1].quantity: must be a whole number above 0, was -3"), problems);
+        assertEquals(List.of("lines: at least one line is required"), OrderRules.violations(order("o-2")));
+    }
+
+    @Test
+    void aReservationHoldsEveryLineWithNothingAllocated() {
+        OrderProjection reserved = OrderRules.reserve(order("o-1", line("l-1", "S", 2), line("l-2", "T", 5)), T0);
+        assertEquals(OrderStatus.RESERVED, reserved.getStatus());
+        assertEquals(2, reserved.getLines().size());
+        assertTrue(reserved.getLines().stream().allMatch(l -> l.getAllocatedQuantity() == 0));
+        assertEquals(5, reserved.getLines().get(1).getQuantity());
+        assertEquals(T0, reserved.getCreatedAt());
+    }
+
+    @Test
+    void aRepeatedPlacementIsRecognisedAndAChangedOneIsNot() {
+        OrderProjection reserved = OrderRules.reserve(order("o-1", line("l-1", "S", 2)), T0);
+        assertTrue(OrderRules.samePlacement(reserved, order("o-1", line("l-1", "S", 2))));
+        assertFalse(OrderRules.samePlacement(reserved, order("o-1", line("l-1", "S", 3))));
+        assertFalse(OrderRules.samePlacement(reserved, order("o-1", line("l-1", "S", 2), line("l-2", "S", 1))));
+    }
+
+    @Test
+    void cancellationKeepsTheLinesAndRecordsTheReason() {
+        OrderProjection reserved = OrderRules.reserve(order("o-1", line("l-1", "S", 2)), T0);
+        OrderProjection cancelled = OrderRules.cancel(reserved, "customer request", T0.plusSeconds(5));
+        assertEquals(OrderStatus.CANCELLED, cancelled.getStatus());
+        assertEquals("customer request", cancelled.getCancelReason());
+        assertEquals(reserved.getLines(), cancelled.getLines());
+        assertEquals(2, cancelled.getVersion());
+    }
+}
