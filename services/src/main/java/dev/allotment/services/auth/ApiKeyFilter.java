@@ -1,0 +1,87 @@
+package dev.allotment.services.auth;
+
+import dev.allotment.services.engine.EngineSettings;
+import dev.allotment.services.http.ErrorBody;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.web.router.RouteAttributes;
+import io.micronaut.web.router.RouteMatch;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authenticates every call to a route marked {@link Allowed}: the key comes as
+ * {@code Authorization: Token …}, {@code Authorization: Bearer …} or {@code x-api-key: …}. No key or an
+ * unknown one answers 401; a role the route does not allow answers 403.
+ */
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+public class ApiKeyFilter {
+    public static final String PRINCIPAL = "allotment.principal";
+    private static final Logger LOG = LoggerFactory.getLogger(ApiKeyFilter.class);
+    private final ApiKeys keys;
+
+    public ApiKeyFilter(EngineSettings settings) {
+        this.keys = ApiKeys.load(settings.getApiKeys(), settings.getApiKeysFile());
+        if (keys.size() == 0) {
+            LOG.warn("no API keys configured (ALLOTMENT_API_KEYS or allotment.api-keys-file): every protected route answers 401");
+        }
+    }
+
+    @RequestFilter
+    @Nullable
+    public HttpResponse<?> authenticate(HttpRequest<?> request) {
+        Optional<RouteMatch> route = RouteAttributes.getRouteMatch(request).map(r -> (RouteMatch) r);
+        Optional<Allowed> allowed = route.flatMap(r -> r.getAnnotationMetadata().synthesize(Allowed.class) == null
+            ? Optional.<Allowed>empty() : Optional.of(r.getAnnotationMetadata().synthesize(Allowed.class)));
+        if (allowed.isEmpty()) {
+            return null;
+        }
+        Optional<String> key = keyOf(request);
+        if (key.isEmpty()) {
+            return unauthorized("missing API key: send 'Authorization: Bearer <key>', 'Authorization: Token <key>' or 'x-api-key: <key>'");
+        }
+        Optional<Principal> principal = keys.authenticate(key.get());
+        if (principal.isEmpty()) {
+            return unauthorized("unknown API key");
+        }
+        if (Arrays.stream(allowed.get().value()).noneMatch(r -> r == principal.get().role())) {
+            return HttpResponse.status(HttpStatus.FORBIDDEN).body(ErrorBody.of("forbidden",
+                "role " + principal.get().role().name().toLowerCase(Locale.ROOT) + " may not call "
+                    + request.getMethod() + " " + request.getPath()));
+        }
+        request.setAttribute(PRINCIPAL, principal.get());
+        return null;
+    }
+
+    private static HttpResponse<?> unauthorized(String message) {
+        return HttpResponse.status(HttpStatus.UNAUTHORIZED)
+            .header("WWW-Authenticate", "Bearer realm=\"allotment\"")
+            .body(ErrorBody.of("unauthorized", message));
+    }
+
+    static Optional<String> keyOf(HttpRequest<?> request) {
+        String apiKey = request.getHeaders().get("x-api-key");
+        if (apiKey != null && !apiKey.isBlank()) {
+            return Optional.of(apiKey.trim());
+        }
+        String authorization = request.getHeaders().getAuthorization().orElse(null);
+        if (authorization == null) {
+            return Optional.empty();
+        }
+        String[] parts = authorization.trim().split("\\s+", 2);
+        if (parts.length == 2) {
+            String scheme = parts[0].toLowerCase(Locale.ROOT);
+            if (scheme.equals("bearer") || scheme.equals("token")) {
+                return Optional.of(parts[1].trim());
+            }
+        }
+        return Optional.empty();
+    }
+}

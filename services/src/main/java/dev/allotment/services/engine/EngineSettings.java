@@ -1,0 +1,81 @@
+package dev.allotment.services.engine;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.context.annotation.Context;
+import java.time.Duration;
+
+/** Every knob of the engine, under {@code allotment.*} in application.yml (documented in docs/configuration.md). */
+@Context
+@ConfigurationProperties("allotment")
+public class EngineSettings {
+    private Kafka kafka = new Kafka();
+    private Registry registry = new Registry();
+    private TopicSettings topics = new TopicSettings();
+    private Streams streams = new Streams();
+    private Http http = new Http();
+    private String apiKeys = "";
+    private String apiKeysFile = "";
+
+    public Kafka getKafka() { return kafka; }
+    public void setKafka(Kafka kafka) { this.kafka = kafka; }
+    public Registry getRegistry() { return registry; }
+    public void setRegistry(Registry registry) { this.registry = registry; }
+    public TopicSettings getTopics() { return topics; }
+    public void setTopics(TopicSettings topics) { this.topics = topics; }
+    public Streams getStreams() { return streams; }
+    public void setStreams(Streams streams) { this.streams = streams; }
+    public Http getHttp() { return http; }
+    public void setHttp(Http http) { this.http = http; }
+    public String getApiKeys() { return apiKeys; }
+    public void setApiKeys(String apiKeys) { this.apiKeys = apiKeys; }
+    public String getApiKeysFile() { return apiKeysFile; }
+    public void setApiKeysFile(String apiKeysFile) { this.apiKeysFile = apiKeysFile; }
+
+    public static class Kafka {
+        private String bootstrapServers = "127.0.0.1:9092";
+        public String getBootstrapServers() { return bootstrapServers; }
+        public void setBootstrapServers(String bootstrapServers) { this.bootstrapServers = bootstrapServers; }
+    }
+
+    public static class Registry {
+        private String url = "http://127.0.0.1:8081";
+        public String getUrl() { return url; }
+        public void setUrl(String url) { this.url = url; }
+    }
+
+    public static class TopicSettings {
+        private String prefix = "allotment.";
+        private int partitions = 4;
+        private short replicationFactor = 1;
+        private boolean create = true;
+        public String getPrefix() { return prefix; }
+        public void setPrefix(String prefix) { this.prefix = prefix; }
+        public int getPartitions() { return partitions; }
+        public void setPartitions(int partitions) { this.partitions = partitions; }
+        public short getReplicationFactor() { return replicationFactor; }
+        public void setReplicationFactor(short replicationFactor) { this.replicationFactor = replicationFactor; }
+        public boolean isCreate() { return create; }
+        public void setCreate(boolean create) { this.create = create; }
+    }
+
+    public static class Streams {
+        private String applicationId = "allotment-engine";
+        private String stateDir = ".allotment/engine/state";
+        private int commitIntervalMs = 50;
+        private int threads = 1;
+        public String getApplicationId() { return applicationId; }
+        public void setApplicationId(String applicationId) { this.applicationId = applicationId; }
+        public String getStateDir() { return stateDir; }
+        public void setStateDir(String stateDir) { this.stateDir = stateDir; }
+        public int getCommitIntervalMs() { return commitIntervalMs; }
+        public void setCommitIntervalMs(int commitIntervalMs) { this.commitIntervalMs = commitIntervalMs; }
+        public int getThreads() { return threads; }
+        public void setThreads(int threads) { this.threads = threads; }
+    }
+
+    public static class Http {
+        private Duration commandTimeout = Duration.ofSeconds(5);
+        public Duration getCommandTimeout() { return commandTimeout; }
+        public void setCommandTimeout(Duration commandTimeout) { this.commandTimeout = commandTimeout; }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.allotment.services.engine;
+
+import dev.allotment.events.OrderProjection;
+import dev.allotment.schemas.Topics;
+import dev.allotment.streams.topology.StoreNames;
+import jakarta.inject.Singleton;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.TreeSet;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Reads the orders store of this instance: one order by id, or a page of orders in id order. A page
+ * merges the sorted stores of every local partition, so a cursor (the last id seen) pages correctly
+ * across partitions.
+ */
+@Singleton
+public class OrderQueries {
+    private final StreamsRuntime runtime;
+    private final Topics topics;
+
+    public OrderQueries(StreamsRuntime runtime, Topics topics) {
+        this.runtime = runtime;
+        this.topics = topics;
+    }
+
+    public Optional<OrderProjection> find(String orderId) {
+        try {
+            return Optional.ofNullable(store(null).get(orderId));
+        } catch (InvalidStateStoreException e) {
+            throw new EngineUnavailableException("the orders store is not queryable yet: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Up to {@code limit} orders with ids after {@code after} (ascending), or, when {@code before} is
+     * given, the {@code limit} orders just before it (still ascending). Answers one more when there are more.
+     */
+    public List<OrderProjection> page(String after, String before, int limit) {
+        boolean backwards = before != null;
+        Comparator<KeyValue<String, OrderProjection>> order = Comparator.comparing(kv -> kv.key);
+        PriorityQueue<Cursor> heads = new PriorityQueue<>((a, b) -> order.compare(
+            backwards ? b.head : a.head, backwards ? a.head : b.head));
+        List<KeyValueIterator<String, OrderProjection>> open = new ArrayList<>();
+        try {
+            for (int partition : localPartitions()) {
+                ReadOnlyKeyValueStore<String, OrderProjection> store = store(partition);
+                KeyValueIterator<String, OrderProjection> it = backwards
+                    ? store.reverseRange(null, before) : store.range(after, null);
+                open.add(it);
+                Cursor cursor = new Cursor(it, backwards ? before : after);
+                if (cursor.advance()) {
+                    heads.add(cursor);
+                }
+            }
+            List<OrderProjection> result = new ArrayList<>();
+            while (!heads.isEmpty() && result.size() <= limit) {
+                Cursor next = heads.poll();
+                result.add(next.head.value);
+                if (next.advance()) {
+                    heads.add(next);
+                }
+            }
+            if (backwards) {
+                java.util.Collections.reverse(result);
+            }
+            return result;
+        } catch (InvalidStateStoreException e) {
+            throw new EngineUnavailableException("the orders store is not queryable yet: " + e.getMessage());
+        } finally {
+            open.forEach(KeyValueIterator::close);
+        }
+    }
+
+    private TreeSet<Integer> localPartitions() {
+        TreeSet<Integer> partitions = new TreeSet<>();
+        runtime.streams().metadataForLocalThreads().forEach(thread -> thread.activeTasks().forEach(task ->
+            task.topicPartitions().stream().filter(tp -> tp.topic().equals(topics.orderEvents()))
+                .forEach(tp -> partitions.add(tp.partition()))));
+        return partitions;
+    }
+
+    private ReadOnlyKeyValueStore<String, OrderProjection> store(Integer partition) {
+        KafkaStreams streams = runtime.streams();
+        if (streams == null) {
+            throw new EngineUnavailableException("the engine is starting");
+        }
+        StoreQueryParameters<ReadOnlyKeyValueStore<String, OrderProjection>> params =
+            StoreQueryParameters.fromNameAndType(StoreNames.ORDERS, QueryableStoreTypes.keyValueStore());
+        return streams.store(partition == null ? params : params.withPartition(partition));
+    }
+
+    /** One partition's iterator with its current head, skipping the (exclusive) bound the range starts at. */
+    private static final class Cursor {
+        private final KeyValueIterator<String, OrderProjection> it;
+        private final String exclusiveBound;
+        private KeyValue<String, OrderProjection> head;
+
+        Cursor(KeyValueIterator<String, OrderProjection> it, String exclusiveBound) {
+            this.it = it;
+            this.exclusiveBound = exclusiveBound;
+        }
+
+        boolean advance() {
+            while (it.hasNext()) {
+                head = it.next();
+                if (!head.key.equals(exclusiveBound)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.allotment.services.engine;
+
+import dev.allotment.schemas.AvroSerdes;
+import dev.allotment.schemas.RegistryUrls;
+import dev.allotment.schemas.SchemaCatalog;
+import dev.allotment.schemas.SchemaRegistrar;
+import dev.allotment.schemas.Topics;
+import dev.allotment.streams.topology.AllotmentTopology;
+import dev.allotment.streams.topology.EngineStreamsConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micronaut.context.annotation.Context;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kafka Streams runtime of this instance. Start-up order matters, so it is explicit here: topics
+ * exist, schemas are registered (one at a time), then the topology starts. Closed on shutdown.
+ */
+@Context
+public class StreamsRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsRuntime.class);
+    private final EngineSettings settings;
+    private final Topics topics;
+    private final AvroSerdes serdes;
+    private final RegistryUrls registry;
+    private final MeterRegistry meters;
+    private KafkaStreams streams;
+    private KafkaStreamsMetrics metrics;
+
+    public StreamsRuntime(EngineSettings settings, Topics topics, AvroSerdes serdes, RegistryUrls registry,
+                          MeterRegistry meters) {
+        this.settings = settings;
+        this.topics = topics;
+        this.serdes = serdes;
+        this.registry = registry;
+        this.meters = meters;
+    }
+
+    @PostConstruct
+    void start() {
+        String bootstrap = settings.getKafka().getBootstrapServers();
+        if (settings.getTopics().isCreate()) {
+            TopicCreator.ensure(bootstrap, topics.specs(settings.getTopics().getPartitions()),
+                settings.getTopics().getReplicationFactor());
+        }
+        new SchemaRegistrar(registry).registerAll(SchemaCatalog.subjects(topics));
+        Topology topology = AllotmentTopology.build(topics, serdes);
+        LOG.info("topology:\n{}", topology.describe());
+        streams = new KafkaStreams(topology, streamsProperties(bootstrap));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread died; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        metrics = new KafkaStreamsMetrics(streams);
+        metrics.bindTo(meters);
+        streams.start();
+        LOG.info("Kafka Streams {} started against {} (registry {})",
+            settings.getStreams().getApplicationId(), bootstrap, registry.base());
+    }
+
+    private Properties streamsProperties(String bootstrap) {
+        EngineSettings.Streams s = settings.getStreams();
+        Properties props = EngineStreamsConfig.defaults(s.getApplicationId(), bootstrap,
+            Path.of(s.getStateDir()).toAbsolutePath().toString());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.getCommitIntervalMs());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.getThreads());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.getTopics().getReplicationFactor());
+        return props;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public KafkaStreams.State state() {
+        return streams == null ? KafkaStreams.State.CREATED : streams.state();
+    }
+
+    @PreDestroy
+    void stop() {
+        if (metrics != null) {
+            metrics.close();
+        }
+        if (streams != null) {
+            LOG.info("closing Kafka Streams");
+            streams.close(Duration.ofSeconds(30));
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.allotment.services.http;
+
+import dev.allotment.services.engine.EngineUnavailableException;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Produces;
+import io.micronaut.http.server.exceptions.ExceptionHandler;
+import jakarta.inject.Singleton;
+import java.util.Map;
+
+/** How the edge's exceptions become answers: 400 naming the fields, 503 with Retry-After. */
+public final class ErrorHandlers {
+    private ErrorHandlers() {}
+
+    @Produces
+    @Singleton
+    @Requires(classes = {InvalidRequestException.class, ExceptionHandler.class})
+    public static class InvalidRequest implements ExceptionHandler<InvalidRequestException, HttpResponse<Map<String, Object>>> {
+        @Override
+        public HttpResponse<Map<String, Object>> handle(HttpRequest request, InvalidRequestException e) {
+            return HttpResponse.<Map<String, Object>>status(HttpStatus.BAD_REQUEST).body(ErrorBody.invalid(e.fields()));
+        }
+    }
+
+    @Produces
+    @Singleton
+    @Requires(classes = {EngineUnavailableException.class, ExceptionHandler.class})
+    public static class Unavailable implements ExceptionHandler<EngineUnavailableException, HttpResponse<Map<String, Object>>> {
+        @Override
+        public HttpResponse<Map<String, Object>> handle(HttpRequest request, EngineUnavailableException e) {
+            return HttpResponse.<Map<String, Object>>status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header("Retry-After", "1").body(ErrorBody.of("unavailable", e.getMessage()));
+        }
+    }
+}

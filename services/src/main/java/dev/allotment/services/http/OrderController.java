@@ -1,0 +1,145 @@
+package dev.allotment.services.http;
+
+import dev.allotment.events.OrderCancelled;
+import dev.allotment.events.OrderEvent;
+import dev.allotment.events.OrderPlaced;
+import dev.allotment.events.OrderProjection;
+import dev.allotment.events.OrderStatus;
+import dev.allotment.services.auth.Allowed;
+import dev.allotment.services.auth.Role;
+import dev.allotment.services.engine.EngineSettings;
+import dev.allotment.services.engine.EventPublisher;
+import dev.allotment.services.engine.OrderQueries;
+import dev.allotment.streams.order.OrderRules;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+/**
+ * Orders: place and cancel (published to allotment.order-events, then the outcome awaited a bounded
+ * time), and each order's projection. No rule lives here: the topology decides.
+ */
+@Controller("/orders")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class OrderController {
+    private final EventPublisher publisher;
+    private final OrderQueries queries;
+    private final Duration commandTimeout;
+
+    public OrderController(EventPublisher publisher, OrderQueries queries, EngineSettings settings) {
+        this.publisher = publisher;
+        this.queries = queries;
+        this.commandTimeout = settings.getHttp().getCommandTimeout();
+    }
+
+    @Operation(summary = "Place an order", description = "Publishes OrderPlaced; answers 201 with the reservation, "
+        + "200 when the same order was placed before, 409 when an order with this id has other lines, "
+        + "202 with a Location when the engine has not answered within the command timeout.")
+    @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.PLATFORM, Role.ADMIN})
+    public HttpResponse<Map<String, Object>> place(@Body String body,
+                                                   @Nullable @Header("Idempotency-Key") String idempotencyKey) {
+        OrderPlaced placed = OrderRequests.placed(body, Instant.now());
+        String orderId = placed.getOrderId();
+        Optional<OrderProjection> existing = queries.find(orderId);
+        if (existing.isPresent()) {
+            return OrderRules.samePlacement(existing.get(), placed)
+                ? HttpResponse.ok(Views.order(existing.get()))
+                : conflict(orderId);
+        }
+        publisher.publish(orderId, envelope(idempotencyKey, placed));
+        Optional<OrderProjection> outcome = await(orderId, o -> true);
+        if (outcome.isEmpty()) {
+            return accepted(orderId);
+        }
+        return OrderRules.samePlacement(outcome.get(), placed)
+            ? HttpResponse.created(Views.order(outcome.get()), URI.create("/orders/" + orderId))
+            : conflict(orderId);
+    }
+
+    @Operation(summary = "Cancel an order", description = "Releases everything reserved and allocated for it.")
+    @Post(uri = "/{orderId}/cancel", produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.PLATFORM, Role.ADMIN})
+    public HttpResponse<Map<String, Object>> cancel(@PathVariable String orderId, @Nullable @Body String body,
+                                                    @Nullable @Header("Idempotency-Key") String idempotencyKey) {
+        String reason = OrderRequests.cancelReason(body);
+        OrderProjection order = queries.find(orderId).orElse(null);
+        if (order == null) {
+            return notFound(orderId);
+        }
+        if (order.getStatus() == OrderStatus.CANCELLED) {
+            return HttpResponse.ok(Views.order(order));
+        }
+        publisher.publish(orderId, envelope(idempotencyKey, new OrderCancelled(orderId, reason)));
+        return await(orderId, o -> o.getStatus() == OrderStatus.CANCELLED)
+            .<HttpResponse<Map<String, Object>>>map(o -> HttpResponse.ok(Views.order(o)))
+            .orElseGet(() -> accepted(orderId));
+    }
+
+    @Operation(summary = "An order's reservation and allocation projection")
+    @Get(uri = "/{orderId}", produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
+    public HttpResponse<Map<String, Object>> get(@PathVariable String orderId) {
+        return queries.find(orderId).<HttpResponse<Map<String, Object>>>map(o -> HttpResponse.ok(Views.order(o)))
+            .orElseGet(() -> notFound(orderId));
+    }
+
+    private static OrderEvent envelope(String idempotencyKey, Object payload) {
+        return OrderEvent.newBuilder()
+            .setEventId(UUID.randomUUID().toString())
+            .setOccurredAt(Instant.now())
+            .setCommandId(idempotencyKey)
+            .setPayload(payload)
+            .build();
+    }
+
+    /** Polls the orders store until the order satisfies {@code done}, for at most the command timeout. */
+    private Optional<OrderProjection> await(String orderId, Predicate<OrderProjection> done) {
+        long deadline = System.nanoTime() + commandTimeout.toNanos();
+        while (true) {
+            Optional<OrderProjection> order = queries.find(orderId).filter(done);
+            if (order.isPresent() || System.nanoTime() > deadline) {
+                return order;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+    }
+
+    private static HttpResponse<Map<String, Object>> accepted(String orderId) {
+        return HttpResponse.<Map<String, Object>>status(HttpStatus.ACCEPTED)
+            .header("Location", "/orders/" + orderId)
+            .body(ErrorBody.of("pending", "accepted; the engine has not applied it yet: poll the Location"));
+    }
+
+    private static HttpResponse<Map<String, Object>> conflict(String orderId) {
+        return HttpResponse.<Map<String, Object>>status(HttpStatus.CONFLICT)
+            .body(ErrorBody.of("conflict", "order " + orderId + " was already placed with other lines"));
+    }
+
+    static HttpResponse<Map<String, Object>> notFound(String orderId) {
+        return HttpResponse.<Map<String, Object>>status(HttpStatus.NOT_FOUND)
+            .body(ErrorBody.of("not_found", "no order " + orderId));
+    }
+}

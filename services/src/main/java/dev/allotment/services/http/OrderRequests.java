@@ -1,0 +1,75 @@
+package dev.allotment.services.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.allotment.events.OrderLine;
+import dev.allotment.events.OrderPlaced;
+import dev.allotment.streams.order.OrderRules;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns the JSON of {@code POST /orders} into an OrderPlaced, or a 400 naming every bad field. */
+public final class OrderRequests {
+    private OrderRequests() {}
+
+    public static OrderPlaced placed(String body, Instant now) {
+        JsonNode json = JsonInput.parse(body);
+        JsonInput in = new JsonInput();
+        String orderId = in.requiredString(json, "order_id", "order_id");
+        String orderNumber = in.optionalString(json, "order_number", "order_number");
+        String channel = in.optionalString(json, "channel", "channel");
+        Integer priority = in.wholeNumber(json, "priority", "priority", 0);
+        Instant placedAt = placedAt(in, json, now);
+        List<OrderLine> lines = new ArrayList<>();
+        List<JsonNode> items = in.array(json, "lines", "lines");
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            String at = "lines[" + i + "].";
+            if (!item.isObject()) {
+                in.error("lines[" + i + "]", "must be an object");
+                continue;
+            }
+            String lineId = in.requiredString(item, "line_id", at + "line_id");
+            String sku = in.requiredString(item, "sku", at + "sku");
+            Integer quantity = in.wholeNumber(item, "quantity", at + "quantity", null);
+            lines.add(new OrderLine(lineId, sku, quantity == null ? 0 : quantity));
+        }
+        in.check();
+        OrderPlaced placed = OrderPlaced.newBuilder().setOrderId(orderId).setOrderNumber(orderNumber)
+            .setChannel(channel == null || channel.isBlank() ? "default" : channel)
+            .setPriority(priority).setPlacedAt(placedAt).setLines(lines).build();
+        List<String> violations = OrderRules.violations(placed);
+        if (!violations.isEmpty()) {
+            throw new InvalidRequestException(violations.stream().map(v -> {
+                int colon = v.indexOf(": ");
+                return new ErrorBody.FieldError(v.substring(0, colon), v.substring(colon + 2));
+            }).toList());
+        }
+        return placed;
+    }
+
+    private static Instant placedAt(JsonInput in, JsonNode json, Instant now) {
+        String text = in.optionalString(json, "placed_at", "placed_at");
+        if (text == null) {
+            return now;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            in.error("placed_at", "must be an ISO-8601 instant such as 2026-11-25T10:00:00Z");
+            return now;
+        }
+    }
+
+    /** The optional reason of {@code POST /orders/{id}/cancel}. */
+    public static String cancelReason(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        JsonInput in = new JsonInput();
+        String reason = in.optionalString(JsonInput.parse(body), "reason", "reason");
+        in.check();
+        return reason;
+    }
+}
