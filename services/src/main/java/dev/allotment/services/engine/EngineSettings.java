@@ -31,18 +31,21 @@ public class EngineSettings {
     public String getApiKeysFile() { return apiKeysFile; }
     public void setApiKeysFile(String apiKeysFile) { this.apiKeysFile = apiKeysFile; }
 
+    @ConfigurationProperties("kafka")
     public static class Kafka {
         private String bootstrapServers = "127.0.0.1:9092";
         public String getBootstrapServers() { return bootstrapServers; }
         public void setBootstrapServers(String bootstrapServers) { this.bootstrapServers = bootstrapServers; }
     }
 
+    @ConfigurationProperties("registry")
     public static class Registry {
         private String url = "http://127.0.0.1:8081";
         public String getUrl() { return url; }
         public void setUrl(String url) { this.url = url; }
     }
 
+    @ConfigurationProperties("topics")
     public static class TopicSettings {
         private String prefix = "allotment.";
         private int partitions = 4;
@@ -58,6 +61,7 @@ public class EngineSettings {
         public void setCreate(boolean create) { this.create = create; }
     }
 
+    @ConfigurationProperties("streams")
     public static class Streams {
         private String applicationId = "allotment-engine";
         private String stateDir = ".allotment/engine/state";
@@ -73,6 +77,7 @@ public class EngineSettings {
         public void setThreads(int threads) { this.threads = threads; }
     }
 
+    @ConfigurationProperties("http")
     public static class Http {
         private Duration commandTimeout = Duration.ofSeconds(5);
         public Duration getCommandTimeout() { return commandTimeout; }

@@ -77,7 +77,10 @@ public final class JsonInput {
                 error(path, "must be a whole number");
                 return null;
             }
-            return value.stripTrailingZeros().scale() > 0 ? fail(path) : value.intValueExact();
+            if (value.stripTrailingZeros().scale() > 0) {
+                return fail(path);
+            }
+            return value.intValueExact();
         } catch (NumberFormatException | ArithmeticException e) {
             return fail(path);
         }

@@ -1,0 +1,138 @@
+package dev.allotment.services.support;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
+
+/**
+ * Gives tests a real Kafka broker and a real schema registry, started once per test JVM: a Testcontainers
+ * broker where Docker runs, otherwise an in-process KRaft broker (KafkaClusterTestKit); and Apicurio
+ * Registry 2.4.2 as a child process from deploy/registry (built by {@code ./allotment test}).
+ */
+public final class RealInfrastructure implements BeforeAllCallback {
+    private static Endpoints endpoints;
+
+    /** Where the running broker and registry answer. */
+    public record Endpoints(String bootstrapServers, String registryUrl) {}
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        endpoints();
+    }
+
+    public static synchronized Endpoints endpoints() throws Exception {
+        if (endpoints == null) {
+            String bootstrap = startKafka();
+            String registry = System.getenv("ALLOTMENT_TEST_REGISTRY_URL") != null
+                ? System.getenv("ALLOTMENT_TEST_REGISTRY_URL") : startRegistry();
+            endpoints = new Endpoints(bootstrap, registry);
+        }
+        return endpoints;
+    }
+
+    private static String startKafka() throws Exception {
+        if (DockerClientFactory.instance().isDockerAvailable()) {
+            KafkaContainer kafka = new KafkaContainer("apache/kafka:4.1.0");
+            kafka.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(kafka::stop));
+            return kafka.getBootstrapServers();
+        }
+        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+            .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+            .setConfigProp("offsets.topic.replication.factor", "1")
+            .setConfigProp("transaction.state.log.replication.factor", "1")
+            .setConfigProp("transaction.state.log.min.isr", "1")
+            .setConfigProp("group.initial.rebalance.delay.ms", "0")
+            .setConfigProp("auto.create.topics.enable", "false")
+            .build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                cluster.close();
+            } catch (Exception e) {
+                // the JVM is exiting
+            }
+        }));
+        return cluster.bootstrapServers();
+    }
+
+    private static String startRegistry() throws Exception {
+        Path jar = findRegistryJar();
+        Path dir = Files.createTempDirectory("allotment-test-registry");
+        int port = freePort();
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
+            "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + dir.resolve("registry").toAbsolutePath() + ";WRITE_DELAY=0",
+            "-jar", jar.toString());
+        builder.redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile());
+        Process process = builder.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+        String url = "http://127.0.0.1:" + port;
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!answers(url + "/apis/ccompat/v7/subjects")) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the registry exited; see " + dir.resolve("registry.log"));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the registry did not answer within 90 s; see " + dir.resolve("registry.log"));
+            }
+            Thread.sleep(200);
+        }
+        return url;
+    }
+
+    private static Path findRegistryJar() {
+        Path dir = Path.of("").toAbsolutePath();
+        for (Path d = dir; d != null; d = d.getParent()) {
+            Path jar = d.resolve("deploy/registry/target/quarkus-app/quarkus-run.jar");
+            if (Files.exists(jar)) {
+                return jar;
+            }
+        }
+        throw new IllegalStateException("no deploy/registry/target/quarkus-app/quarkus-run.jar above " + dir
+            + ": build it with ./allotment build (./allotment test does), or set ALLOTMENT_TEST_REGISTRY_URL");
+    }
+
+    private static boolean answers(String url) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+            c.setConnectTimeout(500);
+            c.setReadTimeout(2000);
+            return c.getResponseCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Engine properties pointing at the shared infrastructure, isolated by {@code prefix}. */
+    public static Map<String, Object> engineProperties(String prefix, Path stateDir, int httpPort) throws Exception {
+        Endpoints e = endpoints();
+        return Map.of(
+            "allotment.kafka.bootstrap-servers", e.bootstrapServers(),
+            "allotment.registry.url", e.registryUrl(),
+            "allotment.topics.prefix", prefix,
+            "allotment.topics.partitions", 2,
+            "allotment.streams.application-id", prefix + "engine",
+            "allotment.streams.state-dir", stateDir.toString(),
+            "micronaut.server.port", httpPort);
+    }
+}
