@@ -1,5 +1,6 @@
 package dev.allotment.schemas;
 
+import io.apicurio.registry.serde.Legacy4ByteIdHandler;
 import io.apicurio.registry.serde.SerdeConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerdeConfig;
@@ -27,7 +28,8 @@ public final class RegistryAvroSerdes implements AvroSerdes {
         config.put(SerdeConfig.REGISTRY_URL, urls.apicurioV2());
         config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, true);
         config.put(SerdeConfig.ENABLE_HEADERS, false);
-        config.put(SerdeConfig.ENABLE_CONFLUENT_ID_HANDLER, true);
+        // Confluent framing: magic byte 0 and a 4-byte id (the registry's content id)
+        config.put(SerdeConfig.ID_HANDLER, Legacy4ByteIdHandler.class.getName());
         config.put(SerdeConfig.USE_ID, "contentId");
         config.put(AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, true);
         return config;

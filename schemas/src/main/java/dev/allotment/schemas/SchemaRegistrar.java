@@ -55,8 +55,8 @@ public final class SchemaRegistrar {
 
     private String send(HttpRequest.Builder request, String subject) {
         try {
-            HttpResponse<String> response = http.send(request.header("Content-Type", CONTENT_TYPE)
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = sendWithRetry(request.header("Content-Type", CONTENT_TYPE)
+                .timeout(Duration.ofSeconds(30)).build());
             if (response.statusCode() / 100 != 2) {
                 throw new IllegalStateException("registry refused " + subject + ": HTTP "
                     + response.statusCode() + " " + response.body());
@@ -67,6 +67,25 @@ public final class SchemaRegistrar {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while registering " + subject, e);
+        }
+    }
+
+    /** The registry may still be starting beside the engine: connection failures are retried for a minute. */
+    private HttpResponse<String> sendWithRetry(HttpRequest request) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 503 || System.nanoTime() > deadline) {
+                    return response;
+                }
+            } catch (java.net.ConnectException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOG.info("schema registry at {} not reachable yet; retrying", urls.base());
+            }
+            Thread.sleep(500);
         }
     }
 
