@@ -1,47 +1,102 @@
 package dev.allotment.streams.topology;
 
 import dev.allotment.events.AllocationEvent;
+import dev.allotment.events.Command;
+import dev.allotment.events.CommandOutcome;
+import dev.allotment.events.LineReservation;
+import dev.allotment.events.LocationEvent;
 import dev.allotment.events.OrderEvent;
 import dev.allotment.events.OrderProjection;
+import dev.allotment.events.SkuStock;
+import dev.allotment.events.StockEvent;
+import dev.allotment.events.StockLevel;
+import dev.allotment.events.StockLevelKey;
 import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.Topics;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * The engine's topology as a function of its topics and serdes, called alike by the service and the
- * tests. Order path (one sub-topology, no repartition): order-events → orders store → allocation-events
- * and order-projections; undecodable or invalid records → dead-letters.
+ * tests. Two sub-topologies and two global stores:
+ * <ul>
+ * <li>orders (partitioned by order id): order-events → orders store → allocation-events,
+ *     order-projections, and one command per line to the line's SKU; allocation-events folded back;</li>
+ * <li>SKUs (partitioned by SKU): commands and stock-events → stock, line reservations, waiting queue,
+ *     command outcomes → allocation-events, stock-levels;</li>
+ * <li>global: locations and routing (location-events); the stock view (stock-levels).</li>
+ * </ul>
+ * A placed order's lines are decided one hop after the order (its SKU's partition); a one-SKU command
+ * is decided in one hop. Undecodable or invalid records go to dead-letters.
  */
 public final class AllotmentTopology {
-    private static final String ORDER_EVENTS_SOURCE = "order-events-source";
-    private static final String ORDER_EVENTS_PROCESSOR = "order-events-processor";
-
     private AllotmentTopology() {}
 
     public static Topology build(Topics topics, AvroSerdes serdes) {
-        Serde<OrderEvent> orderEvents = serdes.value(OrderEvent.class);
-        Serde<OrderProjection> projections = serdes.value(OrderProjection.class);
-        Serde<AllocationEvent> allocationEvents = serdes.value(AllocationEvent.class);
-        StoreBuilder<KeyValueStore<String, OrderProjection>> orders = Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.ORDERS), Serdes.String(), projections);
-
         Topology topology = new Topology();
-        topology.addSource(ORDER_EVENTS_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
-            topics.orderEvents());
-        topology.addProcessor(ORDER_EVENTS_PROCESSOR, new OrderEventProcessor(orderEvents.deserializer()),
-            ORDER_EVENTS_SOURCE);
-        topology.addStateStore(orders, ORDER_EVENTS_PROCESSOR);
-        topology.addSink(NodeNames.ALLOCATION_EVENTS, topics.allocationEvents(), Serdes.String().serializer(),
-            allocationEvents.serializer(), ORDER_EVENTS_PROCESSOR);
-        topology.addSink(NodeNames.ORDER_PROJECTIONS, topics.orderProjections(), Serdes.String().serializer(),
-            projections.serializer(), ORDER_EVENTS_PROCESSOR);
-        topology.addSink(NodeNames.DEAD_LETTERS, topics.deadLetters(), Serdes.ByteArray().serializer(),
-            Serdes.ByteArray().serializer(), ORDER_EVENTS_PROCESSOR);
+        globalStores(topology, topics, serdes);
+        orders(topology, topics, serdes);
+        skus(topology, topics, serdes);
         return topology;
+    }
+
+    private static void orders(Topology topology, Topics topics, AvroSerdes serdes) {
+        Serde<OrderProjection> projections = serdes.value(OrderProjection.class);
+        Deserializer<byte[]> bytes = Serdes.ByteArray().deserializer();
+        topology.addSource("order-events-source", bytes, bytes, topics.orderEvents());
+        topology.addSource("order-fold-source", bytes, bytes, topics.allocationEvents());
+        topology.addProcessor("order-events-processor",
+            new OrderEventProcessor(serdes.value(OrderEvent.class).deserializer()), "order-events-source");
+        topology.addProcessor("order-fold-processor",
+            new OrderFoldProcessor(topics.allocationEvents(), serdes.value(AllocationEvent.class).deserializer()),
+            "order-fold-source");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ORDERS),
+            Serdes.String(), projections), "order-events-processor", "order-fold-processor");
+        topology.addSink(NodeNames.ALLOCATION_EVENTS, topics.allocationEvents(), Serdes.String().serializer(),
+            serdes.value(AllocationEvent.class).serializer(), "order-events-processor");
+        topology.addSink(NodeNames.ORDER_PROJECTIONS, topics.orderProjections(), Serdes.String().serializer(),
+            projections.serializer(), "order-events-processor", "order-fold-processor");
+        topology.addSink(NodeNames.COMMANDS, topics.commands(), Serdes.String().serializer(),
+            serdes.value(Command.class).serializer(), "order-events-processor");
+        topology.addSink(NodeNames.DEAD_LETTERS, topics.deadLetters(), Serdes.ByteArray().serializer(),
+            Serdes.ByteArray().serializer(), "order-events-processor");
+        topology.addSink(NodeNames.FOLD_DEAD_LETTERS, topics.deadLetters(), Serdes.ByteArray().serializer(),
+            Serdes.ByteArray().serializer(), "order-fold-processor");
+    }
+
+    private static void skus(Topology topology, Topics topics, AvroSerdes serdes) {
+        Deserializer<byte[]> bytes = Serdes.ByteArray().deserializer();
+        topology.addSource("sku-source", bytes, bytes, topics.commands(), topics.stockEvents());
+        topology.addProcessor("sku-processor", new SkuProcessor(topics, serdes.value(Command.class).deserializer(),
+            serdes.value(StockEvent.class).deserializer()), "sku-source");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SKU_STOCK),
+            Serdes.String(), serdes.value(SkuStock.class)), "sku-processor");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LINE_RESERVATIONS),
+            Serdes.String(), serdes.value(LineReservation.class)), "sku-processor");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WAITING),
+            Serdes.String(), Serdes.String()), "sku-processor");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.COMMAND_OUTCOMES),
+            Serdes.String(), serdes.value(CommandOutcome.class)), "sku-processor");
+        topology.addSink(NodeNames.SKU_ALLOCATION_EVENTS, topics.allocationEvents(), Serdes.String().serializer(),
+            serdes.value(AllocationEvent.class).serializer(), "sku-processor");
+        topology.addSink(NodeNames.STOCK_LEVELS, topics.stockLevels(), serdes.key(StockLevelKey.class).serializer(),
+            serdes.value(StockLevel.class).serializer(), "sku-processor");
+        topology.addSink(NodeNames.SKU_DEAD_LETTERS, topics.deadLetters(), Serdes.ByteArray().serializer(),
+            Serdes.ByteArray().serializer(), "sku-processor");
+    }
+
+    private static void globalStores(Topology topology, Topics topics, AvroSerdes serdes) {
+        Deserializer<byte[]> bytes = Serdes.ByteArray().deserializer();
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LOCATIONS),
+                Serdes.String(), serdes.value(LocationEvent.class)).withLoggingDisabled(),
+            "locations-source", bytes, bytes, topics.locationEvents(), "locations-loader",
+            GlobalLoaders.locations(topics.locationEvents(), serdes.value(LocationEvent.class).deserializer()));
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.STOCK_VIEW),
+                Serdes.String(), serdes.value(StockLevel.class)).withLoggingDisabled(),
+            "stock-view-source", serdes.key(StockLevelKey.class).deserializer(), serdes.value(StockLevel.class).deserializer(),
+            topics.stockLevels(), "stock-view-loader", GlobalLoaders.stockView());
     }
 }

@@ -5,6 +5,11 @@ final class NodeNames {
     static final String ALLOCATION_EVENTS = "allocation-events-sink";
     static final String ORDER_PROJECTIONS = "order-projections-sink";
     static final String DEAD_LETTERS = "dead-letters-sink";
+    static final String COMMANDS = "commands-sink";
+    static final String STOCK_LEVELS = "stock-levels-sink";
+    static final String SKU_ALLOCATION_EVENTS = "sku-allocation-events-sink";
+    static final String SKU_DEAD_LETTERS = "sku-dead-letters-sink";
+    static final String FOLD_DEAD_LETTERS = "fold-dead-letters-sink";
 
     private NodeNames() {}
 }

@@ -1,6 +1,15 @@
 package dev.allotment.streams.topology;
 
 import dev.allotment.events.AllocationEvent;
+import dev.allotment.events.Command;
+import dev.allotment.events.OrderLine;
+import dev.allotment.events.ReleaseOrder;
+import dev.allotment.events.ReserveLine;
+import dev.allotment.events.StockLevel;
+import dev.allotment.streams.allocation.AllocationPlanner;
+import dev.allotment.streams.allocation.Site;
+import java.util.HashMap;
+import java.util.Map;
 import dev.allotment.events.OrderCancelled;
 import dev.allotment.events.OrderEvent;
 import dev.allotment.events.OrderPlaced;
@@ -45,11 +54,15 @@ final class OrderEventProcessor implements ProcessorSupplier<byte[], byte[], Obj
         private ProcessorContext<Object, Object> context;
         private KeyValueStore<String, OrderProjection> orders;
         private Sensor deadLettered;
+        private GlobalLocations locations;
+        private KeyValueStore<String, StockLevel> stockView;
 
         @Override
         public void init(ProcessorContext<Object, Object> context) {
             this.context = context;
             this.orders = context.getStateStore(StoreNames.ORDERS);
+            this.locations = new GlobalLocations(context.getStateStore(StoreNames.LOCATIONS));
+            this.stockView = context.getStateStore(StoreNames.STOCK_VIEW);
             this.deadLettered = context.metrics().addRateTotalSensor("allotment", "order-events",
                 "dead-lettered", Sensor.RecordingLevel.INFO);
         }
@@ -103,6 +116,34 @@ final class OrderEventProcessor implements ProcessorSupplier<byte[], byte[], Obj
                 .map(l -> new ReservedLine(l.getLineId(), l.getSku(), l.getQuantity(), 0)).toList();
             emit(record, event, order, new ReservationCreated(order.getOrderNumber(),
                 order.getChannel(), order.getPriority(), order.getPlacedAt(), lines), "reservation-created");
+            String preferred = preferredLocation(placed);
+            String allocationId = "al-" + Integer.toUnsignedString(event.getEventId().hashCode(), 36);
+            for (OrderLine line : placed.getLines()) {
+                command(record, event, line.getSku(), "reserve:" + line.getLineId(), key, new ReserveLine(line.getLineId(),
+                    line.getSku(), line.getQuantity(), placed.getChannel(), placed.getPriority(), placed.getPlacedAt(),
+                    preferred, allocationId));
+            }
+        }
+
+        /** The highest-ranked location that could fill the whole order, from the global (possibly stale) stock view. */
+        private String preferredLocation(OrderPlaced placed) {
+            List<Site> routing = locations.routing(placed.getChannel());
+            if (routing.isEmpty()) {
+                return null;
+            }
+            Map<String, Integer> needs = new HashMap<>();
+            placed.getLines().forEach(l -> needs.merge(l.getSku(), l.getQuantity(), Integer::sum));
+            return AllocationPlanner.wholeOrderLocation(routing, needs, (sku, loc) -> {
+                StockLevel level = stockView.get(GlobalLoaders.stockViewKey(sku, loc));
+                return level == null ? 0 : level.getAvailable();
+            });
+        }
+
+        private void command(Record<byte[], byte[]> record, OrderEvent cause, String sku, String suffix, String orderId,
+                             Object payload) {
+            Command command = Command.newBuilder().setCommandId(cause.getEventId() + ":" + suffix)
+                .setIssuedAt(cause.getOccurredAt()).setPrincipal("engine").setOrderId(orderId).setPayload(payload).build();
+            context.forward(new Record<Object, Object>(sku, command, record.timestamp()), NodeNames.COMMANDS);
         }
 
         private void cancel(Record<byte[], byte[]> record, String key, OrderEvent event, OrderCancelled cancelled) {
@@ -117,6 +158,8 @@ final class OrderEventProcessor implements ProcessorSupplier<byte[], byte[], Obj
             }
             OrderProjection order = OrderRules.cancel(existing, cancelled.getReason(), event.getOccurredAt());
             emit(record, event, order, new ReservationCancelled(cancelled.getReason()), "reservation-cancelled");
+            order.getLines().stream().map(l -> l.getSku()).distinct().forEach(sku ->
+                command(record, event, sku, "release:" + sku, key, new ReleaseOrder(cancelled.getReason())));
         }
 
         private void emit(Record<byte[], byte[]> record, OrderEvent cause, OrderProjection order, Object decision, String kind) {

@@ -4,6 +4,18 @@ package dev.allotment.streams.topology;
 public final class StoreNames {
     /** Orders by order id: each order's reservation and allocation projection. */
     public static final String ORDERS = "orders";
+    /** SKU to its stock at every location. */
+    public static final String SKU_STOCK = "sku-stock";
+    /** (SKU, order id, line id) to the line's reservation and allocations, beside the SKU's stock. */
+    public static final String LINE_RESERVATIONS = "line-reservations";
+    /** The queue of lines waiting for stock, per SKU, in service order (see BookKeys). */
+    public static final String WAITING = "waiting-lines";
+    /** Command id to its first outcome, on the partition that decided it. */
+    public static final String COMMAND_OUTCOMES = "command-outcomes";
+    /** Global: locations and channel routing, from allotment.location-events. */
+    public static final String LOCATIONS = "locations";
+    /** Global: every (SKU, location) stock level, from allotment.stock-levels; a possibly stale view for order-wide choices. */
+    public static final String STOCK_VIEW = "stock-view";
 
     private StoreNames() {}
 }

@@ -1,0 +1,15 @@
+package dev.allotment.streams.allocation;
+
+/** Why a command or stock change was refused: a machine-readable code and a sentence naming what. */
+public final class Refusal extends RuntimeException {
+    private final String code;
+
+    public Refusal(String code, String reason) {
+        super(reason, null, false, false);
+        this.code = code;
+    }
+
+    public String code() {
+        return code;
+    }
+}

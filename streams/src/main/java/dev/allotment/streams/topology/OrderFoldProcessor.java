@@ -1,0 +1,72 @@
+package dev.allotment.streams.topology;
+
+import dev.allotment.events.AllocationEvent;
+import dev.allotment.events.OrderProjection;
+import dev.allotment.streams.order.OrderFold;
+import dev.allotment.streams.support.DeadLetters;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Folds allotment.allocation-events (decided on the SKU partitions) into the orders store and its projection topic. */
+final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[], Object, Object> {
+    private static final Logger LOG = LoggerFactory.getLogger(OrderFoldProcessor.class);
+    private final String topic;
+    private final Deserializer<AllocationEvent> decoder;
+
+    OrderFoldProcessor(String topic, Deserializer<AllocationEvent> decoder) {
+        this.topic = topic;
+        this.decoder = decoder;
+    }
+
+    @Override
+    public Processor<byte[], byte[], Object, Object> get() {
+        return new Processor<>() {
+            private ProcessorContext<Object, Object> context;
+            private KeyValueStore<String, OrderProjection> orders;
+
+            @Override
+            public void init(ProcessorContext<Object, Object> context) {
+                this.context = context;
+                this.orders = context.getStateStore(StoreNames.ORDERS);
+            }
+
+            @Override
+            public void process(Record<byte[], byte[]> record) {
+                AllocationEvent event;
+                try {
+                    event = decoder.deserialize(topic, record.value());
+                } catch (RuntimeException e) {
+                    deadLetter(record, "cannot decode an AllocationEvent: " + e.getMessage(), e);
+                    return;
+                }
+                if (event == null) {
+                    return;
+                }
+                String orderId = record.key() == null ? event.getOrderId() : new String(record.key(), StandardCharsets.UTF_8);
+                OrderProjection order = orders.get(orderId);
+                if (order == null) {
+                    LOG.warn("allocation event {} for unknown order {}: skipped", event.getEventId(), orderId);
+                    return;
+                }
+                OrderFold.apply(order, event).ifPresent(next -> {
+                    orders.put(orderId, next);
+                    context.forward(new Record<Object, Object>(orderId, next, record.timestamp()), NodeNames.ORDER_PROJECTIONS);
+                });
+            }
+
+            private void deadLetter(Record<byte[], byte[]> record, String reason, Throwable error) {
+                LOG.warn("dead-lettering an allocation event: {}", reason);
+                Record<byte[], byte[]> letter = DeadLetters.of(record, context, reason, error);
+                context.forward(new Record<Object, Object>(letter.key(), letter.value(), letter.timestamp(), letter.headers()),
+                    NodeNames.FOLD_DEAD_LETTERS);
+            }
+        };
+    }
+}

@@ -1,0 +1,212 @@
+package dev.allotment.streams.topology;
+
+import dev.allotment.events.AllocationEvent;
+import dev.allotment.events.Command;
+import dev.allotment.events.CommandOutcome;
+import dev.allotment.events.CommandRejected;
+import dev.allotment.events.LocationStock;
+import dev.allotment.events.SkuStock;
+import dev.allotment.events.StockEvent;
+import dev.allotment.events.StockLevel;
+import dev.allotment.events.StockLevelKey;
+import dev.allotment.events.StockSet;
+import dev.allotment.events.StockAdjusted;
+import dev.allotment.events.IncomingSet;
+import dev.allotment.schemas.Topics;
+import dev.allotment.streams.allocation.Decisions;
+import dev.allotment.streams.allocation.Refusal;
+import dev.allotment.streams.allocation.Site;
+import dev.allotment.streams.allocation.SkuDesk;
+import dev.allotment.streams.support.DeadLetters;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SKU partition: applies allotment.commands and allotment.stock-events (both keyed by SKU) through
+ * {@link SkuDesk} on the SKU's stores, and forwards what was decided: decision events (by order id),
+ * stock levels, dead letters. A command id seen before is answered from its stored outcome and changes nothing.
+ */
+final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Object> {
+    private static final Logger LOG = LoggerFactory.getLogger(SkuProcessor.class);
+    private final Topics topics;
+    private final Deserializer<Command> commands;
+    private final Deserializer<StockEvent> stockEvents;
+
+    SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<StockEvent> stockEvents) {
+        this.topics = topics;
+        this.commands = commands;
+        this.stockEvents = stockEvents;
+    }
+
+    @Override
+    public Processor<byte[], byte[], Object, Object> get() {
+        return new Desk();
+    }
+
+    private final class Desk implements Processor<byte[], byte[], Object, Object> {
+        private ProcessorContext<Object, Object> context;
+        private StoreSkuBook book;
+        private GlobalLocations locations;
+        private SkuDesk desk;
+
+        @Override
+        public void init(ProcessorContext<Object, Object> context) {
+            this.context = context;
+            this.book = new StoreSkuBook(context.getStateStore(StoreNames.SKU_STOCK),
+                context.getStateStore(StoreNames.LINE_RESERVATIONS), context.getStateStore(StoreNames.WAITING),
+                context.getStateStore(StoreNames.COMMAND_OUTCOMES));
+            Object globalStore = context.getStateStore(StoreNames.LOCATIONS);
+            this.locations = new GlobalLocations(unwrap(globalStore));
+            this.desk = new SkuDesk(book, locations);
+        }
+
+        @SuppressWarnings("unchecked")
+        private static <S> S unwrap(Object store) {
+            return (S) store;
+        }
+
+        @Override
+        public void process(Record<byte[], byte[]> record) {
+            String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
+            if (record.key() == null) {
+                deadLetter(record, "record has no key (the SKU)", null);
+                return;
+            }
+            String sku = new String(record.key(), StandardCharsets.UTF_8);
+            if (topic.equals(topics.stockEvents())) {
+                StockEvent event = decode(record, stockEvents, topic);
+                if (event != null) {
+                    stock(record, sku, event);
+                }
+            } else {
+                Command command = decode(record, commands, topic);
+                if (command != null) {
+                    command(record, sku, command);
+                }
+            }
+        }
+
+        private <T> T decode(Record<byte[], byte[]> record, Deserializer<T> decoder, String topic) {
+            try {
+                T value = decoder.deserialize(topic, record.value());
+                if (value == null) {
+                    deadLetter(record, "record has no value", null);
+                }
+                return value;
+            } catch (RuntimeException e) {
+                deadLetter(record, "cannot decode a record of " + topic + ": " + e.getMessage(), e);
+                return null;
+            }
+        }
+
+        private void stock(Record<byte[], byte[]> record, String sku, StockEvent event) {
+            Object payload = event.getPayload();
+            String named = payload instanceof StockSet s ? s.getSku() : payload instanceof StockAdjusted a ? a.getSku()
+                : payload instanceof IncomingSet i ? i.getSku() : sku;
+            String commandId = event.getCommandId();
+            if (commandId != null && book.outcome(commandId).isPresent()) {
+                return; // a retry of an applied stock change
+            }
+            try {
+                if (!sku.equals(named)) {
+                    throw new Refusal("wrong_key", "key '" + sku + "' is not the event's sku '" + named + "'");
+                }
+                Decisions decided = desk.stock(sku, payload, event.getOccurredAt());
+                emit(record, sku, event.getEventId(), commandId, decided);
+                remember(commandId, "", true, null, null, event.getOccurredAt());
+            } catch (Refusal refusal) {
+                remember(commandId, "", false, refusal.code(), refusal.getMessage(), event.getOccurredAt());
+                deadLetter(record, refusal.code() + ": " + refusal.getMessage(), null);
+            }
+        }
+
+        private void command(Record<byte[], byte[]> record, String sku, Command command) {
+            String commandId = command.getCommandId();
+            if (book.outcome(commandId).isPresent()) {
+                LOG.debug("command {} seen before: answered from its outcome, nothing applied", commandId);
+                return;
+            }
+            Instant at = command.getIssuedAt();
+            try {
+                Decisions decided = desk.command(sku, commandId, command.getOrderId(), command.getPayload(), at);
+                emit(record, sku, commandId, commandId, decided);
+                List<String> ids = decided.events().stream().map(e -> allocationIdOf(e.payload())).filter(id -> id != null)
+                    .distinct().toList();
+                remember(commandId, command.getOrderId(), true, null, null, at, ids);
+            } catch (Refusal refusal) {
+                LOG.info("command {} for order {} ({}) refused: {}", commandId, command.getOrderId(), sku, refusal.getMessage());
+                remember(commandId, command.getOrderId(), false, refusal.code(), refusal.getMessage(), at);
+                forwardEvent(record, command.getOrderId(), commandId + ":rejected", commandId, at,
+                    new CommandRejected(refusal.code(), refusal.getMessage()));
+            }
+        }
+
+        private void emit(Record<byte[], byte[]> record, String sku, String causeId, String commandId, Decisions decided) {
+            Instant at = Instant.ofEpochMilli(record.timestamp());
+            int n = 0;
+            for (Decisions.Decided e : decided.events()) {
+                forwardEvent(record, e.orderId(), causeId + ":" + (n++), commandId, at, e.payload());
+            }
+            SkuStock stock = book.stock(sku).orElse(null);
+            for (String locationId : decided.changedLocations()) {
+                LocationStock s = stock == null ? null : stock.getLocations().get(locationId);
+                if (s == null) {
+                    continue;
+                }
+                boolean tracks = locations.site(locationId).map(Site::tracksStock).orElse(true);
+                StockLevel level = new StockLevel(sku, locationId, s.getPhysical(), s.getAllocated(),
+                    s.getPhysical() - s.getAllocated(), s.getIncoming(), tracks, s.getUpdatedAt());
+                context.forward(new Record<Object, Object>(new StockLevelKey(sku, locationId), level, record.timestamp()),
+                    NodeNames.STOCK_LEVELS);
+            }
+        }
+
+        private void forwardEvent(Record<byte[], byte[]> record, String orderId, String eventId, String commandId,
+                                  Instant at, Object payload) {
+            AllocationEvent event = AllocationEvent.newBuilder().setEventId(eventId).setOccurredAt(at)
+                .setCommandId(commandId).setCausationId(commandId).setOrderId(orderId).setPayload(payload).build();
+            context.forward(new Record<Object, Object>(orderId, event, record.timestamp()), NodeNames.SKU_ALLOCATION_EVENTS);
+        }
+
+        private void remember(String commandId, String orderId, boolean accepted, String code, String reason, Instant at) {
+            remember(commandId, orderId, accepted, code, reason, at, List.of());
+        }
+
+        private void remember(String commandId, String orderId, boolean accepted, String code, String reason, Instant at,
+                              List<String> allocationIds) {
+            if (commandId != null) {
+                book.putOutcome(new CommandOutcome(commandId, orderId, accepted, code, reason, allocationIds, at));
+            }
+        }
+
+        private void deadLetter(Record<byte[], byte[]> record, String reason, Throwable error) {
+            var origin = context.recordMetadata();
+            LOG.warn("dead-lettering {}-{}@{}: {}", origin.map(m -> m.topic()).orElse("?"),
+                origin.map(m -> m.partition()).orElse(-1), origin.map(m -> m.offset()).orElse(-1L), reason);
+            Record<byte[], byte[]> letter = DeadLetters.of(record, context, reason, error);
+            context.forward(new Record<Object, Object>(letter.key(), letter.value(), letter.timestamp(), letter.headers()),
+                NodeNames.SKU_DEAD_LETTERS);
+        }
+    }
+
+    static String allocationIdOf(Object payload) {
+        if (payload instanceof dev.allotment.events.AllocationRequested r) {
+            return r.getAllocationId();
+        }
+        if (payload instanceof dev.allotment.events.AllocationCancelled c) {
+            return c.getAllocationId();
+        }
+        if (payload instanceof dev.allotment.events.AllocationCompleted c) {
+            return c.getAllocationId();
+        }
+        return null;
+    }
+}
