@@ -369,7 +369,7 @@ public final class SkuDesk {
         line.setAllocatedQuantity(line.getAllocatedQuantity() - quantity);
         part.setQuantity(part.getQuantity() - quantity);
         if (part.getQuantity() == 0) {
-            line.getAllocations().remove(part);
+            removeElement(line.getAllocations(), part);
         }
         d.stockChanged(part.getLocationId());
         d.decided(line.getOrderId(), new AllocationCancelled(part.getAllocationId(),
@@ -386,6 +386,14 @@ public final class SkuDesk {
         d.stockChanged(part.getLocationId());
         d.decided(line.getOrderId(), new AllocationCompleted(part.getAllocationId(), completedAt,
             List.of(new AllocatedLine(line.getLineId(), line.getSku(), part.getQuantity()))));
+    }
+
+    /** Avro's decoded arrays remove by index only. */
+    static <T> void removeElement(List<T> list, T element) {
+        int at = list.indexOf(element);
+        if (at >= 0) {
+            list.remove(at);
+        }
     }
 
     // ---------------------------------------------------------------- reading

@@ -78,12 +78,12 @@ public final class OrderFold {
                 item(allocation, l.getLineId()).ifPresent(item -> {
                     item.setQuantity(item.getQuantity() - l.getQuantity());
                     if (item.getQuantity() <= 0) {
-                        allocation.getLines().remove(item);
+                        removeElement(allocation.getLines(), item);
                     }
                 });
             }
             if (allocation.getLines().isEmpty()) {
-                order.getAllocations().remove(allocation);
+                removeElement(order.getAllocations(), allocation);
             }
         });
     }
@@ -120,6 +120,14 @@ public final class OrderFold {
         boolean allCompleted = !order.getAllocations().isEmpty()
             && order.getAllocations().stream().allMatch(a -> "completed".equals(a.getStatus()));
         return allCompleted ? OrderStatus.COMPLETED : OrderStatus.ALLOCATED;
+    }
+
+    /** Avro's decoded arrays remove by index only. */
+    private static <T> void removeElement(java.util.List<T> list, T element) {
+        int at = list.indexOf(element);
+        if (at >= 0) {
+            list.remove(at);
+        }
     }
 
     private static Optional<LineProjection> line(OrderProjection order, String lineId) {
