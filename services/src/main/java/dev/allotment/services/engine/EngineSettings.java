@@ -67,6 +67,9 @@ public class EngineSettings {
         private String stateDir = ".allotment/engine/state";
         private int commitIntervalMs = 50;
         private int threads = 1;
+        private String advertisedHost = "127.0.0.1";
+        public String getAdvertisedHost() { return advertisedHost; }
+        public void setAdvertisedHost(String advertisedHost) { this.advertisedHost = advertisedHost; }
         public String getApplicationId() { return applicationId; }
         public void setApplicationId(String applicationId) { this.applicationId = applicationId; }
         public String getStateDir() { return stateDir; }

@@ -1,14 +1,20 @@
 package dev.allotment.services.engine;
 
+import dev.allotment.events.Command;
+import dev.allotment.events.LocationEvent;
 import dev.allotment.events.OrderEvent;
+import dev.allotment.events.StockEvent;
 import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.Topics;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -19,7 +25,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 @Singleton
 public class EventPublisher {
     private final Topics topics;
-    private final KafkaProducer<String, OrderEvent> orderEvents;
+    private final KafkaProducer<String, SpecificRecord> producer;
 
     public EventPublisher(EngineSettings settings, Topics topics, AvroSerdes serdes) {
         this.topics = topics;
@@ -27,17 +33,40 @@ public class EventPublisher {
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getKafka().getBootstrapServers(),
             ProducerConfig.ACKS_CONFIG, "all",
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-            ProducerConfig.LINGER_MS_CONFIG, 2,
+            ProducerConfig.LINGER_MS_CONFIG, 1,
             ProducerConfig.CLIENT_ID_CONFIG, "allotment-edge");
-        this.orderEvents = new KafkaProducer<>(config, new StringSerializer(), serdes.value(OrderEvent.class).serializer());
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), serdes.value(SpecificRecord.class).serializer());
     }
 
-    /** Publishes an order event keyed by its order id; answers once the broker has it. */
     public RecordMetadata publish(String orderId, OrderEvent event) {
+        return await(List.of(producer.send(new ProducerRecord<>(topics.orderEvents(), orderId, event)))).get(0);
+    }
+
+    public void publish(String key, LocationEvent event) {
+        await(List.of(producer.send(new ProducerRecord<>(topics.locationEvents(), key, event))));
+    }
+
+    /** Publishes stock events keyed by their SKU; answers once the broker has all of them. */
+    public void publishStock(List<Map.Entry<String, StockEvent>> events) {
+        await(events.stream().map(e -> producer.send(new ProducerRecord<>(topics.stockEvents(), e.getKey(),
+            (SpecificRecord) e.getValue()))).toList());
+    }
+
+    /** Publishes commands keyed by the SKU that decides them; answers once the broker has all of them. */
+    public void publishCommands(List<Map.Entry<String, Command>> commands) {
+        await(commands.stream().map(e -> producer.send(new ProducerRecord<>(topics.commands(), e.getKey(),
+            (SpecificRecord) e.getValue()))).toList());
+    }
+
+    private List<RecordMetadata> await(List<Future<RecordMetadata>> sends) {
         try {
-            return orderEvents.send(new ProducerRecord<>(topics.orderEvents(), orderId, event)).get(30, TimeUnit.SECONDS);
+            List<RecordMetadata> done = new java.util.ArrayList<>();
+            for (Future<RecordMetadata> send : sends) {
+                done.add(send.get(30, TimeUnit.SECONDS));
+            }
+            return done;
         } catch (ExecutionException | TimeoutException e) {
-            throw new EngineUnavailableException("cannot publish to " + topics.orderEvents() + ": " + e);
+            throw new EngineUnavailableException("cannot publish to Kafka: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EngineUnavailableException("interrupted while publishing");
@@ -46,6 +75,6 @@ public class EventPublisher {
 
     @PreDestroy
     void close() {
-        orderEvents.close();
+        producer.close();
     }
 }

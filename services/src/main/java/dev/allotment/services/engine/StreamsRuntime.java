@@ -35,6 +35,8 @@ public class StreamsRuntime {
     private final MeterRegistry meters;
     private KafkaStreams streams;
     private KafkaStreamsMetrics metrics;
+    @io.micronaut.context.annotation.Value("${micronaut.server.port:8080}")
+    int httpPort;
 
     public StreamsRuntime(EngineSettings settings, Topics topics, AvroSerdes serdes, RegistryUrls registry,
                           MeterRegistry meters) {
@@ -74,6 +76,8 @@ public class StreamsRuntime {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.getCommitIntervalMs());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.getThreads());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.getTopics().getReplicationFactor());
+        // where this instance answers queries: key metadata (which partition, which instance) needs it
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s.getAdvertisedHost() + ":" + httpPort);
         return props;
     }
 

@@ -1,0 +1,106 @@
+package dev.allotment.services.engine;
+
+import dev.allotment.events.Command;
+import dev.allotment.events.CommandOutcome;
+import dev.allotment.events.StockEvent;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Sends commands (and stock changes) to the partitions that decide them and waits, a bounded time,
+ * for their outcomes in the command-outcomes stores. A command id already decided is not sent again:
+ * its first outcome is the answer (idempotency across retries of the same Idempotency-Key).
+ */
+@Singleton
+public class CommandGateway {
+    private final EventPublisher publisher;
+    private final Stores stores;
+    private final Duration timeout;
+
+    public CommandGateway(EventPublisher publisher, Stores stores, EngineSettings settings) {
+        this.publisher = publisher;
+        this.stores = stores;
+        this.timeout = settings.getHttp().getCommandTimeout();
+    }
+
+    /** A command's SKU (the partition that decides it) and its outcome, empty while undecided. */
+    public record Result(String sku, String commandId, Optional<CommandOutcome> outcome) {
+        public boolean decided() {
+            return outcome.isPresent();
+        }
+
+        public boolean accepted() {
+            return outcome.map(CommandOutcome::getAccepted).orElse(false);
+        }
+    }
+
+    /** Sends every command not decided before (key: its SKU) and waits for all outcomes. */
+    public List<Result> send(List<Map.Entry<String, Command>> commands) {
+        List<Map.Entry<String, Command>> fresh = new ArrayList<>();
+        for (Map.Entry<String, Command> c : commands) {
+            if (stores.outcome(c.getKey(), c.getValue().getCommandId()).isEmpty()) {
+                fresh.add(c);
+            }
+        }
+        if (!fresh.isEmpty()) {
+            publisher.publishCommands(fresh);
+        }
+        return await(commands.stream().map(c -> Map.entry(c.getKey(), c.getValue().getCommandId())).toList());
+    }
+
+    /**
+     * Read-your-writes for manual commands: an order's lines reach their SKUs' partitions one hop after
+     * the order itself, so wait (bounded) until each of {@code skus} holds the order's lines there.
+     */
+    public void awaitLines(String orderId, java.util.Collection<String> skus) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (String sku : skus) {
+            while (stores.lines(sku, orderId).isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Publishes stock events carrying command ids (key: SKU) and waits for their outcomes. */
+    public List<Result> sendStock(List<Map.Entry<String, StockEvent>> events) {
+        List<Map.Entry<String, StockEvent>> fresh = events.stream()
+            .filter(e -> stores.outcome(e.getKey(), e.getValue().getCommandId()).isEmpty()).toList();
+        if (!fresh.isEmpty()) {
+            publisher.publishStock(fresh);
+        }
+        return await(events.stream().map(e -> Map.entry(e.getKey(), e.getValue().getCommandId())).toList());
+    }
+
+    private List<Result> await(List<Map.Entry<String, String>> skuAndIds) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Result> results = new LinkedHashMap<>();
+        while (true) {
+            for (Map.Entry<String, String> c : skuAndIds) {
+                Result known = results.get(c.getValue());
+                if (known == null || !known.decided()) {
+                    results.put(c.getValue(), new Result(c.getKey(), c.getValue(), stores.outcome(c.getKey(), c.getValue())));
+                }
+            }
+            boolean all = results.values().stream().allMatch(Result::decided);
+            if (all || System.nanoTime() > deadline) {
+                return new ArrayList<>(results.values());
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new ArrayList<>(results.values());
+            }
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package dev.allotment.services.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.allotment.events.AllocateLines;
+import dev.allotment.events.AllocationProjection;
+import dev.allotment.events.Command;
+import dev.allotment.events.DeleteAllocations;
+import dev.allotment.events.LineProjection;
+import dev.allotment.events.LineQuantity;
+import dev.allotment.events.OrderProjection;
+import dev.allotment.events.UpdateAllocation;
+import dev.allotment.services.auth.Allowed;
+import dev.allotment.services.auth.Role;
+import dev.allotment.services.engine.CommandGateway;
+import dev.allotment.services.engine.OrderQueries;
+import dev.allotment.services.engine.Stores;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Patch;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/** Envoy's allocation routes: per order GET/POST/PATCH/DELETE, and the paginated list. Item ids are SKUs. */
+@Controller("/allocations")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class EnvoyAllocationController {
+    private final CommandGateway gateway;
+    private final OrderQueries orders;
+    private final Stores stores;
+
+    public EnvoyAllocationController(CommandGateway gateway, OrderQueries orders, Stores stores) {
+        this.gateway = gateway;
+        this.orders = orders;
+        this.stores = stores;
+    }
+
+    @Operation(summary = "Allocations of an order (Envoy)")
+    @Get(uri = "/orders/{orderId}", produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
+    public HttpResponse<Map<String, Object>> ofOrder(@PathVariable String orderId) {
+        return orders.find(orderId).<HttpResponse<Map<String, Object>>>map(o -> HttpResponse.ok(Map.of("data",
+                o.getAllocations().stream().map(a -> AllocationViews.envoy(o, a)).toList())))
+            .orElseGet(() -> OrderController.notFound(orderId));
+    }
+
+    @Operation(summary = "Create allocations for an order (Envoy)")
+    @Post(uri = "/orders/{orderId}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.PLATFORM, Role.ADMIN})
+    public HttpResponse<Map<String, Object>> create(@PathVariable String orderId, @Body String body,
+                                                    @Nullable @Header("Idempotency-Key") String key) {
+        JsonNode json = JsonInput.parse(body);
+        JsonInput in = new JsonInput();
+        List<JsonNode> allocations = in.array(json, "allocations", "allocations");
+        String base = base(key);
+        Instant now = Instant.now();
+        List<Map.Entry<String, Command>> commands = new ArrayList<>();
+        Map<String, Set<String>> skusOf = new LinkedHashMap<>();
+        for (int i = 0; i < allocations.size(); i++) {
+            String at = "allocations[" + i + "].";
+            JsonNode location = allocations.get(i).get("location");
+            String locationId = location == null || !location.isObject() ? null
+                : in.requiredString(location, "id", at + "location.id");
+            if (location == null || !location.isObject()) {
+                in.error(at + "location", "an object with the location's id is required");
+            }
+            Map<String, List<LineQuantity>> bySku = items(in, allocations.get(i), at, true);
+            String allocationId = "al-" + Integer.toUnsignedString((orderId + "|" + base + "|" + i).hashCode(), 36);
+            skusOf.put(allocationId, bySku.keySet());
+            String prefix = base + ":" + i + ":";
+            bySku.forEach((sku, lines) -> commands.add(Map.entry(sku, new Command(prefix + sku, now, "envoy",
+                orderId, new AllocateLines(locationId, lines, allocationId)))));
+        }
+        in.check();
+        OrderProjection order = orders.find(orderId).orElse(null);
+        if (order == null) {
+            return OrderController.notFound(orderId);
+        }
+        gateway.awaitLines(orderId, order.getLines().stream().map(LineProjection::getSku).distinct().toList());
+        HttpResponse<Map<String, Object>> refused = Outcomes.unless(gateway.send(commands));
+        if (refused != null) {
+            return refused;
+        }
+        return HttpResponse.<Map<String, Object>>status(HttpStatus.CREATED).body(Map.of("data", skusOf.entrySet().stream()
+            .map(e -> AllocationViews.envoyFresh(stores, orderId, e.getKey(), e.getValue())).toList()));
+    }
+
+    @Operation(summary = "Change quantities of, or complete, existing allocations (Envoy)")
+    @Patch(uri = "/orders/{orderId}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.PLATFORM, Role.ADMIN})
+    public HttpResponse<Map<String, Object>> update(@PathVariable String orderId, @Body String body,
+                                                    @Nullable @Header("Idempotency-Key") String key) {
+        JsonNode json = JsonInput.parse(body);
+        JsonInput in = new JsonInput();
+        List<JsonNode> allocations = in.array(json, "allocations", "allocations");
+        OrderProjection order = orders.find(orderId).orElse(null);
+        if (order == null) {
+            return OrderController.notFound(orderId);
+        }
+        String base = base(key);
+        Instant now = Instant.now();
+        List<Map.Entry<String, Command>> commands = new ArrayList<>();
+        Map<String, Set<String>> skusOf = new LinkedHashMap<>();
+        for (int i = 0; i < allocations.size(); i++) {
+            String at = "allocations[" + i + "].";
+            String id = in.requiredString(allocations.get(i), "id", at + "id");
+            Map<String, List<LineQuantity>> bySku = allocations.get(i).has("items")
+                ? items(in, allocations.get(i), at, false) : new LinkedHashMap<>();
+            Instant completedAt = completedAt(in, allocations.get(i), at);
+            if (id == null) {
+                continue;
+            }
+            Set<String> skus = new LinkedHashSet<>(bySku.keySet());
+            Set<String> held = skusHolding(order, id);
+            if (completedAt != null) {
+                skus.addAll(held);
+            }
+            if (skus.isEmpty()) {
+                if (held.isEmpty()) {
+                    in.error(at + "id", "order " + orderId + " has no allocation " + id);
+                } else {
+                    in.error(at, "give items to change or completed_at");
+                }
+                continue;
+            }
+            skusOf.put(id, skus);
+            for (String sku : skus) {
+                commands.add(Map.entry(sku, new Command(base + ":" + i + ":" + sku, now, "envoy", orderId,
+                    new UpdateAllocation(id, bySku.get(sku), completedAt))));
+            }
+        }
+        in.check();
+        HttpResponse<Map<String, Object>> refused = Outcomes.unless(gateway.send(commands));
+        if (refused != null) {
+            return refused;
+        }
+        return HttpResponse.ok(Map.of("data", skusOf.entrySet().stream()
+            .map(e -> AllocationViews.envoyFresh(stores, orderId, e.getKey(), e.getValue())).toList()));
+    }
+
+    @Operation(summary = "Delete every allocation of an order (Envoy); the reservation stays")
+    @Delete(uri = "/orders/{orderId}", produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.PLATFORM, Role.ADMIN})
+    public HttpResponse<Map<String, Object>> delete(@PathVariable String orderId, @Nullable @Header("Idempotency-Key") String key) {
+        OrderProjection order = orders.find(orderId).orElse(null);
+        if (order == null) {
+            return OrderController.notFound(orderId);
+        }
+        String base = base(key);
+        Instant now = Instant.now();
+        List<Map.Entry<String, Command>> commands = order.getLines().stream().map(LineProjection::getSku).distinct()
+            .map(sku -> Map.entry(sku, new Command(base + ":delete:" + sku, now, "envoy", orderId, new DeleteAllocations())))
+            .toList();
+        HttpResponse<Map<String, Object>> refused = Outcomes.unless(gateway.send(commands));
+        return refused != null ? refused : HttpResponse.noContent();
+    }
+
+    @Operation(summary = "Allocations, by location and/or orders (Envoy), with cursors")
+    @Get(produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
+    public Map<String, Object> list(@Nullable @QueryValue("location_id") String locationId,
+                                    @Nullable @QueryValue("order_id") List<String> orderIds,
+                                    @Nullable @QueryValue String cursor, @Nullable @QueryValue String limit) {
+        int size = ReservationController.limit(limit);
+        String after = cursor == null || cursor.isBlank() ? null : PageCursor.decode(cursor).key();
+        List<Map<String, Object>> data = new ArrayList<>();
+        String lastOrder = null;
+        boolean more = false;
+        scan:
+        while (true) {
+            List<OrderProjection> page = orders.page(after, null, 100);
+            for (OrderProjection o : page.subList(0, Math.min(100, page.size()))) {
+                if (orderIds != null && !orderIds.isEmpty() && !orderIds.contains(o.getOrderId())) {
+                    after = o.getOrderId();
+                    continue;
+                }
+                List<AllocationProjection> matching = o.getAllocations().stream()
+                    .filter(a -> locationId == null || locationId.equals(a.getLocationId())).toList();
+                if (!matching.isEmpty() && data.size() >= size) {
+                    more = true;
+                    break scan;
+                }
+                matching.forEach(a -> data.add(AllocationViews.envoy(o, a)));
+                after = o.getOrderId();
+                if (!matching.isEmpty()) {
+                    lastOrder = o.getOrderId();
+                }
+            }
+            if (page.size() <= 100) {
+                break;
+            }
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("data", data);
+        body.put("next_cursor", more && lastOrder != null ? new PageCursor(true, lastOrder).encode() : null);
+        body.put("previous_cursor", null);
+        body.put("limit", size);
+        return body;
+    }
+
+    private static Map<String, List<LineQuantity>> items(JsonInput in, JsonNode allocation, String at, boolean positive) {
+        Map<String, List<LineQuantity>> bySku = new LinkedHashMap<>();
+        List<JsonNode> items = in.array(allocation, "items", at + "items");
+        for (int j = 0; j < items.size(); j++) {
+            String itemAt = at + "items[" + j + "].";
+            String sku = in.requiredString(items.get(j), "id", itemAt + "id");
+            Integer quantity = in.wholeNumber(items.get(j), "quantity", itemAt + "quantity", null);
+            if (quantity != null && (positive ? quantity <= 0 : quantity < 0)) {
+                in.error(itemAt + "quantity", positive ? "must be above 0" : "must not be negative");
+            }
+            if (sku != null && quantity != null) {
+                bySku.computeIfAbsent(sku, s -> new ArrayList<>()).add(new LineQuantity(null, sku, quantity));
+            }
+        }
+        return bySku;
+    }
+
+    private static Instant completedAt(JsonInput in, JsonNode allocation, String at) {
+        String text = in.optionalString(allocation, "completed_at", at + "completed_at");
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            in.error(at + "completed_at", "must be an ISO-8601 date-time such as 2023-02-28T20:00:42.815574Z");
+            return null;
+        }
+    }
+
+    /** The SKUs whose partitions hold a part of allocation {@code id} of the order (fresh, not the projection). */
+    private Set<String> skusHolding(OrderProjection order, String id) {
+        Set<String> skus = new LinkedHashSet<>();
+        order.getLines().stream().map(LineProjection::getSku).distinct().forEach(sku -> {
+            boolean holds = stores.lines(sku, order.getOrderId()).stream()
+                .anyMatch(l -> l.getAllocations().stream().anyMatch(p -> p.getAllocationId().equals(id)));
+            if (holds) {
+                skus.add(sku);
+            }
+        });
+        return skus;
+    }
+
+    private static String base(String key) {
+        return key == null || key.isBlank() ? UUID.randomUUID().toString() : key.trim();
+    }
+}

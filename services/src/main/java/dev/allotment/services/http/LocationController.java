@@ -1,0 +1,182 @@
+package dev.allotment.services.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.allotment.events.ConfirmMode;
+import dev.allotment.events.LocationEvent;
+import dev.allotment.events.LocationKind;
+import dev.allotment.events.LocationUpserted;
+import dev.allotment.events.RoutingSet;
+import dev.allotment.services.auth.Allowed;
+import dev.allotment.services.auth.Role;
+import dev.allotment.services.engine.EngineSettings;
+import dev.allotment.services.engine.EventPublisher;
+import dev.allotment.services.engine.Stores;
+import dev.allotment.streams.topology.GlobalLocations;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/** Locations and channel routing: published to allotment.location-events, read back from the global store. */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class LocationController {
+    private final EventPublisher publisher;
+    private final Stores stores;
+    private final Duration timeout;
+
+    public LocationController(EventPublisher publisher, Stores stores, EngineSettings settings) {
+        this.publisher = publisher;
+        this.stores = stores;
+        this.timeout = settings.getHttp().getCommandTimeout();
+    }
+
+    @Operation(summary = "Create or replace a location")
+    @Put(uri = "/locations/{id}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.PLATFORM, Role.ADMIN})
+    public HttpResponse<Map<String, Object>> put(@PathVariable String id, @Body String body,
+                                                 @Nullable @Header("Idempotency-Key") String key) {
+        JsonNode json = JsonInput.parse(body);
+        JsonInput in = new JsonInput();
+        LocationKind kind = enumOf(in, json, "kind", LocationKind.class, LocationKind.WAREHOUSE);
+        ConfirmMode mode = enumOf(in, json, "confirm_mode", ConfirmMode.class, ConfirmMode.DIRECT);
+        Integer timeoutSeconds = in.wholeNumber(json, "confirm_timeout_seconds", "confirm_timeout_seconds", -1);
+        if (timeoutSeconds != null && timeoutSeconds == 0) {
+            in.error("confirm_timeout_seconds", "must be above 0");
+        }
+        JsonNode tracks = json.get("tracks_stock");
+        if (tracks != null && !tracks.isNull() && !tracks.isBoolean()) {
+            in.error("tracks_stock", "must be true or false");
+        }
+        String name = in.optionalString(json, "name", "name");
+        String webhook = in.optionalString(json, "webhook_url", "webhook_url");
+        in.check();
+        LocationUpserted location = new LocationUpserted(id, name, kind, mode,
+            timeoutSeconds == null || timeoutSeconds < 0 ? null : timeoutSeconds,
+            tracks == null || tracks.isNull() || tracks.asBoolean(), webhook);
+        LocationEvent event = new LocationEvent(UUID.randomUUID().toString(), Instant.now(), key, location);
+        publisher.publish(GlobalLocations.locationKey(id), event);
+        await(() -> stores.locations().location(id).filter(location::equals).isPresent());
+        return HttpResponse.ok(view(location));
+    }
+
+    @Operation(summary = "A location")
+    @Get(uri = "/locations/{id}", produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
+    public HttpResponse<Map<String, Object>> get(@PathVariable String id) {
+        return stores.locations().location(id).<HttpResponse<Map<String, Object>>>map(l -> HttpResponse.ok(view(l)))
+            .orElseGet(() -> HttpResponse.<Map<String, Object>>status(HttpStatus.NOT_FOUND)
+                .body(ErrorBody.of("not_found", "no location " + id)));
+    }
+
+    @Operation(summary = "Every location")
+    @Get(uri = "/locations", produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
+    public Map<String, Object> list() {
+        List<Map<String, Object>> data = new ArrayList<>();
+        stores.allLocationEvents().forEach(e -> {
+            if (e.getPayload() instanceof LocationUpserted l) {
+                data.add(view(l));
+            }
+        });
+        return Map.of("data", data);
+    }
+
+    @Operation(summary = "Set a channel's routing (highest rank first)")
+    @Put(uri = "/channels/{channel}/routing", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.PLATFORM, Role.ADMIN})
+    public HttpResponse<Map<String, Object>> putRouting(@PathVariable String channel, @Body String body,
+                                                        @Nullable @Header("Idempotency-Key") String key) {
+        JsonNode json = JsonInput.parse(body);
+        JsonInput in = new JsonInput();
+        List<JsonNode> items = in.array(json, "locations", "locations");
+        List<String> ids = new ArrayList<>();
+        GlobalLocations known = stores.locations();
+        for (int i = 0; i < items.size(); i++) {
+            String id = items.get(i).isTextual() ? items.get(i).asText() : null;
+            if (id == null || id.isBlank()) {
+                in.error("locations[" + i + "]", "must be a location id");
+            } else if (known.location(id).isEmpty()) {
+                in.error("locations[" + i + "]", "no location " + id + " (PUT /locations/" + id + " first)");
+            } else if (ids.contains(id)) {
+                in.error("locations[" + i + "]", "listed twice: " + id);
+            } else {
+                ids.add(id);
+            }
+        }
+        in.check();
+        RoutingSet routing = new RoutingSet(channel, ids);
+        publisher.publish(GlobalLocations.channelKey(channel), new LocationEvent(UUID.randomUUID().toString(), Instant.now(), key, routing));
+        await(() -> stores.locations().routingSet(channel).filter(routing::equals).isPresent());
+        return HttpResponse.ok(routingView(routing));
+    }
+
+    @Operation(summary = "A channel's routing")
+    @Get(uri = "/channels/{channel}/routing", produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
+    public HttpResponse<Map<String, Object>> getRouting(@PathVariable String channel) {
+        return HttpResponse.ok(routingView(stores.locations().routingSet(channel).orElse(new RoutingSet(channel, List.of()))));
+    }
+
+    private void await(BooleanSupplier done) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    static <E extends Enum<E>> E enumOf(JsonInput in, JsonNode json, String field, Class<E> type, E fallback) {
+        String text = in.optionalString(json, field, field);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return Enum.valueOf(type, text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            in.error(field, "must be one of " + java.util.Arrays.toString(type.getEnumConstants()));
+            return fallback;
+        }
+    }
+
+    static Map<String, Object> view(LocationUpserted l) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", l.getLocationId());
+        view.put("name", l.getName());
+        view.put("kind", l.getKind().name());
+        view.put("confirm_mode", l.getConfirmMode().name());
+        view.put("confirm_timeout_seconds", l.getConfirmTimeoutSeconds());
+        view.put("tracks_stock", l.getTracksStock());
+        view.put("webhook_url", l.getWebhookUrl());
+        return view;
+    }
+
+    static Map<String, Object> routingView(RoutingSet r) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("channel", r.getChannelId());
+        view.put("locations", r.getLocations());
+        return view;
+    }
+}

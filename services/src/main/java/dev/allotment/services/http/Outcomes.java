@@ -1,0 +1,64 @@
+package dev.allotment.services.http;
+
+import dev.allotment.events.CommandOutcome;
+import dev.allotment.services.engine.CommandGateway;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** How the engine's command outcomes become HTTP answers, and how command ids are made from Idempotency-Key. */
+public final class Outcomes {
+    private Outcomes() {}
+
+    /** A command id per decided part: the Idempotency-Key (or a fresh id) and what the part is. */
+    public static String commandId(String idempotencyKey, String part) {
+        return (idempotencyKey == null || idempotencyKey.isBlank() ? UUID.randomUUID().toString() : idempotencyKey.trim())
+            + ":" + part;
+    }
+
+    /** The HTTP status of a refusal code. */
+    public static HttpStatus statusOf(String code) {
+        if (code == null) {
+            return HttpStatus.CONFLICT;
+        }
+        return switch (code) {
+            case "insufficient_stock", "order_cancelled", "allocation_completed", "below_allocated", "conflict" -> HttpStatus.CONFLICT;
+            case "unknown_allocation" -> HttpStatus.NOT_FOUND;
+            default -> HttpStatus.UNPROCESSABLE_ENTITY;
+        };
+    }
+
+    /**
+     * The answer when not every part was accepted: 202 with a Location when some are still undecided, else
+     * the first refusal's status with every refusal listed (parts accepted are named too: they stay applied).
+     */
+    public static HttpResponse<Map<String, Object>> unless(List<CommandGateway.Result> results) {
+        List<CommandGateway.Result> pending = results.stream().filter(r -> !r.decided()).toList();
+        if (!pending.isEmpty()) {
+            CommandGateway.Result first = pending.get(0);
+            return HttpResponse.<Map<String, Object>>status(HttpStatus.ACCEPTED)
+                .header("Location", "/commands/" + first.commandId() + "?sku=" + first.sku())
+                .body(ErrorBody.of("pending", "accepted; the engine has not decided yet: poll the Location"));
+        }
+        List<CommandOutcome> refused = results.stream().map(r -> r.outcome().get()).filter(o -> !o.getAccepted()).toList();
+        if (refused.isEmpty()) {
+            return null;
+        }
+        CommandOutcome first = refused.get(0);
+        Map<String, Object> body = ErrorBody.of(first.getCode(), first.getReason());
+        if (results.size() > 1) {
+            body.put("results", results.stream().map(r -> {
+                Map<String, Object> one = new LinkedHashMap<>();
+                one.put("sku", r.sku());
+                one.put("accepted", r.accepted());
+                one.put("error", r.outcome().get().getCode());
+                one.put("message", r.outcome().get().getReason());
+                return one;
+            }).toList());
+        }
+        return HttpResponse.<Map<String, Object>>status(statusOf(first.getCode())).body(body);
+    }
+}

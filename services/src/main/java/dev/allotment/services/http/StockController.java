@@ -1,0 +1,202 @@
+package dev.allotment.services.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.allotment.events.LocationStock;
+import dev.allotment.events.SkuStock;
+import dev.allotment.events.StockAdjusted;
+import dev.allotment.events.StockEvent;
+import dev.allotment.events.StockSet;
+import dev.allotment.services.auth.Allowed;
+import dev.allotment.services.auth.Role;
+import dev.allotment.services.engine.CommandGateway;
+import dev.allotment.services.engine.Stores;
+import dev.allotment.streams.allocation.Site;
+import dev.allotment.streams.topology.GlobalLocations;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/** Stock levels per SKU and location: counts and adjustments go to allotment.stock-events; levels come from the SKU stores. */
+@Controller("/stock")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class StockController {
+    private final CommandGateway gateway;
+    private final Stores stores;
+
+    public StockController(CommandGateway gateway, Stores stores) {
+        this.gateway = gateway;
+        this.stores = stores;
+    }
+
+    @Operation(summary = "Set the counted stock of a SKU at a location")
+    @Put(uri = "/{locationId}/{sku}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.PLATFORM, Role.ADMIN})
+    public HttpResponse<Map<String, Object>> set(@PathVariable String locationId, @PathVariable String sku, @Body String body,
+                                                 @Nullable @Header("Idempotency-Key") String key) {
+        JsonNode json = JsonInput.parse(body);
+        JsonInput in = new JsonInput();
+        Integer physical = in.wholeNumber(json, "physical", "physical", null);
+        Integer incoming = in.wholeNumber(json, "incoming", "incoming", -1);
+        if (physical != null && physical < 0) {
+            in.error("physical", "must not be negative");
+        }
+        if (incoming != null && incoming < -1) {
+            in.error("incoming", "must not be negative");
+        }
+        in.check();
+        StockEvent event = new StockEvent(UUID.randomUUID().toString(), Instant.now(),
+            Outcomes.commandId(key, "stock:" + locationId + ":" + sku),
+            new StockSet(sku, locationId, physical, incoming == null || incoming < 0 ? null : incoming));
+        List<CommandGateway.Result> results = gateway.sendStock(List.of(Map.entry(sku, event)));
+        HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
+        if (refused != null) {
+            return refused;
+        }
+        return HttpResponse.ok(level(sku, locationId, stores.stock(sku).map(s -> s.getLocations().get(locationId)).orElse(null)));
+    }
+
+    @Operation(summary = "Adjust stock by deltas (receipts, damage, shrinkage), in one batch")
+    @Post(uri = "/adjustments", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.PLATFORM, Role.ADMIN})
+    public HttpResponse<Map<String, Object>> adjust(@Body String body, @Nullable @Header("Idempotency-Key") String key) {
+        JsonNode json = JsonInput.parse(body);
+        JsonInput in = new JsonInput();
+        List<JsonNode> items = in.array(json, "adjustments", "adjustments");
+        if (items.isEmpty() && json.has("adjustments")) {
+            in.error("adjustments", "at least one adjustment is required");
+        }
+        String batch = key == null || key.isBlank() ? UUID.randomUUID().toString() : key;
+        List<Map.Entry<String, StockEvent>> events = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String at = "adjustments[" + i + "].";
+            String location = in.requiredString(items.get(i), "location_id", at + "location_id");
+            String sku = in.requiredString(items.get(i), "sku", at + "sku");
+            Integer delta = in.wholeNumber(items.get(i), "delta", at + "delta", null);
+            String reason = in.optionalString(items.get(i), "reason", at + "reason");
+            if (delta != null && delta == 0) {
+                in.error(at + "delta", "must not be 0");
+            }
+            if (sku != null && location != null && delta != null) {
+                events.add(Map.entry(sku, new StockEvent(UUID.randomUUID().toString(), Instant.now(),
+                    batch + ":adjust:" + i, new StockAdjusted(sku, location, delta, reason))));
+            }
+        }
+        in.check();
+        List<CommandGateway.Result> results = gateway.sendStock(events);
+        HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
+        if (refused != null) {
+            return refused;
+        }
+        List<Map<String, Object>> data = new ArrayList<>();
+        for (Map.Entry<String, StockEvent> e : events) {
+            String location = ((StockAdjusted) e.getValue().getPayload()).getLocationId();
+            data.add(level(e.getKey(), location, stores.stock(e.getKey()).map(s -> s.getLocations().get(location)).orElse(null)));
+        }
+        return HttpResponse.ok(Map.of("data", data));
+    }
+
+    @Operation(summary = "A SKU's stock at every location, with totals")
+    @Get(uri = "/{sku}", produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
+    public HttpResponse<Map<String, Object>> get(@PathVariable String sku) {
+        return stores.stock(sku).<HttpResponse<Map<String, Object>>>map(s -> HttpResponse.ok(skuView(s)))
+            .orElseGet(() -> HttpResponse.<Map<String, Object>>status(HttpStatus.NOT_FOUND)
+                .body(ErrorBody.of("not_found", "no stock recorded for " + sku)));
+    }
+
+    @Operation(summary = "Stock levels, by SKU, optionally at one location (cursor pagination)")
+    @Get(produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
+    public Map<String, Object> list(@Nullable @QueryValue("location_id") String locationId,
+                                    @Nullable @QueryValue String cursor, @Nullable @QueryValue String limit) {
+        int size = ReservationController.limit(limit);
+        String after = cursor == null || cursor.isBlank() ? null : PageCursor.decode(cursor).key();
+        List<Map<String, Object>> data = new ArrayList<>();
+        String last = null;
+        boolean more = false;
+        for (SkuStock s : stores.allStock()) {
+            if (after != null && s.getSku().compareTo(after) <= 0) {
+                continue;
+            }
+            for (Map.Entry<String, LocationStock> e : new TreeMap<>(s.getLocations()).entrySet()) {
+                if (locationId != null && !locationId.equals(e.getKey())) {
+                    continue;
+                }
+                if (data.size() >= size && !s.getSku().equals(last)) {
+                    more = true;
+                    break;
+                }
+                data.add(level(s.getSku(), e.getKey(), e.getValue()));
+                last = s.getSku();
+            }
+            if (more) {
+                break;
+            }
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("data", data);
+        body.put("next_cursor", more && last != null ? new PageCursor(true, last).encode() : null);
+        body.put("limit", size);
+        return body;
+    }
+
+    private Map<String, Object> skuView(SkuStock s) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("sku", s.getSku());
+        List<Map<String, Object>> locations = new ArrayList<>();
+        int physical = 0;
+        int allocated = 0;
+        int incoming = 0;
+        int available = 0;
+        for (Map.Entry<String, LocationStock> e : new TreeMap<>(s.getLocations()).entrySet()) {
+            Map<String, Object> level = level(s.getSku(), e.getKey(), e.getValue());
+            locations.add(level);
+            physical += e.getValue().getPhysical();
+            allocated += e.getValue().getAllocated();
+            incoming += e.getValue().getIncoming();
+            available += Math.max(0, e.getValue().getPhysical() - e.getValue().getAllocated());
+        }
+        view.put("locations", locations);
+        Map<String, Object> totals = new LinkedHashMap<>();
+        totals.put("physical", physical);
+        totals.put("allocated", allocated);
+        totals.put("available", available);
+        totals.put("incoming", incoming);
+        view.put("totals", totals);
+        return view;
+    }
+
+    Map<String, Object> level(String sku, String locationId, LocationStock s) {
+        GlobalLocations locations = stores.locations();
+        boolean tracks = locations.site(locationId).map(Site::tracksStock).orElse(true);
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("location_id", locationId);
+        view.put("sku", sku);
+        view.put("physical", s == null ? 0 : s.getPhysical());
+        view.put("allocated", s == null ? 0 : s.getAllocated());
+        view.put("available", s == null ? 0 : s.getPhysical() - s.getAllocated());
+        view.put("incoming", s == null ? 0 : s.getIncoming());
+        view.put("infinite", !tracks);
+        view.put("updated_at", s == null ? null : Views.time(s.getUpdatedAt()));
+        return view;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.allotment.services.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.allotment.events.AllocateLines;
+import dev.allotment.events.Command;
+import dev.allotment.events.LineQuantity;
+import dev.allotment.events.OrderProjection;
+import dev.allotment.services.auth.Allowed;
+import dev.allotment.services.auth.Role;
+import dev.allotment.services.engine.CommandGateway;
+import dev.allotment.services.engine.OrderQueries;
+import dev.allotment.services.engine.Stores;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Veeqo's {@code POST /orders/{order_id}/allocations}: allocate line items (by sellable, i.e. SKU) at a warehouse. */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class VeeqoAllocationController {
+    private final CommandGateway gateway;
+    private final OrderQueries orders;
+    private final Stores stores;
+
+    public VeeqoAllocationController(CommandGateway gateway, OrderQueries orders, Stores stores) {
+        this.gateway = gateway;
+        this.orders = orders;
+        this.stores = stores;
+    }
+
+    @Operation(summary = "Create an allocation (Veeqo)", description = "201 with allocated_completely and the allocation; "
+        + "409 when the warehouse lacks stock or the order is cancelled; 422 for unknown lines or more than is unallocated.")
+    @Post(uri = "/orders/{orderId}/allocations", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.PLATFORM, Role.ADMIN})
+    public HttpResponse<Map<String, Object>> allocate(@PathVariable String orderId, @Body String body,
+                                                      @Nullable @Header("Idempotency-Key") String key) {
+        JsonNode json = JsonInput.parse(body);
+        JsonInput in = new JsonInput();
+        JsonNode allocation = json.get("allocation");
+        if (allocation == null || !allocation.isObject()) {
+            throw InvalidRequestException.of("allocation", "an object with warehouse_id and line_items_attributes is required");
+        }
+        String warehouse = in.requiredString(allocation, "warehouse_id", "allocation.warehouse_id");
+        Map<String, List<LineQuantity>> bySku = new LinkedHashMap<>();
+        List<JsonNode> items = in.array(allocation, "line_items_attributes", "allocation.line_items_attributes");
+        if (items.isEmpty() && allocation.has("line_items_attributes")) {
+            in.error("allocation.line_items_attributes", "at least one line item is required");
+        }
+        for (int i = 0; i < items.size(); i++) {
+            String at = "allocation.line_items_attributes[" + i + "].";
+            String sku = in.requiredString(items.get(i), "sellable_id", at + "sellable_id");
+            Integer quantity = in.wholeNumber(items.get(i), "quantity", at + "quantity", null);
+            if (quantity != null && quantity <= 0) {
+                in.error(at + "quantity", "must be above 0");
+            }
+            if (sku != null && quantity != null) {
+                bySku.computeIfAbsent(sku, s -> new ArrayList<>()).add(new LineQuantity(null, sku, quantity));
+            }
+        }
+        in.check();
+        OrderProjection order = orders.find(orderId).orElse(null);
+        if (order == null) {
+            return OrderController.notFound(orderId);
+        }
+        gateway.awaitLines(orderId, order.getLines().stream().map(l -> l.getSku()).filter(bySku::containsKey).distinct().toList());
+        String base = key == null || key.isBlank() ? UUID.randomUUID().toString() : key.trim();
+        String allocationId = "al-" + Integer.toUnsignedString((orderId + "|" + base).hashCode(), 36);
+        Instant now = Instant.now();
+        List<Map.Entry<String, Command>> commands = new ArrayList<>();
+        bySku.forEach((sku, lines) -> commands.add(Map.entry(sku, new Command(base + ":allocate:" + sku, now, "veeqo",
+            orderId, new AllocateLines(warehouse, lines, allocationId)))));
+        List<CommandGateway.Result> results = gateway.send(commands);
+        HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
+        if (refused != null) {
+            return refused;
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("allocated_completely", AllocationViews.allocatedCompletely(stores, order, bySku.keySet()));
+        answer.put("allocations", List.of(AllocationViews.veeqo(stores, orderId, allocationId, warehouse, bySku.keySet(), now)));
+        return HttpResponse.<Map<String, Object>>status(HttpStatus.CREATED).body(answer);
+    }
+}

@@ -1,0 +1,196 @@
+package dev.allotment.services;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.allotment.schemas.Topics;
+import dev.allotment.services.support.Http;
+import dev.allotment.services.support.RealInfrastructure;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Allocation over HTTP against a real broker and registry: auto, Veeqo, Envoy, idempotency, and a hot SKU fought over. */
+@ExtendWith(RealInfrastructure.class)
+class AllocationEndToEndTest {
+    static final String KEY = "admin-key";
+    static ApplicationContext engine;
+    static Http http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int port = RealInfrastructure.freePort();
+        Map<String, Object> props = new HashMap<>(RealInfrastructure.engineProperties(Topics.withPrefix("e2e-alloc.").prefix(),
+            Files.createTempDirectory("e2e-alloc"), port));
+        props.put("allotment.api-keys", "admin-key=admin,analyst-key=analyst");
+        engine = ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
+        http = new Http("http://127.0.0.1:" + port);
+        await().atMost(Duration.ofSeconds(60)).until(() -> http.send("GET", "/health", null).status() == 200);
+        ok(call("PUT", "/locations/wh-ams", "{\"name\":\"Amsterdam\",\"kind\":\"WAREHOUSE\",\"confirm_mode\":\"DIRECT\",\"tracks_stock\":true}"));
+        ok(call("PUT", "/locations/wh-ber", "{\"name\":\"Berlin\",\"kind\":\"WAREHOUSE\",\"confirm_mode\":\"DIRECT\"}"));
+        ok(call("PUT", "/channels/web/routing", "{\"locations\":[\"wh-ams\",\"wh-ber\"]}"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    static Http.Reply call(String method, String path, String body, String... headers) {
+        String[] all = new String[headers.length + 2];
+        all[0] = "Authorization";
+        all[1] = "Bearer " + KEY;
+        System.arraycopy(headers, 0, all, 2, headers.length);
+        return http.send(method, path, body, all);
+    }
+
+    static Http.Reply ok(Http.Reply reply) {
+        assertTrue(reply.status() / 100 == 2, () -> reply.status() + " " + reply.body());
+        return reply;
+    }
+
+    static void order(String id, String channel, String sku, int quantity) {
+        assertEquals(201, call("POST", "/orders", "{\"order_id\":\"" + id + "\",\"channel\":\"" + channel
+            + "\",\"lines\":[{\"line_id\":\"l-1\",\"sku\":\"" + sku + "\",\"quantity\":" + quantity + "}]}").status());
+    }
+
+    static JsonNode awaitOrder(String id, String status) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> call("GET", "/orders/" + id, null).json().path("status").asText().equals(status));
+        return call("GET", "/orders/" + id, null).json();
+    }
+
+    @Test
+    void anOrderOnARoutedChannelIsAllocatedAndABackorderIsFilledByAStockReceipt() {
+        ok(call("PUT", "/stock/wh-ams/SKU-A", "{\"physical\":2,\"incoming\":5}"));
+        ok(call("PUT", "/stock/wh-ber/SKU-A", "{\"physical\":1}"));
+        order("auto-1", "web", "SKU-A", 5);
+        JsonNode partial = awaitOrder("auto-1", "partially_allocated");
+        assertEquals(3, partial.path("lines").get(0).path("allocated_quantity").asInt());
+        assertEquals(2, partial.path("lines").get(0).path("backordered_quantity").asInt());
+        assertEquals(2, partial.path("allocations").size(), "split over wh-ams and wh-ber");
+
+        ok(call("POST", "/stock/adjustments", "{\"adjustments\":[{\"location_id\":\"wh-ams\",\"sku\":\"SKU-A\",\"delta\":4,\"reason\":\"receipt\"}]}"));
+        JsonNode filled = awaitOrder("auto-1", "allocated");
+        assertEquals(0, filled.path("lines").get(0).path("backordered_quantity").asInt());
+        JsonNode stock = ok(call("GET", "/stock/SKU-A", null)).json();
+        assertEquals(5, stock.path("totals").path("allocated").asInt());
+        assertEquals(7, stock.path("totals").path("physical").asInt());
+        assertEquals(2, stock.path("totals").path("available").asInt());
+    }
+
+    @Test
+    void veeqoAllocationAnswersInItsShapeAndARepeatedKeyChangesNothing() {
+        ok(call("PUT", "/stock/wh-ams/SKU-V", "{\"physical\":10}"));
+        order("veeqo-1", "manual", "SKU-V", 3);
+        String body = "{\"allocation\":{\"warehouse_id\":\"wh-ams\",\"line_items_attributes\":[{\"sellable_id\":\"SKU-V\",\"quantity\":\"3\"}]}}";
+        Http.Reply created = call("POST", "/orders/veeqo-1/allocations", body, "Idempotency-Key", "veeqo-key-1");
+        assertEquals(201, created.status(), created.body());
+        JsonNode answer = created.json();
+        assertTrue(answer.path("allocated_completely").asBoolean());
+        JsonNode item = answer.path("allocations").get(0).path("line_items").get(0);
+        assertEquals(3, item.path("quantity").asInt());
+        JsonNode entry = item.path("sellable").path("stock_entries").get(0);
+        assertEquals(10, entry.path("physical_stock_level").asInt());
+        assertEquals(3, entry.path("allocated_stock_level").asInt());
+        assertEquals(7, entry.path("available_stock_level").asInt());
+
+        Http.Reply again = call("POST", "/orders/veeqo-1/allocations", body, "Idempotency-Key", "veeqo-key-1");
+        assertEquals(201, again.status(), "the first outcome is answered again");
+        assertEquals(3, call("GET", "/stock/SKU-V", null).json().path("totals").path("allocated").asInt(), "nothing applied twice");
+        Http.Reply over = call("POST", "/orders/veeqo-1/allocations", body, "Idempotency-Key", "veeqo-key-2");
+        assertEquals(422, over.status(), over.body());
+        assertEquals("over_quantity", over.json().path("error").asText());
+    }
+
+    @Test
+    void envoyCreatesChangesCompletesAndDeletesAllocations() {
+        ok(call("PUT", "/stock/wh-ber/SKU-E1", "{\"physical\":10}"));
+        ok(call("PUT", "/stock/wh-ber/SKU-E2", "{\"physical\":10}"));
+        assertEquals(201, call("POST", "/orders", "{\"order_id\":\"envoy-1\",\"channel\":\"manual\",\"lines\":["
+            + "{\"line_id\":\"l-1\",\"sku\":\"SKU-E1\",\"quantity\":3},{\"line_id\":\"l-2\",\"sku\":\"SKU-E2\",\"quantity\":3}]}").status());
+        Http.Reply created = call("POST", "/allocations/orders/envoy-1", "{\"allocations\":[{\"location\":{\"id\":\"wh-ber\"},"
+            + "\"items\":[{\"id\":\"SKU-E1\",\"quantity\":2},{\"id\":\"SKU-E2\",\"quantity\":3}]}]}");
+        assertEquals(201, created.status(), created.body());
+        JsonNode allocation = created.json().path("data").get(0);
+        String id = allocation.path("id").asText();
+        assertEquals("wh-ber", allocation.path("location").path("id").asText());
+        assertEquals(2, allocation.path("items").size());
+
+        Http.Reply changed = call("PATCH", "/allocations/orders/envoy-1", "{\"allocations\":[{\"id\":\"" + id
+            + "\",\"items\":[{\"id\":\"SKU-E1\",\"quantity\":1}]}]}");
+        assertEquals(200, changed.status(), changed.body());
+        assertEquals(9, call("GET", "/stock/SKU-E1", null).json().path("totals").path("available").asInt());
+
+        Http.Reply completed = call("PATCH", "/allocations/orders/envoy-1", "{\"allocations\":[{\"id\":\"" + id
+            + "\",\"completed_at\":\"2026-11-25T12:00:00Z\"}]}");
+        assertEquals(200, completed.status(), completed.body());
+        assertFalse(completed.json().path("data").get(0).path("completed_at").isNull());
+        JsonNode e2 = call("GET", "/stock/SKU-E2", null).json().path("totals");
+        assertEquals(7, e2.path("physical").asInt(), "completion drops physical");
+        assertEquals(0, e2.path("allocated").asInt(), "and allocated");
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+            call("GET", "/allocations/orders/envoy-1", null).json().path("data").get(0).path("completed_at").isTextual());
+        JsonNode listed = ok(call("GET", "/allocations?location_id=wh-ber&order_id=envoy-1", null)).json();
+        assertEquals(1, listed.path("data").size());
+
+        ok(call("POST", "/allocations/orders/envoy-1", "{\"allocations\":[{\"location\":{\"id\":\"wh-ber\"},\"items\":[{\"id\":\"SKU-E1\",\"quantity\":1}]}]}"));
+        assertEquals(204, call("DELETE", "/allocations/orders/envoy-1", null).status());
+        assertEquals(10 - 1, call("GET", "/stock/SKU-E1", null).json().path("totals").path("available").asInt(),
+            "the open allocation is released; the completed one stays fulfilled");
+    }
+
+    @Test
+    void manyClientsFightingOverAHotSkuNeverOversell() throws Exception {
+        int stock = 20;
+        int orders = 60;
+        ok(call("PUT", "/locations/wh-hot", "{\"name\":\"Hot\",\"kind\":\"WAREHOUSE\",\"confirm_mode\":\"DIRECT\"}"));
+        ok(call("PUT", "/stock/wh-hot/HOT", "{\"physical\":" + stock + "}"));
+        for (int i = 0; i < orders; i++) {
+            order("hot-" + i, "manual", "HOT", 1);
+        }
+        ExecutorService clients = Executors.newFixedThreadPool(16);
+        Map<Integer, Integer> codes = new ConcurrentHashMap<>();
+        List<Future<?>> calls = new ArrayList<>();
+        for (int i = 0; i < orders; i++) {
+            int n = i;
+            calls.add(clients.submit(() -> codes.merge(call("POST", "/orders/hot-" + n + "/allocations",
+                "{\"allocation\":{\"warehouse_id\":\"wh-hot\",\"line_items_attributes\":[{\"sellable_id\":\"HOT\",\"quantity\":1}]}}")
+                .status(), 1, Integer::sum)));
+        }
+        for (Future<?> f : calls) {
+            f.get();
+        }
+        clients.shutdown();
+        JsonNode level = call("GET", "/stock/HOT", null).json().path("locations").get(0);
+        System.out.println("hot SKU: codes " + codes + ", stock " + level);
+        assertEquals(stock, codes.getOrDefault(201, 0), "exactly the stock is allocated: " + codes);
+        assertEquals(orders - stock, codes.getOrDefault(409, 0), "the rest are refused for lack of stock: " + codes);
+        assertEquals(stock, level.path("allocated").asInt());
+        assertEquals(stock, level.path("physical").asInt());
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            int allocated = 0;
+            for (int i = 0; i < orders; i++) {
+                allocated += call("GET", "/orders/hot-" + i, null).json().path("lines").get(0).path("allocated_quantity").asInt();
+            }
+            return allocated == stock;
+        });
+    }
+}
