@@ -15,6 +15,7 @@ import jakarta.annotation.PreDestroy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -72,7 +73,7 @@ public class StreamsRuntime {
     private Properties streamsProperties(String bootstrap) {
         EngineSettings.Streams s = settings.getStreams();
         Properties props = EngineStreamsConfig.defaults(s.getApplicationId(), bootstrap,
-            Path.of(s.getStateDir()).toAbsolutePath().toString());
+            Path.of(s.getStateDir(), "layout-" + AllotmentTopology.LAYOUT_VERSION).toAbsolutePath().toString());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.getCommitIntervalMs());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.getThreads());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.getTopics().getReplicationFactor());
@@ -96,7 +97,9 @@ public class StreamsRuntime {
         }
         if (streams != null) {
             LOG.info("closing Kafka Streams");
-            streams.close(Duration.ofSeconds(30));
+            // leave the group: otherwise a restarted instance waits a session timeout (45 s) for its old self
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
         }
     }
 }

@@ -33,6 +33,13 @@ import org.apache.kafka.streams.state.Stores;
  * is decided in one hop. Undecodable or invalid records go to dead-letters.
  */
 public final class AllotmentTopology {
+    /**
+     * Bumped whenever sub-topologies are added, removed or reordered: local state is kept per version,
+     * because Kafka Streams names task directories by sub-topology number and cannot reuse state laid
+     * out for another shape (it is restored from the changelogs instead, whose names do not change).
+     */
+    public static final int LAYOUT_VERSION = 2;
+
     private AllotmentTopology() {}
 
     public static Topology build(Topics topics, AvroSerdes serdes) {
