@@ -158,6 +158,56 @@ class AllocationEndToEndTest {
     }
 
     @Test
+    void theSeedsRequestExamplesWorkAsWritten() {
+        // Veeqo's example, ids as numbers: warehouse 5, sellable 1226615
+        ok(call("PUT", "/locations/5", "{\"name\":\"Veeqo warehouse 5\"}"));
+        ok(call("PUT", "/stock/5/1226615", "{\"physical\":4}"));
+        assertEquals(201, call("POST", "/orders", "{\"order_id\":\"323498\",\"channel\":\"manual\",\"lines\":"
+            + "[{\"line_id\":\"li-1\",\"sku\":\"1226615\",\"quantity\":1}]}").status());
+        Http.Reply veeqo = call("POST", "/orders/323498/allocations",
+            "{ \"allocation\": { \"warehouse_id\": 5, \"line_items_attributes\": [ { \"sellable_id\": 1226615, \"quantity\": 1 } ] }}");
+        assertEquals(201, veeqo.status(), veeqo.body());
+        assertTrue(veeqo.json().path("allocated_completely").asBoolean());
+        assertEquals("5", veeqo.json().path("allocations").get(0).path("warehouse").path("id").asText());
+
+        // Envoy's examples: two locations, two inventory items
+        String locA = "loc_2NDVMYM9Q5itESKOIAfJvx2FH8r";
+        String locB = "loc_2N8nMje6GOtjc7ce9AjkQHmkGJ0";
+        String red = "inv_2MNiSi4jiDJMglxrFf0akgGFdj6";
+        String blue = "inv_2MNP5DWpneqTA8wQ5x9Jocrt4le";
+        ok(call("PUT", "/locations/" + locA, "{}"));
+        ok(call("PUT", "/locations/" + locB, "{}"));
+        ok(call("PUT", "/stock/" + locA + "/" + red, "{\"physical\":5}"));
+        ok(call("PUT", "/stock/" + locA + "/" + blue, "{\"physical\":5}"));
+        ok(call("PUT", "/stock/" + locB + "/" + red, "{\"physical\":5}"));
+        String order = "ord_2MnGzhX20IfDmIOSHb4JVY1XBRS";
+        assertEquals(201, call("POST", "/orders", "{\"order_id\":\"" + order + "\",\"channel\":\"manual\",\"lines\":["
+            + "{\"line_id\":\"1\",\"sku\":\"" + red + "\",\"quantity\":3},{\"line_id\":\"2\",\"sku\":\"" + blue + "\",\"quantity\":3}]}").status());
+        Http.Reply created = call("POST", "/allocations/orders/" + order, "{\"allocations\":[{\"location\":{\"id\":\"" + locA
+            + "\"},\"items\":[{\"id\":\"" + red + "\",\"quantity\":2},{\"id\":\"" + blue + "\",\"quantity\":3}]},"
+            + "{\"location\":{\"id\":\"" + locB + "\"},\"items\":[{\"id\":\"" + red + "\",\"quantity\":1}]}]}");
+        assertEquals(201, created.status(), created.body());
+        JsonNode data = created.json().path("data");
+        assertEquals(2, data.size());
+        String first = data.get(0).path("id").asText();
+        String second = data.get(1).path("id").asText();
+        assertEquals(order, data.get(0).path("order").path("id").asText());
+
+        Http.Reply patched = call("PATCH", "/allocations/orders/" + order, "{\"allocations\":[{\"id\":\"" + first
+            + "\",\"items\":[{\"id\":\"" + red + "\",\"quantity\":1},{\"id\":\"" + blue + "\",\"quantity\":3}]},"
+            + "{\"id\":\"" + second + "\",\"location\":{\"id\":\"" + locB + "\"},\"items\":[{\"id\":\"" + red + "\",\"quantity\":2}]}]}");
+        assertEquals(200, patched.status(), patched.body());
+        assertEquals(2, patched.json().path("data").get(1).path("items").get(0).path("quantity").asInt());
+        assertEquals(3, call("GET", "/stock/" + red, null).json().path("totals").path("allocated").asInt());
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+            call("GET", "/allocations/orders/" + order, null).json().path("data").size() == 2);
+        assertEquals(204, call("DELETE", "/allocations/orders/" + order, null).status());
+        assertEquals(0, call("GET", "/stock/" + red, null).json().path("totals").path("allocated").asInt());
+        Http.Reply reservations = ok(call("GET", "/reservations?limit=100", null));
+        assertTrue(reservations.json().has("next_cursor") && reservations.json().has("previous_cursor"));
+    }
+
+    @Test
     void manyClientsFightingOverAHotSkuNeverOversell() throws Exception {
         int stock = 20;
         int orders = 60;
