@@ -1,0 +1,194 @@
+package dev.allotment.services;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.allotment.events.AllocatedLine;
+import dev.allotment.events.AllocationCancelled;
+import dev.allotment.events.AllocationCompleted;
+import dev.allotment.events.AllocationEvent;
+import dev.allotment.events.AllocationRequested;
+import dev.allotment.schemas.RegistryAvroSerdes;
+import dev.allotment.schemas.RegistryUrls;
+import dev.allotment.schemas.Topics;
+import dev.allotment.services.support.Http;
+import dev.allotment.services.support.RealInfrastructure;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * No oversell across a crash: the engine runs as its own JVM (the packaged jar), 8 clients fight over a
+ * hot SKU, the engine is killed with SIGKILL in the middle, restarted on the same state, and every call
+ * whose answer was lost is retried with its Idempotency-Key. Afterwards the stock level, the orders'
+ * projections and a replay of the decision log must all agree, and nothing may exceed the stock.
+ */
+@ExtendWith(RealInfrastructure.class)
+class CrashRecoveryIT {
+    static final String KEY = "crash-admin";
+    static final Topics TOPICS = Topics.withPrefix("crash.");
+    static final int STOCK = 30;
+    static final int ORDERS = 120;
+    private Process engine;
+
+    @AfterEach
+    void stop() {
+        if (engine != null) {
+            engine.destroyForcibly();
+        }
+    }
+
+    Process start(Path state, int port, Path log) throws Exception {
+        RealInfrastructure.Endpoints infra = RealInfrastructure.endpoints();
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx512m", "-jar", new File("target/allotment-services.jar").getAbsolutePath());
+        Map<String, String> env = builder.environment();
+        env.put("ALLOTMENT_KAFKA", infra.bootstrapServers());
+        env.put("ALLOTMENT_REGISTRY", infra.registryUrl());
+        env.put("ALLOTMENT_HTTP_PORT", Integer.toString(port));
+        env.put("ALLOTMENT_STATE_DIR", state.toString());
+        env.put("ALLOTMENT_TOPIC_PREFIX", TOPICS.prefix());
+        env.put("ALLOTMENT_APPLICATION_ID", "crash-engine");
+        env.put("ALLOTMENT_PARTITIONS", "2");
+        env.put("ALLOTMENT_API_KEYS", KEY + "=admin");
+        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Process process = builder.start();
+        Http http = new Http("http://127.0.0.1:" + port);
+        await().atMost(Duration.ofSeconds(120)).until(() -> !process.isAlive() || answers(http));
+        assertTrue(process.isAlive(), "the engine exited; see " + log);
+        return process;
+    }
+
+    static boolean answers(Http http) {
+        try {
+            return http.send("GET", "/health", null).status() == 200;
+        } catch (AssertionError e) {
+            return false;
+        }
+    }
+
+    static int allocate(Http http, int order) {
+        try {
+            return http.send("POST", "/orders/crash-" + order + "/allocations",
+                "{\"allocation\":{\"warehouse_id\":\"wh-c\",\"line_items_attributes\":[{\"sellable_id\":\"HOT-C\",\"quantity\":1}]}}",
+                "Authorization", "Bearer " + KEY, "Idempotency-Key", "crash-key-" + order).status();
+        } catch (AssertionError connectionLost) {
+            return -1;
+        }
+    }
+
+    @Test
+    void aKilledEngineNeverOversellsAndRetriedCommandsApplyOnce() throws Exception {
+        Path state = Files.createTempDirectory("crash-state");
+        Path log = Files.createTempFile("crash-engine", ".log");
+        int port = RealInfrastructure.freePort();
+        Http http = new Http("http://127.0.0.1:" + port);
+        engine = start(state, port, log);
+        String auth = "Bearer " + KEY;
+        assertEquals(200, http.send("PUT", "/locations/wh-c", "{\"name\":\"Crash\"}", "Authorization", auth).status());
+        assertEquals(200, http.send("PUT", "/stock/wh-c/HOT-C", "{\"physical\":" + STOCK + "}", "Authorization", auth).status());
+        for (int i = 0; i < ORDERS; i++) {
+            assertEquals(201, http.send("POST", "/orders", "{\"order_id\":\"crash-" + i + "\",\"channel\":\"manual\",\"lines\":"
+                + "[{\"line_id\":\"l\",\"sku\":\"HOT-C\",\"quantity\":1}]}", "Authorization", auth).status());
+        }
+
+        Map<Integer, Integer> answers = new ConcurrentHashMap<>();
+        AtomicInteger done = new AtomicInteger();
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        List<Future<?>> calls = new ArrayList<>();
+        for (int i = 0; i < ORDERS; i++) {
+            int n = i;
+            calls.add(clients.submit(() -> {
+                answers.put(n, allocate(http, n));
+                done.incrementAndGet();
+            }));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> done.get() >= ORDERS / 3);
+        engine.destroyForcibly().waitFor();   // SIGKILL, mid-flight
+        for (Future<?> f : calls) {
+            f.get();
+        }
+        clients.shutdown();
+        long lost = answers.values().stream().filter(code -> code == -1 || code / 100 == 5 || code == 202).count();
+
+        engine = start(state, port, log);
+        for (Map.Entry<Integer, Integer> a : answers.entrySet()) {
+            int code = a.getValue();
+            if (code == -1 || code / 100 == 5 || code == 202) {
+                a.setValue(allocate(http, a.getKey()));
+            }
+        }
+        long allocated201 = answers.values().stream().filter(c -> c == 201).count();
+        long refused409 = answers.values().stream().filter(c -> c == 409).count();
+        JsonNode level = http.send("GET", "/stock/HOT-C", null, "Authorization", auth).json().path("locations").get(0);
+        System.out.println("crash test: answers lost to the crash " + lost + ", after retry 201=" + allocated201
+            + " 409=" + refused409 + ", stock " + level);
+        assertEquals(ORDERS, allocated201 + refused409, "every call has a final answer: " + answers);
+        assertEquals(STOCK, level.path("physical").asInt());
+        assertEquals(STOCK, level.path("allocated").asInt(), "all stock used, none twice");
+        assertEquals(STOCK, allocated201, "each success allocated exactly one unit");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            int sum = 0;
+            for (int i = 0; i < ORDERS; i++) {
+                sum += http.send("GET", "/orders/crash-" + i, null, "Authorization", auth).json()
+                    .path("lines").get(0).path("allocated_quantity").asInt();
+            }
+            return sum == STOCK;
+        });
+        assertEquals(STOCK, allocatedFromTheLog(), "the decision log alone gives the same allocated quantity");
+    }
+
+    /** Invariant 3 from the log: committed AllocationRequested minus released and completed, for HOT-C at wh-c. */
+    static int allocatedFromTheLog() throws Exception {
+        RealInfrastructure.Endpoints infra = RealInfrastructure.endpoints();
+        Deserializer<AllocationEvent> decoder = new RegistryAvroSerdes(new RegistryUrls(infra.registryUrl()))
+            .value(AllocationEvent.class).deserializer();
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "crash-log-reader");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        int allocated = 0;
+        try (KafkaConsumer<String, AllocationEvent> consumer = new KafkaConsumer<>(config, new StringDeserializer(), decoder)) {
+            consumer.subscribe(List.of(TOPICS.allocationEvents()));
+            long quietSince = System.nanoTime();
+            while (System.nanoTime() - quietSince < Duration.ofSeconds(5).toNanos()) {
+                var records = consumer.poll(Duration.ofMillis(500));
+                if (!records.isEmpty()) {
+                    quietSince = System.nanoTime();
+                }
+                for (var r : records) {
+                    Object p = r.value().getPayload();
+                    if (p instanceof AllocationRequested q && q.getLocationId().equals("wh-c")) {
+                        allocated += q.getLines().stream().mapToInt(AllocatedLine::getQuantity).sum();
+                    } else if (p instanceof AllocationCancelled c) {
+                        allocated -= c.getLines().stream().mapToInt(AllocatedLine::getQuantity).sum();
+                    } else if (p instanceof AllocationCompleted c) {
+                        allocated -= c.getLines().stream().mapToInt(AllocatedLine::getQuantity).sum();
+                    }
+                }
+            }
+        }
+        return allocated;
+    }
+}
