@@ -26,9 +26,27 @@ public final class RealInfrastructure implements BeforeAllCallback {
     /** Where the running broker and registry answer. */
     public record Endpoints(String bootstrapServers, String registryUrl) {}
 
+    private static final java.util.List<AutoCloseable> RUNNING = new java.util.ArrayList<>();
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         endpoints();
+        // stop broker and registry when the whole run ends, before the JVM exits (not in a shutdown hook,
+        // where a broker stopping beside the test framework's own shutdown made the fork exit non-zero)
+        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+            .getOrComputeIfAbsent(RealInfrastructure.class, k -> (ExtensionContext.Store.CloseableResource) RealInfrastructure::stopAll);
+    }
+
+    static synchronized void stopAll() {
+        for (int i = RUNNING.size() - 1; i >= 0; i--) {
+            try {
+                RUNNING.get(i).close();
+            } catch (Exception e) {
+                System.err.println("stopping test infrastructure: " + e);
+            }
+        }
+        RUNNING.clear();
+        endpoints = null;
     }
 
     public static synchronized Endpoints endpoints() throws Exception {
@@ -45,7 +63,7 @@ public final class RealInfrastructure implements BeforeAllCallback {
         if (DockerClientFactory.instance().isDockerAvailable()) {
             KafkaContainer kafka = new KafkaContainer("apache/kafka:4.1.0");
             kafka.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(kafka::stop));
+            RUNNING.add(kafka::stop);
             return kafka.getBootstrapServers();
         }
         KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
@@ -59,13 +77,7 @@ public final class RealInfrastructure implements BeforeAllCallback {
         cluster.format();
         cluster.startup();
         cluster.waitForReadyBrokers();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                cluster.close();
-            } catch (Exception e) {
-                // the JVM is exiting
-            }
-        }));
+        RUNNING.add(cluster);
         return cluster.bootstrapServers();
     }
 
@@ -79,7 +91,13 @@ public final class RealInfrastructure implements BeforeAllCallback {
             "-jar", jar.toString());
         builder.redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile());
         Process process = builder.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));  // never outlive the tests
+        RUNNING.add(() -> {
+            process.destroy();
+            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        });
         String url = "http://127.0.0.1:" + port;
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (!answers(url + "/apis/ccompat/v7/subjects")) {
