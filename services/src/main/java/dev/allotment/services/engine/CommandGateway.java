@@ -60,14 +60,7 @@ public class CommandGateway {
     public void awaitLines(String orderId, java.util.Collection<String> skus) {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (String sku : skus) {
-            while (stores.lines(sku, orderId).isEmpty() && System.nanoTime() < deadline) {
-                try {
-                    Thread.sleep(5);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+            Polling.until(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), () -> !stores.lines(sku, orderId).isEmpty());
         }
     }
 
@@ -82,25 +75,16 @@ public class CommandGateway {
     }
 
     private List<Result> await(List<Map.Entry<String, String>> skuAndIds) {
-        long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, Result> results = new LinkedHashMap<>();
-        while (true) {
+        Polling.until(timeout, () -> {
             for (Map.Entry<String, String> c : skuAndIds) {
                 Result known = results.get(c.getValue());
                 if (known == null || !known.decided()) {
                     results.put(c.getValue(), new Result(c.getKey(), c.getValue(), stores.outcome(c.getKey(), c.getValue())));
                 }
             }
-            boolean all = results.values().stream().allMatch(Result::decided);
-            if (all || System.nanoTime() > deadline) {
-                return new ArrayList<>(results.values());
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return new ArrayList<>(results.values());
-            }
-        }
+            return results.values().stream().allMatch(Result::decided);
+        });
+        return new ArrayList<>(results.values());
     }
 }

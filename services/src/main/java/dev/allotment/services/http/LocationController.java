@@ -10,6 +10,7 @@ import dev.allotment.services.auth.Allowed;
 import dev.allotment.services.auth.Role;
 import dev.allotment.services.engine.EngineSettings;
 import dev.allotment.services.engine.EventPublisher;
+import dev.allotment.services.engine.Polling;
 import dev.allotment.services.engine.Stores;
 import dev.allotment.streams.topology.GlobalLocations;
 import io.micronaut.core.annotation.Nullable;
@@ -137,15 +138,7 @@ public class LocationController {
     }
 
     private void await(BooleanSupplier done) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!done.getAsBoolean() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        Polling.until(timeout, done);
     }
 
     static <E extends Enum<E>> E enumOf(JsonInput in, JsonNode json, String field, Class<E> type, E fallback) {

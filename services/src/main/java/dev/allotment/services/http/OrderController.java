@@ -10,6 +10,7 @@ import dev.allotment.services.auth.Role;
 import dev.allotment.services.engine.EngineSettings;
 import dev.allotment.services.engine.EventPublisher;
 import dev.allotment.services.engine.OrderQueries;
+import dev.allotment.services.engine.Polling;
 import dev.allotment.streams.order.OrderRules;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -110,21 +111,9 @@ public class OrderController {
             .build();
     }
 
-    /** Polls the orders store until the order satisfies {@code done}, for at most the command timeout. */
+    /** Waits for the orders store to show the order satisfying {@code done}, for at most the command timeout. */
     private Optional<OrderProjection> await(String orderId, Predicate<OrderProjection> done) {
-        long deadline = System.nanoTime() + commandTimeout.toNanos();
-        while (true) {
-            Optional<OrderProjection> order = queries.find(orderId).filter(done);
-            if (order.isPresent() || System.nanoTime() > deadline) {
-                return order;
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Optional.empty();
-            }
-        }
+        return Polling.until(commandTimeout, () -> queries.find(orderId).filter(done));
     }
 
     private static HttpResponse<Map<String, Object>> accepted(String orderId) {
