@@ -19,6 +19,10 @@ public final class Outcomes {
             + ":" + part;
     }
 
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     /** The HTTP status of a refusal code. */
     public static HttpStatus statusOf(String code) {
         if (code == null) {
@@ -40,7 +44,7 @@ public final class Outcomes {
         if (!pending.isEmpty()) {
             CommandGateway.Result first = pending.get(0);
             return HttpResponse.<Map<String, Object>>status(HttpStatus.ACCEPTED)
-                .header("Location", "/commands/" + first.commandId() + "?sku=" + first.sku())
+                .header("Location", "/commands/" + encode(first.commandId()) + "?sku=" + encode(first.sku()))
                 .body(ErrorBody.of("pending", "accepted; the engine has not decided yet: poll the Location"));
         }
         List<CommandOutcome> refused = results.stream().map(r -> r.outcome().get()).filter(o -> !o.getAccepted()).toList();

@@ -1,0 +1,66 @@
+package dev.allotment.services;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.allotment.schemas.Topics;
+import dev.allotment.services.support.Http;
+import dev.allotment.services.support.RealInfrastructure;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Past the command timeout the edge answers 202 with a Location, and the Location answers once decided. */
+@ExtendWith(RealInfrastructure.class)
+class PendingCommandEndToEndTest {
+    static ApplicationContext engine;
+    static Http http;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int port = RealInfrastructure.freePort();
+        Map<String, Object> props = new HashMap<>(RealInfrastructure.engineProperties(Topics.withPrefix("e2e-pending.").prefix(),
+            Files.createTempDirectory("e2e-pending"), port));
+        props.put("allotment.api-keys", "k=admin");
+        props.put("allotment.http.command-timeout", "1ms");
+        engine = ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
+        http = new Http("http://127.0.0.1:" + port);
+        await().atMost(Duration.ofSeconds(60)).until(() -> http.send("GET", "/health", null).status() == 200);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    @Test
+    void aCommandNotDecidedInTimeIsA202WhoseLocationAnswersLater() {
+        Http.Reply placed = http.send("POST", "/orders", "{\"order_id\":\"slow-1\",\"channel\":\"manual\",\"lines\":"
+            + "[{\"line_id\":\"l\",\"sku\":\"SLOW\",\"quantity\":1}]}", "x-api-key", "k");
+        assertEquals(202, placed.status(), placed.body());
+        String order = placed.headers().firstValue("Location").orElseThrow();
+        assertEquals("/orders/slow-1", order);
+        await().atMost(Duration.ofSeconds(20)).until(() -> http.send("GET", order, null, "x-api-key", "k").status() == 200);
+
+        http.send("PUT", "/locations/wh-slow", "{}", "x-api-key", "k");
+        await().atMost(Duration.ofSeconds(20)).until(() -> http.send("GET", "/locations/wh-slow", null, "x-api-key", "k").status() == 200);
+        Http.Reply stock = http.send("PUT", "/stock/wh-slow/SLOW", "{\"physical\":1}", "x-api-key", "k", "Idempotency-Key", "slow-stock");
+        assertEquals(202, stock.status(), stock.body());
+        String command = stock.headers().firstValue("Location").orElseThrow();
+        assertTrue(command.startsWith("/commands/slow-stock%3A"), command);
+        await().atMost(Duration.ofSeconds(20)).until(() -> http.send("GET", command, null, "x-api-key", "k").status() == 200);
+        assertEquals("accepted", http.send("GET", command, null, "x-api-key", "k").json().path("status").asText());
+        Http.Reply again = http.send("PUT", "/stock/wh-slow/SLOW", "{\"physical\":1}", "x-api-key", "k", "Idempotency-Key", "slow-stock");
+        assertEquals(200, again.status(), "a decided key answers its outcome at once: " + again.body());
+    }
+}
