@@ -90,6 +90,18 @@ class AllocationEndToEndTest {
         ok(call("POST", "/stock/adjustments", "{\"adjustments\":[{\"location_id\":\"wh-ams\",\"sku\":\"SKU-A\",\"delta\":4,\"reason\":\"receipt\"}]}"));
         JsonNode filled = awaitOrder("auto-1", "allocated");
         assertEquals(0, filled.path("lines").get(0).path("backordered_quantity").asInt());
+
+        JsonNode events = ok(call("GET", "/orders/auto-1/events", null)).json().path("events");
+        List<String> types = new ArrayList<>();
+        events.forEach(e -> types.add(e.path("type").asText()));
+        assertEquals("ReservationCreated", types.get(0), types.toString());
+        assertTrue(types.contains("LineBackordered") && types.indexOf("LineBackordered") < types.lastIndexOf("AllocationRequested"),
+            "the history shows the backorder and then its fill: " + types);
+        String beforeReceipt = events.get(types.indexOf("LineBackordered")).path("occurred_at").asText();
+        assertEquals("partially_allocated", ok(call("GET", "/orders/auto-1?as_of=" + beforeReceipt, null)).json().path("status").asText());
+        JsonNode rebuilt = ok(call("GET", "/orders/auto-1?as_of=2999-01-01T00:00:00Z", null)).json();
+        assertEquals(call("GET", "/orders/auto-1", null).json(), rebuilt, "the projection rebuilt from the log is the live one");
+        assertEquals(404, call("GET", "/orders/auto-1?as_of=2000-01-01T00:00:00Z", null).status());
         JsonNode stock = ok(call("GET", "/stock/SKU-A", null)).json();
         assertEquals(5, stock.path("totals").path("allocated").asInt());
         assertEquals(7, stock.path("totals").path("physical").asInt());

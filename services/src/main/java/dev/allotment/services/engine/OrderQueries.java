@@ -1,6 +1,11 @@
 package dev.allotment.services.engine;
 
+import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.OrderProjection;
+import dev.allotment.streams.topology.OrderFoldProcessor;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import dev.allotment.schemas.Topics;
 import dev.allotment.streams.topology.StoreNames;
 import jakarta.inject.Singleton;
@@ -79,6 +84,30 @@ public class OrderQueries {
         } finally {
             open.forEach(KeyValueIterator::close);
         }
+    }
+
+    /** Every decision event of the order, in log order (its full history), from the order's partition. */
+    public List<AllocationEvent> history(String orderId) {
+        KafkaStreams streams = runtime.streams();
+        if (streams == null) {
+            throw new EngineUnavailableException("the engine is starting");
+        }
+        KeyQueryMetadata meta = streams.queryMetadataForKey(StoreNames.ORDERS, orderId, Serdes.String().serializer());
+        if (meta == null || meta.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            throw new EngineUnavailableException("the engine is rebalancing; no owner of order " + orderId + " yet");
+        }
+        List<AllocationEvent> events = new ArrayList<>();
+        try {
+            ReadOnlyKeyValueStore<String, AllocationEvent> store = streams.store(StoreQueryParameters.fromNameAndType(
+                StoreNames.ORDER_HISTORY, QueryableStoreTypes.<String, AllocationEvent>keyValueStore()).withPartition(meta.partition()));
+            try (KeyValueIterator<String, AllocationEvent> it = store.prefixScan(OrderFoldProcessor.historyPrefix(orderId),
+                new StringSerializer())) {
+                it.forEachRemaining(kv -> events.add(kv.value));
+            }
+        } catch (InvalidStateStoreException e) {
+            throw new EngineUnavailableException("the order history is not queryable yet: " + e.getMessage());
+        }
+        return events;
     }
 
     private TreeSet<Integer> localPartitions() {

@@ -1,5 +1,6 @@
 package dev.allotment.services.http;
 
+import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.OrderCancelled;
 import dev.allotment.events.OrderEvent;
 import dev.allotment.events.OrderPlaced;
@@ -11,6 +12,7 @@ import dev.allotment.services.engine.EngineSettings;
 import dev.allotment.services.engine.EventPublisher;
 import dev.allotment.services.engine.OrderQueries;
 import dev.allotment.services.engine.Polling;
+import dev.allotment.streams.order.OrderReplay;
 import dev.allotment.streams.order.OrderRules;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -22,12 +24,15 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -94,12 +99,36 @@ public class OrderController {
             .orElseGet(() -> accepted(orderId));
     }
 
-    @Operation(summary = "An order's reservation and allocation projection")
-    @Get(uri = "/{orderId}", produces = MediaType.APPLICATION_JSON)
+    @Operation(summary = "An order's reservation and allocation projection",
+        description = "With as_of (ISO-8601), the projection as it was then, rebuilt from the order's decision log.")
+    @Get(uri = "/{orderId}{?as_of}", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> get(@PathVariable String orderId) {
+    public HttpResponse<Map<String, Object>> get(@PathVariable String orderId, @Nullable @QueryValue("as_of") String asOf) {
+        if (asOf != null && !asOf.isBlank()) {
+            Instant at;
+            try {
+                at = Instant.parse(asOf.trim());
+            } catch (DateTimeParseException e) {
+                throw InvalidRequestException.of("as_of", "must be an ISO-8601 instant such as 2026-11-25T10:00:00Z");
+            }
+            return OrderReplay.replay(orderId, queries.history(orderId), at)
+                .<HttpResponse<Map<String, Object>>>map(o -> HttpResponse.ok(Views.order(o)))
+                .orElseGet(() -> HttpResponse.<Map<String, Object>>status(HttpStatus.NOT_FOUND)
+                    .body(ErrorBody.of("not_found", "order " + orderId + " did not exist at " + at)));
+        }
         return queries.find(orderId).<HttpResponse<Map<String, Object>>>map(o -> HttpResponse.ok(Views.order(o)))
             .orElseGet(() -> notFound(orderId));
+    }
+
+    @Operation(summary = "An order's full history: every decision about it, in order")
+    @Get(uri = "/{orderId}/events", produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
+    public HttpResponse<Map<String, Object>> events(@PathVariable String orderId) {
+        List<AllocationEvent> history = queries.history(orderId);
+        if (history.isEmpty()) {
+            return notFound(orderId);
+        }
+        return HttpResponse.ok(Map.of("order_id", orderId, "events", history.stream().map(Views::event).toList()));
     }
 
     private static OrderEvent envelope(String idempotencyKey, Object payload) {

@@ -76,6 +76,47 @@ public final class Views {
         return view;
     }
 
+    /** One decision event as JSON: its envelope, its type, and its payload's fields. */
+    public static Map<String, Object> event(dev.allotment.events.AllocationEvent e) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("event_id", e.getEventId());
+        view.put("type", ((org.apache.avro.specific.SpecificRecord) e.getPayload()).getSchema().getName());
+        view.put("occurred_at", time(e.getOccurredAt()));
+        view.put("command_id", e.getCommandId());
+        view.put("causation_id", e.getCausationId());
+        view.put("payload", plain(e.getPayload()));
+        return view;
+    }
+
+    /** An Avro value as plain JSON values: records as objects, enums as names, timestamps as ISO-8601. */
+    static Object plain(Object value) {
+        if (value instanceof org.apache.avro.specific.SpecificRecord record) {
+            Map<String, Object> fields = new LinkedHashMap<>();
+            for (org.apache.avro.Schema.Field f : record.getSchema().getFields()) {
+                fields.put(f.name(), plain(record.get(f.pos())));
+            }
+            return fields;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(Views::plain).toList();
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((k, v) -> copy.put(String.valueOf(k), plain(v)));
+            return copy;
+        }
+        if (value instanceof Instant instant) {
+            return instant.toString();
+        }
+        if (value instanceof Enum<?> e) {
+            return e.name();
+        }
+        if (value instanceof CharSequence text) {
+            return text.toString();
+        }
+        return value;
+    }
+
     public static String time(Instant instant) {
         return instant == null ? null : instant.toString();
     }

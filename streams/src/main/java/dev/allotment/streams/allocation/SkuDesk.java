@@ -388,11 +388,13 @@ public final class SkuDesk {
             List.of(new AllocatedLine(line.getLineId(), line.getSku(), part.getQuantity()))));
     }
 
-    /** Avro's decoded arrays remove by index only. */
+    /** Removes {@code element} itself; Avro's decoded arrays remove by index only. */
     static <T> void removeElement(List<T> list, T element) {
-        int at = list.indexOf(element);
-        if (at >= 0) {
-            list.remove(at);
+        for (int at = 0; at < list.size(); at++) {
+            if (list.get(at) == element) {   // identity: Avro's equals fails on nullable timestamps
+                list.remove(at);
+                return;
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import dev.allotment.events.LineProjection;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.events.OrderStatus;
 import dev.allotment.events.ProjectedAllocationLine;
+import dev.allotment.events.ReservationCancelled;
 import dev.allotment.schemas.AvroTrust;
 import java.util.ArrayList;
 import java.util.Optional;
@@ -31,6 +32,9 @@ public final class OrderFold {
     public static Optional<OrderProjection> apply(OrderProjection order, AllocationEvent event) {
         OrderProjection next = OrderProjection.newBuilder(order).build();
         Object payload = event.getPayload();
+        if (payload instanceof ReservationCancelled cancelled) {
+            return Optional.of(OrderRules.cancel(order, cancelled.getReason(), event.getOccurredAt()));
+        }
         if (payload instanceof AllocationRequested r) {
             requested(next, r, event);
         } else if (payload instanceof AllocationCancelled c) {
@@ -122,11 +126,13 @@ public final class OrderFold {
         return allCompleted ? OrderStatus.COMPLETED : OrderStatus.ALLOCATED;
     }
 
-    /** Avro's decoded arrays remove by index only. */
+    /** Removes {@code element} itself; Avro's decoded arrays remove by index only. */
     private static <T> void removeElement(java.util.List<T> list, T element) {
-        int at = list.indexOf(element);
-        if (at >= 0) {
-            list.remove(at);
+        for (int at = 0; at < list.size(); at++) {
+            if (list.get(at) == element) {   // identity: Avro's equals fails on nullable timestamps
+                list.remove(at);
+                return;
+            }
         }
     }
 

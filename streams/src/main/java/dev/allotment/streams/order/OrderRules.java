@@ -95,6 +95,15 @@ public final class OrderRules {
         return true;
     }
 
+    /**
+     * The order as its own partition marks it the moment it is cancelled (status and reason only), so a
+     * second cancellation is recognised at once; the cancellation is folded in full (time, version) when
+     * its event comes back from the log, which keeps the live projection equal to a replay of the log.
+     */
+    public static OrderProjection markCancelled(OrderProjection order, String reason) {
+        return OrderProjection.newBuilder(order).setStatus(OrderStatus.CANCELLED).setCancelReason(reason).build();
+    }
+
     /** The order after cancellation: nothing stays reserved for it. */
     public static OrderProjection cancel(OrderProjection order, String reason, Instant at) {
         return OrderProjection.newBuilder(order)

@@ -156,7 +156,7 @@ final class OrderEventProcessor implements ProcessorSupplier<byte[], byte[], Obj
                 LOG.debug("order {} cancelled again (event {}): nothing to do", key, event.getEventId());
                 return;
             }
-            OrderProjection order = OrderRules.cancel(existing, cancelled.getReason(), event.getOccurredAt());
+            OrderProjection order = OrderRules.markCancelled(existing, cancelled.getReason());
             emit(record, event, order, new ReservationCancelled(cancelled.getReason()), "reservation-cancelled");
             order.getLines().stream().map(l -> l.getSku()).distinct().forEach(sku ->
                 command(record, event, sku, "release:" + sku, key, new ReleaseOrder(cancelled.getReason())));

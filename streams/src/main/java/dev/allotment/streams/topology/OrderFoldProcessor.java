@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Folds allotment.allocation-events (decided on the SKU partitions) into the orders store and its projection topic. */
-final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[], Object, Object> {
+public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[], Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(OrderFoldProcessor.class);
     private final String topic;
     private final Deserializer<AllocationEvent> decoder;
@@ -25,16 +25,30 @@ final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[], Obje
         this.decoder = decoder;
     }
 
+    /**
+     * History keys sort by order, then by position in the log (all of an order's events share one
+     * partition of allocation-events, so the offset is the order the live fold applied them in).
+     */
+    public static String historyKey(String orderId, long offset) {
+        return historyPrefix(orderId) + String.format("%019d", offset);
+    }
+
+    public static String historyPrefix(String orderId) {
+        return orderId + '\u0000';
+    }
+
     @Override
     public Processor<byte[], byte[], Object, Object> get() {
         return new Processor<>() {
             private ProcessorContext<Object, Object> context;
             private KeyValueStore<String, OrderProjection> orders;
+            private KeyValueStore<String, AllocationEvent> history;
 
             @Override
             public void init(ProcessorContext<Object, Object> context) {
                 this.context = context;
                 this.orders = context.getStateStore(StoreNames.ORDERS);
+                this.history = context.getStateStore(StoreNames.ORDER_HISTORY);
             }
 
             @Override
@@ -50,6 +64,7 @@ final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[], Obje
                     return;
                 }
                 String orderId = record.key() == null ? event.getOrderId() : new String(record.key(), StandardCharsets.UTF_8);
+                history.put(historyKey(orderId, context.recordMetadata().map(m -> m.offset()).orElse(0L)), event);
                 OrderProjection order = orders.get(orderId);
                 if (order == null) {
                     LOG.warn("allocation event {} for unknown order {}: skipped", event.getEventId(), orderId);

@@ -4,6 +4,8 @@ package dev.allotment.streams.topology;
 public final class StoreNames {
     /** Orders by order id: each order's reservation and allocation projection. */
     public static final String ORDERS = "orders";
+    /** (order id, time, event id) to the event: every order's full decision history, in order. */
+    public static final String ORDER_HISTORY = "order-history";
     /** SKU to its stock at every location. */
     public static final String SKU_STOCK = "sku-stock";
     /** (SKU, order id, line id) to the line's reservation and allocations, beside the SKU's stock. */
