@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.allotment.schemas.Topics;
 import dev.allotment.services.support.Http;
 import dev.allotment.services.support.RealInfrastructure;
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
-import java.nio.file.Files;
+import dev.allotment.services.support.TestEngine;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,19 +18,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Past the command timeout the edge answers 202 with a Location, and the Location answers once decided. */
 @ExtendWith(RealInfrastructure.class)
 class PendingCommandEndToEndTest {
-    static ApplicationContext engine;
+    static TestEngine engine;
     static Http http;
 
     @BeforeAll
     static void start() throws Exception {
-        int port = RealInfrastructure.freePort();
-        Map<String, Object> props = new HashMap<>(RealInfrastructure.engineProperties(Topics.withPrefix("e2e-pending.").prefix(),
-            Files.createTempDirectory("e2e-pending"), port));
-        props.put("allotment.api-keys", "k=admin");
-        props.put("allotment.http.command-timeout", "1ms");
-        engine = ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
-        http = new Http("http://127.0.0.1:" + port);
-        await().atMost(Duration.ofSeconds(60)).until(() -> http.send("GET", "/health", null).status() == 200);
+        engine = TestEngine.start(Topics.withPrefix("e2e-pending.").prefix(), Map.of("allotment.api-keys", "k=admin", "allotment.http.command-timeout", "1ms"));
+        http = engine.http();
     }
 
     @AfterAll

@@ -9,9 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.allotment.schemas.Topics;
 import dev.allotment.services.support.Http;
 import dev.allotment.services.support.RealInfrastructure;
+import dev.allotment.services.support.TestEngine;
 import dev.allotment.streams.support.DeadLetters;
-import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,11 +18,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,20 +53,15 @@ class WalkingSkeletonEndToEndTest {
     static final String PLATFORM = "Bearer platform-key";
     static final String ANALYST = "Bearer analyst-key";
     static final Topics TOPICS = Topics.withPrefix("e2e-skeleton.");
-    static ApplicationContext engine;
+    static TestEngine engine;
     static Http http;
     static RealInfrastructure.Endpoints infra;
 
     @BeforeAll
     static void start() throws Exception {
         infra = RealInfrastructure.endpoints();
-        int port = RealInfrastructure.freePort();
-        Map<String, Object> props = new HashMap<>(RealInfrastructure.engineProperties(TOPICS.prefix(),
-            Files.createTempDirectory("e2e-state"), port));
-        props.put("allotment.api-keys", "platform-key=platform,analyst-key=analyst,admin-key=admin");
-        engine = ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
-        http = new Http("http://127.0.0.1:" + port);
-        await().atMost(Duration.ofSeconds(60)).until(() -> http.send("GET", "/health", null).status() == 200);
+        engine = TestEngine.start(TOPICS.prefix(), Map.of("allotment.api-keys", "platform-key=platform,analyst-key=analyst,admin-key=admin"));
+        http = engine.http();
     }
 
     @AfterAll
