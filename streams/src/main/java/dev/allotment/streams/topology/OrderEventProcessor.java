@@ -19,10 +19,9 @@ import dev.allotment.events.ReservationCancelled;
 import dev.allotment.events.ReservationCreated;
 import dev.allotment.events.ReservedLine;
 import dev.allotment.streams.order.OrderRules;
-import dev.allotment.streams.support.DeadLetters;
+import dev.allotment.streams.support.DeadLetterSink;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -53,7 +52,7 @@ final class OrderEventProcessor implements ProcessorSupplier<byte[], byte[], Obj
     private final class Applier implements Processor<byte[], byte[], Object, Object> {
         private ProcessorContext<Object, Object> context;
         private KeyValueStore<String, OrderProjection> orders;
-        private Sensor deadLettered;
+        private DeadLetterSink deadLetters;
         private GlobalLocations locations;
         private KeyValueStore<String, StockLevel> stockView;
 
@@ -63,8 +62,7 @@ final class OrderEventProcessor implements ProcessorSupplier<byte[], byte[], Obj
             this.orders = context.getStateStore(StoreNames.ORDERS);
             this.locations = new GlobalLocations(context.getStateStore(StoreNames.LOCATIONS));
             this.stockView = context.getStateStore(StoreNames.STOCK_VIEW);
-            this.deadLettered = context.metrics().addRateTotalSensor("allotment", "order-events",
-                "dead-lettered", Sensor.RecordingLevel.INFO);
+            this.deadLetters = new DeadLetterSink(context, NodeNames.DEAD_LETTERS, "order-events");
         }
 
         @Override
@@ -74,15 +72,14 @@ final class OrderEventProcessor implements ProcessorSupplier<byte[], byte[], Obj
                 return;
             }
             String orderId = new String(record.key(), StandardCharsets.UTF_8);
-            OrderEvent event;
-            try {
-                event = decoder.deserialize(context.recordMetadata().map(m -> m.topic()).orElse(""), record.value());
-            } catch (RuntimeException e) {
-                deadLetter(record, "cannot decode an OrderEvent: " + e.getMessage(), e);
+            if (record.value() == null) {
+                deadLetter(record, "record has no value (tombstones are not order events)", null);
                 return;
             }
+            OrderEvent event = deadLetters.decode(record, decoder, context.recordMetadata().map(m -> m.topic()).orElse(""),
+                "an OrderEvent");
             if (event == null) {
-                deadLetter(record, "record has no value (tombstones are not order events)", null);
+                return;
             } else if (event.getPayload() instanceof OrderPlaced placed) {
                 place(record, orderId, event, placed);
             } else if (event.getPayload() instanceof OrderCancelled cancelled) {
@@ -177,13 +174,7 @@ final class OrderEventProcessor implements ProcessorSupplier<byte[], byte[], Obj
         }
 
         private void deadLetter(Record<byte[], byte[]> record, String reason, Throwable error) {
-            var origin = context.recordMetadata();
-            LOG.warn("dead-lettering {}-{}@{}: {}", origin.map(m -> m.topic()).orElse("?"),
-                origin.map(m -> m.partition()).orElse(-1), origin.map(m -> m.offset()).orElse(-1L), reason);
-            deadLettered.record();
-            Record<byte[], byte[]> letter = DeadLetters.of(record, context, reason, error);
-            context.forward(new Record<Object, Object>(letter.key(), letter.value(), letter.timestamp(), letter.headers()),
-                NodeNames.DEAD_LETTERS);
+            deadLetters.send(record, reason, error);
         }
     }
 }

@@ -3,7 +3,7 @@ package dev.allotment.streams.topology;
 import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.streams.order.OrderFold;
-import dev.allotment.streams.support.DeadLetters;
+import dev.allotment.streams.support.DeadLetterSink;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -43,23 +43,22 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
             private ProcessorContext<Object, Object> context;
             private KeyValueStore<String, OrderProjection> orders;
             private KeyValueStore<String, AllocationEvent> history;
+            private DeadLetterSink deadLetters;
 
             @Override
             public void init(ProcessorContext<Object, Object> context) {
                 this.context = context;
                 this.orders = context.getStateStore(StoreNames.ORDERS);
                 this.history = context.getStateStore(StoreNames.ORDER_HISTORY);
+                this.deadLetters = new DeadLetterSink(context, NodeNames.FOLD_DEAD_LETTERS, "order-fold");
             }
 
             @Override
             public void process(Record<byte[], byte[]> record) {
-                AllocationEvent event;
-                try {
-                    event = decoder.deserialize(topic, record.value());
-                } catch (RuntimeException e) {
-                    deadLetter(record, "cannot decode an AllocationEvent: " + e.getMessage(), e);
+                if (record.value() == null) {
                     return;
                 }
+                AllocationEvent event = deadLetters.decode(record, decoder, topic, "an AllocationEvent");
                 if (event == null) {
                     return;
                 }
@@ -74,13 +73,6 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
                     orders.put(orderId, next);
                     context.forward(new Record<Object, Object>(orderId, next, record.timestamp()), NodeNames.ORDER_PROJECTIONS);
                 });
-            }
-
-            private void deadLetter(Record<byte[], byte[]> record, String reason, Throwable error) {
-                LOG.warn("dead-lettering an allocation event: {}", reason);
-                Record<byte[], byte[]> letter = DeadLetters.of(record, context, reason, error);
-                context.forward(new Record<Object, Object>(letter.key(), letter.value(), letter.timestamp(), letter.headers()),
-                    NodeNames.FOLD_DEAD_LETTERS);
             }
         };
     }

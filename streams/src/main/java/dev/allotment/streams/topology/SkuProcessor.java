@@ -17,7 +17,7 @@ import dev.allotment.streams.allocation.Decisions;
 import dev.allotment.streams.allocation.Refusal;
 import dev.allotment.streams.allocation.Site;
 import dev.allotment.streams.allocation.SkuDesk;
-import dev.allotment.streams.support.DeadLetters;
+import dev.allotment.streams.support.DeadLetterSink;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -56,6 +56,7 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
         private StoreSkuBook book;
         private GlobalLocations locations;
         private SkuDesk desk;
+        private DeadLetterSink deadLetters;
 
         @Override
         public void init(ProcessorContext<Object, Object> context) {
@@ -66,6 +67,7 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
             Object globalStore = context.getStateStore(StoreNames.LOCATIONS);
             this.locations = new GlobalLocations(unwrap(globalStore));
             this.desk = new SkuDesk(book, locations);
+            this.deadLetters = new DeadLetterSink(context, NodeNames.SKU_DEAD_LETTERS, "sku");
         }
 
         @SuppressWarnings("unchecked")
@@ -95,16 +97,11 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
         }
 
         private <T> T decode(Record<byte[], byte[]> record, Deserializer<T> decoder, String topic) {
-            try {
-                T value = decoder.deserialize(topic, record.value());
-                if (value == null) {
-                    deadLetter(record, "record has no value", null);
-                }
-                return value;
-            } catch (RuntimeException e) {
-                deadLetter(record, "cannot decode a record of " + topic + ": " + e.getMessage(), e);
+            if (record.value() == null) {
+                deadLetter(record, "record has no value", null);
                 return null;
             }
+            return deadLetters.decode(record, decoder, topic, "a record of " + topic);
         }
 
         private void stock(Record<byte[], byte[]> record, String sku, StockEvent event) {
@@ -188,12 +185,7 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
         }
 
         private void deadLetter(Record<byte[], byte[]> record, String reason, Throwable error) {
-            var origin = context.recordMetadata();
-            LOG.warn("dead-lettering {}-{}@{}: {}", origin.map(m -> m.topic()).orElse("?"),
-                origin.map(m -> m.partition()).orElse(-1), origin.map(m -> m.offset()).orElse(-1L), reason);
-            Record<byte[], byte[]> letter = DeadLetters.of(record, context, reason, error);
-            context.forward(new Record<Object, Object>(letter.key(), letter.value(), letter.timestamp(), letter.headers()),
-                NodeNames.SKU_DEAD_LETTERS);
+            deadLetters.send(record, reason, error);
         }
     }
 
