@@ -16,6 +16,7 @@ public final class InMemorySkuBook implements SkuBook {
     private final TreeMap<String, LineReservation> lines = new TreeMap<>();
     private final TreeMap<String, String> waiting = new TreeMap<>();
     private final Map<String, CommandOutcome> outcomes = new HashMap<>();
+    private final TreeMap<String, RequestExpiry> expiries = new TreeMap<>();
 
     @Override
     public Optional<SkuStock> stock(String sku) {
@@ -62,6 +63,28 @@ public final class InMemorySkuBook implements SkuBook {
             result.add(LineReservation.newBuilder(lines.get(key)).build());
         }
         return result;
+    }
+
+    @Override
+    public void scheduleExpiry(RequestExpiry expiry) {
+        expiries.put(expiry.key(), expiry);
+    }
+
+    @Override
+    public List<RequestExpiry> dueExpiries(java.time.Instant now, int max) {
+        List<RequestExpiry> due = new ArrayList<>();
+        for (RequestExpiry e : expiries.values()) {
+            if (due.size() >= max || !e.dueAt(now)) {
+                break;
+            }
+            due.add(e);
+        }
+        return due;
+    }
+
+    @Override
+    public void removeExpiry(RequestExpiry expiry) {
+        expiries.remove(expiry.key());
     }
 
     @Override

@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * The state one SKU's partition decides with: the SKU's stock at every location, the reservations of
- * the order lines of that SKU, the queue of lines waiting for stock, and the outcomes of commands.
+ * the order lines of that SKU, the queue of lines waiting for stock, the expiry index of allocation
+ * requests, and the outcomes of commands.
  * State stores in the topology; maps in the property tests.
  */
 public interface SkuBook {
@@ -26,6 +27,14 @@ public interface SkuBook {
 
     /** Waiting lines of the SKU, first to be served first: priority (highest first), then time placed. */
     List<LineReservation> waiting(String sku, int max);
+
+    /** Indexes a request part's expiry time; entries are removed when due, whatever became of the part. */
+    void scheduleExpiry(RequestExpiry expiry);
+
+    /** Up to {@code max} index entries due at {@code now}, earliest first (every SKU of this book). */
+    List<RequestExpiry> dueExpiries(java.time.Instant now, int max);
+
+    void removeExpiry(RequestExpiry expiry);
 
     Optional<CommandOutcome> outcome(String commandId);
 

@@ -4,6 +4,13 @@ import dev.allotment.events.AllocateLines;
 import dev.allotment.events.AllocatedLine;
 import dev.allotment.events.AllocationCancelled;
 import dev.allotment.events.AllocationCompleted;
+import dev.allotment.events.AllocationConfirmed;
+import dev.allotment.events.AllocationOutdated;
+import dev.allotment.events.AllocationRejected;
+import dev.allotment.events.AllocationSendFailed;
+import dev.allotment.events.AllocationSent;
+import dev.allotment.events.AllocationTimedOut;
+import dev.allotment.events.ConfirmAllocationRequest;
 import dev.allotment.events.AllocationMode;
 import dev.allotment.events.AllocationRequested;
 import dev.allotment.events.DeleteAllocations;
@@ -13,6 +20,11 @@ import dev.allotment.events.LineBackordered;
 import dev.allotment.events.LineQuantity;
 import dev.allotment.events.LineReservation;
 import dev.allotment.events.LocationStock;
+import dev.allotment.events.MarkRequestSendFailed;
+import dev.allotment.events.MarkRequestSent;
+import dev.allotment.events.RejectAllocationRequest;
+import dev.allotment.events.RequestLineState;
+import dev.allotment.events.SupplierAnswer;
 import dev.allotment.events.ReleaseOrder;
 import dev.allotment.events.ReserveLine;
 import dev.allotment.events.SkuStock;
@@ -116,6 +128,16 @@ public final class SkuDesk {
         } else if (payload instanceof ReleaseOrder release) {
             releaseAll(stock, orderId, release.getReason() == null ? "order cancelled" : "order cancelled: " + release.getReason(), true, d);
             fill(stock, at, d);
+        } else if (payload instanceof ConfirmAllocationRequest confirm) {
+            confirm(stock, orderId, confirm.getAllocationId(), at, d);
+        } else if (payload instanceof RejectAllocationRequest reject) {
+            reject(stock, orderId, reject.getAllocationId(), reject.getReason(), at, d);
+        } else if (payload instanceof SupplierAnswer answer) {
+            answer(stock, orderId, answer, at, d);
+        } else if (payload instanceof MarkRequestSent sent) {
+            mark(stock, orderId, sent.getAllocationId(), true, sent.getAttempts(), null, d);
+        } else if (payload instanceof MarkRequestSendFailed failed) {
+            mark(stock, orderId, failed.getAllocationId(), false, failed.getAttempts(), failed.getError(), d);
         } else {
             throw new Refusal("unsupported", payload.getClass().getSimpleName() + " is not decided on a SKU's partition");
         }
@@ -130,7 +152,8 @@ public final class SkuDesk {
         LineReservation line = LineReservation.newBuilder().setOrderId(orderId).setLineId(r.getLineId())
             .setSku(stock.getSku()).setQuantity(r.getQuantity()).setAllocatedQuantity(0).setChannel(r.getChannel())
             .setPriority(r.getPriority()).setPlacedAt(r.getPlacedAt()).setCancelled(false).setWaiting(false)
-            .setAllocations(new ArrayList<>()).build();
+            .setAllocations(new ArrayList<>()).setDeclinedLocations(new ArrayList<>()).setAllocationBase(r.getAllocationId())
+            .build();
         List<Site> routing = locations.routing(r.getChannel());
         if (!routing.isEmpty()) {
             List<Site> candidates = AllocationPlanner.candidates(routing, r.getPreferredLocation());
@@ -143,7 +166,7 @@ public final class SkuDesk {
             int remaining = line.getQuantity() - line.getAllocatedQuantity();
             if (remaining > 0) {
                 line.setWaiting(true);
-                d.decided(orderId, new LineBackordered(line.getLineId(), line.getSku(), remaining, null, null));
+                d.decided(orderId, new LineBackordered(line.getLineId(), line.getSku(), remaining, null, null, null, List.of()));
             }
         }
         book.putLine(line);
@@ -228,10 +251,11 @@ public final class SkuDesk {
         if (u.getCompletedAt() != null) {
             for (LineReservation line : lines) {
                 for (LineAllocation part : line.getAllocations()) {
-                    if (part.getAllocationId().equals(u.getAllocationId()) && part.getStatus().equals("allocated")) {
+                    if (part.getAllocationId().equals(u.getAllocationId()) && holds(part)) {
                         complete(stock, line, part, u.getCompletedAt(), d);
                     }
                 }
+                endFlowIfSettled(stock, line, d);   // completing a request confirms it
                 book.putLine(line);
             }
         }
@@ -255,7 +279,7 @@ public final class SkuDesk {
                     continue;
                 }
                 for (LineAllocation p : l.getAllocations()) {
-                    if (p.getAllocationId().equals(u.getAllocationId()) && part == null) {
+                    if (p.getAllocationId().equals(u.getAllocationId()) && part == null && (holds(p) || isCompleted(p))) {
                         line = l;
                         part = p;
                     }
@@ -265,7 +289,7 @@ public final class SkuDesk {
                 throw new Refusal("unknown_line", "allocation " + u.getAllocationId() + " has no item " + wanted.getSku()
                     + (wanted.getLineId() == null ? "" : " on line " + wanted.getLineId()));
             }
-            if (!part.getStatus().equals("allocated")) {
+            if (!holds(part)) {
                 throw new Refusal("allocation_completed", "allocation " + u.getAllocationId() + " is " + part.getStatus()
                     + " and can no longer change");
             }
@@ -285,7 +309,7 @@ public final class SkuDesk {
         for (Change c : changes) {
             if (c.delta() > 0) {
                 Site site = locations.site(c.part().getLocationId())
-                    .orElse(new Site(c.part().getLocationId(), true, true));
+                    .orElse(new Site(c.part().getLocationId(), !c.part().getConfirm(), true));
                 allocateAt(stock, c.line(), site, c.delta(), u.getAllocationId(), "manual change", at, d);
             } else if (c.delta() < 0) {
                 release(stock, c.line(), c.part(), -c.delta(), "manual change", d);
@@ -297,7 +321,9 @@ public final class SkuDesk {
     private void releaseAll(SkuStock stock, String orderId, String reason, boolean cancelLines, Decisions d) {
         for (LineReservation line : book.linesOfOrder(stock.getSku(), orderId)) {
             for (LineAllocation part : List.copyOf(line.getAllocations())) {
-                if (part.getStatus().equals("allocated")) {
+                if (part.getConfirm() && !isFinal(part) && (holds(part) || isShadow(part))) {
+                    outdate(stock, line, List.of(part), d);
+                } else if (holds(part)) {
                     release(stock, line, part, part.getQuantity(), reason, d);
                 }
             }
@@ -307,6 +333,393 @@ public final class SkuDesk {
             }
             book.putLine(line);
         }
+    }
+
+    // ---------------------------------------------------------------- direct, then confirm
+
+    private static final java.util.Set<String> HOLDING = java.util.Set.of("allocated", "sent", "failed", "confirmed", "backordered");
+    private static final java.util.Set<String> PENDING = java.util.Set.of("allocated", "sent", "failed");
+
+    /** Whether the part holds stock at its location (and counts in its line's allocated quantity). */
+    public static boolean holds(LineAllocation p) {
+        return HOLDING.contains(p.getStatus());
+    }
+
+    /** A timed-out request: released and re-routed, yet still confirmable while its line's flow goes on. */
+    static boolean isShadow(LineAllocation p) {
+        return p.getStatus().equals("timed-out");
+    }
+
+    static boolean isCompleted(LineAllocation p) {
+        return p.getStatus().equals("completed");
+    }
+
+    /** A request waiting for its supplier's answer. */
+    static boolean isPending(LineAllocation p) {
+        return p.getConfirm() && PENDING.contains(p.getStatus());
+    }
+
+    /** Whether the supplier may still answer the part: pending, backordered or timed-out. */
+    static boolean isAnswerable(LineAllocation p) {
+        return p.getConfirm() && (isPending(p) || p.getStatus().equals("backordered") || isShadow(p));
+    }
+
+    /** Final quantity: a direct allocation, a confirmed or a completed one. */
+    static boolean isFinal(LineAllocation p) {
+        return isCompleted(p) || (holds(p) && (!p.getConfirm() || p.getStatus().equals("confirmed")));
+    }
+
+    /** One line's part of an allocation request. */
+    private record Part(LineReservation line, LineAllocation part) {}
+
+    /** The parts of request {@code allocationId} on this SKU's lines of the order; refuses unknown ids and direct allocations. */
+    private List<Part> requestParts(String sku, String orderId, String allocationId) {
+        List<Part> parts = new ArrayList<>();
+        for (LineReservation line : book.linesOfOrder(sku, orderId)) {
+            LineAllocation chosen = null;
+            for (LineAllocation p : line.getAllocations()) {
+                if (p.getAllocationId().equals(allocationId) && (chosen == null || isCompleted(chosen))) {
+                    chosen = p;
+                }
+            }
+            if (chosen != null) {
+                parts.add(new Part(line, chosen));
+            }
+        }
+        if (parts.isEmpty()) {
+            throw new Refusal("unknown_allocation", "order " + orderId + " has no allocation request " + allocationId + " of " + sku);
+        }
+        if (parts.stream().anyMatch(p -> !p.part().getConfirm())) {
+            throw new Refusal("not_a_request", "allocation " + allocationId + " is at a direct location: it is final and needs no confirmation");
+        }
+        return parts;
+    }
+
+    private void confirm(SkuStock stock, String orderId, String allocationId, Instant at, Decisions d) {
+        List<Part> parts = requestParts(stock.getSku(), orderId, allocationId);
+        for (Part p : parts) {
+            String status = p.part().getStatus();
+            if (status.equals("rejected") || status.equals("outdated")) {
+                throw new Refusal("request_" + status, "allocation request " + allocationId + " is " + status + " and can no longer be confirmed");
+            }
+        }
+        // a timed-out request takes its quantity back: plan what it supersedes and check stock before changing anything
+        Map<Part, List<LineAllocation>> superseded = new LinkedHashMap<>();
+        Map<String, Integer> reacquired = new HashMap<>();
+        for (Part p : parts) {
+            if (isShadow(p.part())) {
+                superseded.put(p, supersede(p.line(), p.part().getQuantity(), List.of(p.part()), allocationId));
+                reacquired.merge(p.part().getLocationId(), p.part().getQuantity(), Integer::sum);
+            }
+        }
+        requireAvailable(stock, reacquired, "to confirm the timed-out request " + allocationId);
+        for (Part p : parts) {
+            LineAllocation part = p.part();
+            if (isShadow(part)) {
+                outdate(stock, p.line(), superseded.get(p), d);
+                take(stock, p.line(), part.getLocationId(), part.getQuantity(), at, d);
+            } else if (!isAnswerable(part)) {
+                continue; // confirmed or completed already: a repeated confirmation changes nothing
+            }
+            part.setStatus("confirmed");
+            part.setBackorderedQuantity(0);
+            part.setBackorderDate(null);
+            d.decided(orderId, new AllocationConfirmed(allocationId, List.of(state(p.line(), part))));
+            settle(stock, p.line(), "re-route after request " + allocationId + " was confirmed", at, d);
+        }
+        fill(stock, at, d);
+    }
+
+    private void reject(SkuStock stock, String orderId, String allocationId, String reason, Instant at, Decisions d) {
+        List<Part> parts = requestParts(stock.getSku(), orderId, allocationId);
+        for (Part p : parts) {
+            if (isFinal(p.part())) {
+                throw new Refusal("request_confirmed", "allocation request " + allocationId + " is " + p.part().getStatus()
+                    + " and can no longer be rejected");
+            }
+        }
+        String why = reason == null || reason.isBlank() ? "rejected" : "rejected: " + reason;
+        for (Part p : parts) {
+            LineAllocation part = p.part();
+            if (!isAnswerable(part)) {
+                continue; // rejected or outdated already
+            }
+            List<AllocatedLine> released = new ArrayList<>();
+            if (holds(part)) {
+                give(stock, p.line(), part.getLocationId(), part.getQuantity(), d);
+                released.add(new AllocatedLine(p.line().getLineId(), p.line().getSku(), part.getQuantity()));
+            }
+            part.setRejectedQuantity(part.getRejectedQuantity() + part.getQuantity());
+            part.setStatus("rejected");
+            decline(p.line(), part.getLocationId());
+            d.decided(orderId, new AllocationRejected(allocationId, released, why, List.of(state(p.line(), part))));
+            settle(stock, p.line(), "re-route: " + part.getLocationId() + " rejected request " + allocationId, at, d);
+        }
+        fill(stock, at, d);
+    }
+
+    /** A supplier's answer per line (Crux): accepted quantity is confirmed, backordered is held there with its date, rejected is re-routed. */
+    private void answer(SkuStock stock, String orderId, SupplierAnswer a, Instant at, Decisions d) {
+        record Split(LineAllocation part, int accepted, int backordered, int rejected) {}
+        record Plan(LineReservation line, dev.allotment.events.LineAnswer answer, List<Split> splits, List<LineAllocation> superseded) {}
+        List<Plan> plans = new ArrayList<>();
+        Map<String, Integer> reacquired = new HashMap<>();
+        for (dev.allotment.events.LineAnswer ans : a.getLines()) {
+            LineReservation line = book.line(stock.getSku(), orderId, ans.getLineId()).orElseThrow(() ->
+                new Refusal("unknown_line", "order " + orderId + " has no line " + ans.getLineId() + " of " + stock.getSku()));
+            if (line.getCancelled()) {
+                continue; // the order was cancelled: nothing is left to answer
+            }
+            if (ans.getAccepted() < 0 || ans.getRejected() < 0 || ans.getBackordered() < 0) {
+                throw new Refusal("invalid_quantity", "line " + ans.getLineId() + ": quantities must not be negative");
+            }
+            List<LineAllocation> parts = line.getAllocations().stream().filter(SkuDesk::isAnswerable)
+                .filter(p -> a.getLocationId() == null || a.getLocationId().equals(p.getLocationId()))
+                .filter(p -> a.getAllocationId() == null || a.getAllocationId().equals(p.getAllocationId()))
+                .sorted(java.util.Comparator.comparing(LineAllocation::getCreatedAt)).toList();
+            if (parts.isEmpty()) {
+                throw new Refusal("not_actionable", "line " + ans.getLineId() + " has no open allocation request"
+                    + (a.getLocationId() == null ? "" : " at " + a.getLocationId()) + " (already answered, outdated or never requested)");
+            }
+            int requested = parts.stream().mapToInt(LineAllocation::getQuantity).sum();
+            int answered = ans.getAccepted() + ans.getRejected() + ans.getBackordered();
+            if (answered != requested) {
+                throw new Refusal("quantity_mismatch", "line " + ans.getLineId() + ": accepted " + ans.getAccepted() + " + rejected "
+                    + ans.getRejected() + " + backordered " + ans.getBackordered() + " = " + answered + ", but " + requested
+                    + " was requested");
+            }
+            List<Split> splits = new ArrayList<>();
+            int accept = ans.getAccepted();
+            int backorder = ans.getBackordered();
+            int taken = 0;
+            for (LineAllocation part : parts) {
+                int acc = Math.min(accept, part.getQuantity());
+                int bo = Math.min(backorder, part.getQuantity() - acc);
+                accept -= acc;
+                backorder -= bo;
+                splits.add(new Split(part, acc, bo, part.getQuantity() - acc - bo));
+                if (isShadow(part) && acc + bo > 0) {
+                    taken += acc + bo;
+                    reacquired.merge(part.getLocationId(), acc + bo, Integer::sum);
+                }
+            }
+            int freed = splits.stream().filter(s -> holds(s.part())).mapToInt(Split::rejected).sum();
+            plans.add(new Plan(line, ans, splits, supersede(line, taken - freed, parts, "the answer")));
+        }
+        requireAvailable(stock, reacquired, "for the supplier's answer");
+        for (Plan plan : plans) {
+            LineReservation line = plan.line();
+            outdate(stock, line, plan.superseded(), d);
+            for (Split s : plan.splits()) {
+                LineAllocation part = s.part();
+                String id = part.getAllocationId();
+                List<AllocatedLine> released = new ArrayList<>();
+                if (holds(part)) {
+                    if (s.rejected() > 0) {
+                        give(stock, line, part.getLocationId(), s.rejected(), d);
+                        released.add(new AllocatedLine(line.getLineId(), line.getSku(), s.rejected()));
+                    }
+                } else if (s.accepted() + s.backordered() > 0) {
+                    take(stock, line, part.getLocationId(), s.accepted() + s.backordered(), at, d);
+                }
+                part.setRejectedQuantity(part.getRejectedQuantity() + s.rejected());
+                if (s.accepted() + s.backordered() > 0) {
+                    part.setQuantity(s.accepted() + s.backordered());
+                    part.setBackorderedQuantity(s.backordered());
+                    part.setStatus(s.backordered() > 0 ? "backordered" : "confirmed");
+                    part.setBackorderDate(s.backordered() > 0 ? plan.answer().getBackorderDate() : null);
+                } else {
+                    part.setStatus("rejected");
+                }
+                if (s.rejected() > 0) {
+                    decline(line, part.getLocationId());
+                    d.decided(orderId, new AllocationRejected(id, released, "rejected by the supplier", List.of(state(line, part))));
+                }
+                if (s.accepted() > 0) {
+                    d.decided(orderId, new AllocationConfirmed(id, List.of(state(line, part))));
+                }
+                if (s.backordered() > 0) {
+                    d.decided(orderId, LineBackordered.newBuilder().setLineId(line.getLineId()).setSku(line.getSku())
+                        .setQuantity(s.backordered()).setLocationId(part.getLocationId()).setBackorderDate(part.getBackorderDate())
+                        .setAllocationId(id).setStates(List.of(state(line, part))).build());
+                }
+            }
+            settle(stock, line, "re-route: the supplier rejected part of line " + line.getLineId(), at, d);
+        }
+        fill(stock, at, d);
+    }
+
+    /** The webhook sender's report: allocated (or failed) becomes sent; allocated becomes failed. */
+    private void mark(SkuStock stock, String orderId, String allocationId, boolean sent, int attempts, String error, Decisions d) {
+        List<RequestLineState> states = new ArrayList<>();
+        for (Part p : requestParts(stock.getSku(), orderId, allocationId)) {
+            String status = p.part().getStatus();
+            if (status.equals("allocated") || (sent && status.equals("failed"))) {
+                p.part().setStatus(sent ? "sent" : "failed");
+                states.add(state(p.line(), p.part()));
+                book.putLine(p.line());
+            }
+        }
+        if (!states.isEmpty()) {
+            d.decided(orderId, sent ? new AllocationSent(allocationId, attempts, states)
+                : new AllocationSendFailed(allocationId, attempts, error, states));
+        }
+    }
+
+    /** A SKU and what was decided for it. */
+    public record SkuDecisions(String sku, Decisions decisions) {}
+
+    /**
+     * Times out the requests due at {@code now} (at most {@code max} index entries): each releases its
+     * quantity and re-routes it, yet stays confirmable (see {@link #confirm}) until its line's flow ends.
+     */
+    public List<SkuDecisions> expire(Instant now, int max) {
+        List<SkuDecisions> decided = new ArrayList<>();
+        for (RequestExpiry due : book.dueExpiries(now, max)) {
+            book.removeExpiry(due);
+            LineReservation line = book.line(due.sku(), due.orderId(), due.lineId()).orElse(null);
+            LineAllocation part = line == null ? null : line.getAllocations().stream()
+                .filter(p -> p.getAllocationId().equals(due.allocationId()) && isPending(p) && p.getExpiresAt() != null
+                    && !p.getExpiresAt().isAfter(now)).findFirst().orElse(null);
+            if (part == null) {
+                continue; // answered, released or outdated before it was due
+            }
+            SkuStock stock = stockOf(due.sku());
+            Decisions d = new Decisions();
+            give(stock, line, part.getLocationId(), part.getQuantity(), d);
+            part.setStatus("timed-out");
+            decline(line, part.getLocationId());
+            d.decided(line.getOrderId(), new AllocationTimedOut(part.getAllocationId(), List.of(state(line, part))));
+            settle(stock, line, "re-route: request " + part.getAllocationId() + " at " + part.getLocationId() + " timed out", now, d);
+            fill(stock, now, d);
+            book.putStock(stock);
+            decided.add(new SkuDecisions(due.sku(), d));
+        }
+        return decided;
+    }
+
+    /**
+     * Pending or backordered requests of the line (other than {@code keep}) that make room for {@code need}
+     * more units: the latest first, as the earlier request wins. Refuses when they cannot make enough room.
+     */
+    private List<LineAllocation> supersede(LineReservation line, int need, List<LineAllocation> keep, String what) {
+        int room = line.getQuantity() - line.getAllocatedQuantity();
+        List<LineAllocation> chosen = new ArrayList<>();
+        if (need <= room) {
+            return chosen;
+        }
+        List<LineAllocation> candidates = line.getAllocations().stream()
+            .filter(p -> p.getConfirm() && (isPending(p) || p.getStatus().equals("backordered")))
+            .filter(p -> keep.stream().noneMatch(k -> k == p))
+            .sorted(java.util.Comparator.comparing(LineAllocation::getCreatedAt).reversed()).toList();
+        for (LineAllocation p : candidates) {
+            if (need <= room) {
+                break;
+            }
+            chosen.add(p);
+            room += p.getQuantity();
+        }
+        if (need > room) {
+            throw new Refusal("line_fully_allocated", "line " + line.getLineId() + " of order " + line.getOrderId() + " has "
+                + line.getAllocatedQuantity() + " of " + line.getQuantity() + " allocated elsewhere (final or direct); "
+                + what + " needs " + need + " more");
+        }
+        return chosen;
+    }
+
+    private void requireAvailable(SkuStock stock, Map<String, Integer> needs, String what) {
+        for (Map.Entry<String, Integer> n : needs.entrySet()) {
+            if (tracksStock(n.getKey()) && available(stock, n.getKey()) < n.getValue()) {
+                throw new Refusal("insufficient_stock", "only " + Math.max(0, available(stock, n.getKey())) + " of "
+                    + stock.getSku() + " available at " + n.getKey() + "; " + n.getValue() + " needed " + what);
+            }
+        }
+    }
+
+    /** Outdates parts: a holding one gives its stock back; none can be confirmed any more. */
+    private void outdate(SkuStock stock, LineReservation line, List<LineAllocation> parts, Decisions d) {
+        for (LineAllocation part : parts) {
+            if (holds(part)) {
+                give(stock, line, part.getLocationId(), part.getQuantity(), d);
+            }
+            part.setStatus("outdated");
+            d.decided(line.getOrderId(), new AllocationOutdated(part.getAllocationId(), List.of(state(line, part))));
+        }
+    }
+
+    /**
+     * After a request changed: when every unit of the line is final its timed-out requests become outdated;
+     * else what is unallocated goes to the next locations of the channel's routing (skipping the ones
+     * that declined the line), and waits as backorder demand when none is left.
+     */
+    private void settle(SkuStock stock, LineReservation line, String reason, Instant at, Decisions d) {
+        endFlowIfSettled(stock, line, d);
+        List<Site> routing = locations.routing(line.getChannel());
+        int remaining = line.getQuantity() - line.getAllocatedQuantity();
+        if (!line.getCancelled() && remaining > 0 && !routing.isEmpty()) {
+            List<Site> open = routing.stream().filter(s -> !line.getDeclinedLocations().contains(s.id())).toList();
+            for (Pick pick : AllocationPlanner.plan(remaining, AllocationPlanner.candidates(open, null), loc -> available(stock, loc))) {
+                allocateAt(stock, line, pick.site(), pick.quantity(), requestId(stock, line, pick.site()), reason, at, d);
+            }
+            remaining = line.getQuantity() - line.getAllocatedQuantity();
+            line.setWaiting(remaining > 0);
+            if (remaining > 0) {
+                d.decided(line.getOrderId(), new LineBackordered(line.getLineId(), line.getSku(), remaining, null, null, null, List.of()));
+            }
+        } else if (remaining <= 0) {
+            line.setWaiting(false);
+        }
+        book.putLine(line);
+    }
+
+    /** When every unit of the line is final (or it is cancelled), its timed-out requests can no longer be confirmed. */
+    private void endFlowIfSettled(SkuStock stock, LineReservation line, Decisions d) {
+        int finalQuantity = line.getAllocations().stream().filter(SkuDesk::isFinal).mapToInt(LineAllocation::getQuantity).sum();
+        if (finalQuantity >= line.getQuantity() || line.getCancelled()) {
+            outdate(stock, line, line.getAllocations().stream().filter(SkuDesk::isShadow).toList(), d);
+        }
+    }
+
+    /** The id of a re-routed request: the order's auto-allocation id at the site, unless taken by a request that is no longer pending. */
+    private String requestId(SkuStock stock, LineReservation line, Site site) {
+        String base = line.getAllocationBase() != null ? line.getAllocationBase() : "al-" + line.getOrderId();
+        String id = base + "@" + site.id();
+        boolean taken = line.getAllocations().stream().anyMatch(p -> p.getAllocationId().equals(id) && !isPending(p)
+            && !(holds(p) && !p.getConfirm()));
+        if (!taken) {
+            return id;
+        }
+        long n = stock.getNextSequence();
+        stock.setNextSequence(n + 1);
+        return id + "~" + n;
+    }
+
+    private static void decline(LineReservation line, String locationId) {
+        if (!line.getDeclinedLocations().contains(locationId)) {
+            line.getDeclinedLocations().add(locationId);
+        }
+    }
+
+    /** Takes {@code quantity} at a location for the line (no part is touched). */
+    private void take(SkuStock stock, LineReservation line, String locationId, int quantity, Instant at, Decisions d) {
+        LocationStock s = location(stock, locationId, at);
+        s.setAllocated(s.getAllocated() + quantity);
+        line.setAllocatedQuantity(line.getAllocatedQuantity() + quantity);
+        d.stockChanged(locationId);
+    }
+
+    /** Gives {@code quantity} at a location back from the line (no part is touched). */
+    private void give(SkuStock stock, LineReservation line, String locationId, int quantity, Decisions d) {
+        LocationStock s = location(stock, locationId, Instant.EPOCH);
+        s.setAllocated(s.getAllocated() - quantity);
+        line.setAllocatedQuantity(line.getAllocatedQuantity() - quantity);
+        d.stockChanged(locationId);
+    }
+
+    static RequestLineState state(LineReservation line, LineAllocation p) {
+        return RequestLineState.newBuilder().setLineId(line.getLineId()).setSku(line.getSku()).setQuantity(p.getQuantity())
+            .setStatus(p.getStatus()).setBackorderedQuantity(p.getBackorderedQuantity()).setRejectedQuantity(p.getRejectedQuantity())
+            .setBackorderDate(p.getBackorderDate()).setLineAllocatedQuantity(line.getAllocatedQuantity()).build();
     }
 
     // ---------------------------------------------------------------- backorder fill
@@ -322,8 +735,8 @@ public final class SkuDesk {
             }
             int remaining = line.getQuantity() - line.getAllocatedQuantity();
             List<Site> routing = AllocationPlanner.candidates(locations.routing(line.getChannel()), null);
-            List<Pick> picks = AllocationPlanner.plan(remaining, routing.stream().filter(Site::tracksStock).toList(),
-                loc -> available(stock, loc));
+            List<Pick> picks = AllocationPlanner.plan(remaining, routing.stream().filter(Site::tracksStock)
+                .filter(s -> !line.getDeclinedLocations().contains(s.id())).toList(), loc -> available(stock, loc));
             if (picks.isEmpty()) {
                 continue;
             }
@@ -336,7 +749,7 @@ public final class SkuDesk {
                 line.setWaiting(false);
             } else {
                 d.decided(line.getOrderId(), new LineBackordered(line.getLineId(), line.getSku(),
-                    line.getQuantity() - line.getAllocatedQuantity(), null, null));
+                    line.getQuantity() - line.getAllocatedQuantity(), null, null, null, List.of()));
             }
             book.putLine(line);
         }
@@ -351,16 +764,27 @@ public final class SkuDesk {
         s.setUpdatedAt(at);
         line.setAllocatedQuantity(line.getAllocatedQuantity() + quantity);
         LineAllocation part = line.getAllocations().stream()
-            .filter(p -> p.getAllocationId().equals(allocationId) && p.getStatus().equals("allocated")).findFirst().orElse(null);
+            .filter(p -> p.getAllocationId().equals(allocationId) && holds(p)).findFirst().orElse(null);
+        Instant expiresAt = null;
         if (part == null) {
-            line.getAllocations().add(new LineAllocation(allocationId, site.id(), quantity, "allocated", at, null));
+            boolean confirm = !site.direct();
+            expiresAt = confirm && site.confirmTimeout() != null ? at.plus(site.confirmTimeout()) : null;
+            line.getAllocations().add(LineAllocation.newBuilder().setAllocationId(allocationId).setLocationId(site.id())
+                .setQuantity(quantity).setStatus("allocated").setCreatedAt(at).setCompletedAt(null).setConfirm(confirm)
+                .setExpiresAt(expiresAt).build());
+            if (expiresAt != null) {
+                book.scheduleExpiry(new RequestExpiry(expiresAt, line.getSku(), line.getOrderId(), line.getLineId(), allocationId));
+            }
         } else {
             part.setQuantity(part.getQuantity() + quantity);
+            expiresAt = part.getExpiresAt();
         }
         d.stockChanged(site.id());
         d.decided(line.getOrderId(), AllocationRequested.newBuilder().setAllocationId(allocationId)
             .setLocationId(site.id()).setConfirmMode(site.direct() ? AllocationMode.DIRECT : AllocationMode.CONFIRM)
-            .setLines(List.of(new AllocatedLine(line.getLineId(), line.getSku(), quantity))).setReason(reason).build());
+            .setLines(List.of(new AllocatedLine(line.getLineId(), line.getSku(), quantity))).setExpiresAt(expiresAt)
+            .setReason(reason).build());
+        endFlowIfSettled(stock, line, d);
     }
 
     private void release(SkuStock stock, LineReservation line, LineAllocation part, int quantity, String reason, Decisions d) {

@@ -3,6 +3,13 @@ package dev.allotment.streams.order;
 import dev.allotment.events.AllocatedLine;
 import dev.allotment.events.AllocationCancelled;
 import dev.allotment.events.AllocationCompleted;
+import dev.allotment.events.AllocationConfirmed;
+import dev.allotment.events.AllocationMode;
+import dev.allotment.events.AllocationOutdated;
+import dev.allotment.events.AllocationRejected;
+import dev.allotment.events.AllocationSendFailed;
+import dev.allotment.events.AllocationSent;
+import dev.allotment.events.AllocationTimedOut;
 import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.AllocationProjection;
 import dev.allotment.events.AllocationRequested;
@@ -11,10 +18,13 @@ import dev.allotment.events.LineProjection;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.events.OrderStatus;
 import dev.allotment.events.ProjectedAllocationLine;
+import dev.allotment.events.RequestLineState;
 import dev.allotment.events.ReservationCancelled;
 import dev.allotment.schemas.AvroTrust;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Folds the decision log into an order's projection: the lines' outcomes decided on their SKUs'
@@ -41,8 +51,24 @@ public final class OrderFold {
             cancelled(next, c);
         } else if (payload instanceof AllocationCompleted c) {
             completed(next, c);
-        } else if (payload instanceof LineBackordered b) {
+        } else if (payload instanceof LineBackordered b && b.getLocationId() == null) {
             line(next, b.getLineId()).ifPresent(l -> l.setBackorderedQuantity(b.getQuantity()));
+        } else if (payload instanceof LineBackordered b) {
+            states(next, b.getAllocationId(), b.getStates());
+        } else if (payload instanceof AllocationSent sent) {
+            states(next, sent.getAllocationId(), sent.getStates())
+                .ifPresent(a -> a.setSendAttempts(a.getSendAttempts() + sent.getAttempts()));
+        } else if (payload instanceof AllocationSendFailed failed) {
+            states(next, failed.getAllocationId(), failed.getStates())
+                .ifPresent(a -> a.setSendAttempts(a.getSendAttempts() + failed.getAttempts()));
+        } else if (payload instanceof AllocationConfirmed c) {
+            states(next, c.getAllocationId(), c.getStates());
+        } else if (payload instanceof AllocationRejected r) {
+            states(next, r.getAllocationId(), r.getStates()).ifPresent(a -> a.setReason(r.getReason()));
+        } else if (payload instanceof AllocationTimedOut t) {
+            states(next, t.getAllocationId(), t.getStates());
+        } else if (payload instanceof AllocationOutdated o) {
+            states(next, o.getAllocationId(), o.getStates());
         } else {
             return Optional.empty();
         }
@@ -54,8 +80,10 @@ public final class OrderFold {
 
     private static void requested(OrderProjection order, AllocationRequested r, AllocationEvent event) {
         AllocationProjection allocation = allocation(order, r.getAllocationId()).orElseGet(() -> {
-            AllocationProjection created = new AllocationProjection(r.getAllocationId(), r.getLocationId(), "allocated",
-                new ArrayList<>(), event.getOccurredAt(), null);
+            AllocationProjection created = AllocationProjection.newBuilder().setAllocationId(r.getAllocationId())
+                .setLocationId(r.getLocationId()).setStatus("allocated").setLines(new ArrayList<>())
+                .setCreatedAt(event.getOccurredAt()).setCompletedAt(null)
+                .setRequest(r.getConfirmMode() == AllocationMode.CONFIRM).setExpiresAt(r.getExpiresAt()).build();
             order.getAllocations().add(created);
             return created;
         });
@@ -64,14 +92,75 @@ public final class OrderFold {
                 line.setAllocatedQuantity(line.getAllocatedQuantity() + l.getQuantity());
                 line.setBackorderedQuantity(Math.max(0, line.getBackorderedQuantity() - l.getQuantity()));
             });
-            ProjectedAllocationLine item = item(allocation, l.getLineId()).orElseGet(() -> {
-                ProjectedAllocationLine added = new ProjectedAllocationLine(l.getLineId(), l.getSku(), 0, false);
-                allocation.getLines().add(added);
-                return added;
-            });
+            ProjectedAllocationLine item = item(allocation, l.getLineId()).orElseGet(() -> newItem(allocation, l.getLineId(), l.getSku()));
+            if (RELEASED.contains(item.getStatus())) {   // a new part under an id whose earlier part was released
+                item.setQuantity(0);
+                item.setStatus("allocated");
+            }
             item.setQuantity(item.getQuantity() + l.getQuantity());
         }
-        allocation.setStatus("allocated");
+        allocation.setStatus(statusOf(allocation));
+    }
+
+    private static ProjectedAllocationLine newItem(AllocationProjection allocation, String lineId, String sku) {
+        ProjectedAllocationLine added = ProjectedAllocationLine.newBuilder().setLineId(lineId).setSku(sku).setQuantity(0)
+            .setCompleted(false).build();
+        allocation.getLines().add(added);
+        return added;
+    }
+
+    /** Sets a request's lines to the states the SKU partition decided (and each order line's allocated quantity). */
+    private static Optional<AllocationProjection> states(OrderProjection order, String allocationId, List<RequestLineState> states) {
+        Optional<AllocationProjection> found = allocation(order, allocationId);
+        found.ifPresent(allocation -> {
+            for (RequestLineState s : states) {
+                ProjectedAllocationLine item = item(allocation, s.getLineId()).orElseGet(() -> newItem(allocation, s.getLineId(), s.getSku()));
+                item.setQuantity(s.getQuantity());
+                item.setStatus(s.getStatus());
+                item.setBackorderedQuantity(s.getBackorderedQuantity());
+                item.setRejectedQuantity(s.getRejectedQuantity());
+                item.setBackorderDate(s.getBackorderDate());
+                line(order, s.getLineId()).ifPresent(l -> l.setAllocatedQuantity(s.getLineAllocatedQuantity()));
+            }
+            allocation.setStatus(statusOf(allocation));
+        });
+        return found;
+    }
+
+    /** Statuses of a request's line that hold no stock. */
+    private static final Set<String> RELEASED = Set.of("timed-out", "rejected", "outdated");
+
+    /** Whether the allocation (or some line of it) still holds stock. */
+    public static boolean holds(AllocationProjection a) {
+        return a.getLines().stream().anyMatch(i -> !i.getCompleted() && !RELEASED.contains(i.getStatus()));
+    }
+
+    /**
+     * A request's status from its lines (Centra's names, plus backordered): the least advanced line wins,
+     * so a request is confirmed once every line still held is; a direct allocation is allocated or completed.
+     */
+    public static String statusOf(AllocationProjection a) {
+        List<ProjectedAllocationLine> items = a.getLines();
+        boolean allCompleted = !items.isEmpty() && items.stream().allMatch(ProjectedAllocationLine::getCompleted);
+        if (!a.getRequest()) {
+            return allCompleted ? "completed" : "allocated";
+        }
+        Set<String> open = new java.util.HashSet<>();
+        items.stream().filter(i -> !i.getCompleted()).forEach(i -> open.add(i.getStatus()));
+        for (String status : List.of("allocated", "failed", "sent", "backordered", "confirmed")) {
+            if (open.contains(status)) {
+                return status;
+            }
+        }
+        if (items.stream().anyMatch(ProjectedAllocationLine::getCompleted)) {
+            return allCompleted ? "completed" : "confirmed";
+        }
+        for (String status : List.of("timed-out", "outdated", "rejected")) {
+            if (open.contains(status)) {
+                return status;
+            }
+        }
+        return a.getStatus();
     }
 
     private static void cancelled(OrderProjection order, AllocationCancelled c) {
@@ -97,8 +186,8 @@ public final class OrderFold {
             for (AllocatedLine l : c.getLines()) {
                 item(allocation, l.getLineId()).ifPresent(item -> item.setCompleted(true));
             }
-            if (allocation.getLines().stream().allMatch(ProjectedAllocationLine::getCompleted)) {
-                allocation.setStatus("completed");
+            allocation.setStatus(statusOf(allocation));
+            if (allocation.getStatus().equals("completed")) {
                 allocation.setCompletedAt(c.getCompletedAt());
             }
         });
@@ -121,8 +210,9 @@ public final class OrderFold {
         if (allocated < quantity) {
             return OrderStatus.PARTIALLY_ALLOCATED;
         }
-        boolean allCompleted = !order.getAllocations().isEmpty()
-            && order.getAllocations().stream().allMatch(a -> "completed".equals(a.getStatus()));
+        List<AllocationProjection> held = order.getAllocations().stream()
+            .filter(a -> holds(a) || "completed".equals(a.getStatus())).toList();
+        boolean allCompleted = !held.isEmpty() && held.stream().allMatch(a -> "completed".equals(a.getStatus()));
         return allCompleted ? OrderStatus.COMPLETED : OrderStatus.ALLOCATED;
     }
 

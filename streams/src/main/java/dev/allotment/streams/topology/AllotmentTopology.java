@@ -89,6 +89,8 @@ public final class AllotmentTopology {
             Serdes.String(), Serdes.String()), "sku-processor");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.COMMAND_OUTCOMES),
             Serdes.String(), serdes.value(CommandOutcome.class)), "sku-processor");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.REQUEST_EXPIRY),
+            Serdes.String(), Serdes.String()), "sku-processor");
         topology.addSink(NodeNames.SKU_ALLOCATION_EVENTS, topics.allocationEvents(), Serdes.String().serializer(),
             serdes.value(AllocationEvent.class).serializer(), "sku-processor");
         topology.addSink(NodeNames.STOCK_LEVELS, topics.stockLevels(), serdes.key(StockLevelKey.class).serializer(),

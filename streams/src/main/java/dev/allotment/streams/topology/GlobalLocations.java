@@ -61,6 +61,8 @@ public final class GlobalLocations implements Locations {
     }
 
     static Site site(LocationUpserted l) {
-        return new Site(l.getLocationId(), l.getConfirmMode() == ConfirmMode.DIRECT, l.getTracksStock());
+        Integer timeout = l.getConfirmTimeoutSeconds();
+        return new Site(l.getLocationId(), l.getConfirmMode() == ConfirmMode.DIRECT, l.getTracksStock(),
+            timeout == null || timeout <= 0 ? null : java.time.Duration.ofSeconds(timeout));
     }
 }

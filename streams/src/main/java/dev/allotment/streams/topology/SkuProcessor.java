@@ -19,9 +19,11 @@ import dev.allotment.streams.allocation.Site;
 import dev.allotment.streams.allocation.SkuDesk;
 import dev.allotment.streams.support.DeadLetterSink;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -36,6 +38,10 @@ import org.slf4j.LoggerFactory;
  */
 final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(SkuProcessor.class);
+    /** How often due allocation requests are looked for. */
+    static final Duration EXPIRY_INTERVAL = Duration.ofSeconds(1);
+    /** How many expiry index entries one punctuation handles (the rest wait for the next). */
+    static final int EXPIRY_BATCH = 1_000;
     private final Topics topics;
     private final Deserializer<Command> commands;
     private final Deserializer<StockEvent> stockEvents;
@@ -57,17 +63,30 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
         private GlobalLocations locations;
         private SkuDesk desk;
         private DeadLetterSink deadLetters;
+        private long expirySequence;
 
         @Override
         public void init(ProcessorContext<Object, Object> context) {
             this.context = context;
             this.book = new StoreSkuBook(context.getStateStore(StoreNames.SKU_STOCK),
                 context.getStateStore(StoreNames.LINE_RESERVATIONS), context.getStateStore(StoreNames.WAITING),
-                context.getStateStore(StoreNames.COMMAND_OUTCOMES));
+                context.getStateStore(StoreNames.COMMAND_OUTCOMES), context.getStateStore(StoreNames.REQUEST_EXPIRY));
             Object globalStore = context.getStateStore(StoreNames.LOCATIONS);
             this.locations = new GlobalLocations(unwrap(globalStore));
             this.desk = new SkuDesk(book, locations);
             this.deadLetters = new DeadLetterSink(context, NodeNames.SKU_DEAD_LETTERS, "sku");
+            // allocation requests time out by the wall clock, and by stream time when records carry later times
+            context.schedule(EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::expire);
+            context.schedule(EXPIRY_INTERVAL, PunctuationType.STREAM_TIME, this::expire);
+        }
+
+        /** Times out the allocation requests due by {@code timestamp}, a bounded batch per punctuation. */
+        private void expire(long timestamp) {
+            Instant now = Instant.ofEpochMilli(timestamp);
+            for (SkuDesk.SkuDecisions decided : desk.expire(now, EXPIRY_BATCH)) {
+                emit(timestamp, decided.sku(), "expiry:" + timestamp + ":" + decided.sku() + ":" + (expirySequence++), null,
+                    decided.decisions());
+            }
         }
 
         @SuppressWarnings("unchecked")
@@ -141,16 +160,20 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
             } catch (Refusal refusal) {
                 LOG.info("command {} for order {} ({}) refused: {}", commandId, command.getOrderId(), sku, refusal.getMessage());
                 remember(commandId, command.getOrderId(), false, refusal.code(), refusal.getMessage(), at);
-                forwardEvent(record, command.getOrderId(), commandId + ":rejected", commandId, at,
+                forwardEvent(record.timestamp(), command.getOrderId(), commandId + ":rejected", commandId, at,
                     new CommandRejected(refusal.code(), refusal.getMessage()));
             }
         }
 
         private void emit(Record<byte[], byte[]> record, String sku, String causeId, String commandId, Decisions decided) {
-            Instant at = Instant.ofEpochMilli(record.timestamp());
+            emit(record.timestamp(), sku, causeId, commandId, decided);
+        }
+
+        private void emit(long timestamp, String sku, String causeId, String commandId, Decisions decided) {
+            Instant at = Instant.ofEpochMilli(timestamp);
             int n = 0;
             for (Decisions.Decided e : decided.events()) {
-                forwardEvent(record, e.orderId(), causeId + ":" + (n++), commandId, at, e.payload());
+                forwardEvent(timestamp, e.orderId(), causeId + ":" + (n++), commandId, at, e.payload());
             }
             SkuStock stock = book.stock(sku).orElse(null);
             for (String locationId : decided.changedLocations()) {
@@ -161,16 +184,16 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
                 boolean tracks = locations.site(locationId).map(Site::tracksStock).orElse(true);
                 StockLevel level = new StockLevel(sku, locationId, s.getPhysical(), s.getAllocated(),
                     s.getPhysical() - s.getAllocated(), s.getIncoming(), tracks, s.getUpdatedAt());
-                context.forward(new Record<Object, Object>(new StockLevelKey(sku, locationId), level, record.timestamp()),
+                context.forward(new Record<Object, Object>(new StockLevelKey(sku, locationId), level, timestamp),
                     NodeNames.STOCK_LEVELS);
             }
         }
 
-        private void forwardEvent(Record<byte[], byte[]> record, String orderId, String eventId, String commandId,
+        private void forwardEvent(long timestamp, String orderId, String eventId, String commandId,
                                   Instant at, Object payload) {
             AllocationEvent event = AllocationEvent.newBuilder().setEventId(eventId).setOccurredAt(at)
                 .setCommandId(commandId).setCausationId(commandId).setOrderId(orderId).setPayload(payload).build();
-            context.forward(new Record<Object, Object>(orderId, event, record.timestamp()), NodeNames.SKU_ALLOCATION_EVENTS);
+            context.forward(new Record<Object, Object>(orderId, event, timestamp), NodeNames.SKU_ALLOCATION_EVENTS);
         }
 
         private void remember(String commandId, String orderId, boolean accepted, String code, String reason, Instant at) {
@@ -198,6 +221,12 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
         }
         if (payload instanceof dev.allotment.events.AllocationCompleted c) {
             return c.getAllocationId();
+        }
+        if (payload instanceof dev.allotment.events.AllocationConfirmed c) {
+            return c.getAllocationId();
+        }
+        if (payload instanceof dev.allotment.events.AllocationRejected r) {
+            return r.getAllocationId();
         }
         return null;
     }

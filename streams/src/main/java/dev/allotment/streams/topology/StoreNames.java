@@ -12,6 +12,8 @@ public final class StoreNames {
     public static final String LINE_RESERVATIONS = "line-reservations";
     /** The queue of lines waiting for stock, per SKU, in service order (see BookKeys). */
     public static final String WAITING = "waiting-lines";
+    /** (expiry time, SKU, order id, line id, allocation id): when each allocation request part times out (see RequestExpiry). */
+    public static final String REQUEST_EXPIRY = "request-expiry";
     /** Command id to its first outcome, on the partition that decided it. */
     public static final String COMMAND_OUTCOMES = "command-outcomes";
     /** Global: locations and channel routing, from allotment.location-events. */

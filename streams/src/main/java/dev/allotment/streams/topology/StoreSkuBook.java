@@ -4,6 +4,7 @@ import dev.allotment.events.CommandOutcome;
 import dev.allotment.events.LineReservation;
 import dev.allotment.events.SkuStock;
 import dev.allotment.streams.allocation.BookKeys;
+import dev.allotment.streams.allocation.RequestExpiry;
 import dev.allotment.streams.allocation.SkuBook;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,13 +21,16 @@ final class StoreSkuBook implements SkuBook {
     private final KeyValueStore<String, LineReservation> lines;
     private final KeyValueStore<String, String> waiting;
     private final KeyValueStore<String, CommandOutcome> outcomes;
+    private final KeyValueStore<String, String> expiries;
 
     StoreSkuBook(KeyValueStore<String, SkuStock> stock, KeyValueStore<String, LineReservation> lines,
-                 KeyValueStore<String, String> waiting, KeyValueStore<String, CommandOutcome> outcomes) {
+                 KeyValueStore<String, String> waiting, KeyValueStore<String, CommandOutcome> outcomes,
+                 KeyValueStore<String, String> expiries) {
         this.stock = stock;
         this.lines = lines;
         this.waiting = waiting;
         this.outcomes = outcomes;
+        this.expiries = expiries;
     }
 
     @Override
@@ -77,6 +81,31 @@ final class StoreSkuBook implements SkuBook {
             }
         }
         return result;
+    }
+
+    @Override
+    public void scheduleExpiry(RequestExpiry expiry) {
+        expiries.put(expiry.key(), expiry.sku());
+    }
+
+    @Override
+    public List<RequestExpiry> dueExpiries(java.time.Instant now, int max) {
+        List<RequestExpiry> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = expiries.all()) {   // keys sort by expiry time
+            while (it.hasNext() && due.size() < max) {
+                RequestExpiry e = RequestExpiry.parse(it.next().key);
+                if (!e.dueAt(now)) {
+                    break;
+                }
+                due.add(e);
+            }
+        }
+        return due;
+    }
+
+    @Override
+    public void removeExpiry(RequestExpiry expiry) {
+        expiries.delete(expiry.key());
     }
 
     @Override

@@ -41,16 +41,19 @@ import net.jqwik.api.lifecycle.AfterContainer;
  */
 class SkuDeskPropertiesTest {
     static final List<String> SKUS = List.of("S1", "S2");
-    static final List<String> LOCATIONS = List.of("wh-a", "wh-b", "sup-c", "drop-d");
+    static final List<String> LOCATIONS = List.of("wh-a", "wh-b", "sup-c", "drop-d", "sup-e");
     static final Map<String, Site> SITES = Map.of(
         "wh-a", new Site("wh-a", true, true), "wh-b", new Site("wh-b", true, true),
-        "sup-c", new Site("sup-c", false, true), "drop-d", new Site("drop-d", true, false));
+        "sup-c", new Site("sup-c", false, true, java.time.Duration.ofSeconds(5)), "drop-d", new Site("drop-d", true, false),
+        "sup-e", new Site("sup-e", false, false, java.time.Duration.ofSeconds(3)));
     static final Map<String, List<String>> ROUTING = Map.of(
-        "web", List.of("wh-a", "sup-c", "wh-b"), "shop", List.of("wh-b"), "drop", List.of("wh-a", "drop-d"));
+        "web", List.of("wh-a", "sup-c", "wh-b", "sup-e"), "shop", List.of("wh-b"), "drop", List.of("wh-a", "drop-d"));
     static final AtomicLong OPERATIONS = new AtomicLong();
+    static final Map<String, Long> EVENTS = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     /** One step of a scenario. */
-    sealed interface Op permits SetStock, Adjust, Place, Allocate, Change, Complete, Delete, Cancel {}
+    sealed interface Op permits SetStock, Adjust, Place, Allocate, Change, Complete, Delete, Cancel,
+        Confirm, Reject, Answer, Mark, Wait {}
     record SetStock(String loc, String sku, int physical) implements Op {}
     record Adjust(String loc, String sku, int delta) implements Op {}
     record Place(int order, String channel, int priority, int q1, int q2, boolean twoSkus) implements Op {}
@@ -59,6 +62,11 @@ class SkuDeskPropertiesTest {
     record Complete(int order, String sku) implements Op {}
     record Delete(int order, String sku) implements Op {}
     record Cancel(int order) implements Op {}
+    record Confirm(int order, String sku, int pick) implements Op {}
+    record Reject(int order, String sku, int pick) implements Op {}
+    record Answer(int order, String sku, int accepted, int backordered, boolean mismatch) implements Op {}
+    record Mark(int order, String sku, int pick, boolean sent) implements Op {}
+    record Wait(int seconds) implements Op {}
 
     static final Locations LOCS = new Locations() {
         @Override
@@ -87,7 +95,13 @@ class SkuDeskPropertiesTest {
             Tuple(2, Combinators.combine(order, sku, Arbitraries.integers().between(0, 6)).as(Change::new)),
             Tuple(2, Combinators.combine(order, sku).as(Complete::new)),
             Tuple(1, Combinators.combine(order, sku).as(Delete::new)),
-            Tuple(1, order.map(Cancel::new)));
+            Tuple(1, order.map(Cancel::new)),
+            Tuple(3, Combinators.combine(order, sku, Arbitraries.integers().between(0, 3)).as(Confirm::new)),
+            Tuple(2, Combinators.combine(order, sku, Arbitraries.integers().between(0, 3)).as(Reject::new)),
+            Tuple(3, Combinators.combine(order, sku, Arbitraries.integers().between(0, 6), Arbitraries.integers().between(0, 6),
+                Arbitraries.of(false, false, false, true)).as(Answer::new)),
+            Tuple(1, Combinators.combine(order, sku, Arbitraries.integers().between(0, 3), Arbitraries.of(true, false)).as(Mark::new)),
+            Tuple(2, Arbitraries.integers().between(1, 6).map(Wait::new)));
         return op.list().ofMinSize(20).ofMaxSize(100);
     }
 
@@ -102,8 +116,10 @@ class SkuDeskPropertiesTest {
         Map<String, Integer> fromLog = new HashMap<>();
         Instant now = Instant.parse("2026-11-25T10:00:00Z");
         int step = 0;
+        Map<String, String> terminal = new HashMap<>();
+        HELD.clear();
         for (Op op : scenario) {
-            now = now.plusSeconds(1);
+            now = now.plusSeconds(op instanceof Wait w ? w.seconds() : 1);
             step++;
             try {
                 for (Decisions d : apply(desk, book, op, now, step)) {
@@ -112,8 +128,12 @@ class SkuDeskPropertiesTest {
             } catch (Refusal refused) {
                 // a refused step changes nothing; the invariants below still have to hold
             }
+            for (SkuDesk.SkuDecisions expired : desk.expire(now, 1_000)) {   // what the punctuator does every second
+                replay(expired.decisions(), fromLog);
+            }
             OPERATIONS.incrementAndGet();
             checkInvariants(book, fromLog, op);
+            checkRequests(book, terminal, now, op);
         }
     }
 
@@ -125,7 +145,40 @@ class SkuDeskPropertiesTest {
         if (op instanceof Adjust a) {
             return List.of(desk.stock(a.sku(), new StockAdjusted(a.sku(), a.loc(), a.delta(), "test"), now));
         }
+        if (op instanceof Wait) {
+            return List.of();
+        }
         String orderId = "o-" + orderOf(op);
+        if (op instanceof Confirm c) {
+            return request(book, c.sku(), orderId, c.pick()).map(id -> List.of(desk.command(c.sku(), cmd, orderId,
+                new dev.allotment.events.ConfirmAllocationRequest(id), now))).orElse(List.of());
+        }
+        if (op instanceof Reject r) {
+            return request(book, r.sku(), orderId, r.pick()).map(id -> List.of(desk.command(r.sku(), cmd, orderId,
+                new dev.allotment.events.RejectAllocationRequest(id, "test"), now))).orElse(List.of());
+        }
+        if (op instanceof Mark m) {
+            return request(book, m.sku(), orderId, m.pick()).map(id -> List.of(desk.command(m.sku(), cmd, orderId,
+                m.sent() ? new dev.allotment.events.MarkRequestSent(id, 1) : new dev.allotment.events.MarkRequestSendFailed(id, 6, "down"),
+                now))).orElse(List.of());
+        }
+        if (op instanceof Answer a) {
+            for (LineReservation line : book.linesOfOrder(a.sku(), orderId)) {
+                for (String loc : List.of("sup-c", "sup-e")) {
+                    int q = line.getAllocations().stream().filter(p -> p.getLocationId().equals(loc) && SkuDesk.isAnswerable(p))
+                        .mapToInt(LineAllocation::getQuantity).sum();
+                    if (q > 0) {
+                        int accepted = Math.min(a.accepted(), q);
+                        int backordered = Math.min(a.backordered(), q - accepted);
+                        int rejected = q - accepted - backordered + (a.mismatch() ? 1 : 0);
+                        return List.of(desk.command(a.sku(), cmd, orderId, new dev.allotment.events.SupplierAnswer(loc,
+                            List.of(new dev.allotment.events.LineAnswer(line.getLineId(), accepted, rejected, backordered, "2026-12-24")),
+                            null, null, null), now));
+                    }
+                }
+            }
+            return List.of();
+        }
         if (op instanceof Place p) {
             if (!book.linesOfOrder("S1", orderId).isEmpty() || !book.linesOfOrder("S2", orderId).isEmpty()) {
                 return List.of();
@@ -167,27 +220,48 @@ class SkuDeskPropertiesTest {
             return c.order();
         } else if (op instanceof Delete d) {
             return d.order();
+        } else if (op instanceof Confirm c) {
+            return c.order();
+        } else if (op instanceof Reject r) {
+            return r.order();
+        } else if (op instanceof Answer a) {
+            return a.order();
+        } else if (op instanceof Mark m) {
+            return m.order();
         }
         return ((Cancel) op).order();
     }
 
     static Optional<String> firstAllocation(InMemorySkuBook book, String sku, String orderId) {
         return book.linesOfOrder(sku, orderId).stream().flatMap(l -> l.getAllocations().stream())
-            .filter(p -> p.getStatus().equals("allocated")).map(LineAllocation::getAllocationId).findFirst();
+            .filter(p -> SkuDesk.holds(p)).map(LineAllocation::getAllocationId).findFirst();
     }
 
     /** Invariant 3 from the log alone: each location's allocated is what its allocation events add up to. */
     static void replay(Decisions d, Map<String, Integer> fromLog) {
         for (Decisions.Decided e : d.events()) {
+            EVENTS.merge(e.payload().getClass().getSimpleName(), 1L, Long::sum);
+            String id = allocationIdOf(e.payload());
+            for (dev.allotment.events.RequestLineState st : statesOf(e.payload())) {
+                // a request's line after the decision: it holds its quantity, or nothing
+                String part = id + "/" + st.getLineId();
+                int held = List.of("allocated", "sent", "failed", "confirmed", "backordered").contains(st.getStatus()) ? st.getQuantity() : 0;
+                int before = HELD.getOrDefault(part, 0);
+                HELD.put(part, held);
+                fromLog.merge(st.getSku() + "@" + LOCATION_OF.get(part), held - before, Integer::sum);
+            }
             if (e.payload() instanceof AllocationRequested r) {
                 r.getLines().forEach(l -> fromLog.merge(l.getSku() + "@" + r.getLocationId(), l.getQuantity(), Integer::sum));
+                r.getLines().forEach(l -> HELD.merge(r.getAllocationId() + "/" + l.getLineId(), l.getQuantity(), Integer::sum));
             } else if (e.payload() instanceof AllocationCancelled c) {
                 for (AllocatedLine l : c.getLines()) {
                     fromLog.merge(l.getSku() + "@" + locationOf(c.getAllocationId(), l, fromLog), -l.getQuantity(), Integer::sum);
+                    HELD.merge(c.getAllocationId() + "/" + l.getLineId(), -l.getQuantity(), Integer::sum);
                 }
             } else if (e.payload() instanceof AllocationCompleted c) {
                 for (AllocatedLine l : c.getLines()) {
                     fromLog.merge(l.getSku() + "@" + locationOf(c.getAllocationId(), l, fromLog), -l.getQuantity(), Integer::sum);
+                    HELD.merge(c.getAllocationId() + "/" + l.getLineId(), -l.getQuantity(), Integer::sum);
                 }
             }
             if (e.payload() instanceof AllocationRequested r) {
@@ -197,6 +271,81 @@ class SkuDeskPropertiesTest {
     }
 
     static final Map<String, String> LOCATION_OF = new java.util.concurrent.ConcurrentHashMap<>();
+    /** (allocation id / line id) to what it holds, from the log. */
+    static final Map<String, Integer> HELD = new java.util.concurrent.ConcurrentHashMap<>();
+
+    static String allocationIdOf(Object payload) {
+        if (payload instanceof dev.allotment.events.AllocationConfirmed c) {
+            return c.getAllocationId();
+        } else if (payload instanceof dev.allotment.events.AllocationRejected r) {
+            return r.getAllocationId();
+        } else if (payload instanceof dev.allotment.events.AllocationTimedOut t) {
+            return t.getAllocationId();
+        } else if (payload instanceof dev.allotment.events.AllocationOutdated o) {
+            return o.getAllocationId();
+        } else if (payload instanceof dev.allotment.events.AllocationSent s) {
+            return s.getAllocationId();
+        } else if (payload instanceof dev.allotment.events.AllocationSendFailed f) {
+            return f.getAllocationId();
+        } else if (payload instanceof dev.allotment.events.LineBackordered b) {
+            return b.getAllocationId();
+        }
+        return null;
+    }
+
+    static List<dev.allotment.events.RequestLineState> statesOf(Object payload) {
+        if (payload instanceof dev.allotment.events.AllocationConfirmed c) {
+            return c.getStates();
+        } else if (payload instanceof dev.allotment.events.AllocationRejected r) {
+            return r.getStates();
+        } else if (payload instanceof dev.allotment.events.AllocationTimedOut t) {
+            return t.getStates();
+        } else if (payload instanceof dev.allotment.events.AllocationOutdated o) {
+            return o.getStates();
+        } else if (payload instanceof dev.allotment.events.AllocationSent s) {
+            return s.getStates();
+        } else if (payload instanceof dev.allotment.events.AllocationSendFailed f) {
+            return f.getStates();
+        } else if (payload instanceof dev.allotment.events.LineBackordered b) {
+            return b.getStates();
+        }
+        return List.of();
+    }
+
+    /** The pick-th allocation request of the order's lines of the SKU, whatever its status. */
+    static Optional<String> request(InMemorySkuBook book, String sku, String orderId, int pick) {
+        List<String> ids = book.linesOfOrder(sku, orderId).stream().flatMap(l -> l.getAllocations().stream())
+            .filter(LineAllocation::getConfirm).map(LineAllocation::getAllocationId).distinct().toList();
+        return ids.isEmpty() ? Optional.empty() : Optional.of(ids.get(pick % ids.size()));
+    }
+
+    /**
+     * The confirm flow's own rules: rejected, outdated and completed are final states; nothing pending is
+     * left past its expiry; a line whose units are all final keeps no timed-out request.
+     */
+    static void checkRequests(InMemorySkuBook book, Map<String, String> terminal, Instant now, Op after) {
+        for (LineReservation line : book.allLines()) {
+            int finalQuantity = 0;
+            for (LineAllocation p : line.getAllocations()) {
+                String key = line.getOrderId() + "/" + line.getLineId() + "/" + p.getAllocationId() + "/" + p.getCreatedAt();
+                String was = terminal.get(key);
+                assertTrue(was == null || was.equals(p.getStatus()), () -> "a " + was + " part became " + p.getStatus() + " after " + after + ": " + line);
+                if (List.of("rejected", "outdated", "completed").contains(p.getStatus())) {
+                    terminal.put(key, p.getStatus());
+                }
+                if (SkuDesk.isPending(p) && p.getExpiresAt() != null) {
+                    assertTrue(p.getExpiresAt().isAfter(now), () -> "a request past its expiry is still pending after " + after + ": " + line);
+                }
+                if (SkuDesk.isFinal(p)) {
+                    finalQuantity += p.getQuantity();
+                }
+            }
+            boolean shadows = line.getAllocations().stream().anyMatch(SkuDesk::isShadow);
+            int settled = finalQuantity;
+            assertTrue(!shadows || (settled < line.getQuantity() && !line.getCancelled()),
+                () -> "a timed-out request outlived the end of its line's flow after " + after + ": " + line);
+        }
+    }
 
     static String locationOf(String allocationId, AllocatedLine line, Map<String, Integer> unused) {
         return LOCATION_OF.get(allocationId + "/" + line.getLineId());
@@ -208,8 +357,10 @@ class SkuDeskPropertiesTest {
             int sum = 0;
             for (LineAllocation part : line.getAllocations()) {
                 assertTrue(part.getQuantity() > 0, () -> "empty allocation part after " + after + ": " + line);
-                sum += part.getQuantity();
-                if (part.getStatus().equals("allocated")) {
+                if (SkuDesk.holds(part) || part.getStatus().equals("completed")) {
+                    sum += part.getQuantity();
+                }
+                if (SkuDesk.holds(part)) {
                     openByLocation.merge(line.getSku() + "@" + part.getLocationId(), part.getQuantity(), Integer::sum);
                 }
             }
@@ -235,6 +386,10 @@ class SkuDeskPropertiesTest {
 
     @AfterContainer
     static void report() {
-        System.out.println("SkuDeskPropertiesTest: " + OPERATIONS.get() + " operations checked");
+        System.out.println("SkuDeskPropertiesTest: " + OPERATIONS.get() + " operations checked; decisions " + EVENTS);
+        for (String kind : List.of("AllocationConfirmed", "AllocationRejected", "AllocationTimedOut", "AllocationOutdated",
+                "AllocationSent", "AllocationSendFailed", "LineBackordered")) {
+            assertTrue(EVENTS.getOrDefault(kind, 0L) > 0, "the generated scenarios never produced " + kind);
+        }
     }
 }
