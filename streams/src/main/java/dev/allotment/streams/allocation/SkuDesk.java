@@ -364,6 +364,11 @@ public final class SkuDesk {
         return p.getConfirm() && (isPending(p) || p.getStatus().equals("backordered") || isShadow(p));
     }
 
+    /** What a supplier's answer settles of the part: a backorder's backordered units, else all of it. */
+    static int openQuantity(LineAllocation p) {
+        return p.getStatus().equals("backordered") ? p.getBackorderedQuantity() : p.getQuantity();
+    }
+
     /** Final quantity: a direct allocation, a confirmed or a completed one. */
     static boolean isFinal(LineAllocation p) {
         return isCompleted(p) || (holds(p) && (!p.getConfirm() || p.getStatus().equals("confirmed")));
@@ -481,7 +486,7 @@ public final class SkuDesk {
                 throw new Refusal("not_actionable", "line " + ans.getLineId() + " has no open allocation request"
                     + (a.getLocationId() == null ? "" : " at " + a.getLocationId()) + " (already answered, outdated or never requested)");
             }
-            int requested = parts.stream().mapToInt(LineAllocation::getQuantity).sum();
+            int requested = parts.stream().mapToInt(SkuDesk::openQuantity).sum();
             int answered = ans.getAccepted() + ans.getRejected() + ans.getBackordered();
             if (answered != requested) {
                 throw new Refusal("quantity_mismatch", "line " + ans.getLineId() + ": accepted " + ans.getAccepted() + " + rejected "
@@ -493,11 +498,12 @@ public final class SkuDesk {
             int backorder = ans.getBackordered();
             int taken = 0;
             for (LineAllocation part : parts) {
-                int acc = Math.min(accept, part.getQuantity());
-                int bo = Math.min(backorder, part.getQuantity() - acc);
+                int open = openQuantity(part);
+                int acc = Math.min(accept, open);
+                int bo = Math.min(backorder, open - acc);
                 accept -= acc;
                 backorder -= bo;
-                splits.add(new Split(part, acc, bo, part.getQuantity() - acc - bo));
+                splits.add(new Split(part, acc, bo, open - acc - bo));
                 if (isShadow(part) && acc + bo > 0) {
                     taken += acc + bo;
                     reacquired.merge(part.getLocationId(), acc + bo, Integer::sum);
@@ -523,8 +529,9 @@ public final class SkuDesk {
                     take(stock, line, part.getLocationId(), s.accepted() + s.backordered(), at, d);
                 }
                 part.setRejectedQuantity(part.getRejectedQuantity() + s.rejected());
-                if (s.accepted() + s.backordered() > 0) {
-                    part.setQuantity(s.accepted() + s.backordered());
+                int kept = (holds(part) ? part.getQuantity() - openQuantity(part) : 0) + s.accepted() + s.backordered();
+                if (kept > 0) {
+                    part.setQuantity(kept);
                     part.setBackorderedQuantity(s.backordered());
                     part.setStatus(s.backordered() > 0 ? "backordered" : "confirmed");
                     part.setBackorderDate(s.backordered() > 0 ? plan.answer().getBackorderDate() : null);
