@@ -1,0 +1,160 @@
+package dev.allotment.services.webhook;
+
+import dev.allotment.events.AllocationEvent;
+import dev.allotment.events.AllocationRequested;
+import dev.allotment.events.Command;
+import dev.allotment.events.LocationUpserted;
+import dev.allotment.events.MarkRequestSendFailed;
+import dev.allotment.events.MarkRequestSent;
+import dev.allotment.services.engine.EngineUnavailableException;
+import dev.allotment.services.engine.EventPublisher;
+import dev.allotment.services.engine.Stores;
+import io.micrometer.core.instrument.Counter;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One allocation request made at a confirm-mode location: looks up the location's webhook, delivers it, and
+ * reports the outcome to the engine as a command ({@code MarkRequestSent} / {@code MarkRequestSendFailed})
+ * keyed by the request's SKU, with command id {@code webhook:<event id>} so a repeated report changes nothing.
+ */
+final class RequestNotifier {
+    private static final Logger LOG = LoggerFactory.getLogger(RequestNotifier.class);
+    static final String PRINCIPAL = "webhooks";
+
+    private final Stores stores;
+    private final EventPublisher publisher;
+    private final WebhookSender sender;
+    private final WebhookMessage message;
+    private final RetryPolicy waits;
+    private final Executor workers;
+    private final ScheduledExecutorService timer;
+    private final BooleanSupplier running;
+    private final Counter delivered;
+    private final Counter failed;
+
+    RequestNotifier(Stores stores, EventPublisher publisher, WebhookSender sender, WebhookMessage message,
+                    RetryPolicy waits, Executor workers, ScheduledExecutorService timer, BooleanSupplier running,
+                    Counter delivered, Counter failed) {
+        this.stores = stores;
+        this.publisher = publisher;
+        this.sender = sender;
+        this.message = message;
+        this.waits = waits;
+        this.workers = workers;
+        this.timer = timer;
+        this.running = running;
+        this.delivered = delivered;
+        this.failed = failed;
+    }
+
+    static String commandId(AllocationEvent event) {
+        return "webhook:" + event.getEventId();
+    }
+
+    /** Completes once the outcome is reported, or at once when there is nothing to deliver. */
+    CompletableFuture<Void> notify(AllocationEvent event, AllocationRequested request) {
+        if (request.getLines().isEmpty()) {
+            LOG.warn("allocation request {} of order {} (event {}) has no lines: no webhook, nothing to report",
+                request.getAllocationId(), event.getOrderId(), event.getEventId());
+            return CompletableFuture.completedFuture(null);
+        }
+        return untilAvailable(() -> stores.locations().location(request.getLocationId()))
+            .thenCompose(location -> deliver(event, request, location))
+            .thenCompose(outcome -> outcome == null ? CompletableFuture.completedFuture(null) : report(event, request, outcome));
+    }
+
+    private CompletableFuture<WebhookSender.Outcome> deliver(AllocationEvent event, AllocationRequested request,
+                                                             Optional<LocationUpserted> location) {
+        String webhook = location.map(LocationUpserted::getWebhookUrl).map(String::trim).orElse("");
+        if (webhook.isEmpty()) {
+            LOG.debug("location {} has no webhook_url: allocation request {} of order {} is not sent",
+                request.getLocationId(), request.getAllocationId(), event.getOrderId());
+            return CompletableFuture.completedFuture(null);
+        }
+        URI url;
+        try {
+            url = URI.create(webhook);
+            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
+                throw new IllegalArgumentException("not an absolute http(s) URL");
+            }
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(new WebhookSender.Outcome(false, 0,
+                "invalid webhook_url of location " + request.getLocationId() + ": " + webhook + " (" + e.getMessage() + ")"));
+        }
+        byte[] body = message.body(event, request, location.get().getName());
+        return sender.send(url, event.getEventId(), body);
+    }
+
+    private CompletableFuture<Void> report(AllocationEvent event, AllocationRequested request, WebhookSender.Outcome outcome) {
+        String sku = request.getLines().get(0).getSku();
+        Object payload = outcome.delivered()
+            ? new MarkRequestSent(request.getAllocationId(), outcome.attempts())
+            : new MarkRequestSendFailed(request.getAllocationId(), outcome.attempts(), outcome.error());
+        Command command = new Command(commandId(event), Instant.now(), PRINCIPAL, event.getOrderId(), payload);
+        return untilAvailable(() -> {
+            publisher.publishCommands(List.of(Map.entry(sku, command)));
+            return null;
+        }).thenRun(() -> {
+            if (outcome.delivered()) {
+                delivered.increment();
+                LOG.debug("webhook for allocation request {} of order {} (SKU {}) delivered after {} attempt(s)",
+                    request.getAllocationId(), event.getOrderId(), sku, outcome.attempts());
+            } else {
+                failed.increment();
+                LOG.warn("webhook for allocation request {} of order {} (SKU {}, location {}) failed after {} attempt(s): {}",
+                    request.getAllocationId(), event.getOrderId(), sku, request.getLocationId(), outcome.attempts(),
+                    outcome.error());
+            }
+        });
+    }
+
+    /** Runs {@code step} on a worker, again after a backoff while the engine (store or broker) is unavailable and we run. */
+    private <T> CompletableFuture<T> untilAvailable(Supplier<T> step) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        tryStep(step, 1, result);
+        return result;
+    }
+
+    private <T> void tryStep(Supplier<T> step, int round, CompletableFuture<T> result) {
+        try {
+            workers.execute(() -> {
+                try {
+                    result.complete(step.get());
+                } catch (EngineUnavailableException | InvalidStateStoreException e) {
+                    if (!running.getAsBoolean()) {
+                        result.completeExceptionally(e);
+                        return;
+                    }
+                    Duration wait = waits.backoff(round, Optional.empty());
+                    LOG.warn("webhook sender: {}; trying again in {} ms", e.getMessage(), wait.toMillis());
+                    try {
+                        timer.schedule(() -> tryStep(step, round + 1, result), wait.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (RejectedExecutionException stopping) {
+                        result.cancel(false);
+                    }
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            result.cancel(false);
+        }
+    }
+}
