@@ -110,6 +110,28 @@ public class OrderQueries {
         return events;
     }
 
+    /**
+     * Waits (bounded) until the order's fold has applied every decision event the accepted commands
+     * logged for it, so an answer built from the projection reads the command's own writes.
+     */
+    public void awaitFolded(String orderId, List<CommandGateway.Result> results, java.time.Duration bound) {
+        java.util.Map<String, Integer> expected = new java.util.HashMap<>();
+        results.stream().filter(CommandGateway.Result::accepted)
+            .forEach(r -> expected.put(r.commandId(), r.outcome().get().getEvents()));
+        if (expected.values().stream().allMatch(n -> n == 0)) {
+            return;
+        }
+        Polling.until(bound, () -> {
+            java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+            history(orderId).forEach(e -> {
+                if (e.getCommandId() != null && expected.containsKey(e.getCommandId())) {
+                    seen.merge(e.getCommandId(), 1, Integer::sum);
+                }
+            });
+            return expected.entrySet().stream().allMatch(x -> seen.getOrDefault(x.getKey(), 0) >= x.getValue());
+        });
+    }
+
     private TreeSet<Integer> localPartitions() {
         TreeSet<Integer> partitions = new TreeSet<>();
         runtime.streams().metadataForLocalThreads().forEach(thread -> thread.activeTasks().forEach(task ->

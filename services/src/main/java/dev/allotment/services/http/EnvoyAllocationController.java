@@ -3,6 +3,7 @@ package dev.allotment.services.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.allotment.events.AllocateLines;
 import dev.allotment.events.AllocationProjection;
+import dev.allotment.streams.order.OrderFold;
 import dev.allotment.events.Command;
 import dev.allotment.events.DeleteAllocations;
 import dev.allotment.events.LineProjection;
@@ -59,7 +60,7 @@ public class EnvoyAllocationController {
     @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
     public HttpResponse<Map<String, Object>> ofOrder(@PathVariable String orderId) {
         return orders.find(orderId).<HttpResponse<Map<String, Object>>>map(o -> HttpResponse.ok(Map.of("data",
-                o.getAllocations().stream().map(a -> AllocationViews.envoy(o, a)).toList())))
+                o.getAllocations().stream().filter(OrderFold::heldOrCompleted).map(a -> AllocationViews.envoy(o, a)).toList())))
             .orElseGet(() -> OrderController.notFound(orderId));
     }
 
@@ -193,7 +194,7 @@ public class EnvoyAllocationController {
                     after = o.getOrderId();
                     continue;
                 }
-                List<AllocationProjection> matching = o.getAllocations().stream()
+                List<AllocationProjection> matching = o.getAllocations().stream().filter(OrderFold::heldOrCompleted)
                     .filter(a -> locationId == null || locationId.equals(a.getLocationId())).toList();
                 if (!matching.isEmpty() && data.size() >= size) {
                     more = true;

@@ -34,4 +34,14 @@ public final class ErrorHandlers {
                 .header("Retry-After", "1").body(ErrorBody.of("unavailable", e.getMessage()));
         }
     }
+
+    @Produces
+    @Singleton
+    @Requires(classes = {RefusedException.class, ExceptionHandler.class})
+    public static class Refused implements ExceptionHandler<RefusedException, HttpResponse<Map<String, Object>>> {
+        @Override
+        public HttpResponse<Map<String, Object>> handle(HttpRequest request, RefusedException e) {
+            return e.response();
+        }
+    }
 }

@@ -29,7 +29,8 @@ public final class Outcomes {
             return HttpStatus.CONFLICT;
         }
         return switch (code) {
-            case "insufficient_stock", "order_cancelled", "allocation_completed", "below_allocated", "conflict" -> HttpStatus.CONFLICT;
+            case "insufficient_stock", "order_cancelled", "allocation_completed", "below_allocated", "conflict",
+                 "request_confirmed", "request_outdated", "request_rejected", "line_fully_allocated", "not_actionable" -> HttpStatus.CONFLICT;
             case "unknown_allocation" -> HttpStatus.NOT_FOUND;
             default -> HttpStatus.UNPROCESSABLE_ENTITY;
         };

@@ -135,6 +135,11 @@ public final class OrderFold {
         return a.getLines().stream().anyMatch(i -> !i.getCompleted() && !RELEASED.contains(i.getStatus()));
     }
 
+    /** Allocations Envoy and Veeqo show: those holding stock and those completed, not released requests. */
+    public static boolean heldOrCompleted(AllocationProjection a) {
+        return holds(a) || "completed".equals(a.getStatus());
+    }
+
     /**
      * A request's status from its lines (Centra's names, plus backordered): the least advanced line wins,
      * so a request is confirmed once every line still held is; a direct allocation is allocated or completed.
@@ -211,7 +216,7 @@ public final class OrderFold {
             return OrderStatus.PARTIALLY_ALLOCATED;
         }
         List<AllocationProjection> held = order.getAllocations().stream()
-            .filter(a -> holds(a) || "completed".equals(a.getStatus())).toList();
+            .filter(OrderFold::heldOrCompleted).toList();
         boolean allCompleted = !held.isEmpty() && held.stream().allMatch(a -> "completed".equals(a.getStatus()));
         return allCompleted ? OrderStatus.COMPLETED : OrderStatus.ALLOCATED;
     }

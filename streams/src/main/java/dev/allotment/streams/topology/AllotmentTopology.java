@@ -64,6 +64,8 @@ public final class AllotmentTopology {
             Serdes.String(), projections), "order-events-processor", "order-fold-processor");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ORDER_HISTORY),
             Serdes.String(), serdes.value(AllocationEvent.class)), "order-fold-processor");
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ALLOCATION_REQUESTS),
+            Serdes.String(), Serdes.String()), "order-fold-processor");
         topology.addSink(NodeNames.ALLOCATION_EVENTS, topics.allocationEvents(), Serdes.String().serializer(),
             serdes.value(AllocationEvent.class).serializer(), "order-events-processor");
         topology.addSink(NodeNames.ORDER_PROJECTIONS, topics.orderProjections(), Serdes.String().serializer(),

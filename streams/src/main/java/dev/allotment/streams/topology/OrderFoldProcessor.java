@@ -1,6 +1,8 @@
 package dev.allotment.streams.topology;
 
 import dev.allotment.events.AllocationEvent;
+import dev.allotment.events.AllocationMode;
+import dev.allotment.events.AllocationRequested;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.streams.order.OrderFold;
 import dev.allotment.streams.support.DeadLetterSink;
@@ -43,6 +45,7 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
             private ProcessorContext<Object, Object> context;
             private KeyValueStore<String, OrderProjection> orders;
             private KeyValueStore<String, AllocationEvent> history;
+            private KeyValueStore<String, String> requests;
             private DeadLetterSink deadLetters;
 
             @Override
@@ -50,6 +53,7 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
                 this.context = context;
                 this.orders = context.getStateStore(StoreNames.ORDERS);
                 this.history = context.getStateStore(StoreNames.ORDER_HISTORY);
+                this.requests = context.getStateStore(StoreNames.ALLOCATION_REQUESTS);
                 this.deadLetters = new DeadLetterSink(context, NodeNames.FOLD_DEAD_LETTERS, "order-fold");
             }
 
@@ -63,16 +67,21 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
                     return;
                 }
                 String orderId = record.key() == null ? event.getOrderId() : new String(record.key(), StandardCharsets.UTF_8);
-                history.put(historyKey(orderId, context.recordMetadata().map(m -> m.offset()).orElse(0L)), event);
                 OrderProjection order = orders.get(orderId);
                 if (order == null) {
+                    history.put(historyKey(orderId, context.recordMetadata().map(m -> m.offset()).orElse(0L)), event);
                     LOG.warn("allocation event {} for unknown order {}: skipped", event.getEventId(), orderId);
                     return;
+                }
+                if (event.getPayload() instanceof AllocationRequested r && r.getConfirmMode() == AllocationMode.CONFIRM) {
+                    requests.put(r.getAllocationId(), orderId);   // the index that finds a request's order by its id
                 }
                 OrderFold.apply(order, event).ifPresent(next -> {
                     orders.put(orderId, next);
                     context.forward(new Record<Object, Object>(orderId, next, record.timestamp()), NodeNames.ORDER_PROJECTIONS);
                 });
+                // after the projection: an event in the history means the projection already includes it (read-your-writes)
+                history.put(historyKey(orderId, context.recordMetadata().map(m -> m.offset()).orElse(0L)), event);
             }
         };
     }

@@ -156,7 +156,8 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
                 emit(record, sku, commandId, commandId, decided);
                 List<String> ids = decided.events().stream().map(e -> allocationIdOf(e.payload())).filter(id -> id != null)
                     .distinct().toList();
-                remember(commandId, command.getOrderId(), true, null, null, at, ids);
+                remember(commandId, command.getOrderId(), true, null, null, at, ids,
+                    (int) decided.events().stream().filter(e -> e.orderId().equals(command.getOrderId())).count());
             } catch (Refusal refusal) {
                 LOG.info("command {} for order {} ({}) refused: {}", commandId, command.getOrderId(), sku, refusal.getMessage());
                 remember(commandId, command.getOrderId(), false, refusal.code(), refusal.getMessage(), at);
@@ -197,13 +198,13 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
         }
 
         private void remember(String commandId, String orderId, boolean accepted, String code, String reason, Instant at) {
-            remember(commandId, orderId, accepted, code, reason, at, List.of());
+            remember(commandId, orderId, accepted, code, reason, at, List.of(), 0);
         }
 
         private void remember(String commandId, String orderId, boolean accepted, String code, String reason, Instant at,
-                              List<String> allocationIds) {
+                              List<String> allocationIds, int events) {
             if (commandId != null) {
-                book.putOutcome(new CommandOutcome(commandId, orderId, accepted, code, reason, allocationIds, at));
+                book.putOutcome(new CommandOutcome(commandId, orderId, accepted, code, reason, allocationIds, at, events));
             }
         }
 

@@ -6,6 +6,8 @@ public final class StoreNames {
     public static final String ORDERS = "orders";
     /** (order id, time, event id) to the event: every order's full decision history, in order. */
     public static final String ORDER_HISTORY = "order-history";
+    /** Allocation request id to its order id, on the order's partition: how a request is found by its id alone. */
+    public static final String ALLOCATION_REQUESTS = "allocation-requests";
     /** SKU to its stock at every location. */
     public static final String SKU_STOCK = "sku-stock";
     /** (SKU, order id, line id) to the line's reservation and allocations, beside the SKU's stock. */

@@ -1,0 +1,230 @@
+package dev.allotment.services.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.allotment.events.AllocationProjection;
+import dev.allotment.events.Command;
+import dev.allotment.events.ConfirmAllocationRequest;
+import dev.allotment.events.ProjectedAllocationLine;
+import dev.allotment.events.RejectAllocationRequest;
+import dev.allotment.services.auth.Allowed;
+import dev.allotment.services.auth.ApiKeyFilter;
+import dev.allotment.services.auth.Principal;
+import dev.allotment.services.auth.Role;
+import dev.allotment.services.engine.CommandGateway;
+import dev.allotment.services.engine.EngineSettings;
+import dev.allotment.services.engine.OrderQueries;
+import dev.allotment.services.engine.RequestQueries;
+import dev.allotment.services.engine.Stores;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Centra's "direct, then confirm" API: {@code GET /allocation-requests} (status, order, warehouse,
+ * page of 100) and the answers {@code POST /allocation-requests/{id}/confirm|reject}. A supplier's key
+ * sees and answers only the requests of its own locations; any other request is 404, so ids do not leak.
+ */
+@Controller("/allocation-requests")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class AllocationRequestController {
+    /** Every status a request can have (Centra's, and backordered from supplier answers). */
+    static final List<String> STATUSES = List.of("allocated", "sent", "failed", "confirmed", "rejected", "timed-out",
+        "outdated", "backordered", "completed");
+    /** Centra's default: the requests a supplier can still act on. */
+    static final Set<String> ACTIONABLE = Set.of("allocated", "sent", "failed", "timed-out", "backordered");
+    static final int PAGE_SIZE = 100;
+
+    private final RequestQueries requests;
+    private final CommandGateway gateway;
+    private final Stores stores;
+    private final Duration timeout;
+    private final OrderQueries orderQueries;
+
+    public AllocationRequestController(RequestQueries requests, CommandGateway gateway, Stores stores, EngineSettings settings,
+                                       OrderQueries orderQueries) {
+        this.orderQueries = orderQueries;
+        this.requests = requests;
+        this.gateway = gateway;
+        this.stores = stores;
+        this.timeout = settings.getHttp().getCommandTimeout();
+    }
+
+    @Operation(summary = "Allocation requests (Centra)", description = "status: one or a comma list of allocated, sent, failed, "
+        + "confirmed, rejected, timed-out, outdated (and backordered, completed), or all; default: the actionable ones. "
+        + "order and warehouse: comma lists. page: from 1, 100 a page. Errors answer 200 with status \"no\" as Centra does.")
+    @Get(produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.SUPPLIER, Role.PLATFORM, Role.ANALYST, Role.ADMIN})
+    public Map<String, Object> list(HttpRequest<?> request, @Nullable @QueryValue String status, @Nullable @QueryValue String order,
+                                    @Nullable @QueryValue String warehouse, @Nullable @QueryValue String page) {
+        Set<String> statuses;
+        if (status == null || status.isBlank()) {
+            statuses = ACTIONABLE;
+        } else if (status.trim().equals("all")) {
+            statuses = Set.copyOf(STATUSES);
+        } else {
+            statuses = commaList(status);
+            if (!STATUSES.containsAll(statuses)) {
+                return centraError("status", "Expected \"status\" to be a single or a comma-separated list of request statuses, "
+                    + "or \"all\", got \"" + status + "\"");
+            }
+        }
+        int pageNumber = 1;
+        if (page != null && !page.isBlank()) {
+            try {
+                pageNumber = Integer.parseInt(page.trim());
+            } catch (NumberFormatException e) {
+                pageNumber = 0;
+            }
+            if (pageNumber < 1) {
+                return centraError("page", "Expected \"page\" to be a whole number from 1, got \"" + page + "\"");
+            }
+        }
+        Set<String> orders = order == null || order.isBlank() ? null : commaList(order);
+        Set<String> warehouses = warehouse == null || warehouse.isBlank() ? null : commaList(warehouse);
+        Principal who = principal(request);
+        List<Map<String, Object>> matching = new ArrayList<>();
+        int skip = (pageNumber - 1) * PAGE_SIZE;
+        for (RequestQueries.Found f : requests.all()) {
+            AllocationProjection a = f.request();
+            if (!statuses.contains(a.getStatus()) || !visible(who, a)
+                || (warehouses != null && !warehouses.contains(a.getLocationId()))
+                || (orders != null && !orders.contains(f.order().getOrderId()) && !orders.contains(String.valueOf(f.order().getOrderNumber())))) {
+                continue;
+            }
+            if (skip-- > 0) {
+                continue;
+            }
+            if (matching.size() == PAGE_SIZE) {
+                break;
+            }
+            matching.add(RequestViews.centra(stores, f.order(), a));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "ok");
+        body.put("allocation_requests", matching);
+        return body;
+    }
+
+    @Operation(summary = "One allocation request")
+    @Get(uri = "/{id}", produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.SUPPLIER, Role.PLATFORM, Role.ANALYST, Role.ADMIN})
+    public HttpResponse<Map<String, Object>> one(HttpRequest<?> request, @PathVariable String id) {
+        return requests.find(id).filter(f -> visible(principal(request), f.request()))
+            .<HttpResponse<Map<String, Object>>>map(f -> HttpResponse.ok(ok(f)))
+            .orElseGet(() -> notFound(id));
+    }
+
+    @Operation(summary = "Confirm an allocation request", description = "Final for every line of the request. A timed-out request "
+        + "can still be confirmed while its lines' flow goes on: it takes its stock back and outdates the requests that replaced it. "
+        + "409 request_outdated / request_rejected; 409 insufficient_stock when a timed-out request's stock is gone.")
+    @Post(uri = "/{id}/confirm", produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.SUPPLIER, Role.PLATFORM, Role.ADMIN})
+    public HttpResponse<Map<String, Object>> confirm(HttpRequest<?> request, @PathVariable String id,
+                                                     @Nullable @Header("Idempotency-Key") String key) {
+        return answer(request, id, key, "confirm", ConfirmAllocationRequest::new);
+    }
+
+    @Operation(summary = "Reject an allocation request", description = "Body (optional): {\"reason\": \"...\"}. The stock held there "
+        + "is released and the lines go to the next location of the channel's routing. 409 request_confirmed when already confirmed.")
+    @Post(uri = "/{id}/reject", produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.SUPPLIER, Role.PLATFORM, Role.ADMIN})
+    public HttpResponse<Map<String, Object>> reject(HttpRequest<?> request, @PathVariable String id, @Nullable @Body String body,
+                                                    @Nullable @Header("Idempotency-Key") String key) {
+        String reason = null;
+        if (body != null && !body.isBlank()) {
+            JsonNode json = JsonInput.parse(body);
+            JsonInput in = new JsonInput();
+            reason = in.optionalString(json, "reason", "reason");
+            in.check();
+        }
+        String why = reason;
+        return answer(request, id, key, "reject", rid -> new RejectAllocationRequest(rid, why));
+    }
+
+    private HttpResponse<Map<String, Object>> answer(HttpRequest<?> request, String id, String key, String verb,
+                                                     Function<String, Object> payload) {
+        Principal who = principal(request);
+        RequestQueries.Found found = requests.await(id, timeout).filter(f -> visible(who, f.request())).orElse(null);
+        if (found == null) {
+            return notFound(id);
+        }
+        String orderId = found.order().getOrderId();
+        Set<String> skus = new LinkedHashSet<>();
+        found.request().getLines().forEach(l -> skus.add(l.getSku()));
+        gateway.awaitLines(orderId, skus);
+        Instant now = Instant.now();
+        List<Map.Entry<String, Command>> commands = new ArrayList<>();
+        for (String sku : skus) {
+            commands.add(Map.entry(sku, new Command(Outcomes.commandId(key, verb + ":" + id + ":" + sku), now,
+                who == null ? null : who.name(), orderId, payload.apply(id))));
+        }
+        List<CommandGateway.Result> results = gateway.send(commands);
+        HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
+        if (refused != null) {
+            return refused;
+        }
+        // the decision is folded into the order one hop later: answer with the request as it is then
+        orderQueries.awaitFolded(orderId, results, timeout);
+        return HttpResponse.ok(ok(requests.find(id).orElse(found)));
+    }
+
+    private Map<String, Object> ok(RequestQueries.Found f) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "ok");
+        body.put("allocation_request", RequestViews.centra(stores, f.order(), f.request()));
+        return body;
+    }
+
+    static Principal principal(HttpRequest<?> request) {
+        return request.getAttribute(ApiKeyFilter.PRINCIPAL, Principal.class).orElse(null);
+    }
+
+    /** A supplier's key sees only its own locations' requests. */
+    static boolean visible(Principal who, AllocationProjection a) {
+        return who == null || who.role() != Role.SUPPLIER || who.locations().contains(a.getLocationId());
+    }
+
+    static Map<String, Object> centraError(String field, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", "no");
+        body.put("errorMessages", Map.of(field, message));
+        return body;
+    }
+
+    static HttpResponse<Map<String, Object>> notFound(String id) {
+        return HttpResponse.<Map<String, Object>>status(HttpStatus.NOT_FOUND)
+            .body(ErrorBody.of("not_found", "no allocation request " + id));
+    }
+
+    private static Set<String> commaList(String text) {
+        Set<String> items = new LinkedHashSet<>();
+        Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(items::add);
+        return items;
+    }
+
+    static boolean open(ProjectedAllocationLine l) {
+        return !l.getCompleted() && ACTIONABLE.contains(l.getStatus());
+    }
+}

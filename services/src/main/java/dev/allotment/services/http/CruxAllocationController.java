@@ -1,0 +1,257 @@
+package dev.allotment.services.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.allotment.events.AllocationProjection;
+import dev.allotment.events.Command;
+import dev.allotment.events.LineAnswer;
+import dev.allotment.events.LineProjection;
+import dev.allotment.events.OrderProjection;
+import dev.allotment.events.OrderStatus;
+import dev.allotment.events.ProjectedAllocationLine;
+import dev.allotment.events.SupplierAnswer;
+import dev.allotment.services.auth.Allowed;
+import dev.allotment.services.auth.Principal;
+import dev.allotment.services.auth.Role;
+import dev.allotment.services.engine.CommandGateway;
+import dev.allotment.services.engine.EngineSettings;
+import dev.allotment.services.engine.OrderQueries;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.Operation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Crux Connect's supplier answer, {@code PUT /orders/allocation/{order_uuid}/}, in both documented bodies:
+ * {@code quantity_accepted/rejected/backordered} (quantities may be quoted), answered with
+ * {@code [{line_item_uuid: status}]}; or {@code quantity_ordered/allocated/backordered/rejected} with
+ * {@code backorder_date} and PO/invoice numbers, answered with {@code {"line_items": [...]}}.
+ */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class CruxAllocationController {
+    private final OrderQueries orders;
+    private final CommandGateway gateway;
+    private final Duration timeout;
+
+    public CruxAllocationController(OrderQueries orders, CommandGateway gateway, EngineSettings settings) {
+        this.orders = orders;
+        this.gateway = gateway;
+        this.timeout = settings.getHttp().getCommandTimeout();
+    }
+
+    /** One line item of the body, resolved against the order. */
+    private record Item(String uuid, LineProjection line, int accepted, int rejected, int backordered, String backorderDate,
+                        String po, String invoice, JsonNode cost, String location) {}
+
+    @Operation(summary = "Allocate order: a supplier's answer per line (Crux Connect)", description = "Accepted quantity is confirmed, "
+        + "backordered is held at the supplier with its date, rejected is released and re-routed. Quantities must add up to what "
+        + "was requested of the supplier for the line (422 naming the line). Per-line status: Allocated, Backordered, Cancelled, "
+        + "Rejected (no location left) or Item Not Found.")
+    @Put(uri = "/orders/allocation/{orderId}{/slash}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.SUPPLIER, Role.PLATFORM, Role.ADMIN})
+    public HttpResponse<Object> allocate(HttpRequest<?> request, @PathVariable String orderId, @Nullable @PathVariable String slash,
+                                         @Body String body, @Nullable @Header("Idempotency-Key") String key) {
+        Principal who = AllocationRequestController.principal(request);
+        JsonNode json = JsonInput.parse(body);
+        JsonInput in = new JsonInput();
+        List<JsonNode> raw = in.array(json, "line_items", "line_items");
+        in.check();
+        OrderProjection order = orders.find(orderId).filter(o -> o.getAllocations().stream()
+            .anyMatch(a -> a.getRequest() && AllocationRequestController.visible(who, a))).orElse(null);
+        if (order == null) {
+            return HttpResponse.status(HttpStatus.NOT_FOUND).body(ErrorBody.of("not_found",
+                "no order " + orderId + " with an allocation request for you"));
+        }
+        boolean nextVersion = false;
+        List<Item> items = new ArrayList<>();
+        List<ErrorBody.FieldError> mismatches = new ArrayList<>();
+        for (int i = 0; i < raw.size(); i++) {
+            JsonNode node = raw.get(i);
+            String at = "line_items[" + i + "].";
+            String uuid = in.requiredString(node, "line_item_uuid", at + "line_item_uuid");
+            JsonNode allocation = node.get("allocation");
+            if (allocation == null || !allocation.isObject()) {
+                in.error(at + "allocation", "an object with the quantities is required");
+                continue;
+            }
+            boolean v2 = allocation.has("quantity_ordered") || allocation.has("quantity_allocated");
+            nextVersion |= v2;
+            int accepted;
+            Integer ordered = null;
+            if (v2) {
+                ordered = in.wholeNumber(allocation, "quantity_ordered", at + "allocation.quantity_ordered", null);
+                accepted = orZero(in.wholeNumber(allocation, "quantity_allocated", at + "allocation.quantity_allocated", 0));
+            } else {
+                accepted = orZero(in.wholeNumber(allocation, "quantity_accepted", at + "allocation.quantity_accepted", 0));
+            }
+            int rejected = orZero(in.wholeNumber(allocation, "quantity_rejected", at + "allocation.quantity_rejected", 0));
+            int backordered = orZero(in.wholeNumber(allocation, "quantity_backordered", at + "allocation.quantity_backordered", 0));
+            if (accepted < 0 || rejected < 0 || backordered < 0) {
+                in.error(at + "allocation", "quantities must not be negative");
+            }
+            if (uuid == null) {
+                continue;
+            }
+            LineProjection line = resolve(order, uuid);
+            if (line == null) {
+                items.add(new Item(uuid, null, 0, 0, 0, null, null, null, node.get("supplier_provided_sku_cost"), null));
+                continue;
+            }
+            List<ProjectedAllocationLine> open = openParts(order, line.getLineId(), who);
+            int requested = open.stream().mapToInt(p -> p.getStatus().equals("backordered") ? p.getBackorderedQuantity() : p.getQuantity()).sum();
+            Set<String> where = new LinkedHashSet<>();
+            order.getAllocations().stream().filter(a -> a.getRequest() && AllocationRequestController.visible(who, a))
+                .filter(a -> a.getLines().stream().anyMatch(p -> open.contains(p))).forEach(a -> where.add(a.getLocationId()));
+            if (order.getStatus() != OrderStatus.CANCELLED) {
+                if (ordered != null && ordered != requested) {
+                    mismatches.add(new ErrorBody.FieldError(at + "allocation.quantity_ordered", "line " + uuid + ": quantity_ordered is " + ordered + ", but "
+                        + requested + " is requested of you for this line"));
+                } else if (accepted + rejected + backordered != requested) {
+                    mismatches.add(new ErrorBody.FieldError(at + "allocation", "line " + uuid + ": " + (v2 ? "allocated" : "accepted") + " " + accepted
+                        + " + rejected " + rejected + " + backordered " + backordered + " = " + (accepted + rejected + backordered)
+                        + ", but " + requested + " is requested of you for this line"));
+                } else if (where.size() > 1 && who != null && who.role() == Role.SUPPLIER) {
+                    in.error(at + "allocation", "line " + uuid + " has requests at several of your locations: answer each "
+                        + "with POST /allocation-requests/{id}/confirm or /reject");
+                }
+            }
+            items.add(new Item(uuid, line, accepted, rejected, backordered, in.optionalString(allocation, "backorder_date",
+                at + "allocation.backorder_date"), in.optionalString(node, "supplier_provided_po_number", at + "supplier_provided_po_number"),
+                in.optionalString(node, "supplier_provided_invoice_number", at + "supplier_provided_invoice_number"),
+                node.get("supplier_provided_sku_cost"), where.size() == 1 ? where.iterator().next() : null));
+        }
+        in.check();
+        if (!mismatches.isEmpty()) {
+            Map<String, Object> error = ErrorBody.invalid(mismatches);
+            error.put("error", "quantity_mismatch");
+            return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(error);
+        }
+        OrderProjection after = order;
+        if (order.getStatus() != OrderStatus.CANCELLED) {
+            orders.awaitFolded(orderId, send(order, items, who, key), timeout);
+            after = orders.find(orderId).orElse(order);
+        }
+        return HttpResponse.ok(nextVersion ? nextVersionReply(after, items, who) : firstVersionReply(after, items, who));
+    }
+
+    /** One SupplierAnswer per (SKU, location), decided on the SKU's partition. */
+    private List<CommandGateway.Result> send(OrderProjection order, List<Item> items, Principal who, String key) {
+        Map<String, List<Item>> groups = new LinkedHashMap<>();
+        for (Item item : items) {
+            if (item.line() != null && item.accepted() + item.rejected() + item.backordered() > 0) {
+                groups.computeIfAbsent(item.line().getSku() + "\u0000" + (item.location() == null ? "" : item.location()),
+                    g -> new ArrayList<>()).add(item);
+            }
+        }
+        if (groups.isEmpty()) {
+            return List.of();
+        }
+        Set<String> skus = new LinkedHashSet<>();
+        groups.values().forEach(g -> skus.add(g.get(0).line().getSku()));
+        gateway.awaitLines(order.getOrderId(), skus);
+        Instant now = Instant.now();
+        List<Map.Entry<String, Command>> commands = new ArrayList<>();
+        groups.forEach((group, list) -> {
+            String sku = list.get(0).line().getSku();
+            String location = list.get(0).location();
+            List<LineAnswer> answers = list.stream().map(i -> new LineAnswer(i.line().getLineId(), i.accepted(), i.rejected(),
+                i.backordered(), i.backorderDate())).toList();
+            String po = list.stream().map(Item::po).filter(p -> p != null).findFirst().orElse(null);
+            String invoice = list.stream().map(Item::invoice).filter(p -> p != null).findFirst().orElse(null);
+            commands.add(Map.entry(sku, new Command(Outcomes.commandId(key, "answer:" + sku + ":" + location), now,
+                who == null ? null : who.name(), order.getOrderId(), new SupplierAnswer(location, answers, po, invoice, null))));
+        });
+        List<CommandGateway.Result> results = gateway.send(commands);
+        HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
+        if (refused != null) {
+            throw new RefusedException(refused);
+        }
+        return results;
+    }
+
+    private static List<Object> firstVersionReply(OrderProjection order, List<Item> items, Principal who) {
+        List<Object> reply = new ArrayList<>();
+        for (Item item : items) {
+            reply.add(Map.of(item.uuid(), status(order, item, who)));
+        }
+        return reply;
+    }
+
+    private static Map<String, Object> nextVersionReply(OrderProjection order, List<Item> items, Principal who) {
+        List<Object> lines = new ArrayList<>();
+        for (Item item : items) {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("line_item_uuid", item.uuid());
+            view.put("status", status(order, item, who));
+            view.put("quantity_shipped", item.line() == null ? 0 : shipped(order, item.line().getLineId()));
+            view.put("supplier_provided_sku_cost", item.cost() == null || item.cost().isNull() ? null : item.cost().decimalValue());
+            lines.add(view);
+        }
+        return Map.of("line_items", lines);
+    }
+
+    /** Crux's per-line status after the answer. */
+    private static String status(OrderProjection order, Item item, Principal who) {
+        if (item.line() == null) {
+            return "Item Not Found";
+        }
+        if (order.getStatus() == OrderStatus.CANCELLED) {
+            return "Cancelled";
+        }
+        LineProjection line = order.getLines().stream().filter(l -> l.getLineId().equals(item.line().getLineId())).findFirst()
+            .orElse(item.line());
+        boolean backordered = order.getAllocations().stream().filter(a -> a.getRequest() && AllocationRequestController.visible(who, a))
+            .flatMap(a -> a.getLines().stream()).anyMatch(p -> p.getLineId().equals(line.getLineId()) && !p.getCompleted()
+                && p.getStatus().equals("backordered"));
+        if (backordered) {
+            return "Backordered";
+        }
+        if (item.rejected() > 0 && line.getAllocatedQuantity() < line.getQuantity()) {
+            return "Rejected";
+        }
+        return "Allocated";
+    }
+
+    private static int shipped(OrderProjection order, String lineId) {
+        return order.getAllocations().stream().flatMap(a -> a.getLines().stream())
+            .filter(p -> p.getLineId().equals(lineId) && p.getCompleted()).mapToInt(ProjectedAllocationLine::getQuantity).sum();
+    }
+
+    /** The answerable request lines of an order line within the caller's locations. */
+    private static List<ProjectedAllocationLine> openParts(OrderProjection order, String lineId, Principal who) {
+        List<ProjectedAllocationLine> open = new ArrayList<>();
+        for (AllocationProjection a : order.getAllocations()) {
+            if (a.getRequest() && AllocationRequestController.visible(who, a)) {
+                a.getLines().stream().filter(p -> p.getLineId().equals(lineId) && AllocationRequestController.open(p)).forEach(open::add);
+            }
+        }
+        return open;
+    }
+
+    /** The order line a Crux line_item_uuid names: its line id, else its SKU. */
+    private static LineProjection resolve(OrderProjection order, String uuid) {
+        return order.getLines().stream().filter(l -> l.getLineId().equals(uuid)).findFirst()
+            .or(() -> order.getLines().stream().filter(l -> l.getSku().equals(uuid)).findFirst()).orElse(null);
+    }
+
+    private static int orZero(Integer n) {
+        return n == null ? 0 : n;
+    }
+}
