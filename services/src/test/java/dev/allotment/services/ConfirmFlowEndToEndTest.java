@@ -58,14 +58,14 @@ class ConfirmFlowEndToEndTest {
             "allotment.webhooks.max-backoff", "50ms"));
         http = engine.http();
         location("sup-a", "Supplier A", true, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/sup-a");
-        location("sup-b", "Supplier B", false, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/sup-b");
+        location("sup-b", "Supplier B", true, "http://127.0.0.1:" + receiver.getAddress().getPort() + "/sup-b");
         ok(admin("PUT", "/channels/cf/routing", "{\"locations\":[\"sup-a\",\"sup-b\"]}"));
         for (String sku : List.of("CF-X", "CF-Y", "CF-Z")) {
             stock("sup-a", sku, 10);
         }
-        // the whole-order choice reads the global stock view, which trails the SKU partitions by a commit or two and
-        // has no REST read: give it a moment, or an untracked sup-b could look like the only location able to fill
-        Thread.sleep(1_500);
+        // sup-b tracks stock too: while the global stock view trails, no location looks able to fill the whole order,
+        // so the routing's rank decides (an untracked sup-b would look able to fill anything)
+        stock("sup-b", "CF-Z", 10);
     }
 
     @AfterAll
