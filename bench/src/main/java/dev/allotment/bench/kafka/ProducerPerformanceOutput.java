@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
  * {@code N records sent, R records/sec (M MB/sec), A ms avg latency, X ms max latency.}, then a summary of the whole
  * run and, with {@code --warmup-records}, one of the steady state ({@code N steady state records sent, … P ms 50th,
  * P ms 95th, P ms 99th, P ms 99.9th.}). Its latency is send → acknowledgement of each record, sampled, and not
- * corrected for coordinated omission.
+ * corrected for coordinated omission. With a warm-up, the windows after its line {@code In steady state.} are the
+ * measured ones.
  */
-public record ProducerPerformanceOutput(List<Window> windows, Summary total, Summary steadyState) {
+public record ProducerPerformanceOutput(List<Window> windows, int firstSteadyWindow, Summary total, Summary steadyState) {
     private static final String NUM = "([0-9]+(?:\\.[0-9]+)?)";
     private static final Pattern WINDOW = Pattern.compile("^([0-9]+) records sent, " + NUM + " records/sec \\(" + NUM
         + " MB/sec\\), " + NUM + " ms avg latency, " + NUM + " ms max latency\\.$");
@@ -29,8 +30,13 @@ public record ProducerPerformanceOutput(List<Window> windows, Summary total, Sum
         List<Window> windows = new ArrayList<>();
         Summary total = null;
         Summary steady = null;
+        int firstSteadyWindow = -1;
         for (String raw : lines) {
             String line = raw.trim();
+            if (line.equals("In steady state.")) {
+                firstSteadyWindow = windows.size();
+                continue;
+            }
             Matcher w = WINDOW.matcher(line);
             if (w.matches()) {
                 windows.add(new Window(Long.parseLong(w.group(1)), d(w.group(2)), d(w.group(4)), d(w.group(5))));
@@ -51,7 +57,7 @@ public record ProducerPerformanceOutput(List<Window> windows, Summary total, Sum
         if (total == null) {
             throw new IllegalArgumentException("no ProducerPerformance summary line in its output:\n" + String.join("\n", lines));
         }
-        return new ProducerPerformanceOutput(List.copyOf(windows), total, steady);
+        return new ProducerPerformanceOutput(List.copyOf(windows), firstSteadyWindow, total, steady);
     }
 
     /** The steady-state summary when there was a warm-up, else the whole run's. */
@@ -59,9 +65,13 @@ public record ProducerPerformanceOutput(List<Window> windows, Summary total, Sum
         return steadyState != null ? steadyState : total;
     }
 
-    /** Records per window after the first {@code warmupRecords}, i.e. the measured part's series. */
+    /** Records per window of the measured part: the steady-state windows, else those after {@code warmupRecords}. */
     public List<Long> measuredWindows(long warmupRecords) {
         List<Long> series = new ArrayList<>();
+        if (firstSteadyWindow >= 0) {
+            windows.subList(firstSteadyWindow, windows.size()).forEach(w -> series.add(w.records()));
+            return series;
+        }
         long cumulative = 0;
         for (Window w : windows) {
             cumulative += w.records();
