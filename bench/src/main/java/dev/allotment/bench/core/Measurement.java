@@ -52,6 +52,18 @@ public final class Measurement {
         return count;
     }
 
+    /**
+     * Folds the remainder (less than a second) into the totals at the end of a phase. It becomes a point of the
+     * per-second series only when there is no full second, so a partial second does not show as a collapse.
+     */
+    public synchronized void flush() {
+        interval = recorder.getIntervalHistogram(interval);
+        total.add(interval);
+        if (perSecond.isEmpty() && interval.getTotalCount() > 0) {
+            perSecond.add(interval.getTotalCount());
+        }
+    }
+
     public long measureStartNanos() {
         return measureStartNanos;
     }

@@ -57,7 +57,7 @@ public final class Progress implements AutoCloseable {
         return running;
     }
 
-    /** Stops printing and folds whatever was recorded since the last tick into the totals. */
+    /** Stops printing and folds whatever was recorded since the last full second into the totals. */
     @Override
     public void close() {
         running = false;
@@ -67,6 +67,6 @@ public final class Progress implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        measurement.tick();
+        measurement.flush();
     }
 }
