@@ -1,0 +1,198 @@
+package dev.allotment.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The runner's command line: {@code <scenario> [--option value | --flag]...}. Every option has a default that runs
+ * on a laptop; {@code --smoke} shrinks the defaults to a run of a few seconds (options given explicitly still win).
+ */
+public final class Options {
+    static final Set<String> FLAGS = Set.of("smoke");
+    static final Map<String, String> HELP = new java.util.LinkedHashMap<>();
+
+    static {
+        HELP.put("duration", "measured time per run, e.g. 60s, 2m (default 60s; smoke 3s)");
+        HELP.put("warmup", "warm-up before each measured run (default 10s; smoke 1s)");
+        HELP.put("rate", "offered rates, comma-separated; 'max' = unthrottled (default per scenario)");
+        HELP.put("clients", "concurrent clients, comma-separated (PostgreSQL; default 8,32; smoke 8)");
+        HELP.put("smoke", "a run of a few seconds with small sizes, for CI");
+        HELP.put("bootstrap", "Kafka bootstrap servers (default 127.0.0.1:9092; a local broker is started if none answers)");
+        HELP.put("out", "where the report goes (default docs/benchmarks; smoke: target/bench-smoke)");
+        HELP.put("record-size", "bytes per record (default 120, about one Avro-encoded order line event)");
+        HELP.put("records", "records of the unthrottled raw Kafka run (default 2000000; smoke 50000)");
+        HELP.put("lines", "lines of the unthrottled Streams run (default 1000000; smoke 20000)");
+        HELP.put("partitions", "partitions of every topic (default 4, as the engine)");
+        HELP.put("commit-interval", "Kafka Streams commit.interval.ms (default 50)");
+        HELP.put("threads", "Kafka Streams num.stream.threads (default 1)");
+        HELP.put("orders", "orders of a PostgreSQL flash sale; stock is a tenth of them (default 100000; smoke 3000)");
+        HELP.put("shape", "PostgreSQL shapes: flash-sale,steady (default both)");
+        HELP.put("commit", "PostgreSQL commit modes: durable,async (async = synchronous_commit=off; default both)");
+        HELP.put("skus", "SKUs of the steady shape (default 10000)");
+        HELP.put("zipf", "Zipf exponent of SKU popularity (default 1.0)");
+        HELP.put("pg-bin", "directory holding initdb and pg_ctl (default: found under /usr/local/bin, /usr/lib/postgresql/*/bin)");
+    }
+
+    private final String scenario;
+    private final Map<String, String> values;
+
+    private Options(String scenario, Map<String, String> values) {
+        this.scenario = scenario;
+        this.values = values;
+    }
+
+    public static Options parse(String... args) {
+        if (args.length == 0 || args[0].startsWith("--")) {
+            throw new IllegalArgumentException("the first argument is the scenario");
+        }
+        Map<String, String> values = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("expected an option at '" + arg + "'");
+            }
+            String key = arg.substring(2);
+            String inline = null;
+            if (key.contains("=")) {
+                inline = key.substring(key.indexOf('=') + 1);
+                key = key.substring(0, key.indexOf('='));
+            }
+            if (!HELP.containsKey(key)) {
+                throw new IllegalArgumentException("unknown option --" + key);
+            }
+            if (FLAGS.contains(key)) {
+                values.put(key, "true");
+            } else if (inline != null) {
+                values.put(key, inline);
+            } else if (i + 1 < args.length) {
+                values.put(key, args[++i]);
+            } else {
+                throw new IllegalArgumentException("--" + key + " needs a value");
+            }
+        }
+        return new Options(args[0], values);
+    }
+
+    public String scenario() {
+        return scenario;
+    }
+
+    public boolean smoke() {
+        return values.containsKey("smoke");
+    }
+
+    public Duration duration() {
+        return duration("duration", smoke() ? "3s" : "60s");
+    }
+
+    public Duration warmup() {
+        return duration("warmup", smoke() ? "1s" : "10s");
+    }
+
+    /** Offered rates; 0 stands for unthrottled ("max"). */
+    public List<Double> rates(String fullDefault, String smokeDefault) {
+        List<Double> rates = new ArrayList<>();
+        for (String r : list("rate", smoke() ? smokeDefault : fullDefault)) {
+            rates.add(r.equalsIgnoreCase("max") ? 0.0 : Double.parseDouble(r));
+        }
+        return rates;
+    }
+
+    public List<Integer> clients() {
+        return list("clients", smoke() ? "8" : "8,32").stream().map(Integer::parseInt).toList();
+    }
+
+    public String bootstrap() {
+        return values.getOrDefault("bootstrap", "127.0.0.1:9092");
+    }
+
+    public boolean bootstrapGiven() {
+        return values.containsKey("bootstrap");
+    }
+
+    public Path out() {
+        return Path.of(values.getOrDefault("out", smoke() ? "target/bench-smoke" : "docs/benchmarks"));
+    }
+
+    public int recordSize() {
+        return integer("record-size", "120");
+    }
+
+    public long records() {
+        return Long.parseLong(values.getOrDefault("records", smoke() ? "50000" : "2000000"));
+    }
+
+    public long lines() {
+        return Long.parseLong(values.getOrDefault("lines", smoke() ? "20000" : "1000000"));
+    }
+
+    public int partitions() {
+        return integer("partitions", "4");
+    }
+
+    public long commitIntervalMs() {
+        return Long.parseLong(values.getOrDefault("commit-interval", "50"));
+    }
+
+    public int threads() {
+        return integer("threads", "1");
+    }
+
+    public long orders() {
+        return Long.parseLong(values.getOrDefault("orders", smoke() ? "3000" : "100000"));
+    }
+
+    public List<String> shapes() {
+        return list("shape", "flash-sale,steady");
+    }
+
+    public List<String> commitModes() {
+        return list("commit", "durable,async");
+    }
+
+    public int skus() {
+        return integer("skus", "10000");
+    }
+
+    public double zipf() {
+        return Double.parseDouble(values.getOrDefault("zipf", "1.0"));
+    }
+
+    public String pgBin() {
+        return values.get("pg-bin");
+    }
+
+    /** The options as given and as defaulted, for the report. */
+    public Map<String, Object> asParameters() {
+        Map<String, Object> p = new java.util.TreeMap<>(values);
+        p.put("duration", duration().toString());
+        p.put("warmup", warmup().toString());
+        return p;
+    }
+
+    private List<String> list(String key, String dflt) {
+        return List.of(values.getOrDefault(key, dflt).split(",")).stream().map(String::trim)
+            .filter(s -> !s.isEmpty()).toList();
+    }
+
+    private int integer(String key, String dflt) {
+        return Integer.parseInt(values.getOrDefault(key, dflt));
+    }
+
+    private Duration duration(String key, String dflt) {
+        String v = values.getOrDefault(key, dflt).trim().toLowerCase(Locale.ROOT);
+        if (v.endsWith("ms")) {
+            return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+        }
+        if (v.endsWith("m")) {
+            return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+        }
+        return Duration.ofMillis((long) (Double.parseDouble(v.endsWith("s") ? v.substring(0, v.length() - 1) : v) * 1000));
+    }
+}
