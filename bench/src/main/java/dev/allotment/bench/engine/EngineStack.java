@@ -1,0 +1,346 @@
+package dev.allotment.bench.engine;
+
+import dev.allotment.bench.kafka.Broker;
+import dev.allotment.schemas.AvroSerdes;
+import dev.allotment.schemas.RegistryAvroSerdes;
+import dev.allotment.schemas.RegistryUrls;
+import dev.allotment.schemas.Topics;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Everything an engine scenario runs against, started the way {@code ./allotment up} starts it: a Kafka broker (the
+ * one given, else a local KRaft broker in a JVM of its own), the Apicurio registry from {@code deploy/registry} and
+ * the engine itself ({@code services/target/allotment-services.jar}, {@code -Xmx1g}, as shipped) as child processes.
+ * Every run uses its own topic prefix, application id and state directory, so a run never reads another's data.
+ * The engine can be stopped and a fresh instance started on an empty state directory (the restore scenario).
+ */
+public final class EngineStack implements AutoCloseable {
+    /** API keys the stack's engine accepts. */
+    public static final String ADMIN_KEY = "bench-admin";
+    public static final String PLATFORM_KEY = "bench-platform";
+    public static final String ANALYST_KEY = "bench-analyst";
+
+    /** How the engine runs: the knobs a scenario sweeps. */
+    public record Settings(long commitIntervalMs, int threads, String heap, List<String> extraJvmArgs, Path jfr) {
+        public static Settings defaults() {
+            return new Settings(50, 1, "1g", List.of(), null);
+        }
+
+        public Settings withCommitInterval(long ms) {
+            return new Settings(ms, threads, heap, extraJvmArgs, jfr);
+        }
+
+        public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("commit_interval_ms", commitIntervalMs);
+            m.put("stream_threads", threads);
+            m.put("engine_heap", heap);
+            if (!extraJvmArgs.isEmpty()) {
+                m.put("engine_jvm_args", String.join(" ", extraJvmArgs));
+            }
+            return m;
+        }
+    }
+
+    private final Broker broker;
+    private final Process registry;
+    private final Path workDir;
+    private final String registryUrl;
+    private final Topics topics;
+    private final String applicationId;
+    private final AvroSerdes serdes;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Process engine;
+    private int httpPort;
+    private int engineStarts;
+    private Settings settings;
+
+    private EngineStack(Broker broker, Process registry, Path workDir, String registryUrl, String runId) {
+        this.broker = broker;
+        this.registry = registry;
+        this.workDir = workDir;
+        this.registryUrl = registryUrl;
+        this.topics = Topics.withPrefix("bench-" + runId + ".");
+        this.applicationId = "allotment-bench-" + runId;
+        this.serdes = new RegistryAvroSerdes(new RegistryUrls(registryUrl));
+    }
+
+    /** Starts broker (unless one answers at {@code bootstrap}), registry and engine; waits until the engine is healthy. */
+    public static EngineStack start(String bootstrap, boolean bootstrapGiven, Settings settings) throws Exception {
+        Path work = Files.createTempDirectory("allotment-bench-engine");
+        Broker broker = Broker.connect(bootstrap, bootstrapGiven);
+        Process registry = null;
+        try {
+            int port = freePort();
+            registry = startRegistry(work, port);
+            String runId = Long.toString(System.currentTimeMillis(), 36);
+            EngineStack stack = new EngineStack(broker, registry, work, "http://127.0.0.1:" + port, runId);
+            stack.startEngine(settings);
+            return stack;
+        } catch (Exception | Error e) {
+            if (registry != null) {
+                registry.destroyForcibly();
+            }
+            broker.close();
+            throw e;
+        }
+    }
+
+    public String bootstrap() {
+        return broker.bootstrap();
+    }
+
+    public boolean localBroker() {
+        return broker.local();
+    }
+
+    public String registryUrl() {
+        return registryUrl;
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    public AvroSerdes serdes() {
+        return serdes;
+    }
+
+    public String httpBase() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public Path engineLog() {
+        return workDir.resolve("engine-" + engineStarts + ".log");
+    }
+
+    /** CPU time the engine process has used so far (user + system), or null where the OS does not say. */
+    public Duration engineCpu() {
+        return engine.toHandle().info().totalCpuDuration().orElse(null);
+    }
+
+    /** The engine's process id, for jcmd and /proc. */
+    public long enginePid() {
+        return engine.pid();
+    }
+
+    /** Resident memory of the engine process (heap, RocksDB, everything), from /proc; -1 where unknown. */
+    public long engineRssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(engine.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or the process is gone
+        }
+        return -1;
+    }
+
+    /** One value of the engine's /prometheus page (the sum over its series whose line starts with {@code prefix}). */
+    public double metric(String prefix) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(httpBase() + "/prometheus"))
+            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        double sum = 0;
+        for (String line : r.body().split("\n")) {
+            if (line.startsWith(prefix)) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    /** GET {@code path} on the engine's HTTP edge with the admin key. */
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(httpBase() + path)).header("Authorization", "Bearer " + ADMIN_KEY)
+            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Whether the engine has recorded stock for {@code sku} (its SKU partition has seen the stock events). */
+    public boolean stockKnown(String sku) throws IOException, InterruptedException {
+        return get("/stock/" + sku).statusCode() == 200;
+    }
+
+    /** Heap in use by the engine now (bytes), from its metrics. */
+    public double engineHeapUsed() throws Exception {
+        return metric("jvm_memory_used_bytes{area=\"heap\"");
+    }
+
+    /** Starts an engine instance on a new, empty state directory; returns once /health answers 200. */
+    public Duration startEngine(Settings settings) throws Exception {
+        if (engine != null && engine.isAlive()) {
+            throw new IllegalStateException("the engine is already running");
+        }
+        this.settings = settings;
+        engineStarts++;
+        httpPort = freePort();
+        Path stateDir = Files.createDirectories(workDir.resolve("state-" + engineStarts));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xms256m");
+        command.add("-Xmx" + settings.heap());
+        command.add("-XX:+UseG1GC");
+        if (settings.jfr() != null) {
+            command.add("-XX:StartFlightRecording=filename=" + settings.jfr().toAbsolutePath() + ",settings=profile,dumponexit=true");
+        }
+        command.addAll(settings.extraJvmArgs());
+        command.add("-Dallotment.streams.commit-interval-ms=" + settings.commitIntervalMs());
+        command.add("-Dallotment.streams.threads=" + settings.threads());
+        command.add("-jar");
+        command.add(findUp("services/target/allotment-services.jar", "./allotment build").toString());
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> env = builder.environment();
+        env.put("ALLOTMENT_KAFKA", broker.bootstrap());
+        env.put("ALLOTMENT_REGISTRY", registryUrl);
+        env.put("ALLOTMENT_HTTP_PORT", Integer.toString(httpPort));
+        env.put("ALLOTMENT_HTTP_HOST", "127.0.0.1");
+        env.put("ALLOTMENT_STATE_DIR", stateDir.toString());
+        env.put("ALLOTMENT_TOPIC_PREFIX", topics.prefix());
+        env.put("ALLOTMENT_APPLICATION_ID", applicationId);
+        env.put("ALLOTMENT_API_KEYS", ADMIN_KEY + "=admin," + PLATFORM_KEY + "=platform," + ANALYST_KEY + "=analyst");
+        env.put("ALLOTMENT_WEBHOOK_SECRET", "bench");
+        env.remove("ALLOTMENT_API_KEYS_FILE");
+        builder.redirectErrorStream(true).redirectOutput(engineLog().toFile());
+        long t0 = System.nanoTime();
+        engine = builder.start();
+        Process started = engine;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
+        awaitHealthy(Duration.ofSeconds(240));
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /** Stops the engine (SIGTERM, as Ctrl-C on {@code ./allotment up}), waiting for its clean shutdown. */
+    public void stopEngine() throws InterruptedException {
+        if (engine == null) {
+            return;
+        }
+        engine.destroy();
+        if (!engine.waitFor(60, TimeUnit.SECONDS)) {
+            engine.destroyForcibly().waitFor();
+        }
+    }
+
+    /** Waits until the engine's /health answers 200 (Kafka Streams RUNNING). */
+    public void awaitHealthy(Duration bound) throws Exception {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (!healthy()) {
+            if (!engine.isAlive()) {
+                throw new IllegalStateException("the engine exited during start-up; its log: " + engineLog());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the engine was not healthy within " + bound.toSeconds() + " s; its log: " + engineLog());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    public boolean healthy() {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(httpBase() + "/health")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The stack as the report names it. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>(settings.describe());
+        m.put("processing_guarantee", "exactly_once_v2");
+        m.put("partitions", 4);
+        m.put("broker", broker.local() ? "started by the runner (KafkaClusterTestKit, own JVM)" : broker.bootstrap());
+        m.put("registry", "Apicurio Registry 2.4.2 (deploy/registry), own JVM");
+        m.put("engine", "services/target/allotment-services.jar, own JVM");
+        return m;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            stopEngine();
+        } finally {
+            registry.destroy();
+            if (!registry.waitFor(15, TimeUnit.SECONDS)) {
+                registry.destroyForcibly();
+            }
+            broker.close();
+            deleteTree(workDir);
+        }
+    }
+
+    private static Process startRegistry(Path work, int port) throws Exception {
+        Path jar = findUp("deploy/registry/target/quarkus-app/quarkus-run.jar", "./allotment build");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx384m", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
+            "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + work.resolve("registry").toAbsolutePath() + ";WRITE_DELAY=0",
+            "-jar", jar.toString());
+        builder.redirectErrorStream(true).redirectOutput(work.resolve("registry.log").toFile());
+        Process process = builder.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+        HttpClient client = HttpClient.newHttpClient();
+        URI probe = URI.create("http://127.0.0.1:" + port + "/apis/ccompat/v7/subjects");
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (true) {
+            try {
+                if (client.send(HttpRequest.newBuilder(probe).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return process;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IllegalStateException("the schema registry did not start; its log: " + work.resolve("registry.log"));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** A file of the project, looked up from the working directory upwards (the runner runs from the project or a module). */
+    static Path findUp(String relative, String howToBuild) {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            Path candidate = d.resolve(relative);
+            if (Files.exists(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("no " + relative + " above " + Path.of("").toAbsolutePath() + ": build it with " + howToBuild);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not delete " + dir + ": " + e);
+        }
+    }
+}
