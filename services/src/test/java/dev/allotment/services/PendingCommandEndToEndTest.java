@@ -23,7 +23,10 @@ class PendingCommandEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        engine = TestEngine.start(Topics.withPrefix("e2e-pending.").prefix(), Map.of("allotment.api-keys", "k=admin", "allotment.http.command-timeout", "1ms"));
+        engine = TestEngine.start(Topics.withPrefix("e2e-pending.").prefix(), Map.of("allotment.api-keys", "k=admin", "allotment.http.command-timeout", "1ms",
+            // any Kafka Streams setting passes through, dotted keys intact
+            "allotment.streams.config.statestore.cache.max.bytes", "1048577",
+            "allotment.streams.config.producer.batch.size", "65537"));
         http = engine.http();
     }
 
@@ -32,6 +35,14 @@ class PendingCommandEndToEndTest {
         if (engine != null) {
             engine.close();
         }
+    }
+
+    @Test
+    void streamsSettingsPassThroughFromAllotmentStreamsConfig() {
+        java.util.Properties props = engine.context().getBean(dev.allotment.services.engine.StreamsRuntime.class).properties();
+        assertEquals("1048577", props.get("statestore.cache.max.bytes"));
+        assertEquals("65537", props.get("producer.batch.size"));
+        assertEquals("exactly_once_v2", props.get("processing.guarantee"), "the defaults stay where not overridden");
     }
 
     @Test

@@ -2,7 +2,10 @@ package dev.allotment.services.engine;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.core.convert.format.MapFormat;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /** Every knob of the engine, under {@code allotment.*} in application.yml (documented in docs/configuration.md). */
 @Context
@@ -68,6 +71,12 @@ public class EngineSettings {
         private int commitIntervalMs = 50;
         private int threads = 1;
         private String advertisedHost = "127.0.0.1";
+        private Map<String, String> config = new HashMap<>();
+        /** Any Kafka Streams, producer ({@code producer.*}) or consumer ({@code consumer.*}) setting, applied last. */
+        public Map<String, String> getConfig() { return config; }
+        public void setConfig(@MapFormat(transformation = MapFormat.MapTransformation.FLAT) Map<String, String> config) {
+            this.config = config == null ? new HashMap<>() : new HashMap<>(config);
+        }
         public String getAdvertisedHost() { return advertisedHost; }
         public void setAdvertisedHost(String advertisedHost) { this.advertisedHost = advertisedHost; }
         public String getApplicationId() { return applicationId; }

@@ -35,6 +35,7 @@ public class StreamsRuntime {
     private final RegistryUrls registry;
     private final MeterRegistry meters;
     private KafkaStreams streams;
+    private Properties properties;
     private KafkaStreamsMetrics metrics;
     @io.micronaut.context.annotation.Value("${micronaut.server.port:8080}")
     int httpPort;
@@ -58,7 +59,11 @@ public class StreamsRuntime {
         new SchemaRegistrar(registry).registerAll(SchemaCatalog.subjects(topics));
         Topology topology = AllotmentTopology.build(topics, serdes);
         LOG.info("topology:\n{}", topology.describe());
-        streams = new KafkaStreams(topology, streamsProperties(bootstrap));
+        properties = streamsProperties(bootstrap);
+        if (!settings.getStreams().getConfig().isEmpty()) {
+            LOG.info("Kafka Streams settings from allotment.streams.config: {}", settings.getStreams().getConfig());
+        }
+        streams = new KafkaStreams(topology, properties);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread died; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -79,7 +84,15 @@ public class StreamsRuntime {
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.getTopics().getReplicationFactor());
         // where this instance answers queries: key metadata (which partition, which instance) needs it
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s.getAdvertisedHost() + ":" + httpPort);
+        props.putAll(s.getConfig());
         return props;
+    }
+
+    /** The Kafka Streams properties this instance started with (defaults, settings, then {@code allotment.streams.config}). */
+    public Properties properties() {
+        Properties copy = new Properties();
+        copy.putAll(properties);
+        return copy;
     }
 
     public KafkaStreams streams() {

@@ -31,6 +31,10 @@ public final class TestEngine implements AutoCloseable {
         return new TestEngine(context, http);
     }
 
+    public ApplicationContext context() {
+        return context;
+    }
+
     public Http http() {
         return http;
     }
