@@ -83,6 +83,13 @@ public final class Platform implements AutoCloseable {
         stock.flush();
     }
 
+    /** Counts {@code physical.get(location)} units of {@code sku} at each location named. */
+    public void stock(String sku, Map<String, Integer> physical) {
+        physical.forEach((location, units) -> stock.send(new ProducerRecord<>(stack.topics().stockEvents(), sku, new StockEvent(
+            UUID.randomUUID().toString(), Instant.now(), null, new StockSet(sku, location, units, null)))));
+        stock.flush();
+    }
+
     /** Publishes one order; returns the send's future (the record is acknowledged by all replicas when it completes). */
     public Future<RecordMetadata> place(String orderId, List<OrderLine> lines) {
         Instant now = Instant.now();
