@@ -21,7 +21,7 @@ public final class Options {
         HELP.put("duration", "measured time per run, e.g. 60s, 2m (default 60s; smoke 3s)");
         HELP.put("warmup", "warm-up before each measured run (default 10s; smoke 1s)");
         HELP.put("rate", "offered rates, comma-separated; 'max' = unthrottled (default per scenario)");
-        HELP.put("clients", "concurrent clients, comma-separated (PostgreSQL; default 8,32; smoke 8)");
+        HELP.put("clients", "concurrent clients, comma-separated (PostgreSQL, flash-sale; default 8,32; smoke 8)");
         HELP.put("smoke", "a run of a few seconds with small sizes, for CI");
         HELP.put("bootstrap", "Kafka bootstrap servers (default 127.0.0.1:9092; a local broker is started if none answers)");
         HELP.put("out", "where the report goes (default docs/benchmarks; smoke: target/bench-smoke)");
