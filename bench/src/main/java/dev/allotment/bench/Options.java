@@ -27,7 +27,7 @@ public final class Options {
         HELP.put("out", "where the report goes (default docs/benchmarks; smoke: target/bench-smoke)");
         HELP.put("record-size", "bytes per record (default 120, about one Avro-encoded order line event)");
         HELP.put("records", "records of the unthrottled raw Kafka run (default 2000000; smoke 50000)");
-        HELP.put("lines", "lines of the unthrottled Streams and steady runs (default 1000000; smoke: Streams 20000, steady 10000)");
+        HELP.put("lines", "lines of the unthrottled Streams and steady runs (default 1000000; smoke: Streams 20000, steady 5000)");
         HELP.put("partitions", "partitions of every topic (default 4, as the engine)");
         HELP.put("commit-interval", "Kafka Streams commit.interval.ms (default 50); steady and flash-sale take a comma list, one engine each");
         HELP.put("threads", "Kafka Streams num.stream.threads (default 1)");
@@ -37,7 +37,7 @@ public final class Options {
         HELP.put("jfr", "engine scenarios: record the engine with Java Flight Recorder into this file (one per commit interval)");
         HELP.put("shape", "PostgreSQL shapes: flash-sale,steady (default both)");
         HELP.put("commit", "PostgreSQL commit modes: durable,async (async = synchronous_commit=off; default both)");
-        HELP.put("skus", "SKUs of the steady shape and the steady scenario (default 10000; smoke steady 1000)");
+        HELP.put("skus", "SKUs of the steady shape and the steady scenario (default 10000; smoke steady 500)");
         HELP.put("zipf", "Zipf exponent of SKU popularity (default 1.0)");
         HELP.put("pg-bin", "directory holding initdb and pg_ctl (default: found under /usr/local/bin, /usr/lib/postgresql/*/bin)");
     }

@@ -30,6 +30,8 @@ public final class SteadyScenario {
     static final int PARTITIONS = 4;
     /** A run fails when no order completes for this long. */
     static final Duration STALL = Duration.ofSeconds(60);
+    /** A rate run stops offering once this much of its offered load waits undecided: the engine cannot keep up. */
+    static final Duration SATURATED = Duration.ofSeconds(30);
 
     private final Options o;
     private final EngineStack stack;
@@ -49,11 +51,11 @@ public final class SteadyScenario {
     }
 
     static int skus(Options o) {
-        return o.skus("10000", "1000");
+        return o.skus("10000", "500");
     }
 
     static long lines(Options o) {
-        return o.lines("1000000", "10000");
+        return o.lines("1000000", "5000");
     }
 
     public static BenchResult run(Options o) throws Exception {
@@ -92,7 +94,7 @@ public final class SteadyScenario {
                  completions.decided(order, units, seen))) {
             decisions = watcher;
             setUp(platform);
-            for (double rate : o.rates("max,5000,10000,20000,40000", "max,2000")) {
+            for (double rate : o.rates("max,5000,10000,20000,40000", "max,1000")) {
                 runs.add(rate == 0 ? unthrottled(platform) : atRate(platform, rate));
             }
             watcher.check();
@@ -169,7 +171,9 @@ public final class SteadyScenario {
 
     /**
      * Lines at {@code rate} per second for warm-up + duration, sent as whole orders, each due when its first line is;
-     * latency from that intended time. After the window the backlog drains, and counts.
+     * latency from that intended time. After the window the backlog drains, and counts. When more than
+     * {@link #SATURATED} of offered load waits undecided, the engine cannot keep up at this rate: the run stops offering,
+     * drains, and is marked saturated, rather than queue hours of backlog.
      */
     private RunResult atRate(Platform platform, double rate) throws Exception {
         String label = label(String.format(Locale.ROOT, "%.0f/s", rate));
@@ -183,10 +187,19 @@ public final class SteadyScenario {
         Measurement orders = new Measurement(measureStart, measureStart + o.duration().toNanos());
         Pacer pacer = new Pacer(start, rate);
         boolean marked = false;
+        long backlogLimit = saturationLimit(rate, SATURATED);
+        Double saturatedAt = null;
         try (Progress ignored = Progress.start(label, lines)) {
             for (long sentLines = 0; ; ) {
                 long intended = pacer.intendedStart(sentLines, 0);
                 if (intended >= lines.measureEndNanos()) {
+                    break;
+                }
+                if (completions.open() > backlogLimit) {
+                    saturatedAt = (intended - start) / 1e9;
+                    System.out.printf(Locale.ROOT, "steady %s: %,d orders wait for decisions, more than %d s of this rate: "
+                        + "the engine cannot keep up; offering stops at %.1f s and the backlog drains%n", label,
+                        completions.open(), SATURATED.toSeconds(), saturatedAt);
                     break;
                 }
                 Pacer.awaitUntil(intended, Pacer.Clock.SYSTEM);
@@ -199,7 +212,17 @@ public final class SteadyScenario {
             platform.flushOrders();
             completions.awaitAllCompleted(label, STALL, decisions::check);
         }
-        return result(label, rate, lines, orders, before);
+        RunResult run = result(label, rate, lines, orders, before);
+        if (saturatedAt != null) {
+            run.extra().put("saturated", true);
+            run.extra().put("offered_until_s", Math.round(saturatedAt * 10) / 10.0);
+        }
+        return run;
+    }
+
+    /** The open orders that stand for {@code backlog} of offered load at {@code rate} lines/s (3 lines an order on average). */
+    static long saturationLimit(double rate, Duration backlog) {
+        return Math.max(1000, (long) (rate * backlog.toSeconds() / 3));
     }
 
     private String label(String run) {
