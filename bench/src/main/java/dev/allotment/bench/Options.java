@@ -21,20 +21,23 @@ public final class Options {
         HELP.put("duration", "measured time per run, e.g. 60s, 2m (default 60s; smoke 3s)");
         HELP.put("warmup", "warm-up before each measured run (default 10s; smoke 1s)");
         HELP.put("rate", "offered rates, comma-separated; 'max' = unthrottled (default per scenario)");
-        HELP.put("clients", "concurrent clients, comma-separated (PostgreSQL; default 8,32; smoke 8)");
+        HELP.put("clients", "concurrent clients, comma-separated (PostgreSQL, flash-sale; default 8,32; smoke 8)");
         HELP.put("smoke", "a run of a few seconds with small sizes, for CI");
         HELP.put("bootstrap", "Kafka bootstrap servers (default 127.0.0.1:9092; a local broker is started if none answers)");
         HELP.put("out", "where the report goes (default docs/benchmarks; smoke: target/bench-smoke)");
         HELP.put("record-size", "bytes per record (default 120, about one Avro-encoded order line event)");
         HELP.put("records", "records of the unthrottled raw Kafka run (default 2000000; smoke 50000)");
-        HELP.put("lines", "lines of the unthrottled Streams run (default 1000000; smoke 20000)");
+        HELP.put("lines", "lines of the unthrottled Streams and steady runs (default 1000000; smoke: Streams 20000, steady 5000)");
         HELP.put("partitions", "partitions of every topic (default 4, as the engine)");
-        HELP.put("commit-interval", "Kafka Streams commit.interval.ms (default 50)");
+        HELP.put("commit-interval", "Kafka Streams commit.interval.ms (default 50); steady and flash-sale take a comma list, one engine each");
         HELP.put("threads", "Kafka Streams num.stream.threads (default 1)");
-        HELP.put("orders", "orders of a PostgreSQL flash sale; stock is a tenth of them (default 100000; smoke 3000)");
+        HELP.put("orders", "orders of a flash sale; stock is a tenth of them (PostgreSQL: default 100000, smoke 3000; "
+            + "engine: default 200000, smoke 5000)");
+        HELP.put("locations", "warehouses holding the engine flash sale's stock, split evenly (1-4; default 4)");
+        HELP.put("jfr", "engine scenarios: record the engine with Java Flight Recorder into this file (one per commit interval)");
         HELP.put("shape", "PostgreSQL shapes: flash-sale,steady (default both)");
         HELP.put("commit", "PostgreSQL commit modes: durable,async (async = synchronous_commit=off; default both)");
-        HELP.put("skus", "SKUs of the steady shape (default 10000)");
+        HELP.put("skus", "SKUs of the steady shape and the steady scenario (default 10000; smoke steady 500)");
         HELP.put("zipf", "Zipf exponent of SKU popularity (default 1.0)");
         HELP.put("pg-bin", "directory holding initdb and pg_ctl (default: found under /usr/local/bin, /usr/lib/postgresql/*/bin)");
     }
@@ -129,7 +132,12 @@ public final class Options {
     }
 
     public long lines() {
-        return Long.parseLong(values.getOrDefault("lines", smoke() ? "20000" : "1000000"));
+        return lines("1000000", "20000");
+    }
+
+    /** Lines of an unthrottled run, with the scenario's own defaults. */
+    public long lines(String fullDefault, String smokeDefault) {
+        return Long.parseLong(values.getOrDefault("lines", smoke() ? smokeDefault : fullDefault));
     }
 
     public int partitions() {
@@ -140,12 +148,36 @@ public final class Options {
         return Long.parseLong(values.getOrDefault("commit-interval", "50"));
     }
 
+    /** The commit intervals to sweep (ms), one engine each. */
+    public List<Long> commitIntervals() {
+        return list("commit-interval", "50").stream().map(Long::parseLong).toList();
+    }
+
     public int threads() {
         return integer("threads", "1");
     }
 
     public long orders() {
-        return Long.parseLong(values.getOrDefault("orders", smoke() ? "3000" : "100000"));
+        return orders("100000", "3000");
+    }
+
+    /** Orders of a flash sale, with the scenario's own defaults. */
+    public long orders(String fullDefault, String smokeDefault) {
+        return Long.parseLong(values.getOrDefault("orders", smoke() ? smokeDefault : fullDefault));
+    }
+
+    /** How many of the warehouses L1…L4 hold the flash sale's stock. */
+    public int locations() {
+        int n = integer("locations", "4");
+        if (n < 1 || n > 4) {
+            throw new IllegalArgumentException("--locations must be 1 to 4, was " + n);
+        }
+        return n;
+    }
+
+    /** Where the engine's flight recording goes, or null. */
+    public Path jfr() {
+        return values.containsKey("jfr") ? Path.of(values.get("jfr")) : null;
     }
 
     public List<String> shapes() {
@@ -158,6 +190,11 @@ public final class Options {
 
     public int skus() {
         return integer("skus", "10000");
+    }
+
+    /** SKUs, with the scenario's own defaults. */
+    public int skus(String fullDefault, String smokeDefault) {
+        return integer("skus", smoke() ? smokeDefault : fullDefault);
     }
 
     public double zipf() {

@@ -49,7 +49,7 @@ public final class Platform implements AutoCloseable {
             ProducerConfig.LINGER_MS_CONFIG, 2,
             ProducerConfig.BATCH_SIZE_CONFIG, 65536,
             ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
-            new StringSerializer(), stack.serdes().value(type).serializer());
+            new StringSerializer(), FramedAvro.serializer(stack.serdes().value(type).serializer()));
     }
 
     /** The SKU of index {@code i} (0-based). */
@@ -80,6 +80,13 @@ public final class Platform implements AutoCloseable {
                     UUID.randomUUID().toString(), Instant.now(), null, new StockSet(sku(s), location, physical, null))));
             }
         }
+        stock.flush();
+    }
+
+    /** Counts {@code physical.get(location)} units of {@code sku} at each location named. */
+    public void stock(String sku, Map<String, Integer> physical) {
+        physical.forEach((location, units) -> stock.send(new ProducerRecord<>(stack.topics().stockEvents(), sku, new StockEvent(
+            UUID.randomUUID().toString(), Instant.now(), null, new StockSet(sku, location, units, null)))));
         stock.flush();
     }
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.allotment.bench.core.BenchResult;
+import dev.allotment.bench.core.Latency;
+import dev.allotment.bench.core.RunResult;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,60 @@ class RatiosTest {
         assertEquals(1, rows.size(), rows.toString());
         assertEquals("p99 ms at 20000/s", rows.get(0).metric());
         assertEquals(18.0, rows.get(0).ratio(), 1e-9);
+    }
+
+    private static RunResult runWith(String label, Map<String, Object> tags, Double rate, double achieved, double p99,
+                                 Map<String, Object> extra) {
+        return new RunResult(label, tags, rate, achieved, (long) achieved * 10, 10,
+            new Latency((long) achieved * 10, 1, 1, 1.0, p99, p99, p99), List.of(), extra);
+    }
+
+    private static BenchResult resultIn(String scenario, String unit, List<RunResult> runs) {
+        return new BenchResult(scenario, unit, "2026-11-25T00:00:00Z", Map.of(), Map.of(), BenchResult.bestRate(runs), runs, List.of());
+    }
+
+    @Test
+    void steadyMeetsTheStreamsCeilingAtItsCommitIntervalAndPostgresSteadyInLines() {
+        BenchResult streams = resultIn("baseline-streams", "lines", List.of(
+            runWith("max", Map.of(), null, 40_000, 900, Map.of("commit_interval_ms", 50)),
+            runWith("5000/s", Map.of(), 5000.0, 5_000, 150, Map.of("commit_interval_ms", 50))));
+        BenchResult streams200 = resultIn("baseline-streams", "lines", List.of(
+            runWith("max", Map.of(), null, 60_000, 2000, Map.of("commit_interval_ms", 200))));
+        BenchResult kafka = resultIn("baseline-kafka", "records", List.of(runWith("max", Map.of(), null, 200_000, 50, Map.of())));
+        BenchResult postgres = resultIn("baseline-postgres", "transactions", List.of(
+            runWith("flash c8", Map.of("shape", "flash-sale", "clients", 8, "commit", "durable"), null, 2_000, 30, Map.of()),
+            runWith("steady c8", Map.of("shape", "steady", "clients", 8, "commit", "durable"), null, 1_000, 40,
+                Map.of("lines_per_s", 3_000)),
+            runWith("steady c8 5000/s", Map.of("shape", "steady", "clients", 8, "commit", "durable"), 5000.0, 1_000, 40,
+                Map.of("lines_per_s", 3_000))));
+        BenchResult flash = resultIn("flash-sale", "decisions", List.of(runWith("c8 max", Map.of("shape", "flash-sale", "clients", 8),
+            null, 30_000, 50, Map.of())));
+        BenchResult steady = resultIn("steady", "lines", List.of(
+            runWith("ci50 max", Map.of("shape", "steady", "commit_interval_ms", 50), null, 12_000, 400, Map.of("commit_interval_ms", 50)),
+            runWith("ci50 5000/s", Map.of("shape", "steady", "commit_interval_ms", 50), 5000.0, 5_000, 300, Map.of())));
+
+        List<Ratios.Comparison> rows = Ratios.compare(steady, List.of(streams, streams200, kafka, postgres, flash));
+        assertEquals(List.of(
+                "ci50 max baseline-streams max throughput/s 0.30",
+                "ci50 5000/s baseline-streams 5000/s p99 ms at 5000/s 2.00",
+                "ci50 max baseline-kafka max throughput/s 0.06",
+                "ci50 max baseline-postgres steady c8 lines/s 4.00"),
+            rows.stream().map(r -> String.join(" ", r.run(), r.baseline(), r.baselineRun(), r.metric(),
+                String.format(java.util.Locale.ROOT, "%.2f", r.ratio()))).toList());
+    }
+
+    @Test
+    void flashSaleIsMeasuredAgainstPostgresFlashSalesOnlyAndBaselinesAgainstBaselinesOnly() {
+        BenchResult streams = resultIn("baseline-streams", "lines", List.of(runWith("max", Map.of(), null, 40_000, 900, Map.of())));
+        BenchResult flash = resultIn("flash-sale", "decisions", List.of(
+            runWith("ci50 c8 max", Map.of("shape", "flash-sale", "commit_interval_ms", 50, "clients", 8), null, 30_000, 50, Map.of()),
+            runWith("ci50 c32 max", Map.of("shape", "flash-sale", "commit_interval_ms", 50, "clients", 32), null, 25_000, 50, Map.of())));
+        List<Ratios.Comparison> rows = Ratios.compare(flash, List.of(streams, postgres));
+        assertEquals(List.of("flash c8 durable", "flash c8 async", "flash c32 durable"),
+            rows.stream().map(Ratios.Comparison::baselineRun).toList());
+        assertEquals(10.0, rows.get(2).ratio(), 1e-9);
+        assertEquals(List.of(), Ratios.compare(streams, List.of(flash)), "an engine result is no baseline");
+        assertEquals(1, Ratios.compare(streams, List.of(postgres, flash)).stream().map(Ratios.Comparison::baseline).distinct().count());
     }
 
     @Test
