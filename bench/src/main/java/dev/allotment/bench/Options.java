@@ -37,9 +37,9 @@ public final class Options {
         HELP.put("skus", "SKUs of the steady shape (default 10000)");
         HELP.put("zipf", "Zipf exponent of SKU popularity (default 1.0)");
         HELP.put("ops", "edge: operations, comma-separated: allocate,confirm,crux,query (default all four)");
-        HELP.put("allocate-rate", "edge: offered rates of manual allocations (default 250,500,1000; smoke 100); --rate overrides");
-        HELP.put("answer-rate", "edge: offered rates of supplier answers, confirm and crux (default 250,500; smoke 100); --rate overrides");
-        HELP.put("query-rate", "edge: offered rates of GET /orders/{id} (default 1000,2500,5000; smoke 200); --rate overrides");
+        HELP.put("allocate-rate", "edge: offered rates of manual allocations (default 250,500,1000; smoke 50); --rate overrides");
+        HELP.put("answer-rate", "edge: offered rates of supplier answers, confirm and crux (default 250,500; smoke 50); --rate overrides");
+        HELP.put("query-rate", "edge: offered rates of GET /orders/{id} (default 1000,2500,5000; smoke 100); --rate overrides");
         HELP.put("pg-bin", "directory holding initdb and pg_ctl (default: found under /usr/local/bin, /usr/lib/postgresql/*/bin)");
     }
 

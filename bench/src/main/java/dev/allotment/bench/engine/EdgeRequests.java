@@ -95,6 +95,16 @@ public final class EdgeRequests {
         return false;
     }
 
+    /** The units allocated at {@code locationId} in a {@code GET /stock/{sku}} answer (0 when the location is not listed). */
+    public static long allocatedAt(String stockAnswer, String locationId) {
+        for (JsonNode level : read(stockAnswer).path("locations")) {
+            if (locationId.equals(level.path("location_id").asText())) {
+                return level.path("allocated").asLong();
+            }
+        }
+        return 0;
+    }
+
     /**
      * How many operations a fixed-rate schedule starts within a window of {@code window} (the warm-up or the
      * measured time): rate × seconds rounded up, and 2 more for the rounding of the schedule's instants.

@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -65,7 +66,7 @@ public final class EdgeScenario {
     static final int CONFIRM_TIMEOUT_S = 7 * 24 * 3600;
     /** Orders the query runs read at least (placed when the earlier runs placed fewer). */
     static final int QUERY_ORDERS = 10_000;
-    static final int QUERY_ORDERS_SMOKE = 1_000;
+    static final int QUERY_ORDERS_SMOKE = 500;
     /** Concurrent clients of the set-up (placing requests, checking they are visible). */
     static final int SETUP_CLIENTS = 16;
     /** How long a set-up step may take at most: this, and 5 ms more per order or request it waits for. */
@@ -87,6 +88,10 @@ public final class EdgeScenario {
     private final Set<String> predictedIds = new HashSet<>();
     private final Set<String> requestIds = Collections.synchronizedSet(new HashSet<>());
     private int batches;
+    /** Answers that moved stock, warm-up included: what the engine's stock must show after each run. */
+    private final AtomicLong allocatedAtWarehouse = new AtomicLong();
+    private final AtomicLong requestsMade = new AtomicLong();
+    private final AtomicLong requestsRejected = new AtomicLong();
 
     private EdgeScenario(Options o, EngineStack stack, Platform platform, int clients) {
         this.o = o;
@@ -176,9 +181,9 @@ public final class EdgeScenario {
 
     static List<Double> rates(Options o, String op) {
         return switch (op) {
-            case "allocate" -> o.rates("allocate-rate", "250,500,1000", "100");
-            case "confirm", "crux" -> o.rates("answer-rate", "250,500", "100");
-            case "query" -> o.rates("query-rate", "1000,2500,5000", "200");
+            case "allocate" -> o.rates("allocate-rate", "250,500,1000", "50");
+            case "confirm", "crux" -> o.rates("answer-rate", "250,500", "50");
+            case "query" -> o.rates("query-rate", "1000,2500,5000", "100");
             default -> throw new IllegalArgumentException("unknown op " + op);
         };
     }
@@ -326,6 +331,7 @@ public final class EdgeScenario {
             extra.put("engine_rss_mb", rss / (1024 * 1024));
         }
         extra.put("orders_on_engine", placed.size());
+        extra.putAll(checkStock());
         return RunResult.of(label, tags, rate, m, extra);
     }
 
@@ -342,6 +348,7 @@ public final class EdgeScenario {
             if (r.status() != 201) {
                 throw new UnexpectedReply("allocate order " + order.orderId(), r);
             }
+            allocatedAtWarehouse.incrementAndGet();
         };
     }
 
@@ -361,6 +368,9 @@ public final class EdgeScenario {
             if (!EdgeRequests.requestIs(r.body(), reject ? "rejected" : "confirmed")) {
                 throw new UnexpectedReply(verb + " request " + rq.requestId() + " answered 200 without the request "
                     + (reject ? "rejected" : "confirmed"), r);
+            }
+            if (reject) {
+                requestsRejected.incrementAndGet();
             }
         };
     }
@@ -393,6 +403,41 @@ public final class EdgeScenario {
                 throw new UnexpectedReply("GET order " + order.orderId(), r);
             }
         };
+    }
+
+    /**
+     * The check after each run: the units the engine shows allocated at L1 and at the supplier, summed over the SKUs,
+     * are what the answers so far say: every 201 at L1 one unit, every request at the supplier one unit less the
+     * rejected ones. A mismatch fails the scenario.
+     */
+    private Map<String, Object> checkStock() throws Exception {
+        long expectL1 = allocatedAtWarehouse.get();
+        long expectSupplier = requestsMade.get() - requestsRejected.get();
+        long[] seen = new long[2];
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            seen[0] = 0;
+            seen[1] = 0;
+            for (int s = 0; s < SKUS; s++) {
+                var r = stack.get("/stock/" + Platform.sku(s));
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException("GET /stock/" + Platform.sku(s) + ": HTTP " + r.statusCode() + " " + r.body());
+                }
+                seen[0] += EdgeRequests.allocatedAt(r.body(), WAREHOUSE);
+                seen[1] += EdgeRequests.allocatedAt(r.body(), SUPPLIER);
+            }
+            if (seen[0] == expectL1 && seen[1] == expectSupplier) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the engine's stock disagrees with its answers: allocated at " + WAREHOUSE + " "
+                    + seen[0] + " (answers: " + expectL1 + "), at " + SUPPLIER + " " + seen[1] + " (answers: " + expectSupplier + ")");
+            }
+            Thread.sleep(100);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("stock_check", "allocated at " + WAREHOUSE + " " + seen[0] + ", at " + SUPPLIER + " " + seen[1] + ": as answered");
+        return m;
     }
 
     // ---------------------------------------------------------------- preparing
@@ -454,6 +499,7 @@ public final class EdgeScenario {
                     + "): its answers would reach the wrong order");
             }
             made[i] = new Request(id, order);
+            requestsMade.incrementAndGet();
             return true;
         });
         if (!failed.isEmpty()) {

@@ -86,6 +86,15 @@ class EdgeRequestsTest {
     }
 
     @Test
+    void theStockAnswerGivesWhatIsAllocatedAtALocation() {
+        String stock = "{\"sku\":\"SKU-00001\",\"locations\":[{\"location_id\":\"L1\",\"physical\":100,\"allocated\":7},"
+            + "{\"location_id\":\"SUP-1\",\"physical\":100,\"allocated\":3}],\"totals\":{\"allocated\":10}}";
+        assertEquals(7, EdgeRequests.allocatedAt(stock, "L1"));
+        assertEquals(3, EdgeRequests.allocatedAt(stock, "SUP-1"));
+        assertEquals(0, EdgeRequests.allocatedAt(stock, "L2"));
+    }
+
+    @Test
     void aWindowSchedulesRateTimesSecondsAndAMargin() {
         assertEquals(302, EdgeRequests.scheduled(100, Duration.ofSeconds(3)));
         assertEquals(2, EdgeRequests.scheduled(100, Duration.ZERO));
