@@ -47,8 +47,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * </ul>
  * Every operation acts on an order (or request) of its own, prepared before the first run of an engine: orders placed
  * over Kafka on a channel without routing (reserved, never allocated automatically) and reserved; for answers, also
- * allocated over HTTP at a supplier in confirm mode, each request visible. Any answer
- * other than the expected one is an error, and an error fails the scenario. One engine per --commit-interval.
+ * allocated over HTTP at a supplier in confirm mode, each request visible. Any answer other than the expected one is
+ * an error, and an error fails the scenario; so does stock that disagrees with the answers after a run. One engine
+ * per --commit-interval.
  */
 public final class EdgeScenario {
     static final List<String> OPS = List.of("allocate", "confirm", "crux", "query");
@@ -130,6 +131,7 @@ public final class EdgeScenario {
             }
         }
         List<Integer> clientCounts = o.clients("32", "8");
+        plan(o, ops, clientCounts);   // refuses repeated runs before anything starts
         List<RunResult> runs = new ArrayList<>();
         Map<String, Object> engine = null;
         for (long commitInterval : o.commitIntervalsMs()) {
@@ -146,14 +148,7 @@ public final class EdgeScenario {
                 scenario.setUp();
                 System.out.printf(Locale.ROOT, "edge: locations and stock of %d SKUs in place after %.1f s%n", SKUS,
                     (System.nanoTime() - t1) / 1e9);
-                List<Run> plan = new ArrayList<>();
-                for (int clients : clientCounts) {
-                    for (String op : ops) {
-                        for (double rate : rates(o, op)) {
-                            plan.add(new Run(op, rate, clients));
-                        }
-                    }
-                }
+                List<Run> plan = plan(o, ops, clientCounts);
                 long t2 = System.nanoTime();
                 Map<Run, Pools> pools = scenario.prepare(plan);
                 System.out.printf(Locale.ROOT, "edge: prepared every run in %.1f s%n", (System.nanoTime() - t2) / 1e9);
@@ -177,6 +172,24 @@ public final class EdgeScenario {
         }
         return new BenchResult("edge", "requests", started, params, Machine.describe(), BenchResult.bestRate(runs), runs,
             notes());
+    }
+
+    /** The runs on one engine, clients by operation by rate; each must be distinct, as each has orders of its own. */
+    static List<Run> plan(Options o, List<String> ops, List<Integer> clientCounts) {
+        List<Run> plan = new ArrayList<>();
+        for (int clients : clientCounts) {
+            for (String op : ops) {
+                for (double rate : rates(o, op)) {
+                    Run run = new Run(op, rate, clients);
+                    if (plan.contains(run)) {
+                        throw new IllegalArgumentException("the run " + op + " at " + rate + "/s with " + clients
+                            + " clients is asked for twice (--ops, the rates or --clients repeat a value)");
+                    }
+                    plan.add(run);
+                }
+            }
+        }
+        return plan;
     }
 
     static List<Double> rates(Options o, String op) {
@@ -526,8 +539,13 @@ public final class EdgeScenario {
     private <T> void awaitAll(String what, List<T> items, int scale, Step<T> step) throws Exception {
         Duration bound = SETUP_BOUND.plusMillis(5L * scale);
         long deadline = System.nanoTime() + bound.toNanos();
+        long nextReport = System.nanoTime() + 10_000_000_000L;
         List<T> pending = items;
         while (!(pending = inParallel(what, pending, step)).isEmpty()) {
+            if (System.nanoTime() > nextReport) {
+                System.out.printf(Locale.ROOT, "edge:   %s: %,d of %,d still waited for%n", what, pending.size(), items.size());
+                nextReport += 10_000_000_000L;
+            }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("set-up: " + what + ": " + pending.size() + " of " + items.size()
                     + " still not after " + bound.toSeconds() + " s, e.g. " + pending.get(0) + "; engine log: " + stack.engineLog());
