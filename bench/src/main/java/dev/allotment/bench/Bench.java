@@ -3,6 +3,7 @@ package dev.allotment.bench;
 import dev.allotment.bench.core.BenchResult;
 import dev.allotment.bench.engine.FlashSaleScenario;
 import dev.allotment.bench.engine.SteadyScenario;
+import dev.allotment.bench.engine.EdgeScenario;
 import dev.allotment.bench.kafka.RawKafkaBaseline;
 import dev.allotment.bench.kafka.StreamsCeilingBaseline;
 import dev.allotment.bench.postgres.PostgresBaseline;
@@ -26,7 +27,8 @@ public final class Bench {
         "baseline-streams", StreamsCeilingBaseline::run,
         "baseline-postgres", PostgresBaseline::run,
         "steady", SteadyScenario::run,
-        "flash-sale", FlashSaleScenario::run);
+        "flash-sale", FlashSaleScenario::run,
+        "edge", EdgeScenario::run);
 
     private Bench() {}
 

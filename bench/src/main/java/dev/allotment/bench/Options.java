@@ -21,7 +21,7 @@ public final class Options {
         HELP.put("duration", "measured time per run, e.g. 60s, 2m (default 60s; smoke 3s)");
         HELP.put("warmup", "warm-up before each measured run (default 10s; smoke 1s)");
         HELP.put("rate", "offered rates, comma-separated; 'max' = unthrottled (default per scenario)");
-        HELP.put("clients", "concurrent clients, comma-separated (PostgreSQL, flash-sale; default 8,32; smoke 8)");
+        HELP.put("clients", "concurrent clients, comma-separated (PostgreSQL and flash-sale: default 8,32, smoke 8; edge: HTTP connections, default 32, smoke 8)");
         HELP.put("smoke", "a run of a few seconds with small sizes, for CI");
         HELP.put("bootstrap", "Kafka bootstrap servers (default 127.0.0.1:9092; a local broker is started if none answers)");
         HELP.put("out", "where the report goes (default docs/benchmarks; smoke: target/bench-smoke)");
@@ -29,7 +29,7 @@ public final class Options {
         HELP.put("records", "records of the unthrottled raw Kafka run (default 2000000; smoke 50000)");
         HELP.put("lines", "lines of the unthrottled Streams and steady runs (default 1000000; smoke: Streams 20000, steady 5000)");
         HELP.put("partitions", "partitions of every topic (default 4, as the engine)");
-        HELP.put("commit-interval", "Kafka Streams commit.interval.ms (default 50); steady and flash-sale take a comma list, one engine each");
+        HELP.put("commit-interval", "Kafka Streams commit.interval.ms (default 50); steady, flash-sale and edge take a comma list, one engine each");
         HELP.put("threads", "Kafka Streams num.stream.threads (default 1)");
         HELP.put("orders", "orders of a flash sale; stock is a tenth of them (PostgreSQL: default 100000, smoke 3000; "
             + "engine: default 200000, smoke 5000)");
@@ -39,6 +39,10 @@ public final class Options {
         HELP.put("commit", "PostgreSQL commit modes: durable,async (async = synchronous_commit=off; default both)");
         HELP.put("skus", "SKUs of the steady shape and the steady scenario (default 10000; smoke steady 500)");
         HELP.put("zipf", "Zipf exponent of SKU popularity (default 1.0)");
+        HELP.put("ops", "edge: operations, comma-separated: allocate,confirm,crux,query (default all four)");
+        HELP.put("allocate-rate", "edge: offered rates of manual allocations (default 250,500,1000; smoke 50); --rate overrides");
+        HELP.put("answer-rate", "edge: offered rates of supplier answers, confirm and crux (default 250,500; smoke 50); --rate overrides");
+        HELP.put("query-rate", "edge: offered rates of GET /orders/{id} (default 1000,2500,5000; smoke 100); --rate overrides");
         HELP.put("pg-bin", "directory holding initdb and pg_ctl (default: found under /usr/local/bin, /usr/lib/postgresql/*/bin)");
     }
 
@@ -108,7 +112,24 @@ public final class Options {
     }
 
     public List<Integer> clients() {
-        return list("clients", smoke() ? "8" : "8,32").stream().map(Integer::parseInt).toList();
+        return clients("8,32", "8");
+    }
+
+    /** Concurrent clients, with a scenario's own defaults. */
+    public List<Integer> clients(String fullDefault, String smokeDefault) {
+        return list("clients", smoke() ? smokeDefault : fullDefault).stream().map(Integer::parseInt).toList();
+    }
+
+    /** Offered rates of one kind of operation ({@code option}), unless --rate gives the rates of every kind. */
+    public List<Double> rates(String option, String fullDefault, String smokeDefault) {
+        if (values.containsKey("rate")) {
+            return rates(fullDefault, smokeDefault);
+        }
+        List<Double> rates = new ArrayList<>();
+        for (String r : list(option, smoke() ? smokeDefault : fullDefault)) {
+            rates.add(r.equalsIgnoreCase("max") ? 0.0 : Double.parseDouble(r));
+        }
+        return rates;
     }
 
     public String bootstrap() {
@@ -151,6 +172,11 @@ public final class Options {
     /** The commit intervals to sweep (ms), one engine each. */
     public List<Long> commitIntervals() {
         return list("commit-interval", "50").stream().map(Long::parseLong).toList();
+    }
+
+    /** The operations a scenario runs (edge: allocate, confirm, crux, query). */
+    public List<String> ops(String dflt) {
+        return list("ops", dflt);
     }
 
     public int threads() {

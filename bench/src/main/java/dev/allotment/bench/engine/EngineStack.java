@@ -34,6 +34,9 @@ public final class EngineStack implements AutoCloseable {
     public static final String ADMIN_KEY = "bench-admin";
     public static final String PLATFORM_KEY = "bench-platform";
     public static final String ANALYST_KEY = "bench-analyst";
+    /** A supplier's key: it sees and answers the allocation requests of {@link #SUPPLIER_LOCATION} only. */
+    public static final String SUPPLIER_KEY = "bench-supplier";
+    public static final String SUPPLIER_LOCATION = "SUP-1";
 
     /** How the engine runs: the knobs a scenario sweeps. */
     public record Settings(long commitIntervalMs, int threads, String heap, List<String> extraJvmArgs, Path jfr) {
@@ -217,7 +220,8 @@ public final class EngineStack implements AutoCloseable {
         env.put("ALLOTMENT_STATE_DIR", stateDir.toString());
         env.put("ALLOTMENT_TOPIC_PREFIX", topics.prefix());
         env.put("ALLOTMENT_APPLICATION_ID", applicationId);
-        env.put("ALLOTMENT_API_KEYS", ADMIN_KEY + "=admin," + PLATFORM_KEY + "=platform," + ANALYST_KEY + "=analyst");
+        env.put("ALLOTMENT_API_KEYS", ADMIN_KEY + "=admin," + PLATFORM_KEY + "=platform," + ANALYST_KEY + "=analyst,"
+            + SUPPLIER_KEY + "=supplier:" + SUPPLIER_LOCATION);
         env.put("ALLOTMENT_WEBHOOK_SECRET", "bench");
         env.remove("ALLOTMENT_API_KEYS_FILE");
         builder.redirectErrorStream(true).redirectOutput(engineLog().toFile());

@@ -72,6 +72,17 @@ public final class Platform implements AutoCloseable {
         return ids;
     }
 
+    /**
+     * Declares one location of any kind, e.g. a supplier that confirms its allocation requests. {@code
+     * confirmTimeoutSeconds} null = its requests never time out; no webhook_url, so requests wait for answers over HTTP.
+     */
+    public void location(String id, String name, LocationKind kind, ConfirmMode mode, Integer confirmTimeoutSeconds,
+                         boolean tracksStock) throws Exception {
+        send(locations, id, new LocationEvent(UUID.randomUUID().toString(), Instant.now(), null,
+            new LocationUpserted(id, name, kind, mode, confirmTimeoutSeconds, tracksStock, null)));
+        locations.flush();
+    }
+
     /** Counts {@code physical} units of each of {@code skus} SKUs at each location. */
     public void stock(int skus, List<String> at, int physical) {
         for (int s = 0; s < skus; s++) {
@@ -92,9 +103,17 @@ public final class Platform implements AutoCloseable {
 
     /** Publishes one order; returns the send's future (the record is acknowledged by all replicas when it completes). */
     public Future<RecordMetadata> place(String orderId, List<OrderLine> lines) {
+        return place(UUID.randomUUID().toString(), orderId, CHANNEL, lines);
+    }
+
+    /**
+     * Publishes one order on {@code channel} in an event of id {@code eventId}. The engine names the command that
+     * reserves each line on its SKU's partition after it: {@code <eventId>:reserve:<line id>} (see GET /commands).
+     */
+    public Future<RecordMetadata> place(String eventId, String orderId, String channel, List<OrderLine> lines) {
         Instant now = Instant.now();
         return orders.send(new ProducerRecord<>(stack.topics().orderEvents(), orderId, new OrderEvent(
-            UUID.randomUUID().toString(), now, null, new OrderPlaced(orderId, null, CHANNEL, 0, now, lines))));
+            eventId, now, null, new OrderPlaced(orderId, null, channel, 0, now, lines))));
     }
 
     public void flushOrders() {

@@ -1,0 +1,34 @@
+package dev.allotment.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OptionsTest {
+    @Test
+    void commitIntervalsAreAList() {
+        assertEquals(List.of(50L), Options.parse("edge").commitIntervals());
+        assertEquals(List.of(50L, 20L, 10L), Options.parse("edge", "--commit-interval", "50, 20,10").commitIntervals());
+        assertEquals(20L, Options.parse("baseline-streams", "--commit-interval=20").commitIntervalMs());
+    }
+
+    @Test
+    void aKindOfOperationHasItsOwnRatesUnlessRateIsGiven() {
+        assertEquals(List.of(250.0, 500.0), Options.parse("edge").rates("answer-rate", "250,500", "100"));
+        assertEquals(List.of(100.0), Options.parse("edge", "--smoke").rates("answer-rate", "250,500", "100"));
+        assertEquals(List.of(300.0), Options.parse("edge", "--answer-rate", "300").rates("answer-rate", "250,500", "100"));
+        assertEquals(List.of(50.0, 0.0), Options.parse("edge", "--rate", "50,max", "--answer-rate", "300")
+            .rates("answer-rate", "250,500", "100"));
+    }
+
+    @Test
+    void clientsAndOpsHaveScenarioDefaults() {
+        assertEquals(List.of(32), Options.parse("edge").clients("32", "8"));
+        assertEquals(List.of(8), Options.parse("edge", "--smoke").clients("32", "8"));
+        assertEquals(List.of(8, 32), Options.parse("baseline-postgres").clients());
+        assertEquals(List.of("allocate", "query"), Options.parse("edge", "--ops", "allocate,query").ops("allocate,confirm"));
+        assertThrows(IllegalArgumentException.class, () -> Options.parse("edge", "--no-such-option", "1"));
+    }
+}
