@@ -10,7 +10,8 @@ import java.util.Objects;
 /**
  * Puts a result beside the baselines: each unthrottled run's throughput against every comparable unthrottled
  * baseline run, and each throttled run's p99 against baseline runs offered the same rate. Runs are comparable when
- * they agree on every tag both carry (same shape, same number of clients…); tags only one side has are ignored.
+ * they agree on every tag both carry (same shape, same number of clients…); tags only one side has are ignored. A run
+ * tagged {@code baseline=none} (an HTTP query, a restore: nothing any baseline measures) is compared with nothing.
  */
 public final class Ratios {
     private Ratios() {}
@@ -52,6 +53,9 @@ public final class Ratios {
     }
 
     static boolean comparable(RunResult a, RunResult b) {
+        if (standalone(a) || standalone(b)) {
+            return false;
+        }
         for (Map.Entry<String, Object> tag : a.tags().entrySet()) {
             Object other = b.tags().get(tag.getKey());
             if (other != null && !String.valueOf(other).equals(String.valueOf(tag.getValue()))) {
@@ -59,6 +63,11 @@ public final class Ratios {
             }
         }
         return true;
+    }
+
+    /** Tagged {@code baseline=none}: measures something no baseline does. */
+    static boolean standalone(RunResult run) {
+        return "none".equals(String.valueOf(run.tags().get("baseline")));
     }
 
     private static Comparison row(RunResult s, BenchResult baseline, RunResult b, String metric, double bv, double sv) {
