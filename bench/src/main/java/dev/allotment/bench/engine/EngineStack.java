@@ -129,6 +129,16 @@ public final class EngineStack implements AutoCloseable {
         return settings;
     }
 
+    /** The engine's Kafka Streams application id (its changelogs are {@code <id>-<store>-changelog}). */
+    public String applicationId() {
+        return applicationId;
+    }
+
+    /** The state directory of the engine instance started last (each start gets a new, empty one). */
+    public Path engineStateDir() {
+        return workDir.resolve("state-" + engineStarts);
+    }
+
     public Path engineLog() {
         return workDir.resolve("engine-" + engineStarts + ".log");
     }
@@ -194,7 +204,7 @@ public final class EngineStack implements AutoCloseable {
         this.settings = settings;
         engineStarts++;
         httpPort = freePort();
-        Path stateDir = Files.createDirectories(workDir.resolve("state-" + engineStarts));
+        Path stateDir = Files.createDirectories(engineStateDir());
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xms256m");
