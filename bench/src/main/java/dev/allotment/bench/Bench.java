@@ -1,6 +1,7 @@
 package dev.allotment.bench;
 
 import dev.allotment.bench.core.BenchResult;
+import dev.allotment.bench.engine.QueriesScenario;
 import dev.allotment.bench.kafka.RawKafkaBaseline;
 import dev.allotment.bench.kafka.StreamsCeilingBaseline;
 import dev.allotment.bench.postgres.PostgresBaseline;
@@ -22,7 +23,8 @@ public final class Bench {
     static final Map<String, Scenario> SCENARIOS = Map.of(
         "baseline-kafka", RawKafkaBaseline::run,
         "baseline-streams", StreamsCeilingBaseline::run,
-        "baseline-postgres", PostgresBaseline::run);
+        "baseline-postgres", PostgresBaseline::run,
+        "queries", QueriesScenario::run);
 
     private Bench() {}
 
