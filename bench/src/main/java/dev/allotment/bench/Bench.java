@@ -2,6 +2,7 @@ package dev.allotment.bench;
 
 import dev.allotment.bench.core.BenchResult;
 import dev.allotment.bench.engine.QueriesScenario;
+import dev.allotment.bench.engine.RestoreScenario;
 import dev.allotment.bench.kafka.RawKafkaBaseline;
 import dev.allotment.bench.kafka.StreamsCeilingBaseline;
 import dev.allotment.bench.postgres.PostgresBaseline;
@@ -24,7 +25,8 @@ public final class Bench {
         "baseline-kafka", RawKafkaBaseline::run,
         "baseline-streams", StreamsCeilingBaseline::run,
         "baseline-postgres", PostgresBaseline::run,
-        "queries", QueriesScenario::run);
+        "queries", QueriesScenario::run,
+        "restore", RestoreScenario::run);
 
     private Bench() {}
 
