@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The engine's read side at scale (issue 7, <em>queries</em>): load {@code --orders-loaded} orders, then run each
@@ -92,6 +93,8 @@ public final class QueriesScenario {
             OrderMix mix = new OrderMix(o.skus(), o.zipf(), 7);
             OrderLoader.Loaded load = OrderLoader.load(stack, platform, mix, loaded);
             runs.add(load.run());
+            double idle = idleCores(stack, o.smoke() ? Duration.ofSeconds(2) : Duration.ofSeconds(5));
+            params.put("engine_idle_cpu_cores", Math.round(idle * 1000) / 1000.0);
             for (Kind kind : kinds) {
                 Map<String, Object> probe = probe(stack, kind);
                 List<Integer> clients = kind.shape() == Shape.SCAN ? List.of(1) : o.clients("16", "4");
@@ -102,7 +105,7 @@ public final class QueriesScenario {
                 };
                 for (int c : clients) {
                     for (double rate : rates) {
-                        runs.add(runOnce(stack, kind, c, rate, o, probe));
+                        runs.add(runOnce(stack, kind, c, rate, o, probe, idle));
                     }
                 }
             }
@@ -139,7 +142,7 @@ public final class QueriesScenario {
     }
 
     private static RunResult runOnce(EngineStack stack, Kind kind, int clients, double rate, Options o,
-                                     Map<String, Object> probe) throws Exception {
+                                     Map<String, Object> probe, double idleCores) throws Exception {
         String label = String.format(Locale.ROOT, "%s %s c%d", kind.name(), rate == 0 ? "max" : String.format(Locale.ROOT, "%.0f/s", rate), clients);
         System.out.println("queries " + label + ": " + kind.route());
         List<AnalystClient> http = new ArrayList<>();
@@ -151,6 +154,7 @@ public final class QueriesScenario {
         LongAdder bytes = new LongAdder();
         LongAdder answers = new LongAdder();
         Duration cpuBefore = stack.engineCpu();
+        long wallBefore = System.nanoTime();
         Load.Outcome outcome = Load.run(label, clients, rate, o.warmup(), o.duration(), Long.MAX_VALUE, (client, warmup, index) -> {
             String path = kind.paths().path(randoms.get(client));
             HttpResponse<byte[]> r = http.get(client).getBytes(path);
@@ -161,6 +165,7 @@ public final class QueriesScenario {
             answers.increment();
         });
         Duration cpuAfter = stack.engineCpu();
+        long wall = System.nanoTime() - wallBefore;
         if (outcome.errors() > 0) {
             throw new IllegalStateException(label + ": " + outcome.errors() + " queries failed; the first: "
                 + outcome.firstError().getMessage() + " (engine log: " + stack.engineLog() + ")", outcome.firstError());
@@ -174,11 +179,27 @@ public final class QueriesScenario {
         if (n > 0) {
             extra.put("mean_bytes", bytes.sum() / n);
             if (cpuBefore != null && cpuAfter != null) {
-                // warm-up and measured answers together, against all the engine's CPU time in between
-                extra.put("engine_cpu_us_per_query", Math.round(cpuAfter.minus(cpuBefore).toNanos() / 1e3 / n));
+                extra.put("engine_cpu_us_per_query", cpuPerQueryMicros(cpuAfter.minus(cpuBefore).toNanos(), wall, idleCores, n));
             }
         }
         return RunResult.of(label, tags, rate == 0 ? null : rate, outcome.measurement(), extra);
+    }
+
+    /** The engine's CPU time per second while nothing is asked of it (poll loops, punctuators, compactions): in cores. */
+    static double idleCores(EngineStack stack, Duration over) {
+        Duration before = stack.engineCpu();
+        long t0 = System.nanoTime();
+        LockSupport.parkNanos(over.toNanos());
+        Duration after = stack.engineCpu();
+        return before == null || after == null ? 0 : after.minus(before).toNanos() / (double) (System.nanoTime() - t0);
+    }
+
+    /**
+     * The engine's CPU time per answer, net of what it spends idle: (CPU over the run − idle cores × the run's wall time)
+     * / answers, warm-up and measured answers together, in microseconds (never below 0).
+     */
+    static long cpuPerQueryMicros(long cpuNanos, long wallNanos, double idleCores, long answers) {
+        return Math.max(0, Math.round((cpuNanos - idleCores * wallNanos) / 1e3 / answers));
     }
 
     static List<String> notes(List<RunResult> runs, long loaded) {
@@ -203,7 +224,8 @@ public final class QueriesScenario {
             + "Its cost is every request of the instance read and sorted on every page (services/…/engine/RequestQueries.java:50-60), "
             + "O(requests · log requests) per call once suppliers with CONFIRM mode take a share of the orders.");
         notes.add("`engine_cpu_us_per_query` is the engine process's CPU time (user + system) over the run's warm-up and measured "
-            + "window divided by the answers: what one query costs the engine, whatever else shares the machine.");
+            + "window, less what it spends idle (`engine_idle_cpu_cores`, measured over a few quiet seconds after the load) over "
+            + "the same time, divided by the answers: what one query costs the engine, whatever else shares the machine.");
         runs.stream().filter(r -> "order".equals(r.tags().get("query")) && r.offeredRate() != null && r.offeredRate() == 5000)
             .findFirst().ifPresent(r -> notes.add(String.format(Locale.ROOT, "Target: single-key query p99 ≤ 5 ms at 5,000 "
                 + "requests/s. Here: p99 %.2f ms at %,.0f requests/s achieved (%s).", r.latency().p99(), r.achievedRate(),

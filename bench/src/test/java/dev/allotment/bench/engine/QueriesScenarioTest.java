@@ -52,4 +52,11 @@ class QueriesScenarioTest {
         assertEquals(6, QueriesScenario.selected(null, 10, 10).size());
         assertThrows(IllegalArgumentException.class, () -> QueriesScenario.selected(List.of("everything"), 10, 10));
     }
+
+    @Test
+    void cpuPerQueryIsNetOfWhatTheEngineSpendsIdle() {
+        // 2 s of CPU over 10 s at 0.1 cores idle: 1 s for 10,000 answers = 100 µs each
+        assertEquals(100, QueriesScenario.cpuPerQueryMicros(2_000_000_000L, 10_000_000_000L, 0.1, 10_000));
+        assertEquals(0, QueriesScenario.cpuPerQueryMicros(500_000_000L, 10_000_000_000L, 0.1, 10_000), "never below 0");
+    }
 }
