@@ -91,4 +91,21 @@ class RestoreScenarioTest {
         assertFalse(OrderLoader.fullyAllocated(404, "{\"error\":\"not_found\"}"));
         assertFalse(OrderLoader.fullyAllocated(200, "{\"allocated_completely\":true,\"allocations\":[]}"));
     }
+
+    @Test
+    void rocksDbMemoryTakesTheSharedCacheOnceAndSumsMemtablesOverStores() {
+        String page = String.join("\n",
+            "# HELP kafka_stream_state_block_cache_usage …",
+            "kafka_stream_state_block_cache_capacity{rocksdb_state_id=\"orders\",task_id=\"2_0\"} 1.34217728E8",
+            "kafka_stream_state_block_cache_capacity{rocksdb_state_id=\"sku-stock\",task_id=\"3_0\"} 1.34217728E8",
+            "kafka_stream_state_block_cache_usage{rocksdb_state_id=\"orders\",task_id=\"2_0\"} 5.0E7",
+            "kafka_stream_state_block_cache_usage{rocksdb_state_id=\"sku-stock\",task_id=\"3_0\"} 5.1E7",
+            "kafka_stream_state_cur_size_all_mem_tables{rocksdb_state_id=\"orders\",task_id=\"2_0\"} 1000.0",
+            "kafka_stream_state_cur_size_all_mem_tables{rocksdb_state_id=\"sku-stock\",task_id=\"3_0\"} 2000.0");
+        java.util.Map<String, Double> m = RestoreScenario.rocksDb(page);
+        assertEquals(1.34217728E8, m.get("rocksdb_block_cache_capacity_mib"));
+        assertEquals(5.1E7, m.get("rocksdb_block_cache_usage_mib"));
+        assertEquals(3000.0, m.get("rocksdb_memtables_mib"));
+        assertTrue(RestoreScenario.rocksDb("jvm_memory_used_bytes{area=\"heap\"} 1.0").isEmpty(), "not on the page yet");
+    }
 }
