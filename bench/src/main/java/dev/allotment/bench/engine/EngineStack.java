@@ -198,6 +198,11 @@ public final class EngineStack implements AutoCloseable {
 
     /** Starts an engine instance on a new, empty state directory; returns once /health answers 200. */
     public Duration startEngine(Settings settings) throws Exception {
+        return startEngine(settings, Duration.ofSeconds(240));
+    }
+
+    /** As {@link #startEngine(Settings)}, waiting at most {@code healthBound} for /health (a restore can take longer). */
+    public Duration startEngine(Settings settings, Duration healthBound) throws Exception {
         if (engine != null && engine.isAlive()) {
             throw new IllegalStateException("the engine is already running");
         }
@@ -235,7 +240,7 @@ public final class EngineStack implements AutoCloseable {
         engine = builder.start();
         Process started = engine;
         Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
-        awaitHealthy(Duration.ofSeconds(240));
+        awaitHealthy(healthBound);
         return Duration.ofNanos(System.nanoTime() - t0);
     }
 

@@ -95,6 +95,7 @@ public final class QueriesScenario {
             runs.add(load.run());
             double idle = idleCores(stack, o.smoke() ? Duration.ofSeconds(2) : Duration.ofSeconds(5));
             params.put("engine_idle_cpu_cores", Math.round(idle * 1000) / 1000.0);
+            List<AnalystClient> http = new ArrayList<>();   // one keep-alive connection per client, across the runs
             for (Kind kind : kinds) {
                 Map<String, Object> probe = probe(stack, kind);
                 List<Integer> clients = kind.shape() == Shape.SCAN ? List.of(1) : o.clients("16", "4");
@@ -105,7 +106,10 @@ public final class QueriesScenario {
                 };
                 for (int c : clients) {
                     for (double rate : rates) {
-                        runs.add(runOnce(stack, kind, c, rate, o, probe, idle));
+                        while (http.size() < c) {
+                            http.add(new AnalystClient(stack.httpBase(), Duration.ofMinutes(5)));
+                        }
+                        runs.add(runOnce(stack, http, kind, c, rate, o, probe, idle));
                     }
                 }
             }
@@ -141,14 +145,12 @@ public final class QueriesScenario {
         return probe;
     }
 
-    private static RunResult runOnce(EngineStack stack, Kind kind, int clients, double rate, Options o,
+    private static RunResult runOnce(EngineStack stack, List<AnalystClient> http, Kind kind, int clients, double rate, Options o,
                                      Map<String, Object> probe, double idleCores) throws Exception {
         String label = String.format(Locale.ROOT, "%s %s c%d", kind.name(), rate == 0 ? "max" : String.format(Locale.ROOT, "%.0f/s", rate), clients);
         System.out.println("queries " + label + ": " + kind.route());
-        List<AnalystClient> http = new ArrayList<>();
         List<SplittableRandom> randoms = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
-            http.add(new AnalystClient(stack.httpBase(), Duration.ofMinutes(5)));
             randoms.add(new SplittableRandom(1000L * (c + 1) + Math.round(rate)));
         }
         LongAdder bytes = new LongAdder();

@@ -82,7 +82,7 @@ public final class RestoreScenario {
             stack.stopEngine();
             System.out.println("restore: engine stopped; starting a fresh instance on an empty state directory…");
             long t0 = System.nanoTime();
-            Duration healthy = stack.startEngine(settings);
+            Duration healthy = stack.startEngine(settings, RESTORE_BOUND);
             AnalystClient client = new AnalystClient(stack);   // the new instance listens on a port of its own
             Instant processStart = ProcessHandle.of(stack.enginePid()).flatMap(h -> h.info().startInstant()).orElse(null);
             Watch watch = watch(client, before, t0, RESTORE_BOUND);
