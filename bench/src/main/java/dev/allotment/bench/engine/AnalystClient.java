@@ -27,8 +27,9 @@ public final class AnalystClient {
     }
 
     private HttpRequest request(String path) {
+        // no Accept header: the JSON routes answer JSON anyway, and /prometheus answers its text format only without one
         return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + EngineStack.ANALYST_KEY)
-            .header("Accept", "application/json").timeout(timeout).GET().build();
+            .timeout(timeout).GET().build();
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -389,7 +389,8 @@ public final class RestoreScenario {
         notes.add("The fresh instance starts on an empty state directory, so it reads every changelog from its start. "
             + "`changelog_offsets` is what the changelogs span (records, and one transaction marker per commit that wrote to a "
             + "partition: the engine runs exactly_once_v2); `records_restored` is what Kafka Streams reports it read "
-            + "(StoreChangelogReader, logged at INFO for this run only); `last_changelog_restored_s` is when the last changelog "
+            + "(StoreChangelogReader, logged at INFO for this run only), `restore_consumer_records` and `restore_consumer_mib` "
+            + "what its restore consumer counted (the records' own bytes, uncompressed); `last_changelog_restored_s` is when the last changelog "
             + "finished, from the process start. Changelogs per store: " + String.join(", ", changelogs.stream()
                 .map(c -> String.format(Locale.ROOT, "%s %,d offsets %.1f MiB", c.store(), c.offsets(), c.bytes() / 1048576.0))
                 .toList()) + ".");
