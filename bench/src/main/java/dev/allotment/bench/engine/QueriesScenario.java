@@ -227,7 +227,8 @@ public final class QueriesScenario {
             + "O(requests · log requests) per call once suppliers with CONFIRM mode take a share of the orders.");
         notes.add("`engine_cpu_us_per_query` is the engine process's CPU time (user + system) over the run's warm-up and measured "
             + "window, less what it spends idle (`engine_idle_cpu_cores`, measured over a few quiet seconds after the load) over "
-            + "the same time, divided by the answers: what one query costs the engine, whatever else shares the machine.");
+            + "the same time, divided by the answers: what one query costs the engine, whatever else shares the machine. In runs of a few "
+            + "seconds it also carries the JIT compiling the query's path.");
         runs.stream().filter(r -> "order".equals(r.tags().get("query")) && r.offeredRate() != null && r.offeredRate() == 5000)
             .findFirst().ifPresent(r -> notes.add(String.format(Locale.ROOT, "Target: single-key query p99 ≤ 5 ms at 5,000 "
                 + "requests/s. Here: p99 %.2f ms at %,.0f requests/s achieved (%s).", r.latency().p99(), r.achievedRate(),
