@@ -410,6 +410,12 @@ public final class RestoreScenario {
             + "finished, from the process start. Changelogs per store: " + String.join(", ", changelogs.stream()
                 .map(c -> String.format(Locale.ROOT, "%s %,d offsets %.1f MiB", c.store(), c.offsets(), c.bytes() / 1048576.0))
                 .toList()) + ".");
+        notes.add("What a restore reads grows with the history, not with the live state: every store update is a changelog "
+            + "record, and the broker compacts a changelog only once its segments roll (1 GiB or 7 days by default), so a restore "
+            + "reads every update. Three stores write a record per line whatever happens to it: `line-reservations`, "
+            + "`command-outcomes` (one outcome per command, kept for ever for idempotency) and `waiting-lines`, which gets a "
+            + "tombstone for every line written that is not waiting, even one that never waited "
+            + "(streams/…/topology/StoreSkuBook.java:54-58); `sku-stock` gets a record per decision for a few thousand keys.");
         notes.add("While the instance restores, a sampled query answers 503 (`unavailable_after_up` counts those seen after "
             + "/health was UP, `not_found_after_up` any 404, `wrong_after_up` any 200 that differed); a 404 or a wrong answer "
             + "would mean the instance served incomplete state. The latency columns of the restore row are the sampled answers' "
