@@ -4,6 +4,8 @@ import dev.allotment.bench.core.BenchResult;
 import dev.allotment.bench.engine.FlashSaleScenario;
 import dev.allotment.bench.engine.SteadyScenario;
 import dev.allotment.bench.engine.EdgeScenario;
+import dev.allotment.bench.engine.QueriesScenario;
+import dev.allotment.bench.engine.RestoreScenario;
 import dev.allotment.bench.kafka.RawKafkaBaseline;
 import dev.allotment.bench.kafka.StreamsCeilingBaseline;
 import dev.allotment.bench.postgres.PostgresBaseline;
@@ -28,7 +30,9 @@ public final class Bench {
         "baseline-postgres", PostgresBaseline::run,
         "steady", SteadyScenario::run,
         "flash-sale", FlashSaleScenario::run,
-        "edge", EdgeScenario::run);
+        "edge", EdgeScenario::run,
+        "queries", QueriesScenario::run,
+        "restore", RestoreScenario::run);
 
     private Bench() {}
 

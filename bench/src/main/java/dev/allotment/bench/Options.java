@@ -21,7 +21,7 @@ public final class Options {
         HELP.put("duration", "measured time per run, e.g. 60s, 2m (default 60s; smoke 3s)");
         HELP.put("warmup", "warm-up before each measured run (default 10s; smoke 1s)");
         HELP.put("rate", "offered rates, comma-separated; 'max' = unthrottled (default per scenario)");
-        HELP.put("clients", "concurrent clients, comma-separated (PostgreSQL and flash-sale: default 8,32, smoke 8; edge: HTTP connections, default 32, smoke 8)");
+        HELP.put("clients", "concurrent clients, comma-separated (PostgreSQL and flash-sale: default 8,32, smoke 8; edge: HTTP connections, default 32, smoke 8; queries: default 16, smoke 4)");
         HELP.put("smoke", "a run of a few seconds with small sizes, for CI");
         HELP.put("bootstrap", "Kafka bootstrap servers (default 127.0.0.1:9092; a local broker is started if none answers)");
         HELP.put("out", "where the report goes (default docs/benchmarks; smoke: target/bench-smoke)");
@@ -43,6 +43,11 @@ public final class Options {
         HELP.put("allocate-rate", "edge: offered rates of manual allocations (default 250,500,1000; smoke 50); --rate overrides");
         HELP.put("answer-rate", "edge: offered rates of supplier answers, confirm and crux (default 250,500; smoke 50); --rate overrides");
         HELP.put("query-rate", "edge: offered rates of GET /orders/{id} (default 1000,2500,5000; smoke 100); --rate overrides");
+        HELP.put("orders-loaded", "orders loaded before the queries / restore scenarios measure (default 1000000; smoke 20000)");
+        HELP.put("queries", "query kinds of the queries scenario, comma-separated (default all: order,stock,reservations,"
+            + "allocations-location,stock-location,allocations-order)");
+        HELP.put("list-rate", "offered rates of the paged list queries (queries scenario; default 250,1000; smoke 100)");
+        HELP.put("sample", "orders compared before and after a restore (default 400; smoke 60)");
         HELP.put("pg-bin", "directory holding initdb and pg_ctl (default: found under /usr/local/bin, /usr/lib/postgresql/*/bin)");
     }
 
@@ -225,6 +230,28 @@ public final class Options {
 
     public double zipf() {
         return Double.parseDouble(values.getOrDefault("zipf", "1.0"));
+    }
+
+    public long ordersLoaded() {
+        return Long.parseLong(values.getOrDefault("orders-loaded", smoke() ? "20000" : "1000000"));
+    }
+
+    /** The query kinds to run; null = every kind. */
+    public List<String> queries() {
+        return values.containsKey("queries") ? list("queries", "") : null;
+    }
+
+    /** Offered rates of the paged list queries; 0 stands for unthrottled. */
+    public List<Double> listRates() {
+        List<Double> rates = new ArrayList<>();
+        for (String r : list("list-rate", smoke() ? "100" : "250,1000")) {
+            rates.add(r.equalsIgnoreCase("max") ? 0.0 : Double.parseDouble(r));
+        }
+        return rates;
+    }
+
+    public int sample() {
+        return integer("sample", smoke() ? "60" : "400");
     }
 
     public String pgBin() {

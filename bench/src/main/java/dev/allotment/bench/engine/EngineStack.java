@@ -132,6 +132,16 @@ public final class EngineStack implements AutoCloseable {
         return settings;
     }
 
+    /** The engine's Kafka Streams application id (its changelogs are {@code <id>-<store>-changelog}). */
+    public String applicationId() {
+        return applicationId;
+    }
+
+    /** The state directory of the engine instance started last (each start gets a new, empty one). */
+    public Path engineStateDir() {
+        return workDir.resolve("state-" + engineStarts);
+    }
+
     public Path engineLog() {
         return workDir.resolve("engine-" + engineStarts + ".log");
     }
@@ -191,13 +201,18 @@ public final class EngineStack implements AutoCloseable {
 
     /** Starts an engine instance on a new, empty state directory; returns once /health answers 200. */
     public Duration startEngine(Settings settings) throws Exception {
+        return startEngine(settings, Duration.ofSeconds(240));
+    }
+
+    /** As {@link #startEngine(Settings)}, waiting at most {@code healthBound} for /health (a restore can take longer). */
+    public Duration startEngine(Settings settings, Duration healthBound) throws Exception {
         if (engine != null && engine.isAlive()) {
             throw new IllegalStateException("the engine is already running");
         }
         this.settings = settings;
         engineStarts++;
         httpPort = freePort();
-        Path stateDir = Files.createDirectories(workDir.resolve("state-" + engineStarts));
+        Path stateDir = Files.createDirectories(engineStateDir());
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xms256m");
@@ -229,7 +244,7 @@ public final class EngineStack implements AutoCloseable {
         engine = builder.start();
         Process started = engine;
         Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
-        awaitHealthy(Duration.ofSeconds(240));
+        awaitHealthy(healthBound);
         return Duration.ofNanos(System.nanoTime() - t0);
     }
 

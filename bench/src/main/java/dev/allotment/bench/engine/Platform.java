@@ -101,6 +101,25 @@ public final class Platform implements AutoCloseable {
         stock.flush();
     }
 
+    /** Counts {@code physical} units of each of {@code skus} SKUs at one location each: SKU {@code i} at {@code location.apply(i)}. */
+    public void stock(int skus, java.util.function.IntFunction<String> location, int physical) {
+        for (int s = 0; s < skus; s++) {
+            stock.send(new ProducerRecord<>(stack.topics().stockEvents(), sku(s), new StockEvent(
+                UUID.randomUUID().toString(), Instant.now(), null, new StockSet(sku(s), location.apply(s), physical, null))));
+        }
+        stock.flush();
+    }
+
+    /** Partitions of the order topic (the engine's partitions by order id: order-events, allocation-events). */
+    public int orderPartitions() {
+        return orders.partitionsFor(stack.topics().orderEvents()).size();
+    }
+
+    /** Partitions of the stock topic (the engine's partitions by SKU). */
+    public int stockPartitions() {
+        return stock.partitionsFor(stack.topics().stockEvents()).size();
+    }
+
     /** Publishes one order; returns the send's future (the record is acknowledged by all replicas when it completes). */
     public Future<RecordMetadata> place(String orderId, List<OrderLine> lines) {
         return place(UUID.randomUUID().toString(), orderId, CHANNEL, lines);

@@ -22,6 +22,8 @@ import java.util.Set;
  *     subject's unit as {@code <unit>_per_s} (baseline-postgres's steady shape counts orders and records
  *     {@code lines_per_s}), that figure is used; its offered rates are then in another unit, so such a run is not
  *     matched by offered rate.</li>
+ * <li>A run tagged {@code baseline=none} (an HTTP query, a restore: nothing any baseline measures) is compared with
+ *     nothing.</li>
  * </ul>
  */
 public final class Ratios {
@@ -80,6 +82,9 @@ public final class Ratios {
     }
 
     static boolean comparable(RunResult a, RunResult b) {
+        if (standalone(a) || standalone(b)) {
+            return false;
+        }
         for (String key : union(a.tags().keySet(), b.tags().keySet())) {
             Object mine = setting(a, key);
             Object other = setting(b, key);
@@ -99,6 +104,11 @@ public final class Ratios {
         Set<String> all = new java.util.LinkedHashSet<>(a);
         all.addAll(b);
         return all;
+    }
+
+    /** Tagged {@code baseline=none}: measures something no baseline does. */
+    static boolean standalone(RunResult run) {
+        return "none".equals(String.valueOf(run.tags().get("baseline")));
     }
 
     private static Comparison row(RunResult s, BenchResult baseline, RunResult b, String metric, double bv, double sv) {

@@ -95,6 +95,21 @@ class RatiosTest {
     }
 
     @Test
+    void runsTaggedBaselineNoneAreComparedWithNothing() {
+        BenchResult kafka = result("baseline-kafka", List.of(run("max", Map.of(), null, 400_000, 10),
+            run("1000/s", Map.of(), 1_000.0, 1_000, 2)));
+        BenchResult queries = result("queries", List.of(
+            run("load", Map.of("phase", "load"), null, 9_000, 300),
+            run("order 1000/s c16", Map.of("query", "order", "clients", 16, "baseline", "none"), 1_000.0, 1_000, 3),
+            run("stock-location max c1", Map.of("query", "stock-location", "clients", 1, "baseline", "none"), null, 80, 12)));
+        List<Ratios.Comparison> rows = Ratios.compare(queries, List.of(kafka));
+        assertEquals(List.of("load"), rows.stream().map(Ratios.Comparison::run).toList());
+        // nor is such a run a baseline for another scenario's runs
+        BenchResult steady = result("steady", List.of(run("1000/s", Map.of(), 1_000.0, 1_000, 30)));
+        assertTrue(Ratios.compare(steady, List.of(queries)).isEmpty());
+    }
+
+    @Test
     void aZeroBaselineGivesNoRatio() {
         assertTrue(Double.isNaN(Ratios.ratio(5, 0)));
         assertEquals(0.5, Ratios.ratio(5, 10), 1e-12);
