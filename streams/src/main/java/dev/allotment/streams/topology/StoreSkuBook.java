@@ -54,7 +54,10 @@ final class StoreSkuBook implements SkuBook {
         if (line.getWaiting()) {
             waiting.put(BookKeys.waiting(line), key);
         } else {
-            waiting.delete(BookKeys.waiting(line));
+            String waitingKey = BookKeys.waiting(line);
+            if (waiting.get(waitingKey) != null) {  // a delete logs a tombstone even for an absent key: one per line
+                waiting.delete(waitingKey);
+            }
         }
         lines.put(key, line);
     }

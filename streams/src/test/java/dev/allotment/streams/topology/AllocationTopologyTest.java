@@ -115,6 +115,27 @@ class AllocationTopologyTest {
 
     @ParameterizedTest
     @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
+    void onlyALineThatWaitedWritesTheWaitingQueuesChangelog(String guarantee) throws Exception {
+        start(guarantee);
+        location("wh-a", true);
+        routing("web", "wh-a");
+        stockSet("wh-a", "S1", 1);
+        TestOutputTopic<String, String> changelog = driver.createOutputTopic(
+            "allotment-test-" + StoreNames.WAITING + "-changelog", Serdes.String().deserializer(), Serdes.String().deserializer());
+        place("o-1", "web", 0, new OrderLine("l-1", "S1", 1));
+        assertEquals(OrderStatus.ALLOCATED, order("o-1").getStatus());
+        assertTrue(changelog.isEmpty(), "a line allocated at once never waited: no tombstone to restore later");
+
+        place("o-2", "web", 0, new OrderLine("l-1", "S1", 1));
+        stockSet("wh-a", "S1", 2);
+        List<org.apache.kafka.streams.test.TestRecord<String, String>> records = changelog.readRecordsToList();
+        assertEquals(2, records.size(), "the wait, then its end: " + records);
+        assertEquals(null, records.get(1).value());
+        assertEquals(OrderStatus.ALLOCATED, order("o-2").getStatus());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
     void anOrderOnARoutedChannelIsAllocatedWholeAtTheFirstLocationThatCanFillIt(String guarantee) throws Exception {
         start(guarantee);
         location("wh-a", true);
