@@ -100,7 +100,7 @@ class SkuDeskPropertiesTest {
             Tuple(2, Combinators.combine(order, sku, Arbitraries.integers().between(0, 3)).as(Reject::new)),
             Tuple(3, Combinators.combine(order, sku, Arbitraries.integers().between(0, 6), Arbitraries.integers().between(0, 6),
                 Arbitraries.of(false, false, false, true)).as(Answer::new)),
-            Tuple(1, Combinators.combine(order, sku, Arbitraries.integers().between(0, 3), Arbitraries.of(true, false)).as(Mark::new)),
+            Tuple(6, Combinators.combine(order, sku, Arbitraries.integers().between(0, 3), Arbitraries.of(true, false)).as(Mark::new)),
             Tuple(2, Arbitraries.integers().between(1, 6).map(Wait::new)));
         return op.list().ofMinSize(20).ofMaxSize(100);
     }
