@@ -1,63 +1,65 @@
 package dev.allotment.schemas;
 
-import io.apicurio.registry.serde.Legacy4ByteIdHandler;
-import io.apicurio.registry.serde.SerdeConfig;
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
-import io.apicurio.registry.serde.avro.AvroKafkaSerdeConfig;
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * Serdes backed by a schema registry through Apicurio's Avro serde in its Confluent-framing mode
- * (4-byte content id after magic byte 0, no headers). Registry lookups are cached for the life of the process; the
- * serde still renders the schema to JSON to find it in that cache, and builds a resolving reader, on every record
- * (the engine's largest CPU cost in docs/benchmarks: replacing this serde is the next step for throughput).
+ * Serdes backed by a schema registry's Confluent-compatible API ({@code /apis/ccompat/v7} on Apicurio): the
+ * engine's own {@link FramedAvroSerde}, which writes the Confluent wire format with the ids the registry gives.
+ *
+ * <p>A subject's id is registered (or found) once per subject and a writer schema fetched once per id, for the life
+ * of the process, and shared by every serde made here: ids are immutable, so nothing cached goes stale. This
+ * replaced Apicurio's own serde, which rendered the schema to JSON and built a resolving reader on every record
+ * (about 60 % of the engine's CPU in docs/benchmarks/RESULTS.md).
  */
 public final class RegistryAvroSerdes implements AvroSerdes {
-    /** How long resolved schemas stay cached: ten years, i.e. for the life of the process. */
-    static final java.time.Duration CACHE_LIFETIME = java.time.Duration.ofDays(3650);
-    private final RegistryUrls urls;
+    private final SchemaIds ids;
 
     public RegistryAvroSerdes(RegistryUrls urls) {
-        this.urls = urls;
-        AvroTrust.trustEngineEvents();
+        this(new SchemaRegistrar(urls));
     }
 
-    Map<String, Object> config() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(SerdeConfig.REGISTRY_URL, urls.apicurioV2());
-        config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, true);
-        config.put(SerdeConfig.ENABLE_HEADERS, false);
-        // Confluent framing: magic byte 0 and a 4-byte id (the registry's content id)
-        config.put(SerdeConfig.ID_HANDLER, Legacy4ByteIdHandler.class.getName());
-        config.put(SerdeConfig.USE_ID, "contentId");
-        config.put(AvroKafkaSerdeConfig.USE_SPECIFIC_AVRO_READER, true);
-        // An id names immutable content, and content -> id never changes once registered: nothing cached here goes
-        // stale. The default 30 s lifetime made every serde reload its entries synchronously on the stream thread,
-        // stalling processing for up to seconds every 30 s (seen in JFR under the benchmarks).
-        config.put(SerdeConfig.CHECK_PERIOD_MS, CACHE_LIFETIME.toMillis());
-        return config;
+    RegistryAvroSerdes(SchemaRegistrar registry) {
+        this.ids = new CachedIds(registry);
     }
 
     @Override
     public <T extends SpecificRecord> Serde<T> value(Class<T> type) {
-        return create(false);
+        return new FramedAvroSerde<>(type, ids, false);
     }
 
     @Override
     public <T extends SpecificRecord> Serde<T> key(Class<T> type) {
-        return create(true);
+        return new FramedAvroSerde<>(type, ids, true);
     }
 
-    private <T extends SpecificRecord> Serde<T> create(boolean isKey) {
-        AvroKafkaSerializer<T> serializer = new AvroKafkaSerializer<>();
-        AvroKafkaDeserializer<T> deserializer = new AvroKafkaDeserializer<>();
-        Serde<T> serde = Serdes.serdeFrom(serializer, deserializer);
-        serde.configure(config(), isKey);
-        return serde;
+    /** The registry's answers, kept: one call per subject and per id, whichever serde asks first. */
+    private static final class CachedIds implements SchemaIds {
+        private record SubjectSchema(String subject, Schema schema) {}
+
+        private final SchemaRegistrar registry;
+        private final Map<SubjectSchema, Integer> idsBySubject = new ConcurrentHashMap<>();
+        private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+
+        CachedIds(SchemaRegistrar registry) {
+            this.registry = registry;
+        }
+
+        @Override
+        public int idOf(String subject, Schema schema) {
+            return idsBySubject.computeIfAbsent(new SubjectSchema(subject, schema), k -> {
+                int id = registry.register(k.subject(), k.schema());
+                schemasById.putIfAbsent(id, k.schema());
+                return id;
+            });
+        }
+
+        @Override
+        public Schema schemaOf(int id) {
+            return schemasById.computeIfAbsent(id, registry::schemaOf);
+        }
     }
 }

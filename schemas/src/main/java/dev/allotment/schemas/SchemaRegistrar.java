@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Registers the engine's schemas through the registry's Confluent-compatible API at start-up, one
- * after another (concurrent registrations race in the embedded registry's storage), and asks the
- * registry to keep each subject BACKWARD compatible.
+ * Talks to the schema registry through its Confluent-compatible API: registers the engine's schemas at start-up,
+ * one after another (concurrent registrations race in the embedded registry's storage), asks the registry to keep
+ * each subject BACKWARD compatible, and looks schemas up by id for {@link RegistryAvroSerdes}.
  */
 public final class SchemaRegistrar {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistrar.class);
@@ -46,10 +46,27 @@ public final class SchemaRegistrar {
             .POST(bodyOf(write(Map.of("schema", schema.toString())))), subject);
         try {
             int id = json.readTree(response).path("id").asInt(-1);
+            if (id < 0) {
+                throw new IllegalStateException("registry answered " + subject + " without an id: " + response);
+            }
             LOG.info("schema {} registered as id {}", subject, id);
             return id;
         } catch (IOException e) {
             throw new IllegalStateException("registry answered " + subject + " with unreadable JSON: " + response, e);
+        }
+    }
+
+    /** The schema the registry names {@code id}, through {@code GET /schemas/ids/{id}}. */
+    public Schema schemaOf(int id) {
+        String response = send(HttpRequest.newBuilder(uri("/schemas/ids/" + id)).GET(), "schema id " + id);
+        try {
+            String text = json.readTree(response).path("schema").asText(null);
+            if (text == null) {
+                throw new IllegalStateException("registry answered schema id " + id + " without a schema: " + response);
+            }
+            return new Schema.Parser().parse(text);
+        } catch (IOException e) {
+            throw new IllegalStateException("registry answered schema id " + id + " with unreadable JSON: " + response, e);
         }
     }
 

@@ -41,8 +41,7 @@ public final class Decisions implements AutoCloseable {
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
             ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10),
-            new StringDeserializer(), FramedAvro.deserializer(stack.serdes().value(AllocationEvent.class).deserializer(),
-                AllocationEvent.getClassSchema(), FramedAvro.registrySchemas(stack.registryUrl())));
+            new StringDeserializer(), stack.serdes().value(AllocationEvent.class).deserializer());
         String topic = stack.topics().allocationEvents();
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
             .map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -9,7 +9,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -45,29 +44,6 @@ public final class EdgeRequests {
     /** Centra's {@code POST /allocation-requests/{id}/reject} body. */
     public static String reject(String reason) {
         return json(Map.of("reason", reason));
-    }
-
-    /**
-     * The id the edge gives a Veeqo allocation made with Idempotency-Key {@code key}: {@code al-} and the base-36
-     * String hash of {@code order|key} (services/…/http/VeeqoAllocationController.java). At a confirm-mode location
-     * it is also the allocation request's id.
-     */
-    public static String veeqoAllocationId(String orderId, String key) {
-        return "al-" + Integer.toUnsignedString((orderId + "|" + key).hashCode(), 36);
-    }
-
-    /**
-     * An Idempotency-Key for a Veeqo allocation of {@code orderId} whose allocation id is not in {@code taken}, which
-     * it joins. The ids are 32-bit hashes, and the engine finds a request's order by its id alone: two requests of
-     * one id would make one unreachable (or answer the wrong one). So the scenario picks keys that never collide.
-     */
-    public static String uniqueKey(String orderId, Set<String> taken) {
-        for (int attempt = 0; ; attempt++) {
-            String key = "k-" + orderId + (attempt == 0 ? "" : "-" + attempt);
-            if (taken.add(veeqoAllocationId(orderId, key))) {
-                return key;
-            }
-        }
     }
 
     /** The id of the first allocation in a Veeqo 201 answer. */

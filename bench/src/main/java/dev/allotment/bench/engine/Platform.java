@@ -49,7 +49,7 @@ public final class Platform implements AutoCloseable {
             ProducerConfig.LINGER_MS_CONFIG, 2,
             ProducerConfig.BATCH_SIZE_CONFIG, 65536,
             ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
-            new StringSerializer(), FramedAvro.serializer(stack.serdes().value(type).serializer()));
+            new StringSerializer(), stack.serdes().value(type).serializer());
     }
 
     /** The SKU of index {@code i} (0-based). */

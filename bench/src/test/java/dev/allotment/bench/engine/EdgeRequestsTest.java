@@ -10,10 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.allotment.bench.core.Load;
 import dev.allotment.bench.engine.EdgeRequests.Placed;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -36,35 +34,6 @@ class EdgeRequestsTest {
         assertEquals(0, line.path("allocation").path("quantity_backordered").asInt());
 
         assertEquals("a \"quoted\" reason", JSON.readTree(EdgeRequests.reject("a \"quoted\" reason")).path("reason").asText());
-    }
-
-    @Test
-    void theAllocationIdIsTheEdgesHashOfOrderAndKey() {
-        // VeeqoAllocationController: "al-" + Integer.toUnsignedString((orderId + "|" + base).hashCode(), 36)
-        assertEquals("al-" + Integer.toUnsignedString("o-1|k-1".hashCode(), 36), EdgeRequests.veeqoAllocationId("o-1", "k-1"));
-        assertEquals("al-" + Integer.toUnsignedString(-1, 36), "al-1z141z3");
-    }
-
-    @Test
-    void keysAreChosenSoThatNoTwoRequestsShareAnId() {
-        Set<String> taken = new HashSet<>();
-        taken.add(EdgeRequests.veeqoAllocationId("o-7", "k-o-7"));   // someone else's request has the first choice
-        String key = EdgeRequests.uniqueKey("o-7", taken);
-        assertEquals("k-o-7-1", key);
-        assertTrue(taken.contains(EdgeRequests.veeqoAllocationId("o-7", "k-o-7-1")));
-
-        // 32-bit ids: among 200,000 requests a few collide unless keys are chosen; every id here is distinct
-        Set<String> ids = new HashSet<>();
-        int retried = 0;
-        for (int i = 0; i < 200_000; i++) {
-            String order = "b1-" + i;
-            String k = EdgeRequests.uniqueKey(order, ids);
-            if (!k.equals("k-" + order)) {
-                retried++;
-            }
-        }
-        assertEquals(200_000, ids.size());
-        assertTrue(retried < 100, "collisions are rare: " + retried);
     }
 
     @Test
