@@ -10,6 +10,7 @@ import dev.allotment.services.auth.Role;
 import dev.allotment.services.engine.CommandGateway;
 import dev.allotment.services.engine.OrderQueries;
 import dev.allotment.services.engine.Stores;
+import dev.allotment.streams.allocation.AllocationIds;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -79,7 +80,7 @@ public class VeeqoAllocationController {
         }
         gateway.awaitLines(orderId, order.getLines().stream().map(l -> l.getSku()).filter(bySku::containsKey).distinct().toList());
         String base = key == null || key.isBlank() ? UUID.randomUUID().toString() : key.trim();
-        String allocationId = "al-" + Integer.toUnsignedString((orderId + "|" + base).hashCode(), 36);
+        String allocationId = AllocationIds.derive(orderId, base);
         Instant now = Instant.now();
         List<Map.Entry<String, Command>> commands = new ArrayList<>();
         bySku.forEach((sku, lines) -> commands.add(Map.entry(sku, new Command(base + ":allocate:" + sku, now, "veeqo",

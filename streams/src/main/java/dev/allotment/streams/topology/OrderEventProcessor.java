@@ -6,6 +6,7 @@ import dev.allotment.events.OrderLine;
 import dev.allotment.events.ReleaseOrder;
 import dev.allotment.events.ReserveLine;
 import dev.allotment.events.StockLevel;
+import dev.allotment.streams.allocation.AllocationIds;
 import dev.allotment.streams.allocation.AllocationPlanner;
 import dev.allotment.streams.allocation.Site;
 import java.util.HashMap;
@@ -114,7 +115,7 @@ final class OrderEventProcessor implements ProcessorSupplier<byte[], byte[], Obj
             emit(record, event, order, new ReservationCreated(order.getOrderNumber(),
                 order.getChannel(), order.getPriority(), order.getPlacedAt(), lines), "reservation-created");
             String preferred = preferredLocation(placed);
-            String allocationId = "al-" + Integer.toUnsignedString(event.getEventId().hashCode(), 36);
+            String allocationId = AllocationIds.derive(key, event.getEventId());
             for (OrderLine line : placed.getLines()) {
                 command(record, event, line.getSku(), "reserve:" + line.getLineId(), key, new ReserveLine(line.getLineId(),
                     line.getSku(), line.getQuantity(), placed.getChannel(), placed.getPriority(), placed.getPlacedAt(),
