@@ -157,6 +157,11 @@ class AllocationEndToEndTest {
             call("GET", "/allocations/orders/envoy-1", null).json().path("data").get(0).path("completed_at").isTextual());
         JsonNode listed = ok(call("GET", "/allocations?location_id=wh-ber&order_id=envoy-1", null)).json();
         assertEquals(1, listed.path("data").size());
+        int ofEnvoy1 = ok(call("GET", "/allocations?order_id=envoy-1", null)).json().path("data").size();
+        assertTrue(ofEnvoy1 >= 1);
+        assertEquals(ofEnvoy1, ok(call("GET", "/allocations?order_id=zz-no-such-order&order_id=envoy-1", null)).json()
+            .path("data").size(), "orders are looked up by id; an unknown one adds nothing");
+        assertEquals(0, ok(call("GET", "/allocations?order_id=zz-no-such-order", null)).json().path("data").size());
 
         ok(call("POST", "/allocations/orders/envoy-1", "{\"allocations\":[{\"location\":{\"id\":\"wh-ber\"},\"items\":[{\"id\":\"SKU-E1\",\"quantity\":1}]}]}"));
         assertEquals(204, call("DELETE", "/allocations/orders/envoy-1", null).status());

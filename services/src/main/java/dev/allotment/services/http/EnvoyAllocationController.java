@@ -3,6 +3,7 @@ package dev.allotment.services.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.allotment.events.AllocateLines;
 import dev.allotment.events.AllocationProjection;
+import dev.allotment.streams.allocation.AllocationIds;
 import dev.allotment.streams.order.OrderFold;
 import dev.allotment.events.Command;
 import dev.allotment.events.DeleteAllocations;
@@ -34,11 +35,16 @@ import io.swagger.v3.oas.annotations.Operation;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /** Envoy's allocation routes: per order GET/POST/PATCH/DELETE, and the paginated list. Item ids are SKUs. */
@@ -85,7 +91,7 @@ public class EnvoyAllocationController {
                 in.error(at + "location", "an object with the location's id is required");
             }
             Map<String, List<LineQuantity>> bySku = items(in, allocations.get(i), at, true);
-            String allocationId = "al-" + Integer.toUnsignedString((orderId + "|" + base + "|" + i).hashCode(), 36);
+            String allocationId = AllocationIds.derive(orderId, base, Integer.toString(i));
             skusOf.put(allocationId, bySku.keySet());
             String prefix = base + ":" + i + ":";
             bySku.forEach((sku, lines) -> commands.add(Map.entry(sku, new Command(prefix + sku, now, "envoy",
@@ -186,28 +192,17 @@ public class EnvoyAllocationController {
         List<Map<String, Object>> data = new ArrayList<>();
         String lastOrder = null;
         boolean more = false;
-        scan:
-        while (true) {
-            List<OrderProjection> page = orders.page(after, null, 100);
-            for (OrderProjection o : page.subList(0, Math.min(100, page.size()))) {
-                if (orderIds != null && !orderIds.isEmpty() && !orderIds.contains(o.getOrderId())) {
-                    after = o.getOrderId();
-                    continue;
-                }
-                List<AllocationProjection> matching = o.getAllocations().stream().filter(OrderFold::heldOrCompleted)
-                    .filter(a -> locationId == null || locationId.equals(a.getLocationId())).toList();
-                if (!matching.isEmpty() && data.size() >= size) {
-                    more = true;
-                    break scan;
-                }
-                matching.forEach(a -> data.add(AllocationViews.envoy(o, a)));
-                after = o.getOrderId();
-                if (!matching.isEmpty()) {
-                    lastOrder = o.getOrderId();
-                }
-            }
-            if (page.size() <= 100) {
+        for (Iterator<OrderProjection> it = ordersAfter(after, orderIds); it.hasNext(); ) {
+            OrderProjection o = it.next();
+            List<AllocationProjection> matching = o.getAllocations().stream().filter(OrderFold::heldOrCompleted)
+                .filter(a -> locationId == null || locationId.equals(a.getLocationId())).toList();
+            if (!matching.isEmpty() && data.size() >= size) {
+                more = true;
                 break;
+            }
+            matching.forEach(a -> data.add(AllocationViews.envoy(o, a)));
+            if (!matching.isEmpty()) {
+                lastOrder = o.getOrderId();
             }
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -216,6 +211,42 @@ public class EnvoyAllocationController {
         body.put("previous_cursor", null);
         body.put("limit", size);
         return body;
+    }
+
+    /**
+     * The orders after {@code after} in order-id order: the named ones, each looked up by its key (so a filter by
+     * order costs its orders, not a scan of every order), or else every order, a page of the store at a time.
+     */
+    private Iterator<OrderProjection> ordersAfter(String after, List<String> orderIds) {
+        if (orderIds != null && !orderIds.isEmpty()) {
+            return new TreeSet<>(orderIds).stream().filter(id -> after == null || id.compareTo(after) > 0)
+                .map(orders::find).flatMap(Optional::stream).iterator();
+        }
+        return new Iterator<>() {
+            private String last = after;
+            private Iterator<OrderProjection> page = Collections.emptyIterator();
+            private boolean exhausted;
+
+            @Override
+            public boolean hasNext() {
+                if (!page.hasNext() && !exhausted) {
+                    List<OrderProjection> next = orders.page(last, null, 100);
+                    exhausted = next.size() <= 100;
+                    page = next.subList(0, Math.min(100, next.size())).iterator();
+                }
+                return page.hasNext();
+            }
+
+            @Override
+            public OrderProjection next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                OrderProjection o = page.next();
+                last = o.getOrderId();
+                return o;
+            }
+        };
     }
 
     private static Map<String, List<LineQuantity>> items(JsonInput in, JsonNode allocation, String at, boolean positive) {
