@@ -21,10 +21,12 @@ public class CommandGateway {
     private final EventPublisher publisher;
     private final Stores stores;
     private final Duration timeout;
+    private final StreamsRuntime runtime;
 
-    public CommandGateway(EventPublisher publisher, Stores stores, EngineSettings settings) {
+    public CommandGateway(EventPublisher publisher, Stores stores, EngineSettings settings, StreamsRuntime runtime) {
         this.publisher = publisher;
         this.stores = stores;
+        this.runtime = runtime;
         this.timeout = settings.getHttp().getCommandTimeout();
     }
 
@@ -60,7 +62,8 @@ public class CommandGateway {
     public void awaitLines(String orderId, java.util.Collection<String> skus) {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (String sku : skus) {
-            Polling.until(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), () -> !stores.lines(sku, orderId).isEmpty());
+            Polling.until(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), runtime.changes(), List.of(sku),
+                () -> !stores.lines(sku, orderId).isEmpty());
         }
     }
 
@@ -76,7 +79,8 @@ public class CommandGateway {
 
     private List<Result> await(List<Map.Entry<String, String>> skuAndIds) {
         Map<String, Result> results = new LinkedHashMap<>();
-        Polling.until(timeout, () -> {
+        List<String> skus = skuAndIds.stream().map(Map.Entry::getKey).distinct().toList();
+        Polling.until(timeout, runtime.changes(), skus, () -> {
             for (Map.Entry<String, String> c : skuAndIds) {
                 Result known = results.get(c.getValue());
                 if (known == null || !known.decided()) {

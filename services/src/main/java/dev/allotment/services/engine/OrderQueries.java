@@ -3,7 +3,6 @@ package dev.allotment.services.engine;
 import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.streams.topology.OrderFoldProcessor;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import dev.allotment.schemas.Topics;
@@ -30,6 +29,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 @Singleton
 public class OrderQueries {
+    private static final StringSerializer KEYS = new StringSerializer();
     private final StreamsRuntime runtime;
     private final Topics topics;
 
@@ -38,7 +38,21 @@ public class OrderQueries {
         this.topics = topics;
     }
 
+    /**
+     * The order, read from the store of the one partition its key maps to (a read of every local partition's store
+     * until one has it cost up to four RocksDB reads at four partitions). Falls back to every local store when that
+     * partition is not queryable here.
+     */
     public Optional<OrderProjection> find(String orderId) {
+        KafkaStreams streams = running();
+        KeyQueryMetadata meta = streams.queryMetadataForKey(StoreNames.ORDERS, orderId, KEYS);
+        if (meta != null && !meta.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            try {
+                return Optional.ofNullable(store(meta.partition()).get(orderId));
+            } catch (InvalidStateStoreException e) {
+                // not an active partition of this instance (or moving): the local stores answer as before
+            }
+        }
         try {
             return Optional.ofNullable(store(null).get(orderId));
         } catch (InvalidStateStoreException e) {
@@ -88,11 +102,8 @@ public class OrderQueries {
 
     /** Every decision event of the order, in log order (its full history), from the order's partition. */
     public List<AllocationEvent> history(String orderId) {
-        KafkaStreams streams = runtime.streams();
-        if (streams == null) {
-            throw new EngineUnavailableException("the engine is starting");
-        }
-        KeyQueryMetadata meta = streams.queryMetadataForKey(StoreNames.ORDERS, orderId, Serdes.String().serializer());
+        KafkaStreams streams = running();
+        KeyQueryMetadata meta = streams.queryMetadataForKey(StoreNames.ORDERS, orderId, KEYS);
         if (meta == null || meta.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             throw new EngineUnavailableException("the engine is rebalancing; no owner of order " + orderId + " yet");
         }
@@ -110,6 +121,12 @@ public class OrderQueries {
         return events;
     }
 
+    /** Waits (bounded) until the order is in the store and satisfies {@code done}; the last read either way. */
+    public Optional<OrderProjection> await(String orderId, java.time.Duration bound,
+                                           java.util.function.Predicate<OrderProjection> done) {
+        return Polling.until(bound, runtime.changes(), List.of(orderId), () -> find(orderId).filter(done));
+    }
+
     /**
      * Waits (bounded) until the order's fold has applied every decision event the accepted commands
      * logged for it, so an answer built from the projection reads the command's own writes.
@@ -121,7 +138,7 @@ public class OrderQueries {
         if (expected.values().stream().allMatch(n -> n == 0)) {
             return;
         }
-        Polling.until(bound, () -> {
+        Polling.until(bound, runtime.changes(), List.of(orderId), () -> {
             java.util.Map<String, Integer> seen = new java.util.HashMap<>();
             history(orderId).forEach(e -> {
                 if (e.getCommandId() != null && expected.containsKey(e.getCommandId())) {
@@ -140,11 +157,16 @@ public class OrderQueries {
         return partitions;
     }
 
-    private ReadOnlyKeyValueStore<String, OrderProjection> store(Integer partition) {
+    private KafkaStreams running() {
         KafkaStreams streams = runtime.streams();
         if (streams == null) {
             throw new EngineUnavailableException("the engine is starting");
         }
+        return streams;
+    }
+
+    private ReadOnlyKeyValueStore<String, OrderProjection> store(Integer partition) {
+        KafkaStreams streams = running();
         StoreQueryParameters<ReadOnlyKeyValueStore<String, OrderProjection>> params =
             StoreQueryParameters.fromNameAndType(StoreNames.ORDERS, QueryableStoreTypes.keyValueStore());
         return streams.store(partition == null ? params : params.withPartition(partition));

@@ -7,6 +7,7 @@ import dev.allotment.schemas.SchemaRegistrar;
 import dev.allotment.schemas.Topics;
 import dev.allotment.streams.topology.AllotmentTopology;
 import dev.allotment.streams.topology.EngineStreamsConfig;
+import dev.allotment.streams.topology.StoreChanges;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micronaut.context.annotation.Context;
@@ -34,6 +35,7 @@ public class StreamsRuntime {
     private final AvroSerdes serdes;
     private final RegistryUrls registry;
     private final MeterRegistry meters;
+    private final StoreChanges changes = new StoreChanges();
     private KafkaStreams streams;
     private Properties properties;
     private KafkaStreamsMetrics metrics;
@@ -49,6 +51,11 @@ public class StreamsRuntime {
         this.meters = meters;
     }
 
+    /** What the processors of this instance signal as they change stores (the edge's waits listen). */
+    public StoreChanges changes() {
+        return changes;
+    }
+
     @PostConstruct
     void start() {
         String bootstrap = settings.getKafka().getBootstrapServers();
@@ -57,7 +64,7 @@ public class StreamsRuntime {
                 settings.getTopics().getReplicationFactor());
         }
         new SchemaRegistrar(registry).registerAll(SchemaCatalog.subjects(topics));
-        Topology topology = AllotmentTopology.build(topics, serdes);
+        Topology topology = AllotmentTopology.build(topics, serdes, changes);
         LOG.info("topology:\n{}", topology.describe());
         properties = streamsProperties(bootstrap);
         if (!settings.getStreams().getConfig().isEmpty()) {

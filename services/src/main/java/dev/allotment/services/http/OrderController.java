@@ -11,7 +11,6 @@ import dev.allotment.services.auth.Role;
 import dev.allotment.services.engine.EngineSettings;
 import dev.allotment.services.engine.EventPublisher;
 import dev.allotment.services.engine.OrderQueries;
-import dev.allotment.services.engine.Polling;
 import dev.allotment.streams.order.OrderReplay;
 import dev.allotment.streams.order.OrderRules;
 import io.micronaut.core.annotation.Nullable;
@@ -142,7 +141,7 @@ public class OrderController {
 
     /** Waits for the orders store to show the order satisfying {@code done}, for at most the command timeout. */
     private Optional<OrderProjection> await(String orderId, Predicate<OrderProjection> done) {
-        return Polling.until(commandTimeout, () -> queries.find(orderId).filter(done));
+        return queries.await(orderId, commandTimeout, done);
     }
 
     private static HttpResponse<Map<String, Object>> accepted(String orderId) {

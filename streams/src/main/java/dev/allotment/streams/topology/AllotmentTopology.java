@@ -43,22 +43,29 @@ public final class AllotmentTopology {
     private AllotmentTopology() {}
 
     public static Topology build(Topics topics, AvroSerdes serdes) {
+        return build(topics, serdes, new StoreChanges());
+    }
+
+    /** The topology, whose processors tell {@code changes} which keys' stores they changed. */
+    public static Topology build(Topics topics, AvroSerdes serdes, StoreChanges changes) {
         Topology topology = new Topology();
-        globalStores(topology, topics, serdes);
-        orders(topology, topics, serdes);
-        skus(topology, topics, serdes);
+        LocationChanges locationChanges = new LocationChanges();
+        globalStores(topology, topics, serdes, locationChanges);
+        orders(topology, topics, serdes, locationChanges, changes);
+        skus(topology, topics, serdes, locationChanges, changes);
         return topology;
     }
 
-    private static void orders(Topology topology, Topics topics, AvroSerdes serdes) {
+    private static void orders(Topology topology, Topics topics, AvroSerdes serdes, LocationChanges locationChanges,
+                               StoreChanges changes) {
         Serde<OrderProjection> projections = serdes.value(OrderProjection.class);
         Deserializer<byte[]> bytes = Serdes.ByteArray().deserializer();
         topology.addSource("order-events-source", bytes, bytes, topics.orderEvents());
         topology.addSource("order-fold-source", bytes, bytes, topics.allocationEvents());
         topology.addProcessor("order-events-processor",
-            new OrderEventProcessor(serdes.value(OrderEvent.class).deserializer()), "order-events-source");
+            new OrderEventProcessor(serdes.value(OrderEvent.class).deserializer(), locationChanges, changes), "order-events-source");
         topology.addProcessor("order-fold-processor",
-            new OrderFoldProcessor(topics.allocationEvents(), serdes.value(AllocationEvent.class).deserializer()),
+            new OrderFoldProcessor(topics.allocationEvents(), serdes.value(AllocationEvent.class).deserializer(), changes),
             "order-fold-source");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ORDERS),
             Serdes.String(), projections), "order-events-processor", "order-fold-processor");
@@ -78,11 +85,12 @@ public final class AllotmentTopology {
             Serdes.ByteArray().serializer(), "order-fold-processor");
     }
 
-    private static void skus(Topology topology, Topics topics, AvroSerdes serdes) {
+    private static void skus(Topology topology, Topics topics, AvroSerdes serdes, LocationChanges locationChanges,
+                             StoreChanges changes) {
         Deserializer<byte[]> bytes = Serdes.ByteArray().deserializer();
         topology.addSource("sku-source", bytes, bytes, topics.commands(), topics.stockEvents());
         topology.addProcessor("sku-processor", new SkuProcessor(topics, serdes.value(Command.class).deserializer(),
-            serdes.value(StockEvent.class).deserializer()), "sku-source");
+            serdes.value(StockEvent.class).deserializer(), locationChanges, changes), "sku-source");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SKU_STOCK),
             Serdes.String(), serdes.value(SkuStock.class)), "sku-processor");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LINE_RESERVATIONS),
@@ -101,12 +109,13 @@ public final class AllotmentTopology {
             Serdes.ByteArray().serializer(), "sku-processor");
     }
 
-    private static void globalStores(Topology topology, Topics topics, AvroSerdes serdes) {
+    private static void globalStores(Topology topology, Topics topics, AvroSerdes serdes, LocationChanges locationChanges) {
         Deserializer<byte[]> bytes = Serdes.ByteArray().deserializer();
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LOCATIONS),
                 Serdes.String(), serdes.value(LocationEvent.class)).withLoggingDisabled(),
             "locations-source", bytes, bytes, topics.locationEvents(), "locations-loader",
-            GlobalLoaders.locations(topics.locationEvents(), serdes.value(LocationEvent.class).deserializer()));
+            GlobalLoaders.locations(topics.locationEvents(), serdes.value(LocationEvent.class).deserializer(),
+                locationChanges));
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.STOCK_VIEW),
                 Serdes.String(), serdes.value(StockLevel.class)).withLoggingDisabled(),
             "stock-view-source", serdes.key(StockLevelKey.class).deserializer(), serdes.value(StockLevel.class).deserializer(),

@@ -22,7 +22,8 @@ final class GlobalLoaders {
         return sku + '\u0000' + locationId;
     }
 
-    static ProcessorSupplier<byte[], byte[], Void, Void> locations(String topic, Deserializer<LocationEvent> decoder) {
+    static ProcessorSupplier<byte[], byte[], Void, Void> locations(String topic, Deserializer<LocationEvent> decoder,
+                                                                   LocationChanges changes) {
         return () -> new Processor<>() {
             private KeyValueStore<String, LocationEvent> store;
 
@@ -37,6 +38,7 @@ final class GlobalLoaders {
                     LocationEvent event = decoder.deserialize(topic, record.value());
                     if (event != null) {
                         store.put(GlobalLocations.keyOf(event), event);
+                        changes.changed();
                     }
                 } catch (RuntimeException e) {
                     LOG.warn("skipping a location event that cannot be decoded: {}", e.getMessage());

@@ -40,9 +40,13 @@ import org.slf4j.LoggerFactory;
 final class OrderEventProcessor implements ProcessorSupplier<byte[], byte[], Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(OrderEventProcessor.class);
     private final Deserializer<OrderEvent> decoder;
+    private final LocationChanges locationChanges;
+    private final StoreChanges changes;
 
-    OrderEventProcessor(Deserializer<OrderEvent> decoder) {
+    OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges locationChanges, StoreChanges changes) {
         this.decoder = decoder;
+        this.locationChanges = locationChanges;
+        this.changes = changes;
     }
 
     @Override
@@ -61,7 +65,7 @@ final class OrderEventProcessor implements ProcessorSupplier<byte[], byte[], Obj
         public void init(ProcessorContext<Object, Object> context) {
             this.context = context;
             this.orders = context.getStateStore(StoreNames.ORDERS);
-            this.locations = new GlobalLocations(context.getStateStore(StoreNames.LOCATIONS));
+            this.locations = new GlobalLocations(context.getStateStore(StoreNames.LOCATIONS), locationChanges);
             this.stockView = context.getStateStore(StoreNames.STOCK_VIEW);
             this.deadLetters = new DeadLetterSink(context, NodeNames.DEAD_LETTERS, "order-events");
         }
@@ -73,6 +77,14 @@ final class OrderEventProcessor implements ProcessorSupplier<byte[], byte[], Obj
                 return;
             }
             String orderId = new String(record.key(), StandardCharsets.UTF_8);
+            try {
+                apply(record, orderId);
+            } finally {
+                changes.changed(orderId);
+            }
+        }
+
+        private void apply(Record<byte[], byte[]> record, String orderId) {
             if (record.value() == null) {
                 deadLetter(record, "record has no value (tombstones are not order events)", null);
                 return;

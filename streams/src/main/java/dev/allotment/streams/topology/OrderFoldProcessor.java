@@ -21,10 +21,12 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
     private static final Logger LOG = LoggerFactory.getLogger(OrderFoldProcessor.class);
     private final String topic;
     private final Deserializer<AllocationEvent> decoder;
+    private final StoreChanges changes;
 
-    OrderFoldProcessor(String topic, Deserializer<AllocationEvent> decoder) {
+    OrderFoldProcessor(String topic, Deserializer<AllocationEvent> decoder, StoreChanges changes) {
         this.topic = topic;
         this.decoder = decoder;
+        this.changes = changes;
     }
 
     /**
@@ -82,6 +84,7 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
                 });
                 // after the projection: an event in the history means the projection already includes it (read-your-writes)
                 history.put(historyKey(orderId, context.recordMetadata().map(m -> m.offset()).orElse(0L)), event);
+                changes.changed(orderId);
             }
         };
     }

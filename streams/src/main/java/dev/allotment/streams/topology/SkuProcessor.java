@@ -45,9 +45,14 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
     private final Topics topics;
     private final Deserializer<Command> commands;
     private final Deserializer<StockEvent> stockEvents;
+    private final LocationChanges locationChanges;
+    private final StoreChanges changes;
 
-    SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<StockEvent> stockEvents) {
+    SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<StockEvent> stockEvents,
+                 LocationChanges locationChanges, StoreChanges changes) {
         this.topics = topics;
+        this.locationChanges = locationChanges;
+        this.changes = changes;
         this.commands = commands;
         this.stockEvents = stockEvents;
     }
@@ -72,7 +77,7 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
                 context.getStateStore(StoreNames.LINE_RESERVATIONS), context.getStateStore(StoreNames.WAITING),
                 context.getStateStore(StoreNames.COMMAND_OUTCOMES), context.getStateStore(StoreNames.REQUEST_EXPIRY));
             Object globalStore = context.getStateStore(StoreNames.LOCATIONS);
-            this.locations = new GlobalLocations(unwrap(globalStore));
+            this.locations = new GlobalLocations(unwrap(globalStore), locationChanges);
             this.desk = new SkuDesk(book, locations);
             this.deadLetters = new DeadLetterSink(context, NodeNames.SKU_DEAD_LETTERS, "sku");
             // allocation requests time out by the wall clock, and by stream time when records carry later times
@@ -102,16 +107,20 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
                 return;
             }
             String sku = new String(record.key(), StandardCharsets.UTF_8);
-            if (topic.equals(topics.stockEvents())) {
-                StockEvent event = decode(record, stockEvents, topic);
-                if (event != null) {
-                    stock(record, sku, event);
+            try {
+                if (topic.equals(topics.stockEvents())) {
+                    StockEvent event = decode(record, stockEvents, topic);
+                    if (event != null) {
+                        stock(record, sku, event);
+                    }
+                } else {
+                    Command command = decode(record, commands, topic);
+                    if (command != null) {
+                        command(record, sku, command);
+                    }
                 }
-            } else {
-                Command command = decode(record, commands, topic);
-                if (command != null) {
-                    command(record, sku, command);
-                }
+            } finally {
+                changes.changed(sku);
             }
         }
 

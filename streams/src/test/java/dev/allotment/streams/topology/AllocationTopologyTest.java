@@ -113,6 +113,29 @@ class AllocationTopologyTest {
         return driver.<String, SkuStock>getKeyValueStore(StoreNames.SKU_STOCK).get(sku);
     }
 
+    /** The processors keep decoded routings and sites; a change to either must reach the very next order. */
+    @ParameterizedTest
+    @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
+    void aRoutingOrSiteChangeReachesTheNextOrder(String guarantee) throws Exception {
+        start(guarantee);
+        location("wh-a", true);
+        location("wh-b", true);
+        routing("web", "wh-a", "wh-b");
+        stockSet("wh-a", "S1", 10);
+        stockSet("wh-b", "S1", 10);
+        place("o-1", "web", 0, new OrderLine("l-1", "S1", 1));
+        assertEquals("wh-a", order("o-1").getAllocations().get(0).getLocationId());
+
+        routing("web", "wh-b", "wh-a");
+        place("o-2", "web", 0, new OrderLine("l-1", "S1", 1));
+        assertEquals("wh-b", order("o-2").getAllocations().get(0).getLocationId(), "the new routing's first location");
+
+        location("wh-b", false);
+        place("o-3", "web", 0, new OrderLine("l-1", "S1", 1));
+        assertEquals("wh-a", order("o-3").getAllocations().get(0).getLocationId(),
+            "wh-b now confirms, and direct locations come first: a stale wh-b would have taken it");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
     void onlyALineThatWaitedWritesTheWaitingQueuesChangelog(String guarantee) throws Exception {
