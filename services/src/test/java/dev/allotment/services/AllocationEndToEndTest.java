@@ -6,11 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.allotment.events.OrderEvent;
+import dev.allotment.events.OrderLine;
+import dev.allotment.events.OrderPlaced;
+import dev.allotment.events.StockEvent;
+import dev.allotment.events.StockSet;
+import dev.allotment.schemas.AvroSerdes;
+import dev.allotment.schemas.RegistryAvroSerdes;
+import dev.allotment.schemas.RegistryUrls;
 import dev.allotment.schemas.Topics;
 import dev.allotment.services.support.Http;
 import dev.allotment.services.support.RealInfrastructure;
 import dev.allotment.services.support.TestEngine;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +28,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,6 +117,46 @@ class AllocationEndToEndTest {
         assertEquals(5, stock.path("totals").path("allocated").asInt());
         assertEquals(7, stock.path("totals").path("physical").asInt());
         assertEquals(2, stock.path("totals").path("available").asInt());
+    }
+
+    /**
+     * A platform whose client places keys by another partitioner (librdkafka's default is CRC32, not Java's murmur2)
+     * puts an order and a SKU's stock in other partitions than the engine's own records for them. The engine moves
+     * them to their home partitions, so the stock is where its commands are and the order where its decisions fold.
+     */
+    @Test
+    void anOrderAndStockPublishedAwayFromTheirHomePartitionsAreAllocatedAndFolded() throws Exception {
+        Topics topics = Topics.withPrefix("e2e-alloc.");
+        RealInfrastructure.Endpoints infra = RealInfrastructure.endpoints();
+        AvroSerdes serdes = new RegistryAvroSerdes(new RegistryUrls(infra.registryUrl()));
+        String sku = "SKU-AWAY";
+        String orderId = "away-1";
+        Instant now = Instant.now();
+        StockEvent stock = new StockEvent("away-stock-1", now, null, new StockSet(sku, "wh-ams", 4, null));
+        OrderEvent placed = OrderEvent.newBuilder().setEventId("away-order-1").setOccurredAt(now)
+            .setPayload(OrderPlaced.newBuilder().setOrderId(orderId).setChannel("web").setPriority(0).setPlacedAt(now)
+                .setLines(List.of(new OrderLine("l-1", sku, 3))).build()).build();
+        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()), new StringSerializer(),
+            serdes.value(SpecificRecord.class).serializer())) {
+            int partitions = producer.partitionsFor(topics.orderEvents()).size();
+            assertTrue(partitions > 1, "needs more than one partition to be away from home");
+            producer.send(new ProducerRecord<>(topics.stockEvents(), away(sku, partitions), sku, stock)).get();
+            producer.send(new ProducerRecord<>(topics.orderEvents(), away(orderId, partitions), orderId, placed)).get();
+        }
+        JsonNode order = awaitOrder(orderId, "allocated");
+        assertEquals(3, order.path("lines").get(0).path("allocated_quantity").asInt(), order.toString());
+        assertEquals(1, order.path("allocations").size(), order.toString());
+        assertTrue(order.path("allocations").toString().contains("wh-ams"), order.toString());
+        JsonNode totals = ok(call("GET", "/stock/" + sku, null)).json().path("totals");
+        assertEquals(4, totals.path("physical").asInt());
+        assertEquals(3, totals.path("allocated").asInt());
+    }
+
+    /** A partition that is not the Java client's for {@code key}. */
+    private static int away(String key, int partitions) {
+        int home = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+        return (home + 1) % partitions;
     }
 
     @Test

@@ -39,16 +39,19 @@ public class OrderQueries {
     }
 
     /**
-     * The order, read from the store of the one partition its key maps to (a read of every local partition's store
-     * until one has it cost up to four RocksDB reads at four partitions). Falls back to every local store when that
-     * partition is not queryable here.
+     * The order, read first from the store of the partition the Java client's partitioner maps its key to (one RocksDB
+     * read instead of up to one per local partition), then from every local store: a platform's producer may use
+     * another partitioner (librdkafka's default is CRC32), which puts the order in another partition.
      */
     public Optional<OrderProjection> find(String orderId) {
         KafkaStreams streams = running();
         KeyQueryMetadata meta = streams.queryMetadataForKey(StoreNames.ORDERS, orderId, KEYS);
         if (meta != null && !meta.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
             try {
-                return Optional.ofNullable(store(meta.partition()).get(orderId));
+                OrderProjection order = store(meta.partition()).get(orderId);
+                if (order != null) {
+                    return Optional.of(order);
+                }
             } catch (InvalidStateStoreException e) {
                 // not an active partition of this instance (or moving): the local stores answer as before
             }

@@ -7,6 +7,7 @@ import dev.allotment.schemas.SchemaRegistrar;
 import dev.allotment.schemas.Topics;
 import dev.allotment.streams.topology.AllotmentTopology;
 import dev.allotment.streams.topology.EngineStreamsConfig;
+import dev.allotment.streams.topology.HomePartitions;
 import dev.allotment.streams.topology.StoreChanges;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -15,6 +16,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -64,7 +66,10 @@ public class StreamsRuntime {
                 settings.getTopics().getReplicationFactor());
         }
         new SchemaRegistrar(registry).registerAll(SchemaCatalog.subjects(topics));
-        Topology topology = AllotmentTopology.build(topics, serdes, changes);
+        // a platform's producer may place keys by another partitioner than Java's: such records go to their home
+        HomePartitions homes = new HomePartitions(TopicCreator.partitions(bootstrap,
+            List.of(topics.orderEvents(), topics.stockEvents())));
+        Topology topology = AllotmentTopology.build(topics, serdes, changes, homes);
         LOG.info("topology:\n{}", topology.describe());
         properties = streamsProperties(bootstrap);
         if (!settings.getStreams().getConfig().isEmpty()) {

@@ -20,6 +20,22 @@ final class TopicCreator {
 
     private TopicCreator() {}
 
+    /** The partition count of each of {@code names}, as the cluster has them now. */
+    static Map<String, Integer> partitions(String bootstrapServers, List<String> names) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))) {
+            Map<String, Integer> counts = new java.util.HashMap<>();
+            admin.describeTopics(names).allTopicNames().get()
+                .forEach((name, description) -> counts.put(name, description.partitions().size()));
+            return counts;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe the engine's topics on " + bootstrapServers + ": " + e.getCause(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing topics", e);
+        }
+    }
+
     static void ensure(String bootstrapServers, List<TopicSpec> specs, short replicationFactor) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
             AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))) {

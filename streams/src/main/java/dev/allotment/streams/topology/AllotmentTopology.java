@@ -43,27 +43,30 @@ public final class AllotmentTopology {
     private AllotmentTopology() {}
 
     public static Topology build(Topics topics, AvroSerdes serdes) {
-        return build(topics, serdes, new StoreChanges());
+        return build(topics, serdes, new StoreChanges(), HomePartitions.unknown());
     }
 
-    /** The topology, whose processors tell {@code changes} which keys' stores they changed. */
-    public static Topology build(Topics topics, AvroSerdes serdes, StoreChanges changes) {
+    /**
+     * The topology, whose processors tell {@code changes} which keys' stores they changed, and forward a platform's
+     * order or stock event found away from its key's home partition to that partition ({@code homes}).
+     */
+    public static Topology build(Topics topics, AvroSerdes serdes, StoreChanges changes, HomePartitions homes) {
         Topology topology = new Topology();
         LocationChanges locationChanges = new LocationChanges();
         globalStores(topology, topics, serdes, locationChanges);
-        orders(topology, topics, serdes, locationChanges, changes);
-        skus(topology, topics, serdes, locationChanges, changes);
+        orders(topology, topics, serdes, locationChanges, changes, homes);
+        skus(topology, topics, serdes, locationChanges, changes, homes);
         return topology;
     }
 
     private static void orders(Topology topology, Topics topics, AvroSerdes serdes, LocationChanges locationChanges,
-                               StoreChanges changes) {
+                               StoreChanges changes, HomePartitions homes) {
         Serde<OrderProjection> projections = serdes.value(OrderProjection.class);
         Deserializer<byte[]> bytes = Serdes.ByteArray().deserializer();
         topology.addSource("order-events-source", bytes, bytes, topics.orderEvents());
         topology.addSource("order-fold-source", bytes, bytes, topics.allocationEvents());
         topology.addProcessor("order-events-processor",
-            new OrderEventProcessor(serdes.value(OrderEvent.class).deserializer(), locationChanges, changes), "order-events-source");
+            new OrderEventProcessor(serdes.value(OrderEvent.class).deserializer(), locationChanges, changes, homes), "order-events-source");
         topology.addProcessor("order-fold-processor",
             new OrderFoldProcessor(topics.allocationEvents(), serdes.value(AllocationEvent.class).deserializer(), changes),
             "order-fold-source");
@@ -83,14 +86,16 @@ public final class AllotmentTopology {
             Serdes.ByteArray().serializer(), "order-events-processor");
         topology.addSink(NodeNames.FOLD_DEAD_LETTERS, topics.deadLetters(), Serdes.ByteArray().serializer(),
             Serdes.ByteArray().serializer(), "order-fold-processor");
+        topology.addSink(NodeNames.ORDER_EVENTS_HOME, topics.orderEvents(), Serdes.ByteArray().serializer(),
+            Serdes.ByteArray().serializer(), "order-events-processor");
     }
 
     private static void skus(Topology topology, Topics topics, AvroSerdes serdes, LocationChanges locationChanges,
-                             StoreChanges changes) {
+                             StoreChanges changes, HomePartitions homes) {
         Deserializer<byte[]> bytes = Serdes.ByteArray().deserializer();
         topology.addSource("sku-source", bytes, bytes, topics.commands(), topics.stockEvents());
         topology.addProcessor("sku-processor", new SkuProcessor(topics, serdes.value(Command.class).deserializer(),
-            serdes.value(StockEvent.class).deserializer(), locationChanges, changes), "sku-source");
+            serdes.value(StockEvent.class).deserializer(), locationChanges, changes, homes), "sku-source");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SKU_STOCK),
             Serdes.String(), serdes.value(SkuStock.class)), "sku-processor");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LINE_RESERVATIONS),
@@ -106,6 +111,8 @@ public final class AllotmentTopology {
         topology.addSink(NodeNames.STOCK_LEVELS, topics.stockLevels(), serdes.key(StockLevelKey.class).serializer(),
             serdes.value(StockLevel.class).serializer(), "sku-processor");
         topology.addSink(NodeNames.SKU_DEAD_LETTERS, topics.deadLetters(), Serdes.ByteArray().serializer(),
+            Serdes.ByteArray().serializer(), "sku-processor");
+        topology.addSink(NodeNames.STOCK_EVENTS_HOME, topics.stockEvents(), Serdes.ByteArray().serializer(),
             Serdes.ByteArray().serializer(), "sku-processor");
     }
 

@@ -10,6 +10,8 @@ final class NodeNames {
     static final String SKU_ALLOCATION_EVENTS = "sku-allocation-events-sink";
     static final String SKU_DEAD_LETTERS = "sku-dead-letters-sink";
     static final String FOLD_DEAD_LETTERS = "fold-dead-letters-sink";
+    static final String ORDER_EVENTS_HOME = "order-events-home-sink";
+    static final String STOCK_EVENTS_HOME = "stock-events-home-sink";
 
     private NodeNames() {}
 }

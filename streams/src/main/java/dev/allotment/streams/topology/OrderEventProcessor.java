@@ -42,11 +42,14 @@ final class OrderEventProcessor implements ProcessorSupplier<byte[], byte[], Obj
     private final Deserializer<OrderEvent> decoder;
     private final LocationChanges locationChanges;
     private final StoreChanges changes;
+    private final HomePartitions homes;
 
-    OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges locationChanges, StoreChanges changes) {
+    OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges locationChanges, StoreChanges changes,
+                        HomePartitions homes) {
         this.decoder = decoder;
         this.locationChanges = locationChanges;
         this.changes = changes;
+        this.homes = homes;
     }
 
     @Override
@@ -74,6 +77,11 @@ final class OrderEventProcessor implements ProcessorSupplier<byte[], byte[], Obj
         public void process(Record<byte[], byte[]> record) {
             if (record.key() == null) {
                 deadLetter(record, "record has no key (the order id)", null);
+                return;
+            }
+            if (homes.awayFromHome(record, context)) {
+                // placed by another partitioner: handled at the key's home, where its decisions fold
+                context.forward(record, NodeNames.ORDER_EVENTS_HOME);
                 return;
             }
             String orderId = new String(record.key(), StandardCharsets.UTF_8);

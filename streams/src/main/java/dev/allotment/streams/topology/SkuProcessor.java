@@ -47,12 +47,14 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
     private final Deserializer<StockEvent> stockEvents;
     private final LocationChanges locationChanges;
     private final StoreChanges changes;
+    private final HomePartitions homes;
 
     SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<StockEvent> stockEvents,
-                 LocationChanges locationChanges, StoreChanges changes) {
+                 LocationChanges locationChanges, StoreChanges changes, HomePartitions homes) {
         this.topics = topics;
         this.locationChanges = locationChanges;
         this.changes = changes;
+        this.homes = homes;
         this.commands = commands;
         this.stockEvents = stockEvents;
     }
@@ -104,6 +106,11 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
             String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
             if (record.key() == null) {
                 deadLetter(record, "record has no key (the SKU)", null);
+                return;
+            }
+            if (topic.equals(topics.stockEvents()) && homes.awayFromHome(record, context)) {
+                // placed by another partitioner: handled at the SKU's home, with the commands that allocate its stock
+                context.forward(record, NodeNames.STOCK_EVENTS_HOME);
                 return;
             }
             String sku = new String(record.key(), StandardCharsets.UTF_8);
