@@ -14,6 +14,7 @@ import dev.allotment.events.UpdateAllocation;
 import dev.allotment.services.auth.Allowed;
 import dev.allotment.services.auth.Role;
 import dev.allotment.services.engine.CommandGateway;
+import dev.allotment.services.engine.EngineSettings;
 import dev.allotment.services.engine.OrderQueries;
 import dev.allotment.services.engine.Stores;
 import io.micronaut.core.annotation.Nullable;
@@ -32,6 +33,7 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -54,11 +56,27 @@ public class EnvoyAllocationController {
     private final CommandGateway gateway;
     private final OrderQueries orders;
     private final Stores stores;
+    private final Duration timeout;
 
-    public EnvoyAllocationController(CommandGateway gateway, OrderQueries orders, Stores stores) {
+    public EnvoyAllocationController(CommandGateway gateway, OrderQueries orders, Stores stores, EngineSettings settings) {
         this.gateway = gateway;
         this.orders = orders;
         this.stores = stores;
+        this.timeout = settings.getHttp().getCommandTimeout();
+    }
+
+    /**
+     * Sends the commands; when all are accepted, waits (bounded) until the order's projection has folded their
+     * decisions, so that {@code GET /allocations/orders/{id}} after the answer shows them, not a state between
+     * them (a change is a release and a new allocation). Answers the refusal, if any.
+     */
+    private HttpResponse<Map<String, Object>> sendAndFold(String orderId, List<Map.Entry<String, Command>> commands) {
+        List<CommandGateway.Result> results = gateway.send(commands);
+        HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
+        if (refused == null) {
+            orders.awaitFolded(orderId, results, timeout);
+        }
+        return refused;
     }
 
     @Operation(summary = "Allocations of an order (Envoy)")
@@ -103,7 +121,7 @@ public class EnvoyAllocationController {
             return OrderController.notFound(orderId);
         }
         gateway.awaitLines(orderId, order.getLines().stream().map(LineProjection::getSku).distinct().toList());
-        HttpResponse<Map<String, Object>> refused = Outcomes.unless(gateway.send(commands));
+        HttpResponse<Map<String, Object>> refused = sendAndFold(orderId, commands);
         if (refused != null) {
             return refused;
         }
@@ -156,7 +174,7 @@ public class EnvoyAllocationController {
             }
         }
         in.check();
-        HttpResponse<Map<String, Object>> refused = Outcomes.unless(gateway.send(commands));
+        HttpResponse<Map<String, Object>> refused = sendAndFold(orderId, commands);
         if (refused != null) {
             return refused;
         }
@@ -177,7 +195,7 @@ public class EnvoyAllocationController {
         List<Map.Entry<String, Command>> commands = order.getLines().stream().map(LineProjection::getSku).distinct()
             .map(sku -> Map.entry(sku, new Command(base + ":delete:" + sku, now, "envoy", orderId, new DeleteAllocations())))
             .toList();
-        HttpResponse<Map<String, Object>> refused = Outcomes.unless(gateway.send(commands));
+        HttpResponse<Map<String, Object>> refused = sendAndFold(orderId, commands);
         return refused != null ? refused : HttpResponse.noContent();
     }
 
