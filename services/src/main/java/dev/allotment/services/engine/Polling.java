@@ -58,12 +58,16 @@ public final class Polling {
     /** {@link #until(Duration, StoreChanges, Collection, Supplier)} for a condition; whether it holds. */
     public static boolean until(Duration bound, StoreChanges changes, Collection<String> keys,
                                 java.util.function.BooleanSupplier done) {
-        return until(bound, changes, keys,
-            () -> done.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.<Boolean>empty()).isPresent();
+        return until(bound, changes, keys, probe(done)).isPresent();
     }
 
     /** Waits until {@code done} holds or {@code bound} has passed; whether it holds. */
     public static boolean until(Duration bound, java.util.function.BooleanSupplier done) {
-        return until(bound, () -> done.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.<Boolean>empty()).isPresent();
+        return until(bound, probe(done)).isPresent();
+    }
+
+    /** A condition as a probe: present once it holds. */
+    private static Supplier<Optional<Boolean>> probe(java.util.function.BooleanSupplier done) {
+        return () -> done.getAsBoolean() ? Optional.of(Boolean.TRUE) : Optional.empty();
     }
 }
