@@ -16,6 +16,8 @@ import java.util.Arrays;
  */
 public final class AllocationIds {
     private static final char SEPARATOR = '\u001f'; // unit separator: no part can contain it and shift the boundaries
+    /** One digest per thread: looking the algorithm up per id cost more than hashing the id. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(AllocationIds::sha256);
 
     private AllocationIds() {}
 
@@ -28,7 +30,7 @@ public final class AllocationIds {
             }
             joined.append(part).append(SEPARATOR);
         }
-        byte[] digest = sha256().digest(joined.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] digest = SHA_256.get().digest(joined.toString().getBytes(StandardCharsets.UTF_8));
         return "al-" + new BigInteger(1, Arrays.copyOf(digest, 16)).toString(36);
     }
 

@@ -25,8 +25,8 @@ public final class BookKeys {
 
     public static String waiting(LineReservation line) {
         long rank = (long) Integer.MAX_VALUE - line.getPriority();
-        return skuPrefix(line.getSku()) + String.format("%011d", rank) + SEPARATOR
-            + String.format("%015d", line.getPlacedAt().toEpochMilli()) + SEPARATOR
+        return skuPrefix(line.getSku()) + SortableDigits.padded(rank, 11) + SEPARATOR
+            + SortableDigits.padded(line.getPlacedAt().toEpochMilli(), 15) + SEPARATOR
             + line.getOrderId() + SEPARATOR + line.getLineId();
     }
 }

@@ -10,7 +10,7 @@ public record RequestExpiry(Instant at, String sku, String orderId, String lineI
     private static final char SEP = BookKeys.SEPARATOR;
 
     public String key() {
-        return String.format("%019d", Math.max(0, at.toEpochMilli())) + SEP + sku + SEP + orderId + SEP + lineId + SEP + allocationId;
+        return SortableDigits.padded(Math.max(0, at.toEpochMilli()), 19) + SEP + sku + SEP + orderId + SEP + lineId + SEP + allocationId;
     }
 
     public static RequestExpiry parse(String key) {

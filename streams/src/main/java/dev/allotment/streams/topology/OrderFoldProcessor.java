@@ -4,6 +4,7 @@ import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.AllocationMode;
 import dev.allotment.events.AllocationRequested;
 import dev.allotment.events.OrderProjection;
+import dev.allotment.streams.allocation.SortableDigits;
 import dev.allotment.streams.order.OrderFold;
 import dev.allotment.streams.support.DeadLetterSink;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
      * partition of allocation-events, so the offset is the order the live fold applied them in).
      */
     public static String historyKey(String orderId, long offset) {
-        return historyPrefix(orderId) + String.format("%019d", offset);
+        return historyPrefix(orderId) + SortableDigits.padded(offset, 19);
     }
 
     public static String historyPrefix(String orderId) {

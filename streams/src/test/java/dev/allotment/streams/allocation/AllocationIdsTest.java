@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class AllocationIdsTest {
@@ -31,6 +32,18 @@ class AllocationIdsTest {
             String id = AllocationIds.derive("o-" + i, "k-o-" + i);
             assertTrue(ids.add(id), () -> "id " + id + " given twice");
         }
+    }
+
+    /** Ids are stored in requests, outcomes and supplier systems: the derivation must never drift (values from Python's hashlib). */
+    @Test
+    void idsAreTheSha256OfTheSeparatedPartsInBase36() throws Exception {
+        assertEquals("al-ah9br3n6swyx5lcs8getqv098", AllocationIds.derive("o-1", "key-1"));
+        AtomicReference<String> onAnotherThread = new AtomicReference<>();
+        Thread other = new Thread(() -> onAnotherThread.set(AllocationIds.derive("o-2", "evt-9")));
+        other.start();
+        other.join();
+        assertEquals("al-93cttb4oq6jkoeqbhobersc3b", onAnotherThread.get());
+        assertEquals("al-93cttb4oq6jkoeqbhobersc3b", AllocationIds.derive("o-2", "evt-9"));
     }
 
     @Test
