@@ -70,8 +70,9 @@ public final class AllotmentTopology {
         topology.addProcessor("order-fold-processor",
             new OrderFoldProcessor(topics.allocationEvents(), serdes.value(AllocationEvent.class).deserializer(), changes),
             "order-fold-source");
+        // cached: an order is written when placed and again for each decision folded, mostly within one commit
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ORDERS),
-            Serdes.String(), projections), "order-events-processor", "order-fold-processor");
+            Serdes.String(), projections).withCachingEnabled(), "order-events-processor", "order-fold-processor");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ORDER_HISTORY),
             Serdes.String(), serdes.value(AllocationEvent.class)), "order-fold-processor");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ALLOCATION_REQUESTS),
@@ -96,8 +97,9 @@ public final class AllotmentTopology {
         topology.addSource("sku-source", bytes, bytes, topics.commands(), topics.stockEvents());
         topology.addProcessor("sku-processor", new SkuProcessor(topics, serdes.value(Command.class).deserializer(),
             serdes.value(StockEvent.class).deserializer(), locationChanges, changes, homes), "sku-source");
+        // cached: a popular SKU's stock changes with every decision; RocksDB and its changelog see it once per commit
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SKU_STOCK),
-            Serdes.String(), serdes.value(SkuStock.class)), "sku-processor");
+            Serdes.String(), serdes.value(SkuStock.class)).withCachingEnabled(), "sku-processor");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LINE_RESERVATIONS),
             Serdes.String(), serdes.value(LineReservation.class)), "sku-processor");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WAITING),
