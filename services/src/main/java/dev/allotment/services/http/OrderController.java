@@ -40,9 +40,12 @@ import java.util.function.Predicate;
 /**
  * Orders: place and cancel (published to allotment.order-events, then the outcome awaited a bounded
  * time), and each order's projection. No rule lives here: the topology decides.
+ *
+ * <p>Commands wait for their outcome, so they run on the blocking pool. Reads run on the HTTP event loop: each is one
+ * RocksDB read or prefix scan of the order's partition, with no network and no waiting, and a hand-off to the pool
+ * cost more than the read.
  */
 @Controller("/orders")
-@ExecuteOn(TaskExecutors.BLOCKING)
 public class OrderController {
     private final EventPublisher publisher;
     private final OrderQueries queries;
@@ -57,6 +60,7 @@ public class OrderController {
     @Operation(summary = "Place an order", description = "Publishes OrderPlaced; answers 201 with the reservation, "
         + "200 when the same order was placed before, 409 when an order with this id has other lines, "
         + "202 with a Location when the engine has not answered within the command timeout.")
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
     public HttpResponse<Map<String, Object>> place(@Body String body,
@@ -80,6 +84,7 @@ public class OrderController {
     }
 
     @Operation(summary = "Cancel an order", description = "Releases everything reserved and allocated for it.")
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Post(uri = "/{orderId}/cancel", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
     public HttpResponse<Map<String, Object>> cancel(@PathVariable String orderId, @Nullable @Body String body,

@@ -35,9 +35,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
-/** Stock levels per SKU and location: counts and adjustments go to allotment.stock-events; levels come from the SKU stores. */
+/** Stock levels per SKU and location: counts and adjustments go to allotment.stock-events; levels come from the SKU stores.
+ * Changes and the list (a scan of every SKU) run on the blocking pool; one SKU's levels, a single store read, on the
+ * HTTP event loop. */
 @Controller("/stock")
-@ExecuteOn(TaskExecutors.BLOCKING)
 public class StockController {
     private final CommandGateway gateway;
     private final Stores stores;
@@ -48,6 +49,7 @@ public class StockController {
     }
 
     @Operation(summary = "Set the counted stock of a SKU at a location")
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Put(uri = "/{locationId}/{sku}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
     public HttpResponse<Map<String, Object>> set(@PathVariable String locationId, @PathVariable String sku, @Body String body,
@@ -75,6 +77,7 @@ public class StockController {
     }
 
     @Operation(summary = "Adjust stock by deltas (receipts, damage, shrinkage), in one batch")
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Post(uri = "/adjustments", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
     public HttpResponse<Map<String, Object>> adjust(@Body String body, @Nullable @Header("Idempotency-Key") String key) {
@@ -124,6 +127,7 @@ public class StockController {
     }
 
     @Operation(summary = "Stock levels, by SKU, optionally at one location (cursor pagination)")
+    @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
     public Map<String, Object> list(@Nullable @QueryValue("location_id") String locationId,
