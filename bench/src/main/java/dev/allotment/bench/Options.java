@@ -34,7 +34,7 @@ public final class Options {
         HELP.put("orders", "orders of a flash sale; stock is a tenth of them (PostgreSQL: default 100000, smoke 3000; "
             + "engine: default 200000, smoke 5000)");
         HELP.put("locations", "warehouses holding the engine flash sale's stock, split evenly (1-4; default 4)");
-        HELP.put("jfr", "engine scenarios: record the engine with Java Flight Recorder into this file (one per commit interval)");
+        HELP.put("jfr", "steady, flash-sale, edge, queries: record the engine with Java Flight Recorder into this file (one per commit interval)");
         HELP.put("shape", "PostgreSQL shapes: flash-sale,steady (default both)");
         HELP.put("commit", "PostgreSQL commit modes: durable,async (async = synchronous_commit=off; default both)");
         HELP.put("skus", "SKUs of the steady shape and the steady scenario (default 10000; smoke steady 500)");
