@@ -2,11 +2,9 @@ package dev.allotment.services.engine;
 
 import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.OrderProjection;
-import dev.allotment.streams.topology.OrderFoldProcessor;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyQueryMetadata;
 import dev.allotment.schemas.Topics;
-import dev.allotment.streams.topology.StoreNames;
+import dev.allotment.streams.state.HistoryKeys;
+import dev.allotment.streams.state.StoreNames;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,7 +12,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.TreeSet;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -114,7 +114,7 @@ public class OrderQueries {
         try {
             ReadOnlyKeyValueStore<String, AllocationEvent> store = streams.store(StoreQueryParameters.fromNameAndType(
                 StoreNames.ORDER_HISTORY, QueryableStoreTypes.<String, AllocationEvent>keyValueStore()).withPartition(meta.partition()));
-            try (KeyValueIterator<String, AllocationEvent> it = store.prefixScan(OrderFoldProcessor.historyPrefix(orderId),
+            try (KeyValueIterator<String, AllocationEvent> it = store.prefixScan(HistoryKeys.prefix(orderId),
                 new StringSerializer())) {
                 it.forEachRemaining(kv -> events.add(kv.value));
             }

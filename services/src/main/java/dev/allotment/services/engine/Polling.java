@@ -1,6 +1,6 @@
 package dev.allotment.services.engine;
 
-import dev.allotment.streams.topology.StoreChanges;
+import dev.allotment.streams.state.StoreChanges;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;

@@ -2,7 +2,7 @@ package dev.allotment.services.engine;
 
 import dev.allotment.events.AllocationProjection;
 import dev.allotment.events.OrderProjection;
-import dev.allotment.streams.topology.StoreNames;
+import dev.allotment.streams.state.StoreNames;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -15,6 +15,7 @@ import dev.allotment.services.engine.EngineSettings;
 import dev.allotment.services.engine.OrderQueries;
 import dev.allotment.services.engine.RequestQueries;
 import dev.allotment.services.engine.Stores;
+import dev.allotment.streams.allocation.PartStatus;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -50,10 +51,10 @@ import java.util.function.Function;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class AllocationRequestController {
     /** Every status a request can have (Centra's, and backordered from supplier answers). */
-    static final List<String> STATUSES = List.of("allocated", "sent", "failed", "confirmed", "rejected", "timed-out",
-        "outdated", "backordered", "completed");
+    static final List<String> STATUSES = PartStatus.wireNames();
     /** Centra's default: the requests a supplier can still act on. */
-    static final Set<String> ACTIONABLE = Set.of("allocated", "sent", "failed", "timed-out", "backordered");
+    static final Set<String> ACTIONABLE = PartStatus.wireNames().stream().filter(s -> PartStatus.of(s).isAnswerable())
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
     static final int PAGE_SIZE = 100;
 
     private final RequestQueries requests;
@@ -224,7 +225,8 @@ public class AllocationRequestController {
         return items;
     }
 
+    /** Whether the supplier can still answer a request's line. */
     static boolean open(ProjectedAllocationLine l) {
-        return !l.getCompleted() && ACTIONABLE.contains(l.getStatus());
+        return !l.getCompleted() && PartStatus.of(l.getStatus()).isAnswerable();
     }
 }

@@ -15,6 +15,8 @@ import dev.allotment.services.auth.Role;
 import dev.allotment.services.engine.CommandGateway;
 import dev.allotment.services.engine.EngineSettings;
 import dev.allotment.services.engine.OrderQueries;
+import dev.allotment.streams.allocation.PartStatus;
+import dev.allotment.streams.allocation.SupplierAnswers;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -35,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -115,18 +118,19 @@ public class CruxAllocationController {
                 continue;
             }
             List<ProjectedAllocationLine> open = openParts(order, line.getLineId(), who);
-            int requested = open.stream().mapToInt(p -> p.getStatus().equals("backordered") ? p.getBackorderedQuantity() : p.getQuantity()).sum();
+            int requested = open.stream().mapToInt(p -> PartStatus.of(p.getStatus()).openQuantity(p.getQuantity(),
+                p.getBackorderedQuantity())).sum();
             Set<String> where = new LinkedHashSet<>();
             order.getAllocations().stream().filter(a -> a.getRequest() && AllocationRequestController.visible(who, a))
                 .filter(a -> a.getLines().stream().anyMatch(p -> open.contains(p))).forEach(a -> where.add(a.getLocationId()));
             if (order.getStatus() != OrderStatus.CANCELLED) {
+                Optional<String> mismatch = SupplierAnswers.quantityMismatch(uuid, v2 ? "allocated" : "accepted", accepted,
+                    rejected, backordered, requested);
                 if (ordered != null && ordered != requested) {
                     mismatches.add(new ErrorBody.FieldError(at + "allocation.quantity_ordered", "line " + uuid + ": quantity_ordered is " + ordered + ", but "
                         + requested + " is requested of you for this line"));
-                } else if (accepted + rejected + backordered != requested) {
-                    mismatches.add(new ErrorBody.FieldError(at + "allocation", "line " + uuid + ": " + (v2 ? "allocated" : "accepted") + " " + accepted
-                        + " + rejected " + rejected + " + backordered " + backordered + " = " + (accepted + rejected + backordered)
-                        + ", but " + requested + " is requested of you for this line"));
+                } else if (mismatch.isPresent()) {
+                    mismatches.add(new ErrorBody.FieldError(at + "allocation", mismatch.get() + " of you for this line"));
                 } else if (where.size() > 1 && who != null && who.role() == Role.SUPPLIER) {
                     in.error(at + "allocation", "line " + uuid + " has requests at several of your locations: answer each "
                         + "with POST /allocation-requests/{id}/confirm or /reject");
@@ -219,7 +223,7 @@ public class CruxAllocationController {
             .orElse(item.line());
         boolean backordered = order.getAllocations().stream().filter(a -> a.getRequest() && AllocationRequestController.visible(who, a))
             .flatMap(a -> a.getLines().stream()).anyMatch(p -> p.getLineId().equals(line.getLineId()) && !p.getCompleted()
-                && p.getStatus().equals("backordered"));
+                && PartStatus.of(p.getStatus()) == PartStatus.BACKORDERED);
         if (backordered) {
             return "Backordered";
         }

@@ -12,6 +12,7 @@ import dev.allotment.services.engine.EngineSettings;
 import dev.allotment.services.engine.EventPublisher;
 import dev.allotment.services.engine.Polling;
 import dev.allotment.services.engine.Stores;
+import dev.allotment.streams.state.LocationKeys;
 import dev.allotment.streams.topology.GlobalLocations;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
@@ -74,7 +75,7 @@ public class LocationController {
             timeoutSeconds == null || timeoutSeconds < 0 ? null : timeoutSeconds,
             tracks == null || tracks.isNull() || tracks.asBoolean(), webhook);
         LocationEvent event = new LocationEvent(UUID.randomUUID().toString(), Instant.now(), key, location);
-        publisher.publish(GlobalLocations.locationKey(id), event);
+        publisher.publish(LocationKeys.location(id), event);
         await(() -> stores.locations().location(id).filter(location::equals).isPresent());
         return HttpResponse.ok(view(location));
     }
@@ -125,7 +126,7 @@ public class LocationController {
         }
         in.check();
         RoutingSet routing = new RoutingSet(channel, ids);
-        publisher.publish(GlobalLocations.channelKey(channel), new LocationEvent(UUID.randomUUID().toString(), Instant.now(), key, routing));
+        publisher.publish(LocationKeys.channel(channel), new LocationEvent(UUID.randomUUID().toString(), Instant.now(), key, routing));
         await(() -> stores.locations().routingSet(channel).filter(routing::equals).isPresent());
         return HttpResponse.ok(routingView(routing));
     }

@@ -2,6 +2,7 @@ package dev.allotment.services.http;
 
 import dev.allotment.events.CommandOutcome;
 import dev.allotment.services.engine.CommandGateway;
+import dev.allotment.streams.allocation.RefusalCode;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import java.util.LinkedHashMap;
@@ -23,17 +24,9 @@ public final class Outcomes {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** The HTTP status of a refusal code. */
+    /** The HTTP status of a refusal code from the wire (see {@link RefusalCode}). */
     public static HttpStatus statusOf(String code) {
-        if (code == null) {
-            return HttpStatus.CONFLICT;
-        }
-        return switch (code) {
-            case "insufficient_stock", "order_cancelled", "allocation_completed", "below_allocated", "conflict",
-                 "request_confirmed", "request_outdated", "request_rejected", "line_fully_allocated", "not_actionable" -> HttpStatus.CONFLICT;
-            case "unknown_allocation" -> HttpStatus.NOT_FOUND;
-            default -> HttpStatus.UNPROCESSABLE_ENTITY;
-        };
+        return HttpStatus.valueOf(RefusalCode.httpStatusOf(code));
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.allotment.events.AllocationProjection;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.events.ProjectedAllocationLine;
 import dev.allotment.services.engine.Stores;
+import dev.allotment.streams.allocation.PartStatus;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -39,7 +40,7 @@ public final class RequestViews {
         view.put("lineId", l.getLineId());
         view.put("quantity", l.getQuantity());
         view.put("stockItemId", l.getSku());
-        view.put("status", l.getCompleted() ? "completed" : l.getStatus());
+        view.put("status", l.getCompleted() ? PartStatus.COMPLETED.wire() : l.getStatus());
         view.put("backordered_quantity", l.getBackorderedQuantity());
         view.put("rejected_quantity", l.getRejectedQuantity());
         view.put("backorder_date", l.getBackorderDate());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.allotment.events.AllocatedLine;
 import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.AllocationRequested;
+import dev.allotment.streams.allocation.PartStatus;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ final class WebhookMessage {
     byte[] body(AllocationEvent event, AllocationRequested request, String locationName) {
         Map<String, Object> allocation = new LinkedHashMap<>();
         allocation.put("id", request.getAllocationId());
-        allocation.put("status", "allocated");
+        allocation.put("status", PartStatus.ALLOCATED.wire());
         allocation.put("warehouseId", request.getLocationId());
         allocation.put("warehouseName", locationName);
         allocation.put("expirationDate", request.getExpiresAt() == null ? null : request.getExpiresAt().toString());

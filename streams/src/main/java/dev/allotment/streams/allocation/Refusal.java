@@ -2,14 +2,14 @@ package dev.allotment.streams.allocation;
 
 /** Why a command or stock change was refused: a machine-readable code and a sentence naming what. */
 public final class Refusal extends RuntimeException {
-    private final String code;
+    private final RefusalCode code;
 
-    public Refusal(String code, String reason) {
+    public Refusal(RefusalCode code, String reason) {
         super(reason, null, false, false);
         this.code = code;
     }
 
-    public String code() {
+    public RefusalCode code() {
         return code;
     }
 }

@@ -4,15 +4,15 @@ import dev.allotment.events.AllocatedLine;
 import dev.allotment.events.AllocationCancelled;
 import dev.allotment.events.AllocationCompleted;
 import dev.allotment.events.AllocationConfirmed;
+import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.AllocationMode;
 import dev.allotment.events.AllocationOutdated;
+import dev.allotment.events.AllocationProjection;
 import dev.allotment.events.AllocationRejected;
+import dev.allotment.events.AllocationRequested;
 import dev.allotment.events.AllocationSendFailed;
 import dev.allotment.events.AllocationSent;
 import dev.allotment.events.AllocationTimedOut;
-import dev.allotment.events.AllocationEvent;
-import dev.allotment.events.AllocationProjection;
-import dev.allotment.events.AllocationRequested;
 import dev.allotment.events.LineBackordered;
 import dev.allotment.events.LineProjection;
 import dev.allotment.events.OrderProjection;
@@ -21,7 +21,10 @@ import dev.allotment.events.ProjectedAllocationLine;
 import dev.allotment.events.RequestLineState;
 import dev.allotment.events.ReservationCancelled;
 import dev.allotment.schemas.AvroTrust;
+import dev.allotment.streams.allocation.AvroLists;
+import dev.allotment.streams.allocation.PartStatus;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -81,7 +84,7 @@ public final class OrderFold {
     private static void requested(OrderProjection order, AllocationRequested r, AllocationEvent event) {
         AllocationProjection allocation = allocation(order, r.getAllocationId()).orElseGet(() -> {
             AllocationProjection created = AllocationProjection.newBuilder().setAllocationId(r.getAllocationId())
-                .setLocationId(r.getLocationId()).setStatus("allocated").setLines(new ArrayList<>())
+                .setLocationId(r.getLocationId()).setStatus(PartStatus.ALLOCATED.wire()).setLines(new ArrayList<>())
                 .setCreatedAt(event.getOccurredAt()).setCompletedAt(null)
                 .setRequest(r.getConfirmMode() == AllocationMode.CONFIRM).setExpiresAt(r.getExpiresAt()).build();
             order.getAllocations().add(created);
@@ -93,9 +96,9 @@ public final class OrderFold {
                 line.setBackorderedQuantity(Math.max(0, line.getBackorderedQuantity() - l.getQuantity()));
             });
             ProjectedAllocationLine item = item(allocation, l.getLineId()).orElseGet(() -> newItem(allocation, l.getLineId(), l.getSku()));
-            if (RELEASED.contains(item.getStatus())) {   // a new part under an id whose earlier part was released
+            if (PartStatus.of(item.getStatus()).isReleased()) {   // a new part under an id whose earlier part was released
                 item.setQuantity(0);
-                item.setStatus("allocated");
+                item.setStatus(PartStatus.ALLOCATED.wire());
             }
             item.setQuantity(item.getQuantity() + l.getQuantity());
         }
@@ -127,18 +130,22 @@ public final class OrderFold {
         return found;
     }
 
-    /** Statuses of a request's line that hold no stock. */
-    private static final Set<String> RELEASED = Set.of("timed-out", "rejected", "outdated");
-
     /** Whether the allocation (or some line of it) still holds stock. */
     public static boolean holds(AllocationProjection a) {
-        return a.getLines().stream().anyMatch(i -> !i.getCompleted() && !RELEASED.contains(i.getStatus()));
+        return a.getLines().stream().anyMatch(i -> !i.getCompleted() && !PartStatus.of(i.getStatus()).isReleased());
     }
 
     /** Allocations Envoy and Veeqo show: those holding stock and those completed, not released requests. */
     public static boolean heldOrCompleted(AllocationProjection a) {
-        return holds(a) || "completed".equals(a.getStatus());
+        return holds(a) || PartStatus.COMPLETED.wire().equals(a.getStatus());
     }
+
+    /** A request's open lines decide its status in this order: the least advanced line wins. */
+    private static final List<PartStatus> HELD_BY_PROGRESS = List.of(PartStatus.ALLOCATED, PartStatus.FAILED, PartStatus.SENT,
+        PartStatus.BACKORDERED, PartStatus.CONFIRMED);
+    /** With nothing held or completed, the first of these among its lines is a request's status. */
+    private static final List<PartStatus> RELEASED_BY_PRECEDENCE = List.of(PartStatus.TIMED_OUT, PartStatus.OUTDATED,
+        PartStatus.REJECTED);
 
     /**
      * A request's status from its lines (Centra's names, plus backordered): the least advanced line wins,
@@ -148,21 +155,21 @@ public final class OrderFold {
         List<ProjectedAllocationLine> items = a.getLines();
         boolean allCompleted = !items.isEmpty() && items.stream().allMatch(ProjectedAllocationLine::getCompleted);
         if (!a.getRequest()) {
-            return allCompleted ? "completed" : "allocated";
+            return (allCompleted ? PartStatus.COMPLETED : PartStatus.ALLOCATED).wire();
         }
-        Set<String> open = new java.util.HashSet<>();
-        items.stream().filter(i -> !i.getCompleted()).forEach(i -> open.add(i.getStatus()));
-        for (String status : List.of("allocated", "failed", "sent", "backordered", "confirmed")) {
+        Set<PartStatus> open = EnumSet.noneOf(PartStatus.class);
+        items.stream().filter(i -> !i.getCompleted()).forEach(i -> open.add(PartStatus.of(i.getStatus())));
+        for (PartStatus status : HELD_BY_PROGRESS) {
             if (open.contains(status)) {
-                return status;
+                return status.wire();
             }
         }
         if (items.stream().anyMatch(ProjectedAllocationLine::getCompleted)) {
-            return allCompleted ? "completed" : "confirmed";
+            return (allCompleted ? PartStatus.COMPLETED : PartStatus.CONFIRMED).wire();
         }
-        for (String status : List.of("timed-out", "outdated", "rejected")) {
+        for (PartStatus status : RELEASED_BY_PRECEDENCE) {
             if (open.contains(status)) {
-                return status;
+                return status.wire();
             }
         }
         return a.getStatus();
@@ -176,12 +183,12 @@ public final class OrderFold {
                 item(allocation, l.getLineId()).ifPresent(item -> {
                     item.setQuantity(item.getQuantity() - l.getQuantity());
                     if (item.getQuantity() <= 0) {
-                        removeElement(allocation.getLines(), item);
+                        AvroLists.removeIdentical(allocation.getLines(), item);
                     }
                 });
             }
             if (allocation.getLines().isEmpty()) {
-                removeElement(order.getAllocations(), allocation);
+                AvroLists.removeIdentical(order.getAllocations(), allocation);
             }
         });
     }
@@ -192,7 +199,7 @@ public final class OrderFold {
                 item(allocation, l.getLineId()).ifPresent(item -> item.setCompleted(true));
             }
             allocation.setStatus(statusOf(allocation));
-            if (allocation.getStatus().equals("completed")) {
+            if (allocation.getStatus().equals(PartStatus.COMPLETED.wire())) {
                 allocation.setCompletedAt(c.getCompletedAt());
             }
         });
@@ -217,18 +224,8 @@ public final class OrderFold {
         }
         List<AllocationProjection> held = order.getAllocations().stream()
             .filter(OrderFold::heldOrCompleted).toList();
-        boolean allCompleted = !held.isEmpty() && held.stream().allMatch(a -> "completed".equals(a.getStatus()));
+        boolean allCompleted = !held.isEmpty() && held.stream().allMatch(a -> PartStatus.COMPLETED.wire().equals(a.getStatus()));
         return allCompleted ? OrderStatus.COMPLETED : OrderStatus.ALLOCATED;
-    }
-
-    /** Removes {@code element} itself; Avro's decoded arrays remove by index only. */
-    private static <T> void removeElement(java.util.List<T> list, T element) {
-        for (int at = 0; at < list.size(); at++) {
-            if (list.get(at) == element) {   // identity: Avro's equals fails on nullable timestamps
-                list.remove(at);
-                return;
-            }
-        }
     }
 
     private static Optional<LineProjection> line(OrderProjection order, String lineId) {

@@ -13,6 +13,8 @@ import dev.allotment.events.StockLevel;
 import dev.allotment.events.StockLevelKey;
 import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.Topics;
+import dev.allotment.streams.state.StoreChanges;
+import dev.allotment.streams.state.StoreNames;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;

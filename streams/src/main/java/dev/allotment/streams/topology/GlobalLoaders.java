@@ -3,6 +3,8 @@ package dev.allotment.streams.topology;
 import dev.allotment.events.LocationEvent;
 import dev.allotment.events.StockLevel;
 import dev.allotment.events.StockLevelKey;
+import dev.allotment.streams.state.LocationKeys;
+import dev.allotment.streams.state.StoreNames;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -37,7 +39,7 @@ final class GlobalLoaders {
                 try {
                     LocationEvent event = decoder.deserialize(topic, record.value());
                     if (event != null) {
-                        store.put(GlobalLocations.keyOf(event), event);
+                        store.put(LocationKeys.of(event), event);
                         changes.changed();
                     }
                 } catch (RuntimeException e) {

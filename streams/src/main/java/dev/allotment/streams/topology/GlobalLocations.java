@@ -6,6 +6,7 @@ import dev.allotment.events.LocationUpserted;
 import dev.allotment.events.RoutingSet;
 import dev.allotment.streams.allocation.Locations;
 import dev.allotment.streams.allocation.Site;
+import dev.allotment.streams.state.LocationKeys;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,32 +40,13 @@ public final class GlobalLocations implements Locations {
         this.changes = changes;
     }
 
-    public static String locationKey(String id) {
-        return "location:" + id;
-    }
-
-    public static String channelKey(String id) {
-        return "channel:" + id;
-    }
-
-    /** The store key of a location event, from its payload (so producers may key the topic as they like). */
-    public static String keyOf(LocationEvent event) {
-        if (event.getPayload() instanceof LocationUpserted l) {
-            return locationKey(l.getLocationId());
-        }
-        if (event.getPayload() instanceof RoutingSet r) {
-            return channelKey(r.getChannelId());
-        }
-        throw new IllegalArgumentException("unknown location event " + event.getPayload().getClass().getName());
-    }
-
     public Optional<LocationUpserted> location(String id) {
-        LocationEvent event = store.get(locationKey(id));
+        LocationEvent event = store.get(LocationKeys.location(id));
         return event != null && event.getPayload() instanceof LocationUpserted l ? Optional.of(l) : Optional.empty();
     }
 
     public Optional<RoutingSet> routingSet(String channel) {
-        LocationEvent event = store.get(channelKey(channel));
+        LocationEvent event = store.get(LocationKeys.channel(channel));
         return event != null && event.getPayload() instanceof RoutingSet r ? Optional.of(r) : Optional.empty();
     }
 

@@ -4,8 +4,10 @@ import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.AllocationMode;
 import dev.allotment.events.AllocationRequested;
 import dev.allotment.events.OrderProjection;
-import dev.allotment.streams.allocation.SortableDigits;
 import dev.allotment.streams.order.OrderFold;
+import dev.allotment.streams.state.HistoryKeys;
+import dev.allotment.streams.state.StoreChanges;
+import dev.allotment.streams.state.StoreNames;
 import dev.allotment.streams.support.DeadLetterSink;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -28,18 +30,6 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
         this.topic = topic;
         this.decoder = decoder;
         this.changes = changes;
-    }
-
-    /**
-     * History keys sort by order, then by position in the log (all of an order's events share one
-     * partition of allocation-events, so the offset is the order the live fold applied them in).
-     */
-    public static String historyKey(String orderId, long offset) {
-        return historyPrefix(orderId) + SortableDigits.padded(offset, 19);
-    }
-
-    public static String historyPrefix(String orderId) {
-        return orderId + '\u0000';
     }
 
     @Override
@@ -72,7 +62,7 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
                 String orderId = record.key() == null ? event.getOrderId() : new String(record.key(), StandardCharsets.UTF_8);
                 OrderProjection order = orders.get(orderId);
                 if (order == null) {
-                    history.put(historyKey(orderId, context.recordMetadata().map(m -> m.offset()).orElse(0L)), event);
+                    history.put(HistoryKeys.of(orderId, context.recordMetadata().map(m -> m.offset()).orElse(0L)), event);
                     LOG.warn("allocation event {} for unknown order {}: skipped", event.getEventId(), orderId);
                     return;
                 }
@@ -84,7 +74,7 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
                     context.forward(new Record<Object, Object>(orderId, next, record.timestamp()), NodeNames.ORDER_PROJECTIONS);
                 });
                 // after the projection: an event in the history means the projection already includes it (read-your-writes)
-                history.put(historyKey(orderId, context.recordMetadata().map(m -> m.offset()).orElse(0L)), event);
+                history.put(HistoryKeys.of(orderId, context.recordMetadata().map(m -> m.offset()).orElse(0L)), event);
                 changes.changed(orderId);
             }
         };

@@ -4,19 +4,23 @@ import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.Command;
 import dev.allotment.events.CommandOutcome;
 import dev.allotment.events.CommandRejected;
+import dev.allotment.events.IncomingSet;
 import dev.allotment.events.LocationStock;
 import dev.allotment.events.SkuStock;
+import dev.allotment.events.StockAdjusted;
 import dev.allotment.events.StockEvent;
 import dev.allotment.events.StockLevel;
 import dev.allotment.events.StockLevelKey;
 import dev.allotment.events.StockSet;
-import dev.allotment.events.StockAdjusted;
-import dev.allotment.events.IncomingSet;
 import dev.allotment.schemas.Topics;
+import dev.allotment.streams.allocation.DecisionEvents;
 import dev.allotment.streams.allocation.Decisions;
 import dev.allotment.streams.allocation.Refusal;
+import dev.allotment.streams.allocation.RefusalCode;
 import dev.allotment.streams.allocation.Site;
 import dev.allotment.streams.allocation.SkuDesk;
+import dev.allotment.streams.state.StoreChanges;
+import dev.allotment.streams.state.StoreNames;
 import dev.allotment.streams.support.DeadLetterSink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -149,14 +153,14 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
             }
             try {
                 if (!sku.equals(named)) {
-                    throw new Refusal("wrong_key", "key '" + sku + "' is not the event's sku '" + named + "'");
+                    throw new Refusal(RefusalCode.WRONG_KEY, "key '" + sku + "' is not the event's sku '" + named + "'");
                 }
                 Decisions decided = desk.stock(sku, payload, event.getOccurredAt());
                 emit(record, sku, event.getEventId(), commandId, decided);
                 remember(commandId, "", true, null, null, event.getOccurredAt());
             } catch (Refusal refusal) {
-                remember(commandId, "", false, refusal.code(), refusal.getMessage(), event.getOccurredAt());
-                deadLetter(record, refusal.code() + ": " + refusal.getMessage(), null);
+                remember(commandId, "", false, refusal.code().wire(), refusal.getMessage(), event.getOccurredAt());
+                deadLetter(record, refusal.code().wire() + ": " + refusal.getMessage(), null);
             }
         }
 
@@ -170,15 +174,15 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
             try {
                 Decisions decided = desk.command(sku, commandId, command.getOrderId(), command.getPayload(), at);
                 emit(record, sku, commandId, commandId, decided);
-                List<String> ids = decided.events().stream().map(e -> allocationIdOf(e.payload())).filter(id -> id != null)
+                List<String> ids = decided.events().stream().map(e -> DecisionEvents.allocationIdOf(e.payload())).filter(id -> id != null)
                     .distinct().toList();
                 remember(commandId, command.getOrderId(), true, null, null, at, ids,
                     (int) decided.events().stream().filter(e -> e.orderId().equals(command.getOrderId())).count());
             } catch (Refusal refusal) {
                 LOG.info("command {} for order {} ({}) refused: {}", commandId, command.getOrderId(), sku, refusal.getMessage());
-                remember(commandId, command.getOrderId(), false, refusal.code(), refusal.getMessage(), at);
+                remember(commandId, command.getOrderId(), false, refusal.code().wire(), refusal.getMessage(), at);
                 forwardEvent(record.timestamp(), command.getOrderId(), commandId + ":rejected", commandId, at,
-                    new CommandRejected(refusal.code(), refusal.getMessage()));
+                    new CommandRejected(refusal.code().wire(), refusal.getMessage()));
             }
         }
 
@@ -227,24 +231,5 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
         private void deadLetter(Record<byte[], byte[]> record, String reason, Throwable error) {
             deadLetters.send(record, reason, error);
         }
-    }
-
-    static String allocationIdOf(Object payload) {
-        if (payload instanceof dev.allotment.events.AllocationRequested r) {
-            return r.getAllocationId();
-        }
-        if (payload instanceof dev.allotment.events.AllocationCancelled c) {
-            return c.getAllocationId();
-        }
-        if (payload instanceof dev.allotment.events.AllocationCompleted c) {
-            return c.getAllocationId();
-        }
-        if (payload instanceof dev.allotment.events.AllocationConfirmed c) {
-            return c.getAllocationId();
-        }
-        if (payload instanceof dev.allotment.events.AllocationRejected r) {
-            return r.getAllocationId();
-        }
-        return null;
     }
 }

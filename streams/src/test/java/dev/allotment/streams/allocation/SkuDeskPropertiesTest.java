@@ -165,7 +165,7 @@ class SkuDeskPropertiesTest {
         if (op instanceof Answer a) {
             for (LineReservation line : book.linesOfOrder(a.sku(), orderId)) {
                 for (String loc : List.of("sup-c", "sup-e")) {
-                    int q = line.getAllocations().stream().filter(p -> p.getLocationId().equals(loc) && SkuDesk.isAnswerable(p))
+                    int q = line.getAllocations().stream().filter(p -> p.getLocationId().equals(loc) && Parts.isAnswerable(p))
                         .mapToInt(LineAllocation::getQuantity).sum();
                     if (q > 0) {
                         int accepted = Math.min(a.accepted(), q);
@@ -234,15 +234,15 @@ class SkuDeskPropertiesTest {
 
     static Optional<String> firstAllocation(InMemorySkuBook book, String sku, String orderId) {
         return book.linesOfOrder(sku, orderId).stream().flatMap(l -> l.getAllocations().stream())
-            .filter(p -> SkuDesk.holds(p)).map(LineAllocation::getAllocationId).findFirst();
+            .filter(p -> Parts.holds(p)).map(LineAllocation::getAllocationId).findFirst();
     }
 
     /** Invariant 3 from the log alone: each location's allocated is what its allocation events add up to. */
     static void replay(Decisions d, Map<String, Integer> fromLog) {
         for (Decisions.Decided e : d.events()) {
             EVENTS.merge(e.payload().getClass().getSimpleName(), 1L, Long::sum);
-            String id = allocationIdOf(e.payload());
-            for (dev.allotment.events.RequestLineState st : statesOf(e.payload())) {
+            String id = DecisionEvents.allocationIdOf(e.payload());
+            for (dev.allotment.events.RequestLineState st : DecisionEvents.statesOf(e.payload())) {
                 // a request's line after the decision: it holds its quantity, or nothing
                 String part = id + "/" + st.getLineId();
                 int held = List.of("allocated", "sent", "failed", "confirmed", "backordered").contains(st.getStatus()) ? st.getQuantity() : 0;
@@ -274,44 +274,6 @@ class SkuDeskPropertiesTest {
     /** (allocation id / line id) to what it holds, from the log. */
     static final Map<String, Integer> HELD = new java.util.concurrent.ConcurrentHashMap<>();
 
-    static String allocationIdOf(Object payload) {
-        if (payload instanceof dev.allotment.events.AllocationConfirmed c) {
-            return c.getAllocationId();
-        } else if (payload instanceof dev.allotment.events.AllocationRejected r) {
-            return r.getAllocationId();
-        } else if (payload instanceof dev.allotment.events.AllocationTimedOut t) {
-            return t.getAllocationId();
-        } else if (payload instanceof dev.allotment.events.AllocationOutdated o) {
-            return o.getAllocationId();
-        } else if (payload instanceof dev.allotment.events.AllocationSent s) {
-            return s.getAllocationId();
-        } else if (payload instanceof dev.allotment.events.AllocationSendFailed f) {
-            return f.getAllocationId();
-        } else if (payload instanceof dev.allotment.events.LineBackordered b) {
-            return b.getAllocationId();
-        }
-        return null;
-    }
-
-    static List<dev.allotment.events.RequestLineState> statesOf(Object payload) {
-        if (payload instanceof dev.allotment.events.AllocationConfirmed c) {
-            return c.getStates();
-        } else if (payload instanceof dev.allotment.events.AllocationRejected r) {
-            return r.getStates();
-        } else if (payload instanceof dev.allotment.events.AllocationTimedOut t) {
-            return t.getStates();
-        } else if (payload instanceof dev.allotment.events.AllocationOutdated o) {
-            return o.getStates();
-        } else if (payload instanceof dev.allotment.events.AllocationSent s) {
-            return s.getStates();
-        } else if (payload instanceof dev.allotment.events.AllocationSendFailed f) {
-            return f.getStates();
-        } else if (payload instanceof dev.allotment.events.LineBackordered b) {
-            return b.getStates();
-        }
-        return List.of();
-    }
-
     /** The pick-th allocation request of the order's lines of the SKU, whatever its status. */
     static Optional<String> request(InMemorySkuBook book, String sku, String orderId, int pick) {
         List<String> ids = book.linesOfOrder(sku, orderId).stream().flatMap(l -> l.getAllocations().stream())
@@ -333,14 +295,14 @@ class SkuDeskPropertiesTest {
                 if (List.of("rejected", "outdated", "completed").contains(p.getStatus())) {
                     terminal.put(key, p.getStatus());
                 }
-                if (SkuDesk.isPending(p) && p.getExpiresAt() != null) {
+                if (Parts.isPending(p) && p.getExpiresAt() != null) {
                     assertTrue(p.getExpiresAt().isAfter(now), () -> "a request past its expiry is still pending after " + after + ": " + line);
                 }
-                if (SkuDesk.isFinal(p)) {
+                if (Parts.isFinal(p)) {
                     finalQuantity += p.getQuantity();
                 }
             }
-            boolean shadows = line.getAllocations().stream().anyMatch(SkuDesk::isShadow);
+            boolean shadows = line.getAllocations().stream().anyMatch(Parts::isShadow);
             int settled = finalQuantity;
             assertTrue(!shadows || (settled < line.getQuantity() && !line.getCancelled()),
                 () -> "a timed-out request outlived the end of its line's flow after " + after + ": " + line);
@@ -357,10 +319,10 @@ class SkuDeskPropertiesTest {
             int sum = 0;
             for (LineAllocation part : line.getAllocations()) {
                 assertTrue(part.getQuantity() > 0, () -> "empty allocation part after " + after + ": " + line);
-                if (SkuDesk.holds(part) || part.getStatus().equals("completed")) {
+                if (Parts.holds(part) || part.getStatus().equals("completed")) {
                     sum += part.getQuantity();
                 }
-                if (SkuDesk.holds(part)) {
+                if (Parts.holds(part)) {
                     openByLocation.merge(line.getSku() + "@" + part.getLocationId(), part.getQuantity(), Integer::sum);
                 }
             }

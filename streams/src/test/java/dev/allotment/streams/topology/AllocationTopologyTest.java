@@ -32,6 +32,7 @@ import dev.allotment.events.StockSet;
 import dev.allotment.events.UpdateAllocation;
 import dev.allotment.schemas.InMemoryAvroSerdes;
 import dev.allotment.schemas.Topics;
+import dev.allotment.streams.state.StoreNames;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;

@@ -28,6 +28,7 @@ import dev.allotment.events.StockSet;
 import dev.allotment.events.SupplierAnswer;
 import dev.allotment.schemas.InMemoryAvroSerdes;
 import dev.allotment.schemas.Topics;
+import dev.allotment.streams.state.StoreNames;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;

@@ -9,6 +9,7 @@ import dev.allotment.events.LocationKind;
 import dev.allotment.events.LocationUpserted;
 import dev.allotment.events.RoutingSet;
 import dev.allotment.streams.allocation.Site;
+import dev.allotment.streams.state.LocationKeys;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,7 @@ class GlobalLocationsTest {
         }
 
         void put(LocationEvent event) {
-            data.put(GlobalLocations.keyOf(event), event);
+            data.put(LocationKeys.of(event), event);
         }
     }
 

@@ -16,6 +16,7 @@ import dev.allotment.events.ReservationCancelled;
 import dev.allotment.events.ReservationCreated;
 import dev.allotment.schemas.InMemoryAvroSerdes;
 import dev.allotment.schemas.Topics;
+import dev.allotment.streams.state.StoreNames;
 import dev.allotment.streams.support.DeadLetters;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.allotment.events.AllocateLines;
 import dev.allotment.events.Command;
+import dev.allotment.events.ConfirmAllocationRequest;
 import dev.allotment.events.ConfirmMode;
 import dev.allotment.events.DeleteAllocations;
 import dev.allotment.events.LineAllocation;
+import dev.allotment.events.LineAnswer;
 import dev.allotment.events.LineProjection;
 import dev.allotment.events.LineQuantity;
 import dev.allotment.events.LineReservation;
@@ -15,26 +17,26 @@ import dev.allotment.events.LocationEvent;
 import dev.allotment.events.LocationKind;
 import dev.allotment.events.LocationStock;
 import dev.allotment.events.LocationUpserted;
+import dev.allotment.events.MarkRequestSendFailed;
+import dev.allotment.events.MarkRequestSent;
 import dev.allotment.events.OrderCancelled;
 import dev.allotment.events.OrderEvent;
 import dev.allotment.events.OrderLine;
 import dev.allotment.events.OrderPlaced;
 import dev.allotment.events.OrderProjection;
+import dev.allotment.events.RejectAllocationRequest;
 import dev.allotment.events.RoutingSet;
 import dev.allotment.events.SkuStock;
 import dev.allotment.events.StockAdjusted;
 import dev.allotment.events.StockEvent;
 import dev.allotment.events.StockSet;
+import dev.allotment.events.SupplierAnswer;
 import dev.allotment.events.UpdateAllocation;
 import dev.allotment.schemas.InMemoryAvroSerdes;
-import dev.allotment.streams.order.OrderReplay;
-import dev.allotment.events.ConfirmAllocationRequest;
-import dev.allotment.events.LineAnswer;
-import dev.allotment.events.MarkRequestSendFailed;
-import dev.allotment.events.MarkRequestSent;
-import dev.allotment.events.RejectAllocationRequest;
-import dev.allotment.events.SupplierAnswer;
 import dev.allotment.schemas.Topics;
+import dev.allotment.streams.order.OrderReplay;
+import dev.allotment.streams.state.HistoryKeys;
+import dev.allotment.streams.state.StoreNames;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.HashMap;
@@ -191,7 +193,7 @@ class TopologyInvariantsPropertiesTest {
                 LineReservation l = it.next().value;
                 if (l.getSku().equals(sku) && l.getOrderId().equals(orderId)) {
                     for (LineAllocation p : l.getAllocations()) {
-                        if (dev.allotment.streams.allocation.SkuDesk.holds(p)) {
+                        if (dev.allotment.streams.allocation.Parts.holds(p)) {
                             return java.util.Optional.of(p.getAllocationId());
                         }
                     }
@@ -211,7 +213,7 @@ class TopologyInvariantsPropertiesTest {
                 LineReservation l = it.next().value;
                 int sum = 0;
                 for (LineAllocation p : l.getAllocations()) {
-                    if (dev.allotment.streams.allocation.SkuDesk.holds(p)) {
+                    if (dev.allotment.streams.allocation.Parts.holds(p)) {
                         sum += p.getQuantity();
                         open.merge(l.getSku() + "@" + p.getLocationId(), p.getQuantity(), Integer::sum);
                     } else if (p.getStatus().equals("completed")) {
@@ -264,7 +266,7 @@ class TopologyInvariantsPropertiesTest {
         KeyValueStore<String, dev.allotment.events.AllocationEvent> store = driver.getKeyValueStore(StoreNames.ORDER_HISTORY);
         List<dev.allotment.events.AllocationEvent> events = new java.util.ArrayList<>();
         try (KeyValueIterator<String, dev.allotment.events.AllocationEvent> it =
-                 store.prefixScan(OrderFoldProcessor.historyPrefix(orderId), new org.apache.kafka.common.serialization.StringSerializer())) {
+                 store.prefixScan(HistoryKeys.prefix(orderId), new org.apache.kafka.common.serialization.StringSerializer())) {
             it.forEachRemaining(kv -> events.add(kv.value));
         }
         return events;

@@ -1,4 +1,4 @@
-package dev.allotment.streams.topology;
+package dev.allotment.streams.state;
 
 /** Names of the engine's state stores (their changelogs are {@code <application.id>-<name>-changelog}). */
 public final class StoreNames {

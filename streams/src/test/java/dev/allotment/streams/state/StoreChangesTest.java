@@ -1,4 +1,4 @@
-package dev.allotment.streams.topology;
+package dev.allotment.streams.state;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.allotment.streams.topology;
+package dev.allotment.streams.state;
 
 import java.util.Collection;
 import java.util.List;

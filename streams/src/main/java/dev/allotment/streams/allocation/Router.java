@@ -1,0 +1,127 @@
+package dev.allotment.streams.allocation;
+
+import dev.allotment.events.LineBackordered;
+import dev.allotment.events.LineReservation;
+import dev.allotment.events.ReserveLine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Routes what is left of a line, else lets it wait (DESIGN §3): the one place that serves a newly reserved line, a
+ * line re-routed after a rejection, a timeout or a supplier's answer, and the backorder fill as stock arrives. Locations
+ * come from the channel's routing ({@link AllocationPlanner}); what none can take waits as backorder demand, served
+ * first come, first served.
+ *
+ * <p>Allocation ids, one scheme: a line's first part at a site is {@code <base>@<site>}, where the base is the order's
+ * auto-allocation id ({@code al-<order>} for lines reserved without one); every later part the router gives the line at
+ * that site is {@code <base>@<site>~<n>}, n from the SKU's sequence. So an allocation told to a warehouse or supplier
+ * never grows behind its back: only a manual change does that, by naming the allocation.
+ */
+final class Router {
+    /** How many waiting lines one change of stock looks at. */
+    static final int FILL_BATCH = 10_000;
+    private final SkuBook book;
+    private final Locations locations;
+    private final Ledger ledger;
+
+    Router(SkuBook book, Locations locations, Ledger ledger) {
+        this.book = book;
+        this.locations = locations;
+        this.ledger = ledger;
+    }
+
+    /** A placed order's line: its reservation, routed at once when its channel has routing (the preferred site first). */
+    void reserve(Turn t, String orderId, ReserveLine r) {
+        if (book.line(t.sku(), orderId, r.getLineId()).isPresent()) {
+            return; // delivered again: the reservation exists
+        }
+        LineReservation line = LineReservation.newBuilder().setOrderId(orderId).setLineId(r.getLineId())
+            .setSku(t.sku()).setQuantity(r.getQuantity()).setAllocatedQuantity(0).setChannel(r.getChannel())
+            .setPriority(r.getPriority()).setPlacedAt(r.getPlacedAt()).setCancelled(false).setWaiting(false)
+            .setAllocations(new ArrayList<>()).setDeclinedLocations(new ArrayList<>()).setAllocationBase(r.getAllocationId())
+            .build();
+        List<Site> routing = locations.routing(r.getChannel());
+        if (!routing.isEmpty()) {
+            route(t, line, AllocationPlanner.candidates(routing, r.getPreferredLocation()), site ->
+                site.id().equals(r.getPreferredLocation()) ? "auto: whole order at " + site.id()
+                    : "auto: rank " + (routing.indexOf(site) + 1) + " of channel " + r.getChannel());
+            waitForTheRest(t, line);
+        }
+        book.putLine(line);
+    }
+
+    /**
+     * After a request changed: when every unit of the line is final its timed-out requests become outdated; else
+     * what is unallocated goes to the next locations of the channel's routing (skipping the ones that declined the
+     * line), and waits as backorder demand when none is left.
+     */
+    void settle(Turn t, LineReservation line, String reason) {
+        ledger.endFlowIfSettled(t, line);
+        List<Site> routing = locations.routing(line.getChannel());
+        int remaining = line.getQuantity() - line.getAllocatedQuantity();
+        if (!line.getCancelled() && remaining > 0 && !routing.isEmpty()) {
+            route(t, line, AllocationPlanner.candidates(open(line, routing), null), site -> reason);
+            waitForTheRest(t, line);
+        } else if (remaining <= 0) {
+            line.setWaiting(false);
+        }
+        book.putLine(line);
+    }
+
+    /** Serves waiting lines, first come first served, from what is available now at locations that track stock. */
+    void fill(Turn t) {
+        if (ledger.totalAvailable(t.stock()) <= 0) {
+            return;
+        }
+        for (LineReservation line : book.waiting(t.sku(), FILL_BATCH)) {
+            if (ledger.totalAvailable(t.stock()) <= 0) {
+                return;
+            }
+            List<Site> stocked = open(line, AllocationPlanner.candidates(locations.routing(line.getChannel()), null))
+                .stream().filter(Site::tracksStock).toList();
+            if (route(t, line, stocked, site -> "backorder filled") > 0) {
+                waitForTheRest(t, line);
+                book.putLine(line);
+            }
+        }
+    }
+
+    /** Allocates what {@code candidates} can take of the line's unallocated quantity, in their order; how much. */
+    private int route(Turn t, LineReservation line, List<Site> candidates, Function<Site, String> why) {
+        int allocated = 0;
+        int remaining = line.getQuantity() - line.getAllocatedQuantity();
+        for (Pick pick : AllocationPlanner.plan(remaining, candidates, loc -> Ledger.available(t.stock(), loc))) {
+            ledger.allocateAt(t, line, pick.site(), pick.quantity(), allocationId(t, line, pick.site()), why.apply(pick.site()));
+            allocated += pick.quantity();
+        }
+        return allocated;
+    }
+
+    /** The line waits for what is still unallocated, and the log says how much. */
+    private void waitForTheRest(Turn t, LineReservation line) {
+        int remaining = line.getQuantity() - line.getAllocatedQuantity();
+        line.setWaiting(remaining > 0);
+        if (remaining > 0) {
+            t.decided().decided(line.getOrderId(), new LineBackordered(line.getLineId(), line.getSku(), remaining,
+                null, null, null, List.of()));
+        }
+    }
+
+    /** The sites of {@code routing} that have not declined the line. */
+    private static List<Site> open(LineReservation line, List<Site> routing) {
+        return routing.stream().filter(s -> !line.getDeclinedLocations().contains(s.id())).toList();
+    }
+
+    /** The id of a part the router gives the line at {@code site} (see the class comment). */
+    private static String allocationId(Turn t, LineReservation line, Site site) {
+        String base = line.getAllocationBase() != null ? line.getAllocationBase() : "al-" + line.getOrderId();
+        String id = base + "@" + site.id();
+        if (line.getAllocations().stream().noneMatch(p -> p.getAllocationId().equals(id))) {
+            return id;
+        }
+        long n = t.stock().getNextSequence();
+        t.stock().setNextSequence(n + 1);
+        return id + "~" + n;
+    }
+}

@@ -1,0 +1,14 @@
+package dev.allotment.streams.allocation;
+
+import dev.allotment.events.SkuStock;
+import java.time.Instant;
+
+/**
+ * One input's turn at the {@link SkuDesk}: the SKU's stock as the input changes it, what it has decided so far, and
+ * the input's time. Every flow takes it as a parameter, so no flow keeps per-input state in fields.
+ */
+record Turn(SkuStock stock, Decisions decided, Instant at) {
+    String sku() {
+        return stock.getSku();
+    }
+}
