@@ -217,13 +217,13 @@ public final class QueriesScenario {
             + "intended start (fixed rate) and includes queueing behind slow answers.");
         notes.add("`stock-location` and `allocations-order` scan, so they run closed loop with one client (their latency is "
             + "their service time, their rate the most they sustain): `GET /stock` loads and sorts every SKU's stock on every "
-            + "call (services/…/engine/Stores.java:42-49 `allStock()`, called from http/StockController.java:136), O(SKUs) "
+            + "call (`EngineState.stock()` in streams/…/state/LocalEngineState.java, called from http/StockController.java), O(SKUs) "
             + "whatever the page; `GET /allocations?order_id=` pages through every order in id order, 100 at a time, and keeps "
             + "going to the end to decide whether there is a next page (http/EnvoyAllocationController.java:191-193): O(orders) "
             + "per call. A location filter scans the same way until it has a page, so a location holding few allocations "
             + "costs a scan too; L2 holds about a quarter of them here.");
         notes.add("`GET /allocation-requests` is not measured: the load has only DIRECT warehouses, so there are no requests. "
-            + "Its cost is every request of the instance read and sorted on every page (services/…/engine/RequestQueries.java:50-60), "
+            + "Its cost is every request of the instance read and sorted on every page (`EngineState.requests()` in streams/…/state/LocalEngineState.java), "
             + "O(requests · log requests) per call once suppliers with CONFIRM mode take a share of the orders.");
         notes.add("`engine_cpu_us_per_query` is the engine process's CPU time (user + system) over the run's warm-up and measured "
             + "window, less what it spends idle (`engine_idle_cpu_cores`, measured over a few quiet seconds after the load) over "

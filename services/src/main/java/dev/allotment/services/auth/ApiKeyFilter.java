@@ -1,7 +1,7 @@
 package dev.allotment.services.auth;
 
 import dev.allotment.services.engine.EngineSettings;
-import dev.allotment.services.http.ErrorBody;
+import dev.allotment.services.errors.ErrorBody;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;

@@ -3,6 +3,7 @@ package dev.allotment.services.engine;
 import dev.allotment.events.Command;
 import dev.allotment.events.CommandOutcome;
 import dev.allotment.events.StockEvent;
+import dev.allotment.streams.state.EngineState;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,14 +20,12 @@ import java.util.Optional;
 @Singleton
 public class CommandGateway {
     private final EventPublisher publisher;
-    private final Stores stores;
+    private final EngineState state;
     private final Duration timeout;
-    private final StreamsRuntime runtime;
 
-    public CommandGateway(EventPublisher publisher, Stores stores, EngineSettings settings, StreamsRuntime runtime) {
+    public CommandGateway(EventPublisher publisher, EngineState state, EngineSettings settings) {
         this.publisher = publisher;
-        this.stores = stores;
-        this.runtime = runtime;
+        this.state = state;
         this.timeout = settings.getHttp().getCommandTimeout();
     }
 
@@ -45,7 +44,7 @@ public class CommandGateway {
     public List<Result> send(List<Map.Entry<String, Command>> commands) {
         List<Map.Entry<String, Command>> fresh = new ArrayList<>();
         for (Map.Entry<String, Command> c : commands) {
-            if (stores.outcome(c.getKey(), c.getValue().getCommandId()).isEmpty()) {
+            if (state.outcome(c.getKey(), c.getValue().getCommandId()).isEmpty()) {
                 fresh.add(c);
             }
         }
@@ -55,22 +54,10 @@ public class CommandGateway {
         return await(commands.stream().map(c -> Map.entry(c.getKey(), c.getValue().getCommandId())).toList());
     }
 
-    /**
-     * Read-your-writes for manual commands: an order's lines reach their SKUs' partitions one hop after
-     * the order itself, so wait (bounded) until each of {@code skus} holds the order's lines there.
-     */
-    public void awaitLines(String orderId, java.util.Collection<String> skus) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (String sku : skus) {
-            Polling.until(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), runtime.changes(), List.of(sku),
-                () -> !stores.lines(sku, orderId).isEmpty());
-        }
-    }
-
     /** Publishes stock events carrying command ids (key: SKU) and waits for their outcomes. */
     public List<Result> sendStock(List<Map.Entry<String, StockEvent>> events) {
         List<Map.Entry<String, StockEvent>> fresh = events.stream()
-            .filter(e -> stores.outcome(e.getKey(), e.getValue().getCommandId()).isEmpty()).toList();
+            .filter(e -> state.outcome(e.getKey(), e.getValue().getCommandId()).isEmpty()).toList();
         if (!fresh.isEmpty()) {
             publisher.publishStock(fresh);
         }
@@ -80,11 +67,11 @@ public class CommandGateway {
     private List<Result> await(List<Map.Entry<String, String>> skuAndIds) {
         Map<String, Result> results = new LinkedHashMap<>();
         List<String> skus = skuAndIds.stream().map(Map.Entry::getKey).distinct().toList();
-        Polling.until(timeout, runtime.changes(), skus, () -> {
+        Polling.until(timeout, state.changes(), skus, () -> {
             for (Map.Entry<String, String> c : skuAndIds) {
                 Result known = results.get(c.getValue());
                 if (known == null || !known.decided()) {
-                    results.put(c.getValue(), new Result(c.getKey(), c.getValue(), stores.outcome(c.getKey(), c.getValue())));
+                    results.put(c.getValue(), new Result(c.getKey(), c.getValue(), state.outcome(c.getKey(), c.getValue())));
                 }
             }
             return results.values().stream().allMatch(Result::decided);

@@ -4,10 +4,12 @@ import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.RegistryAvroSerdes;
 import dev.allotment.schemas.RegistryUrls;
 import dev.allotment.schemas.Topics;
+import dev.allotment.streams.state.EngineState;
+import dev.allotment.streams.state.LocalEngineState;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 
-/** The engine's shared pieces: the topic catalogue and the registry-backed serdes. */
+/** The engine's shared pieces: the topic catalogue, the registry-backed serdes, and the query port over its state. */
 @Factory
 public class EngineBeans {
     @Singleton
@@ -23,5 +25,11 @@ public class EngineBeans {
     @Singleton
     AvroSerdes avroSerdes(RegistryUrls urls) {
         return new RegistryAvroSerdes(urls);
+    }
+
+    /** Every read of the engine's state goes through this port (this instance's stores today). */
+    @Singleton
+    EngineState engineState(StreamsRuntime runtime, Topics topics) {
+        return new LocalEngineState(runtime::streams, runtime.changes(), topics, LocalEngineState.DEFAULT_RETRY);
     }
 }

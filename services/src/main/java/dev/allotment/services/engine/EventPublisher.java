@@ -6,6 +6,7 @@ import dev.allotment.events.OrderEvent;
 import dev.allotment.events.StockEvent;
 import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.Topics;
+import dev.allotment.streams.state.EngineUnavailableException;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.util.List;

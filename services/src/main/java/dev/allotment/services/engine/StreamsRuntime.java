@@ -115,6 +115,11 @@ public class StreamsRuntime {
         return streams == null ? KafkaStreams.State.CREATED : streams.state();
     }
 
+    /** Whether the topology runs (or rebalances): its stores can be asked, though a moving one may answer "not yet". */
+    public boolean started() {
+        return state().isRunningOrRebalancing();
+    }
+
     @PreDestroy
     void stop() {
         if (metrics != null) {

@@ -11,11 +11,11 @@ import dev.allotment.services.auth.ApiKeyFilter;
 import dev.allotment.services.auth.Principal;
 import dev.allotment.services.auth.Role;
 import dev.allotment.services.engine.CommandGateway;
-import dev.allotment.services.engine.EngineSettings;
-import dev.allotment.services.engine.OrderQueries;
-import dev.allotment.services.engine.RequestQueries;
-import dev.allotment.services.engine.Stores;
+import dev.allotment.services.engine.Waits;
+import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.allocation.PartStatus;
+import dev.allotment.streams.state.EngineState;
+import dev.allotment.streams.state.FoundRequest;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -31,7 +31,6 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -57,19 +56,14 @@ public class AllocationRequestController {
         .collect(java.util.stream.Collectors.toUnmodifiableSet());
     static final int PAGE_SIZE = 100;
 
-    private final RequestQueries requests;
+    private final EngineState state;
     private final CommandGateway gateway;
-    private final Stores stores;
-    private final Duration timeout;
-    private final OrderQueries orderQueries;
+    private final Waits waits;
 
-    public AllocationRequestController(RequestQueries requests, CommandGateway gateway, Stores stores, EngineSettings settings,
-                                       OrderQueries orderQueries) {
-        this.orderQueries = orderQueries;
-        this.requests = requests;
+    public AllocationRequestController(EngineState state, CommandGateway gateway, Waits waits) {
+        this.state = state;
         this.gateway = gateway;
-        this.stores = stores;
-        this.timeout = settings.getHttp().getCommandTimeout();
+        this.waits = waits;
     }
 
     @Operation(summary = "Allocation requests (Centra)", description = "status: one or a comma list of allocated, sent, failed, "
@@ -107,7 +101,7 @@ public class AllocationRequestController {
         Principal who = principal(request);
         List<Map<String, Object>> matching = new ArrayList<>();
         int skip = (pageNumber - 1) * PAGE_SIZE;
-        for (RequestQueries.Found f : requests.all()) {
+        for (FoundRequest f : state.requests()) {
             AllocationProjection a = f.request();
             if (!statuses.contains(a.getStatus()) || !visible(who, a)
                 || (warehouses != null && !warehouses.contains(a.getLocationId()))
@@ -120,7 +114,7 @@ public class AllocationRequestController {
             if (matching.size() == PAGE_SIZE) {
                 break;
             }
-            matching.add(RequestViews.centra(stores, f.order(), a));
+            matching.add(RequestViews.centra(state, f.order(), a));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ok");
@@ -132,7 +126,7 @@ public class AllocationRequestController {
     @Get(uri = "/{id}", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.SUPPLIER, Role.PLATFORM, Role.ANALYST, Role.ADMIN})
     public HttpResponse<Map<String, Object>> one(HttpRequest<?> request, @PathVariable String id) {
-        return requests.find(id).filter(f -> visible(principal(request), f.request()))
+        return state.request(id).filter(f -> visible(principal(request), f.request()))
             .<HttpResponse<Map<String, Object>>>map(f -> HttpResponse.ok(ok(f)))
             .orElseGet(() -> notFound(id));
     }
@@ -167,14 +161,14 @@ public class AllocationRequestController {
     private HttpResponse<Map<String, Object>> answer(HttpRequest<?> request, String id, String key, String verb,
                                                      Function<String, Object> payload) {
         Principal who = principal(request);
-        RequestQueries.Found found = requests.await(id, timeout).filter(f -> visible(who, f.request())).orElse(null);
+        FoundRequest found = waits.request(id).filter(f -> visible(who, f.request())).orElse(null);
         if (found == null) {
             return notFound(id);
         }
         String orderId = found.order().getOrderId();
         Set<String> skus = new LinkedHashSet<>();
         found.request().getLines().forEach(l -> skus.add(l.getSku()));
-        gateway.awaitLines(orderId, skus);
+        waits.lines(orderId, skus);
         Instant now = Instant.now();
         List<Map.Entry<String, Command>> commands = new ArrayList<>();
         for (String sku : skus) {
@@ -187,14 +181,14 @@ public class AllocationRequestController {
             return refused;
         }
         // the decision is folded into the order one hop later: answer with the request as it is then
-        orderQueries.awaitFolded(orderId, results, timeout);
-        return HttpResponse.ok(ok(requests.find(id).orElse(found)));
+        waits.folded(orderId, results);
+        return HttpResponse.ok(ok(state.request(id).orElse(found)));
     }
 
-    private Map<String, Object> ok(RequestQueries.Found f) {
+    private Map<String, Object> ok(FoundRequest f) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ok");
-        body.put("allocation_request", RequestViews.centra(stores, f.order(), f.request()));
+        body.put("allocation_request", RequestViews.centra(state, f.order(), f.request()));
         return body;
     }
 

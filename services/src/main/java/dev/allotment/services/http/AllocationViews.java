@@ -7,7 +7,7 @@ import dev.allotment.events.LineReservation;
 import dev.allotment.events.LocationStock;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.events.ProjectedAllocationLine;
-import dev.allotment.services.engine.Stores;
+import dev.allotment.streams.state.EngineState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,13 +25,13 @@ final class AllocationViews {
     private AllocationViews() {}
 
     /** Envoy's Order Allocation, from the decided lines of {@code skus}. */
-    static Map<String, Object> envoyFresh(Stores stores, String orderId, String allocationId, Collection<String> skus) {
+    static Map<String, Object> envoyFresh(EngineState state, String orderId, String allocationId, Collection<String> skus) {
         Map<String, Integer> items = new TreeMap<>();
         String location = null;
         Instant completedAt = null;
         boolean allCompleted = true;
         for (String sku : skus) {
-            for (LineReservation line : stores.lines(sku, orderId)) {
+            for (LineReservation line : state.lines(sku, orderId)) {
                 for (LineAllocation part : line.getAllocations()) {
                     if (part.getAllocationId().equals(allocationId)) {
                         items.merge(sku, part.getQuantity(), Integer::sum);
@@ -67,10 +67,10 @@ final class AllocationViews {
     }
 
     /** Whether every line of the order is allocated, with fresh lines for {@code skus} and the projection for the rest. */
-    static boolean allocatedCompletely(Stores stores, OrderProjection order, Collection<String> skus) {
+    static boolean allocatedCompletely(EngineState state, OrderProjection order, Collection<String> skus) {
         Map<String, Integer> fresh = new HashMap<>();
         for (String sku : skus) {
-            stores.lines(sku, order.getOrderId()).forEach(l -> fresh.put(l.getLineId(), l.getAllocatedQuantity()));
+            state.lines(sku, order.getOrderId()).forEach(l -> fresh.put(l.getLineId(), l.getAllocatedQuantity()));
         }
         for (LineProjection l : order.getLines()) {
             int allocated = fresh.getOrDefault(l.getLineId(), l.getAllocatedQuantity());
@@ -82,12 +82,12 @@ final class AllocationViews {
     }
 
     /** Veeqo's allocation, with each line's sellable and its stock entries per warehouse. */
-    static Map<String, Object> veeqo(Stores stores, String orderId, String allocationId, String warehouseId,
+    static Map<String, Object> veeqo(EngineState state, String orderId, String allocationId, String warehouseId,
                                      Collection<String> skus, Instant at) {
         List<Map<String, Object>> lineItems = new ArrayList<>();
         for (String sku : skus) {
-            Map<String, Object> sellable = sellable(stores, sku);
-            for (LineReservation line : stores.lines(sku, orderId)) {
+            Map<String, Object> sellable = sellable(state, sku);
+            for (LineReservation line : state.lines(sku, orderId)) {
                 for (LineAllocation part : line.getAllocations()) {
                     if (part.getAllocationId().equals(allocationId)) {
                         Map<String, Object> item = new LinkedHashMap<>();
@@ -105,7 +105,7 @@ final class AllocationViews {
         view.put("order_id", orderId);
         Map<String, Object> warehouse = new LinkedHashMap<>();
         warehouse.put("id", warehouseId);
-        warehouse.put("name", stores.locations().location(warehouseId).map(l -> l.getName()).orElse(null));
+        warehouse.put("name", state.location(warehouseId).map(l -> l.getName()).orElse(null));
         view.put("warehouse", warehouse);
         view.put("line_items", lineItems);
         view.put("created_at", Views.time(at));
@@ -113,7 +113,7 @@ final class AllocationViews {
         return view;
     }
 
-    private static Map<String, Object> sellable(Stores stores, String sku) {
+    private static Map<String, Object> sellable(EngineState state, String sku) {
         Map<String, Object> sellable = new LinkedHashMap<>();
         sellable.put("id", sku);
         sellable.put("sku_code", sku);
@@ -121,11 +121,11 @@ final class AllocationViews {
         int physical = 0;
         int allocated = 0;
         int incoming = 0;
-        Map<String, LocationStock> levels = stores.stock(sku).map(s -> (Map<String, LocationStock>) new TreeMap<>(s.getLocations()))
+        Map<String, LocationStock> levels = state.stock(sku).map(s -> (Map<String, LocationStock>) new TreeMap<>(s.getLocations()))
             .orElse(Map.of());
         for (Map.Entry<String, LocationStock> e : levels.entrySet()) {
             LocationStock s = e.getValue();
-            boolean infinite = stores.locations().location(e.getKey()).map(l -> !l.getTracksStock()).orElse(false);
+            boolean infinite = state.location(e.getKey()).map(l -> !l.getTracksStock()).orElse(false);
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("sellable_id", sku);
             entry.put("warehouse_id", e.getKey());

@@ -2,7 +2,8 @@ package dev.allotment.services.http;
 
 import dev.allotment.services.auth.Allowed;
 import dev.allotment.services.auth.Role;
-import dev.allotment.services.engine.Stores;
+import dev.allotment.services.errors.ErrorBody;
+import dev.allotment.streams.state.EngineState;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -20,17 +21,17 @@ import java.util.Map;
 @Controller("/commands")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class CommandController {
-    private final Stores stores;
+    private final EngineState state;
 
-    public CommandController(Stores stores) {
-        this.stores = stores;
+    public CommandController(EngineState state) {
+        this.state = state;
     }
 
     @Operation(summary = "A command's outcome (where a 202 points)")
     @Get(uri = "/{commandId}", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.SUPPLIER, Role.ANALYST, Role.ADMIN})
     public HttpResponse<Map<String, Object>> get(@PathVariable String commandId, @QueryValue String sku) {
-        return stores.outcome(sku, commandId).<HttpResponse<Map<String, Object>>>map(o -> {
+        return state.outcome(sku, commandId).<HttpResponse<Map<String, Object>>>map(o -> {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("command_id", o.getCommandId());
             view.put("order_id", o.getOrderId());

@@ -13,10 +13,11 @@ import dev.allotment.services.auth.Allowed;
 import dev.allotment.services.auth.Principal;
 import dev.allotment.services.auth.Role;
 import dev.allotment.services.engine.CommandGateway;
-import dev.allotment.services.engine.EngineSettings;
-import dev.allotment.services.engine.OrderQueries;
+import dev.allotment.services.engine.Waits;
+import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.allocation.PartStatus;
-import dev.allotment.streams.allocation.SupplierAnswers;
+import dev.allotment.streams.allocation.SupplierAnswerRule;
+import dev.allotment.streams.state.EngineState;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -30,7 +31,6 @@ import io.micronaut.http.annotation.Put;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,14 +49,14 @@ import java.util.Set;
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class CruxAllocationController {
-    private final OrderQueries orders;
+    private final EngineState state;
     private final CommandGateway gateway;
-    private final Duration timeout;
+    private final Waits waits;
 
-    public CruxAllocationController(OrderQueries orders, CommandGateway gateway, EngineSettings settings) {
-        this.orders = orders;
+    public CruxAllocationController(EngineState state, CommandGateway gateway, Waits waits) {
+        this.state = state;
         this.gateway = gateway;
-        this.timeout = settings.getHttp().getCommandTimeout();
+        this.waits = waits;
     }
 
     /** One line item of the body, resolved against the order. */
@@ -76,7 +76,7 @@ public class CruxAllocationController {
         JsonInput in = new JsonInput();
         List<JsonNode> raw = in.array(json, "line_items", "line_items");
         in.check();
-        OrderProjection order = orders.find(orderId).filter(o -> o.getAllocations().stream()
+        OrderProjection order = state.order(orderId).filter(o -> o.getAllocations().stream()
             .anyMatch(a -> a.getRequest() && AllocationRequestController.visible(who, a))).orElse(null);
         if (order == null) {
             return HttpResponse.status(HttpStatus.NOT_FOUND).body(ErrorBody.of("not_found",
@@ -124,7 +124,7 @@ public class CruxAllocationController {
             order.getAllocations().stream().filter(a -> a.getRequest() && AllocationRequestController.visible(who, a))
                 .filter(a -> a.getLines().stream().anyMatch(p -> open.contains(p))).forEach(a -> where.add(a.getLocationId()));
             if (order.getStatus() != OrderStatus.CANCELLED) {
-                Optional<String> mismatch = SupplierAnswers.quantityMismatch(uuid, v2 ? "allocated" : "accepted", accepted,
+                Optional<String> mismatch = SupplierAnswerRule.quantityMismatch(uuid, v2 ? "allocated" : "accepted", accepted,
                     rejected, backordered, requested);
                 if (ordered != null && ordered != requested) {
                     mismatches.add(new ErrorBody.FieldError(at + "allocation.quantity_ordered", "line " + uuid + ": quantity_ordered is " + ordered + ", but "
@@ -149,8 +149,8 @@ public class CruxAllocationController {
         }
         OrderProjection after = order;
         if (order.getStatus() != OrderStatus.CANCELLED) {
-            orders.awaitFolded(orderId, send(order, items, who, key), timeout);
-            after = orders.find(orderId).orElse(order);
+            waits.folded(orderId, send(order, items, who, key));
+            after = state.order(orderId).orElse(order);
         }
         return HttpResponse.ok(nextVersion ? nextVersionReply(after, items, who) : firstVersionReply(after, items, who));
     }
@@ -169,7 +169,7 @@ public class CruxAllocationController {
         }
         Set<String> skus = new LinkedHashSet<>();
         groups.values().forEach(g -> skus.add(g.get(0).line().getSku()));
-        gateway.awaitLines(order.getOrderId(), skus);
+        waits.lines(order.getOrderId(), skus);
         Instant now = Instant.now();
         List<Map.Entry<String, Command>> commands = new ArrayList<>();
         groups.forEach((group, list) -> {

@@ -3,8 +3,6 @@ package dev.allotment.services.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.allotment.events.AllocateLines;
 import dev.allotment.events.AllocationProjection;
-import dev.allotment.streams.allocation.AllocationIds;
-import dev.allotment.streams.order.OrderFold;
 import dev.allotment.events.Command;
 import dev.allotment.events.DeleteAllocations;
 import dev.allotment.events.LineProjection;
@@ -14,9 +12,10 @@ import dev.allotment.events.UpdateAllocation;
 import dev.allotment.services.auth.Allowed;
 import dev.allotment.services.auth.Role;
 import dev.allotment.services.engine.CommandGateway;
-import dev.allotment.services.engine.EngineSettings;
-import dev.allotment.services.engine.OrderQueries;
-import dev.allotment.services.engine.Stores;
+import dev.allotment.services.engine.Waits;
+import dev.allotment.streams.allocation.AllocationIds;
+import dev.allotment.streams.order.OrderFold;
+import dev.allotment.streams.state.EngineState;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -33,7 +32,6 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -54,15 +52,13 @@ import java.util.UUID;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class EnvoyAllocationController {
     private final CommandGateway gateway;
-    private final OrderQueries orders;
-    private final Stores stores;
-    private final Duration timeout;
+    private final EngineState state;
+    private final Waits waits;
 
-    public EnvoyAllocationController(CommandGateway gateway, OrderQueries orders, Stores stores, EngineSettings settings) {
+    public EnvoyAllocationController(CommandGateway gateway, EngineState state, Waits waits) {
         this.gateway = gateway;
-        this.orders = orders;
-        this.stores = stores;
-        this.timeout = settings.getHttp().getCommandTimeout();
+        this.state = state;
+        this.waits = waits;
     }
 
     /**
@@ -74,7 +70,7 @@ public class EnvoyAllocationController {
         List<CommandGateway.Result> results = gateway.send(commands);
         HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
         if (refused == null) {
-            orders.awaitFolded(orderId, results, timeout);
+            waits.folded(orderId, results);
         }
         return refused;
     }
@@ -83,7 +79,7 @@ public class EnvoyAllocationController {
     @Get(uri = "/orders/{orderId}", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
     public HttpResponse<Map<String, Object>> ofOrder(@PathVariable String orderId) {
-        return orders.find(orderId).<HttpResponse<Map<String, Object>>>map(o -> HttpResponse.ok(Map.of("data",
+        return state.order(orderId).<HttpResponse<Map<String, Object>>>map(o -> HttpResponse.ok(Map.of("data",
                 o.getAllocations().stream().filter(OrderFold::heldOrCompleted).map(a -> AllocationViews.envoy(o, a)).toList())))
             .orElseGet(() -> OrderController.notFound(orderId));
     }
@@ -116,17 +112,17 @@ public class EnvoyAllocationController {
                 orderId, new AllocateLines(locationId, lines, allocationId)))));
         }
         in.check();
-        OrderProjection order = orders.find(orderId).orElse(null);
+        OrderProjection order = state.order(orderId).orElse(null);
         if (order == null) {
             return OrderController.notFound(orderId);
         }
-        gateway.awaitLines(orderId, order.getLines().stream().map(LineProjection::getSku).distinct().toList());
+        waits.lines(orderId, order.getLines().stream().map(LineProjection::getSku).distinct().toList());
         HttpResponse<Map<String, Object>> refused = sendAndFold(orderId, commands);
         if (refused != null) {
             return refused;
         }
         return HttpResponse.<Map<String, Object>>status(HttpStatus.CREATED).body(Map.of("data", skusOf.entrySet().stream()
-            .map(e -> AllocationViews.envoyFresh(stores, orderId, e.getKey(), e.getValue())).toList()));
+            .map(e -> AllocationViews.envoyFresh(state, orderId, e.getKey(), e.getValue())).toList()));
     }
 
     @Operation(summary = "Change quantities of, or complete, existing allocations (Envoy)")
@@ -137,7 +133,7 @@ public class EnvoyAllocationController {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
         List<JsonNode> allocations = in.array(json, "allocations", "allocations");
-        OrderProjection order = orders.find(orderId).orElse(null);
+        OrderProjection order = state.order(orderId).orElse(null);
         if (order == null) {
             return OrderController.notFound(orderId);
         }
@@ -179,14 +175,14 @@ public class EnvoyAllocationController {
             return refused;
         }
         return HttpResponse.ok(Map.of("data", skusOf.entrySet().stream()
-            .map(e -> AllocationViews.envoyFresh(stores, orderId, e.getKey(), e.getValue())).toList()));
+            .map(e -> AllocationViews.envoyFresh(state, orderId, e.getKey(), e.getValue())).toList()));
     }
 
     @Operation(summary = "Delete every allocation of an order (Envoy); the reservation stays")
     @Delete(uri = "/orders/{orderId}", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
     public HttpResponse<Map<String, Object>> delete(@PathVariable String orderId, @Nullable @Header("Idempotency-Key") String key) {
-        OrderProjection order = orders.find(orderId).orElse(null);
+        OrderProjection order = state.order(orderId).orElse(null);
         if (order == null) {
             return OrderController.notFound(orderId);
         }
@@ -238,7 +234,7 @@ public class EnvoyAllocationController {
     private Iterator<OrderProjection> ordersAfter(String after, List<String> orderIds) {
         if (orderIds != null && !orderIds.isEmpty()) {
             return new TreeSet<>(orderIds).stream().filter(id -> after == null || id.compareTo(after) > 0)
-                .map(orders::find).flatMap(Optional::stream).iterator();
+                .map(state::order).flatMap(Optional::stream).iterator();
         }
         return new Iterator<>() {
             private String last = after;
@@ -248,7 +244,7 @@ public class EnvoyAllocationController {
             @Override
             public boolean hasNext() {
                 if (!page.hasNext() && !exhausted) {
-                    List<OrderProjection> next = orders.page(last, null, 100);
+                    List<OrderProjection> next = state.orders(last, null, 100);
                     exhausted = next.size() <= 100;
                     page = next.subList(0, Math.min(100, next.size())).iterator();
                 }
@@ -301,7 +297,7 @@ public class EnvoyAllocationController {
     private Set<String> skusHolding(OrderProjection order, String id) {
         Set<String> skus = new LinkedHashSet<>();
         order.getLines().stream().map(LineProjection::getSku).distinct().forEach(sku -> {
-            boolean holds = stores.lines(sku, order.getOrderId()).stream()
+            boolean holds = state.lines(sku, order.getOrderId()).stream()
                 .anyMatch(l -> l.getAllocations().stream().anyMatch(p -> p.getAllocationId().equals(id)));
             if (holds) {
                 skus.add(sku);

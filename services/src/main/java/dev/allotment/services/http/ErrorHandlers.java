@@ -1,6 +1,7 @@
 package dev.allotment.services.http;
 
-import dev.allotment.services.engine.EngineUnavailableException;
+import dev.allotment.services.errors.ErrorBody;
+import dev.allotment.streams.state.EngineUnavailableException;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;

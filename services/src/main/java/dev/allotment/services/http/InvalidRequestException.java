@@ -1,5 +1,6 @@
 package dev.allotment.services.http;
 
+import dev.allotment.services.errors.ErrorBody;
 import java.util.List;
 
 /** A request whose body or parameters are wrong; answered 400 naming every bad field. Nothing was applied. */

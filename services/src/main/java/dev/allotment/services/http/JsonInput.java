@@ -3,6 +3,7 @@ package dev.allotment.services.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.allotment.services.errors.ErrorBody;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,12 +8,11 @@ import dev.allotment.events.LocationUpserted;
 import dev.allotment.events.RoutingSet;
 import dev.allotment.services.auth.Allowed;
 import dev.allotment.services.auth.Role;
-import dev.allotment.services.engine.EngineSettings;
 import dev.allotment.services.engine.EventPublisher;
-import dev.allotment.services.engine.Polling;
-import dev.allotment.services.engine.Stores;
+import dev.allotment.services.engine.Waits;
+import dev.allotment.services.errors.ErrorBody;
+import dev.allotment.streams.state.EngineState;
 import dev.allotment.streams.state.LocationKeys;
-import dev.allotment.streams.topology.GlobalLocations;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -27,7 +26,6 @@ import io.micronaut.http.annotation.Put;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,20 +33,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
 /** Locations and channel routing: published to allotment.location-events, read back from the global store. */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class LocationController {
     private final EventPublisher publisher;
-    private final Stores stores;
-    private final Duration timeout;
+    private final EngineState state;
+    private final Waits waits;
 
-    public LocationController(EventPublisher publisher, Stores stores, EngineSettings settings) {
+    public LocationController(EventPublisher publisher, EngineState state, Waits waits) {
         this.publisher = publisher;
-        this.stores = stores;
-        this.timeout = settings.getHttp().getCommandTimeout();
+        this.state = state;
+        this.waits = waits;
     }
 
     @Operation(summary = "Create or replace a location")
@@ -76,7 +73,7 @@ public class LocationController {
             tracks == null || tracks.isNull() || tracks.asBoolean(), webhook);
         LocationEvent event = new LocationEvent(UUID.randomUUID().toString(), Instant.now(), key, location);
         publisher.publish(LocationKeys.location(id), event);
-        await(() -> stores.locations().location(id).filter(location::equals).isPresent());
+        waits.until(() -> state.location(id).filter(location::equals).isPresent());
         return HttpResponse.ok(view(location));
     }
 
@@ -84,7 +81,7 @@ public class LocationController {
     @Get(uri = "/locations/{id}", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
     public HttpResponse<Map<String, Object>> get(@PathVariable String id) {
-        return stores.locations().location(id).<HttpResponse<Map<String, Object>>>map(l -> HttpResponse.ok(view(l)))
+        return state.location(id).<HttpResponse<Map<String, Object>>>map(l -> HttpResponse.ok(view(l)))
             .orElseGet(() -> HttpResponse.<Map<String, Object>>status(HttpStatus.NOT_FOUND)
                 .body(ErrorBody.of("not_found", "no location " + id)));
     }
@@ -93,13 +90,7 @@ public class LocationController {
     @Get(uri = "/locations", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
     public Map<String, Object> list() {
-        List<Map<String, Object>> data = new ArrayList<>();
-        stores.allLocationEvents().forEach(e -> {
-            if (e.getPayload() instanceof LocationUpserted l) {
-                data.add(view(l));
-            }
-        });
-        return Map.of("data", data);
+        return Map.of("data", state.locations().stream().map(LocationController::view).toList());
     }
 
     @Operation(summary = "Set a channel's routing (highest rank first)")
@@ -111,12 +102,11 @@ public class LocationController {
         JsonInput in = new JsonInput();
         List<JsonNode> items = in.array(json, "locations", "locations");
         List<String> ids = new ArrayList<>();
-        GlobalLocations known = stores.locations();
         for (int i = 0; i < items.size(); i++) {
             String id = items.get(i).isTextual() ? items.get(i).asText() : null;
             if (id == null || id.isBlank()) {
                 in.error("locations[" + i + "]", "must be a location id");
-            } else if (known.location(id).isEmpty()) {
+            } else if (state.location(id).isEmpty()) {
                 in.error("locations[" + i + "]", "no location " + id + " (PUT /locations/" + id + " first)");
             } else if (ids.contains(id)) {
                 in.error("locations[" + i + "]", "listed twice: " + id);
@@ -127,7 +117,7 @@ public class LocationController {
         in.check();
         RoutingSet routing = new RoutingSet(channel, ids);
         publisher.publish(LocationKeys.channel(channel), new LocationEvent(UUID.randomUUID().toString(), Instant.now(), key, routing));
-        await(() -> stores.locations().routingSet(channel).filter(routing::equals).isPresent());
+        waits.until(() -> state.routing(channel).filter(routing::equals).isPresent());
         return HttpResponse.ok(routingView(routing));
     }
 
@@ -135,11 +125,7 @@ public class LocationController {
     @Get(uri = "/channels/{channel}/routing", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
     public HttpResponse<Map<String, Object>> getRouting(@PathVariable String channel) {
-        return HttpResponse.ok(routingView(stores.locations().routingSet(channel).orElse(new RoutingSet(channel, List.of()))));
-    }
-
-    private void await(BooleanSupplier done) {
-        Polling.until(timeout, done);
+        return HttpResponse.ok(routingView(state.routing(channel).orElse(new RoutingSet(channel, List.of()))));
     }
 
     static <E extends Enum<E>> E enumOf(JsonInput in, JsonNode json, String field, Class<E> type, E fallback) {

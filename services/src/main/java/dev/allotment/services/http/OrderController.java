@@ -8,11 +8,12 @@ import dev.allotment.events.OrderProjection;
 import dev.allotment.events.OrderStatus;
 import dev.allotment.services.auth.Allowed;
 import dev.allotment.services.auth.Role;
-import dev.allotment.services.engine.EngineSettings;
 import dev.allotment.services.engine.EventPublisher;
-import dev.allotment.services.engine.OrderQueries;
+import dev.allotment.services.engine.Waits;
+import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.order.OrderReplay;
 import dev.allotment.streams.order.OrderRules;
+import dev.allotment.streams.state.EngineState;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -28,14 +29,12 @@ import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
 import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Predicate;
 
 /**
  * Orders: place and cancel (published to allotment.order-events, then the outcome awaited a bounded
@@ -48,13 +47,13 @@ import java.util.function.Predicate;
 @Controller("/orders")
 public class OrderController {
     private final EventPublisher publisher;
-    private final OrderQueries queries;
-    private final Duration commandTimeout;
+    private final EngineState state;
+    private final Waits waits;
 
-    public OrderController(EventPublisher publisher, OrderQueries queries, EngineSettings settings) {
+    public OrderController(EventPublisher publisher, EngineState state, Waits waits) {
         this.publisher = publisher;
-        this.queries = queries;
-        this.commandTimeout = settings.getHttp().getCommandTimeout();
+        this.state = state;
+        this.waits = waits;
     }
 
     @Operation(summary = "Place an order", description = "Publishes OrderPlaced; answers 201 with the reservation, "
@@ -67,14 +66,14 @@ public class OrderController {
                                                    @Nullable @Header("Idempotency-Key") String idempotencyKey) {
         OrderPlaced placed = OrderRequests.placed(body, Instant.now());
         String orderId = placed.getOrderId();
-        Optional<OrderProjection> existing = queries.find(orderId);
+        Optional<OrderProjection> existing = state.order(orderId);
         if (existing.isPresent()) {
             return OrderRules.samePlacement(existing.get(), placed)
                 ? HttpResponse.ok(Views.order(existing.get()))
                 : conflict(orderId);
         }
         publisher.publish(orderId, envelope(idempotencyKey, placed));
-        Optional<OrderProjection> outcome = await(orderId, o -> true);
+        Optional<OrderProjection> outcome = waits.order(orderId, o -> true);
         if (outcome.isEmpty()) {
             return accepted(orderId);
         }
@@ -90,7 +89,7 @@ public class OrderController {
     public HttpResponse<Map<String, Object>> cancel(@PathVariable String orderId, @Nullable @Body String body,
                                                     @Nullable @Header("Idempotency-Key") String idempotencyKey) {
         String reason = OrderRequests.cancelReason(body);
-        OrderProjection order = queries.find(orderId).orElse(null);
+        OrderProjection order = state.order(orderId).orElse(null);
         if (order == null) {
             return notFound(orderId);
         }
@@ -98,7 +97,7 @@ public class OrderController {
             return HttpResponse.ok(Views.order(order));
         }
         publisher.publish(orderId, envelope(idempotencyKey, new OrderCancelled(orderId, reason)));
-        return await(orderId, o -> o.getStatus() == OrderStatus.CANCELLED)
+        return waits.order(orderId, o -> o.getStatus() == OrderStatus.CANCELLED)
             .<HttpResponse<Map<String, Object>>>map(o -> HttpResponse.ok(Views.order(o)))
             .orElseGet(() -> accepted(orderId));
     }
@@ -115,12 +114,12 @@ public class OrderController {
             } catch (DateTimeParseException e) {
                 throw InvalidRequestException.of("as_of", "must be an ISO-8601 instant such as 2026-11-25T10:00:00Z");
             }
-            return OrderReplay.replay(orderId, queries.history(orderId), at)
+            return OrderReplay.replay(orderId, state.history(orderId), at)
                 .<HttpResponse<Map<String, Object>>>map(o -> HttpResponse.ok(Views.order(o)))
                 .orElseGet(() -> HttpResponse.<Map<String, Object>>status(HttpStatus.NOT_FOUND)
                     .body(ErrorBody.of("not_found", "order " + orderId + " did not exist at " + at)));
         }
-        return queries.find(orderId).<HttpResponse<Map<String, Object>>>map(o -> HttpResponse.ok(Views.order(o)))
+        return state.order(orderId).<HttpResponse<Map<String, Object>>>map(o -> HttpResponse.ok(Views.order(o)))
             .orElseGet(() -> notFound(orderId));
     }
 
@@ -128,7 +127,7 @@ public class OrderController {
     @Get(uri = "/{orderId}/events", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
     public HttpResponse<Map<String, Object>> events(@PathVariable String orderId) {
-        List<AllocationEvent> history = queries.history(orderId);
+        List<AllocationEvent> history = state.history(orderId);
         if (history.isEmpty()) {
             return notFound(orderId);
         }
@@ -142,11 +141,6 @@ public class OrderController {
             .setCommandId(idempotencyKey)
             .setPayload(payload)
             .build();
-    }
-
-    /** Waits for the orders store to show the order satisfying {@code done}, for at most the command timeout. */
-    private Optional<OrderProjection> await(String orderId, Predicate<OrderProjection> done) {
-        return queries.await(orderId, commandTimeout, done);
     }
 
     private static HttpResponse<Map<String, Object>> accepted(String orderId) {

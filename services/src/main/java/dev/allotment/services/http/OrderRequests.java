@@ -3,6 +3,7 @@ package dev.allotment.services.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.allotment.events.OrderLine;
 import dev.allotment.events.OrderPlaced;
+import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.order.OrderRules;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

@@ -2,6 +2,7 @@ package dev.allotment.services.http;
 
 import dev.allotment.events.CommandOutcome;
 import dev.allotment.services.engine.CommandGateway;
+import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.allocation.RefusalCode;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;

@@ -3,8 +3,8 @@ package dev.allotment.services.http;
 import dev.allotment.events.AllocationProjection;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.events.ProjectedAllocationLine;
-import dev.allotment.services.engine.Stores;
 import dev.allotment.streams.allocation.PartStatus;
+import dev.allotment.streams.state.EngineState;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -17,12 +17,12 @@ public final class RequestViews {
 
     private RequestViews() {}
 
-    public static Map<String, Object> centra(Stores stores, OrderProjection order, AllocationProjection a) {
+    public static Map<String, Object> centra(EngineState state, OrderProjection order, AllocationProjection a) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", a.getAllocationId());
         view.put("status", a.getStatus());
         view.put("warehouseId", a.getLocationId());
-        view.put("warehouseName", stores.locations().location(a.getLocationId()).map(l -> l.getName()).orElse(null));
+        view.put("warehouseName", state.location(a.getLocationId()).map(l -> l.getName()).orElse(null));
         view.put("expirationDate", time(a.getExpiresAt()));
         Map<String, Object> orderView = new LinkedHashMap<>();
         orderView.put("id", order.getOrderId());

@@ -3,7 +3,7 @@ package dev.allotment.services.http;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.services.auth.Allowed;
 import dev.allotment.services.auth.Role;
-import dev.allotment.services.engine.OrderQueries;
+import dev.allotment.streams.state.EngineState;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
@@ -22,10 +22,10 @@ import java.util.Map;
 public class ReservationController {
     static final int DEFAULT_LIMIT = 20;
     static final int MAX_LIMIT = 100;
-    private final OrderQueries queries;
+    private final EngineState state;
 
-    public ReservationController(OrderQueries queries) {
-        this.queries = queries;
+    public ReservationController(EngineState state) {
+        this.state = state;
     }
 
     @Operation(summary = "Order reservations (Envoy)", description = "data, next_cursor, previous_cursor, limit")
@@ -34,8 +34,8 @@ public class ReservationController {
     public Map<String, Object> list(@Nullable @QueryValue String cursor, @Nullable @QueryValue String limit) {
         int size = limit(limit);
         PageCursor at = cursor == null || cursor.isBlank() ? null : PageCursor.decode(cursor);
-        List<OrderProjection> page = at == null ? queries.page(null, null, size)
-            : at.forward() ? queries.page(at.key(), null, size) : queries.page(null, at.key(), size);
+        List<OrderProjection> page = at == null ? state.orders(null, null, size)
+            : at.forward() ? state.orders(at.key(), null, size) : state.orders(null, at.key(), size);
         boolean more = page.size() > size;
         List<OrderProjection> shown;
         boolean hasNext;

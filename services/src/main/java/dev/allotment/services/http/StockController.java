@@ -2,6 +2,7 @@ package dev.allotment.services.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.allotment.events.LocationStock;
+import dev.allotment.events.LocationUpserted;
 import dev.allotment.events.SkuStock;
 import dev.allotment.events.StockAdjusted;
 import dev.allotment.events.StockEvent;
@@ -9,9 +10,8 @@ import dev.allotment.events.StockSet;
 import dev.allotment.services.auth.Allowed;
 import dev.allotment.services.auth.Role;
 import dev.allotment.services.engine.CommandGateway;
-import dev.allotment.services.engine.Stores;
-import dev.allotment.streams.allocation.Site;
-import dev.allotment.streams.topology.GlobalLocations;
+import dev.allotment.services.errors.ErrorBody;
+import dev.allotment.streams.state.EngineState;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -41,11 +41,11 @@ import java.util.UUID;
 @Controller("/stock")
 public class StockController {
     private final CommandGateway gateway;
-    private final Stores stores;
+    private final EngineState state;
 
-    public StockController(CommandGateway gateway, Stores stores) {
+    public StockController(CommandGateway gateway, EngineState state) {
         this.gateway = gateway;
-        this.stores = stores;
+        this.state = state;
     }
 
     @Operation(summary = "Set the counted stock of a SKU at a location")
@@ -73,7 +73,7 @@ public class StockController {
         if (refused != null) {
             return refused;
         }
-        return HttpResponse.ok(level(sku, locationId, stores.stock(sku).map(s -> s.getLocations().get(locationId)).orElse(null)));
+        return HttpResponse.ok(level(sku, locationId, state.stock(sku).map(s -> s.getLocations().get(locationId)).orElse(null)));
     }
 
     @Operation(summary = "Adjust stock by deltas (receipts, damage, shrinkage), in one batch")
@@ -112,7 +112,7 @@ public class StockController {
         List<Map<String, Object>> data = new ArrayList<>();
         for (Map.Entry<String, StockEvent> e : events) {
             String location = ((StockAdjusted) e.getValue().getPayload()).getLocationId();
-            data.add(level(e.getKey(), location, stores.stock(e.getKey()).map(s -> s.getLocations().get(location)).orElse(null)));
+            data.add(level(e.getKey(), location, state.stock(e.getKey()).map(s -> s.getLocations().get(location)).orElse(null)));
         }
         return HttpResponse.ok(Map.of("data", data));
     }
@@ -121,7 +121,7 @@ public class StockController {
     @Get(uri = "/{sku}", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
     public HttpResponse<Map<String, Object>> get(@PathVariable String sku) {
-        return stores.stock(sku).<HttpResponse<Map<String, Object>>>map(s -> HttpResponse.ok(skuView(s)))
+        return state.stock(sku).<HttpResponse<Map<String, Object>>>map(s -> HttpResponse.ok(skuView(s)))
             .orElseGet(() -> HttpResponse.<Map<String, Object>>status(HttpStatus.NOT_FOUND)
                 .body(ErrorBody.of("not_found", "no stock recorded for " + sku)));
     }
@@ -137,7 +137,7 @@ public class StockController {
         List<Map<String, Object>> data = new ArrayList<>();
         String last = null;
         boolean more = false;
-        for (SkuStock s : stores.allStock()) {
+        for (SkuStock s : state.stock()) {
             if (after != null && s.getSku().compareTo(after) <= 0) {
                 continue;
             }
@@ -190,8 +190,7 @@ public class StockController {
     }
 
     Map<String, Object> level(String sku, String locationId, LocationStock s) {
-        GlobalLocations locations = stores.locations();
-        boolean tracks = locations.site(locationId).map(Site::tracksStock).orElse(true);
+        boolean tracks = state.location(locationId).map(LocationUpserted::getTracksStock).orElse(true);
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("location_id", locationId);
         view.put("sku", sku);

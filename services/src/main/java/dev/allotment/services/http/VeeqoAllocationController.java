@@ -8,9 +8,9 @@ import dev.allotment.events.OrderProjection;
 import dev.allotment.services.auth.Allowed;
 import dev.allotment.services.auth.Role;
 import dev.allotment.services.engine.CommandGateway;
-import dev.allotment.services.engine.OrderQueries;
-import dev.allotment.services.engine.Stores;
+import dev.allotment.services.engine.Waits;
 import dev.allotment.streams.allocation.AllocationIds;
+import dev.allotment.streams.state.EngineState;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -35,13 +35,13 @@ import java.util.UUID;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class VeeqoAllocationController {
     private final CommandGateway gateway;
-    private final OrderQueries orders;
-    private final Stores stores;
+    private final EngineState state;
+    private final Waits waits;
 
-    public VeeqoAllocationController(CommandGateway gateway, OrderQueries orders, Stores stores) {
+    public VeeqoAllocationController(CommandGateway gateway, EngineState state, Waits waits) {
         this.gateway = gateway;
-        this.orders = orders;
-        this.stores = stores;
+        this.state = state;
+        this.waits = waits;
     }
 
     @Operation(summary = "Create an allocation (Veeqo)", description = "201 with allocated_completely and the allocation; "
@@ -74,11 +74,11 @@ public class VeeqoAllocationController {
             }
         }
         in.check();
-        OrderProjection order = orders.find(orderId).orElse(null);
+        OrderProjection order = state.order(orderId).orElse(null);
         if (order == null) {
             return OrderController.notFound(orderId);
         }
-        gateway.awaitLines(orderId, order.getLines().stream().map(l -> l.getSku()).filter(bySku::containsKey).distinct().toList());
+        waits.lines(orderId, order.getLines().stream().map(l -> l.getSku()).filter(bySku::containsKey).distinct().toList());
         String base = key == null || key.isBlank() ? UUID.randomUUID().toString() : key.trim();
         String allocationId = AllocationIds.derive(orderId, base);
         Instant now = Instant.now();
@@ -91,8 +91,8 @@ public class VeeqoAllocationController {
             return refused;
         }
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("allocated_completely", AllocationViews.allocatedCompletely(stores, order, bySku.keySet()));
-        answer.put("allocations", List.of(AllocationViews.veeqo(stores, orderId, allocationId, warehouse, bySku.keySet(), now)));
+        answer.put("allocated_completely", AllocationViews.allocatedCompletely(state, order, bySku.keySet()));
+        answer.put("allocations", List.of(AllocationViews.veeqo(state, orderId, allocationId, warehouse, bySku.keySet(), now)));
         return HttpResponse.<Map<String, Object>>status(HttpStatus.CREATED).body(answer);
     }
 }

@@ -6,9 +6,9 @@ import dev.allotment.events.Command;
 import dev.allotment.events.LocationUpserted;
 import dev.allotment.events.MarkRequestSendFailed;
 import dev.allotment.events.MarkRequestSent;
-import dev.allotment.services.engine.EngineUnavailableException;
 import dev.allotment.services.engine.EventPublisher;
-import dev.allotment.services.engine.Stores;
+import dev.allotment.streams.state.EngineState;
+import dev.allotment.streams.state.EngineUnavailableException;
 import io.micrometer.core.instrument.Counter;
 import java.net.URI;
 import java.time.Duration;
@@ -24,7 +24,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +36,7 @@ final class RequestNotifier {
     private static final Logger LOG = LoggerFactory.getLogger(RequestNotifier.class);
     static final String PRINCIPAL = "webhooks";
 
-    private final Stores stores;
+    private final EngineState state;
     private final EventPublisher publisher;
     private final WebhookSender sender;
     private final WebhookMessage message;
@@ -48,10 +47,10 @@ final class RequestNotifier {
     private final Counter delivered;
     private final Counter failed;
 
-    RequestNotifier(Stores stores, EventPublisher publisher, WebhookSender sender, WebhookMessage message,
+    RequestNotifier(EngineState state, EventPublisher publisher, WebhookSender sender, WebhookMessage message,
                     RetryPolicy waits, Executor workers, ScheduledExecutorService timer, BooleanSupplier running,
                     Counter delivered, Counter failed) {
-        this.stores = stores;
+        this.state = state;
         this.publisher = publisher;
         this.sender = sender;
         this.message = message;
@@ -74,7 +73,7 @@ final class RequestNotifier {
                 request.getAllocationId(), event.getOrderId(), event.getEventId());
             return CompletableFuture.completedFuture(null);
         }
-        return untilAvailable(() -> stores.locations().location(request.getLocationId()))
+        return untilAvailable(() -> state.location(request.getLocationId()))
             .thenCompose(location -> deliver(event, request, location))
             .thenCompose(outcome -> outcome == null ? CompletableFuture.completedFuture(null) : report(event, request, outcome));
     }
@@ -137,7 +136,7 @@ final class RequestNotifier {
             workers.execute(() -> {
                 try {
                     result.complete(step.get());
-                } catch (EngineUnavailableException | InvalidStateStoreException e) {
+                } catch (EngineUnavailableException e) {
                     if (!running.getAsBoolean()) {
                         result.completeExceptionally(e);
                         return;

@@ -7,8 +7,8 @@ import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.Topics;
 import dev.allotment.services.engine.EngineSettings;
 import dev.allotment.services.engine.EventPublisher;
-import dev.allotment.services.engine.Stores;
 import dev.allotment.services.engine.StreamsRuntime;
+import dev.allotment.streams.state.EngineState;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
@@ -84,7 +84,7 @@ public class WebhookDispatcher implements ConsumerRebalanceListener {
     private Thread pollThread;
 
     public WebhookDispatcher(WebhookSettings settings, EngineSettings engine, Topics topics, AvroSerdes serdes,
-                             StreamsRuntime runtime, Stores stores, EventPublisher publisher, MeterRegistry meters) {
+                             StreamsRuntime runtime, EngineState state, EventPublisher publisher, MeterRegistry meters) {
         this.settings = settings;
         this.engine = engine;
         this.topics = topics;
@@ -104,7 +104,7 @@ public class WebhookDispatcher implements ConsumerRebalanceListener {
             .connectTimeout(settings.getRequestTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
         WebhookSender sender = new WebhookSender(client, timer, policy, new WebhookSignature(secret),
             settings.getRequestTimeout(), meters.counter("allotment.webhooks.attempts")::increment);
-        this.notifier = new RequestNotifier(stores, publisher, sender, new WebhookMessage(settings.getPublicUrl()), policy,
+        this.notifier = new RequestNotifier(state, publisher, sender, new WebhookMessage(settings.getPublicUrl()), policy,
             workers, timer, () -> running, meters.counter("allotment.webhooks.delivered"),
             meters.counter("allotment.webhooks.failed"));
         meters.gauge("allotment.webhooks.in.flight", inFlight);
@@ -157,7 +157,7 @@ public class WebhookDispatcher implements ConsumerRebalanceListener {
 
     /** Location lookups read the engine's global store, so wait until the topology runs. */
     private boolean awaitEngine() throws InterruptedException {
-        while (running && !runtime.state().isRunningOrRebalancing()) {
+        while (running && !runtime.started()) {
             Thread.sleep(POLL.toMillis());
         }
         return running;

@@ -23,17 +23,7 @@ import java.util.Map;
  * hands its lines to the {@link Router}; a timed-out one may still be confirmed until its line's flow ends, taking its
  * stock back and outdating the requests that replaced it ({@link #supersede}).
  */
-final class ConfirmFlow {
-    private final SkuBook book;
-    private final Ledger ledger;
-    private final Router router;
-
-    ConfirmFlow(SkuBook book, Ledger ledger, Router router) {
-        this.book = book;
-        this.ledger = ledger;
-        this.router = router;
-    }
-
+record ConfirmFlow(SkuBook book, Ledger ledger, Router router) {
     /** One line's part of an allocation request. */
     record Part(LineReservation line, LineAllocation part) {}
 

@@ -21,15 +21,7 @@ import java.util.Map;
  * given back, parts allocated, released, completed and outdated. A move changes the location's allocated, the line's
  * allocated quantity and its parts together, and logs what it did; callers check availability first.
  */
-final class Ledger {
-    private final SkuBook book;
-    private final Locations locations;
-
-    Ledger(SkuBook book, Locations locations) {
-        this.book = book;
-        this.locations = locations;
-    }
-
+record Ledger(SkuBook book, Locations locations) {
     /** The SKU's stock as held, or none anywhere yet. */
     SkuStock stockOf(String sku) {
         return book.stock(sku).orElseGet(() -> new SkuStock(sku, new HashMap<>(), 1L));

@@ -16,17 +16,7 @@ import java.util.Map;
  * change an allocation's quantities, complete it, or release every allocation of the order (a delete, or the order's
  * cancellation). Each checks everything before it changes anything.
  */
-final class ManualAllocation {
-    private final SkuBook book;
-    private final Locations locations;
-    private final Ledger ledger;
-
-    ManualAllocation(SkuBook book, Locations locations, Ledger ledger) {
-        this.book = book;
-        this.locations = locations;
-        this.ledger = ledger;
-    }
-
+record ManualAllocation(SkuBook book, Locations locations, Ledger ledger) {
     /** Allocates the command's lines at its location under one allocation id; refuses if any cannot be. */
     void allocate(Turn t, String commandId, String orderId, AllocateLines a) {
         Site site = locations.site(a.getLocationId()).orElseThrow(() ->

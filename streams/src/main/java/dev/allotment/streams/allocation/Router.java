@@ -18,19 +18,9 @@ import java.util.function.Function;
  * that site is {@code <base>@<site>~<n>}, n from the SKU's sequence. So an allocation told to a warehouse or supplier
  * never grows behind its back: only a manual change does that, by naming the allocation.
  */
-final class Router {
+record Router(SkuBook book, Locations locations, Ledger ledger) {
     /** How many waiting lines one change of stock looks at. */
     static final int FILL_BATCH = 10_000;
-    private final SkuBook book;
-    private final Locations locations;
-    private final Ledger ledger;
-
-    Router(SkuBook book, Locations locations, Ledger ledger) {
-        this.book = book;
-        this.locations = locations;
-        this.ledger = ledger;
-    }
-
     /** A placed order's line: its reservation, routed at once when its channel has routing (the preferred site first). */
     void reserve(Turn t, String orderId, ReserveLine r) {
         if (book.line(t.sku(), orderId, r.getLineId()).isPresent()) {

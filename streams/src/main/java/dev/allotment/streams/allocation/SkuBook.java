@@ -1,6 +1,5 @@
 package dev.allotment.streams.allocation;
 
-import dev.allotment.events.CommandOutcome;
 import dev.allotment.events.LineReservation;
 import dev.allotment.events.SkuStock;
 import java.util.List;
@@ -8,8 +7,8 @@ import java.util.Optional;
 
 /**
  * The state one SKU's partition decides with: the SKU's stock at every location, the reservations of
- * the order lines of that SKU, the queue of lines waiting for stock, the expiry index of allocation
- * requests, and the outcomes of commands.
+ * the order lines of that SKU, the queue of lines waiting for stock, and the expiry index of allocation
+ * requests.
  * State stores in the topology; maps in the property tests.
  */
 public interface SkuBook {
@@ -35,8 +34,4 @@ public interface SkuBook {
     List<RequestExpiry> dueExpiries(java.time.Instant now, int max);
 
     void removeExpiry(RequestExpiry expiry);
-
-    Optional<CommandOutcome> outcome(String commandId);
-
-    void putOutcome(CommandOutcome outcome);
 }

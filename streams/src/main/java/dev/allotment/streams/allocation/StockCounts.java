@@ -9,13 +9,7 @@ import dev.allotment.events.StockSet;
  * Counts and adjustments of a SKU's stock at a location (StockSet, StockAdjusted, IncomingSet). A count that would
  * leave physical stock below what is allocated there is refused: allocations are released or completed first.
  */
-final class StockCounts {
-    private final Ledger ledger;
-
-    StockCounts(Ledger ledger) {
-        this.ledger = ledger;
-    }
-
+record StockCounts(Ledger ledger) {
     /** Applies the change to the turn's stock; refuses it, changing nothing, when it breaks a rule. */
     void apply(Turn t, Object change) {
         if (change instanceof StockSet set) {

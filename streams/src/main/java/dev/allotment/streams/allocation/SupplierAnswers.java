@@ -20,31 +20,7 @@ import java.util.Optional;
  * supplier with their date, rejected ones are released and re-routed. Planned for every line first (which request
  * parts each quantity settles, what a timed-out request takes back and supersedes), checked as a whole, then applied.
  */
-public final class SupplierAnswers {
-    private final SkuBook book;
-    private final Ledger ledger;
-    private final Router router;
-
-    SupplierAnswers(SkuBook book, Ledger ledger, Router router) {
-        this.book = book;
-        this.ledger = ledger;
-        this.router = router;
-    }
-
-    /**
-     * Crux's quantity rule, shared by the engine and the edge: a line's answer accounts for exactly what was requested
-     * of the supplier ({@code requested}: the open quantity of its answerable parts). The reason when it does not.
-     */
-    public static Optional<String> quantityMismatch(String lineId, String acceptedAs, int accepted, int rejected,
-                                                    int backordered, int requested) {
-        int answered = accepted + rejected + backordered;
-        if (answered == requested) {
-            return Optional.empty();
-        }
-        return Optional.of("line " + lineId + ": " + acceptedAs + " " + accepted + " + rejected " + rejected + " + backordered "
-            + backordered + " = " + answered + ", but " + requested + " was requested");
-    }
-
+record SupplierAnswers(SkuBook book, Ledger ledger, Router router) {
     /** How one answer settles one request part. */
     private record Split(LineAllocation part, int accepted, int backordered, int rejected) {}
 
@@ -82,7 +58,7 @@ public final class SupplierAnswers {
                 + (a.getLocationId() == null ? "" : " at " + a.getLocationId()) + " (already answered, outdated or never requested)");
         }
         int requested = parts.stream().mapToInt(Parts::openQuantity).sum();
-        quantityMismatch(ans.getLineId(), "accepted", ans.getAccepted(), ans.getRejected(), ans.getBackordered(), requested)
+        SupplierAnswerRule.quantityMismatch(ans.getLineId(), "accepted", ans.getAccepted(), ans.getRejected(), ans.getBackordered(), requested)
             .ifPresent(reason -> {
                 throw new Refusal(RefusalCode.QUANTITY_MISMATCH, reason);
             });

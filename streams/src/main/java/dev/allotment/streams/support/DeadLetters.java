@@ -12,11 +12,13 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * received, the reason and origin in headers, so nothing is dropped silently and it can be replayed.
  */
 public final class DeadLetters {
-    public static final String REASON = "allotment.error.reason";
-    public static final String EXCEPTION = "allotment.error.exception";
-    public static final String TOPIC = "allotment.error.topic";
-    public static final String PARTITION = "allotment.error.partition";
-    public static final String OFFSET = "allotment.error.offset";
+    /** Every header the engine adds to a dead letter starts so. */
+    public static final String HEADER_PREFIX = "allotment.error.";
+    public static final String REASON = HEADER_PREFIX + "reason";
+    public static final String EXCEPTION = HEADER_PREFIX + "exception";
+    public static final String TOPIC = HEADER_PREFIX + "topic";
+    public static final String PARTITION = HEADER_PREFIX + "partition";
+    public static final String OFFSET = HEADER_PREFIX + "offset";
 
     private DeadLetters() {}
 

@@ -73,24 +73,18 @@ public final class AllotmentTopology {
             new OrderFoldProcessor(topics.allocationEvents(), serdes.value(AllocationEvent.class).deserializer(), changes),
             "order-fold-source");
         // cached: an order is written when placed and again for each decision folded, mostly within one commit
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ORDERS),
-            Serdes.String(), projections).withCachingEnabled(), "order-events-processor", "order-fold-processor");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ORDER_HISTORY),
-            Serdes.String(), serdes.value(AllocationEvent.class)), "order-fold-processor");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.ALLOCATION_REQUESTS),
-            Serdes.String(), Serdes.String()), "order-fold-processor");
+        cachedStore(topology, StoreNames.ORDERS, projections, "order-events-processor", "order-fold-processor");
+        store(topology, StoreNames.ORDER_HISTORY, serdes.value(AllocationEvent.class), "order-fold-processor");
+        store(topology, StoreNames.ALLOCATION_REQUESTS, Serdes.String(), "order-fold-processor");
         topology.addSink(NodeNames.ALLOCATION_EVENTS, topics.allocationEvents(), Serdes.String().serializer(),
             serdes.value(AllocationEvent.class).serializer(), "order-events-processor");
         topology.addSink(NodeNames.ORDER_PROJECTIONS, topics.orderProjections(), Serdes.String().serializer(),
             projections.serializer(), "order-events-processor", "order-fold-processor");
         topology.addSink(NodeNames.COMMANDS, topics.commands(), Serdes.String().serializer(),
             serdes.value(Command.class).serializer(), "order-events-processor");
-        topology.addSink(NodeNames.DEAD_LETTERS, topics.deadLetters(), Serdes.ByteArray().serializer(),
-            Serdes.ByteArray().serializer(), "order-events-processor");
-        topology.addSink(NodeNames.FOLD_DEAD_LETTERS, topics.deadLetters(), Serdes.ByteArray().serializer(),
-            Serdes.ByteArray().serializer(), "order-fold-processor");
-        topology.addSink(NodeNames.ORDER_EVENTS_HOME, topics.orderEvents(), Serdes.ByteArray().serializer(),
-            Serdes.ByteArray().serializer(), "order-events-processor");
+        rawSink(topology, NodeNames.DEAD_LETTERS, topics.deadLetters(), "order-events-processor");
+        rawSink(topology, NodeNames.FOLD_DEAD_LETTERS, topics.deadLetters(), "order-fold-processor");
+        rawSink(topology, NodeNames.ORDER_EVENTS_HOME, topics.orderEvents(), "order-events-processor");
     }
 
     private static void skus(Topology topology, Topics topics, AvroSerdes serdes, LocationChanges locationChanges,
@@ -100,24 +94,34 @@ public final class AllotmentTopology {
         topology.addProcessor("sku-processor", new SkuProcessor(topics, serdes.value(Command.class).deserializer(),
             serdes.value(StockEvent.class).deserializer(), locationChanges, changes, homes), "sku-source");
         // cached: a popular SKU's stock changes with every decision; RocksDB and its changelog see it once per commit
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.SKU_STOCK),
-            Serdes.String(), serdes.value(SkuStock.class)).withCachingEnabled(), "sku-processor");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LINE_RESERVATIONS),
-            Serdes.String(), serdes.value(LineReservation.class)), "sku-processor");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.WAITING),
-            Serdes.String(), Serdes.String()), "sku-processor");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.COMMAND_OUTCOMES),
-            Serdes.String(), serdes.value(CommandOutcome.class)), "sku-processor");
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.REQUEST_EXPIRY),
-            Serdes.String(), Serdes.String()), "sku-processor");
+        cachedStore(topology, StoreNames.SKU_STOCK, serdes.value(SkuStock.class), "sku-processor");
+        store(topology, StoreNames.LINE_RESERVATIONS, serdes.value(LineReservation.class), "sku-processor");
+        store(topology, StoreNames.WAITING, Serdes.String(), "sku-processor");
+        store(topology, StoreNames.COMMAND_OUTCOMES, serdes.value(CommandOutcome.class), "sku-processor");
+        store(topology, StoreNames.REQUEST_EXPIRY, Serdes.String(), "sku-processor");
         topology.addSink(NodeNames.SKU_ALLOCATION_EVENTS, topics.allocationEvents(), Serdes.String().serializer(),
             serdes.value(AllocationEvent.class).serializer(), "sku-processor");
         topology.addSink(NodeNames.STOCK_LEVELS, topics.stockLevels(), serdes.key(StockLevelKey.class).serializer(),
             serdes.value(StockLevel.class).serializer(), "sku-processor");
-        topology.addSink(NodeNames.SKU_DEAD_LETTERS, topics.deadLetters(), Serdes.ByteArray().serializer(),
-            Serdes.ByteArray().serializer(), "sku-processor");
-        topology.addSink(NodeNames.STOCK_EVENTS_HOME, topics.stockEvents(), Serdes.ByteArray().serializer(),
-            Serdes.ByteArray().serializer(), "sku-processor");
+        rawSink(topology, NodeNames.SKU_DEAD_LETTERS, topics.deadLetters(), "sku-processor");
+        rawSink(topology, NodeNames.STOCK_EVENTS_HOME, topics.stockEvents(), "sku-processor");
+    }
+
+    /** A persistent, changelogged store with String keys, for {@code processors}. */
+    private static <V> void store(Topology topology, String name, Serde<V> values, String... processors) {
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values),
+            processors);
+    }
+
+    /** {@link #store}, behind a record cache: RocksDB and the changelog see a key once per commit, however often it changes. */
+    private static <V> void cachedStore(Topology topology, String name, Serde<V> values, String... processors) {
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values)
+            .withCachingEnabled(), processors);
+    }
+
+    /** A sink that writes records as received, bytes in and out (dead letters; events forwarded to their home partition). */
+    private static void rawSink(Topology topology, String name, String topic, String parent) {
+        topology.addSink(name, topic, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), parent);
     }
 
     private static void globalStores(Topology topology, Topics topics, AvroSerdes serdes, LocationChanges locationChanges) {

@@ -39,21 +39,9 @@ import org.slf4j.LoggerFactory;
  * OrderCancelled cancels it; each change is forwarded as a decision event and as the new projection.
  * Records that cannot be decoded or break the contract go to the dead letters; the stream goes on.
  */
-final class OrderEventProcessor implements ProcessorSupplier<byte[], byte[], Object, Object> {
+record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges locationChanges, StoreChanges changes,
+                           HomePartitions homes) implements ProcessorSupplier<byte[], byte[], Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(OrderEventProcessor.class);
-    private final Deserializer<OrderEvent> decoder;
-    private final LocationChanges locationChanges;
-    private final StoreChanges changes;
-    private final HomePartitions homes;
-
-    OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges locationChanges, StoreChanges changes,
-                        HomePartitions homes) {
-        this.decoder = decoder;
-        this.locationChanges = locationChanges;
-        this.changes = changes;
-        this.homes = homes;
-    }
-
     @Override
     public Processor<byte[], byte[], Object, Object> get() {
         return new Applier();

@@ -18,7 +18,9 @@ import dev.allotment.streams.allocation.Decisions;
 import dev.allotment.streams.allocation.Refusal;
 import dev.allotment.streams.allocation.RefusalCode;
 import dev.allotment.streams.allocation.Site;
+import dev.allotment.streams.allocation.SkuBook;
 import dev.allotment.streams.allocation.SkuDesk;
+import dev.allotment.streams.allocation.TableSkuBook;
 import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.state.StoreNames;
 import dev.allotment.streams.support.DeadLetterSink;
@@ -32,6 +34,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,29 +43,14 @@ import org.slf4j.LoggerFactory;
  * {@link SkuDesk} on the SKU's stores, and forwards what was decided: decision events (by order id),
  * stock levels, dead letters. A command id seen before is answered from its stored outcome and changes nothing.
  */
-final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Object> {
+record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<StockEvent> stockEvents,
+                    LocationChanges locationChanges, StoreChanges changes, HomePartitions homes)
+    implements ProcessorSupplier<byte[], byte[], Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(SkuProcessor.class);
     /** How often due allocation requests are looked for. */
     static final Duration EXPIRY_INTERVAL = Duration.ofSeconds(1);
     /** How many expiry index entries one punctuation handles (the rest wait for the next). */
     static final int EXPIRY_BATCH = 1_000;
-    private final Topics topics;
-    private final Deserializer<Command> commands;
-    private final Deserializer<StockEvent> stockEvents;
-    private final LocationChanges locationChanges;
-    private final StoreChanges changes;
-    private final HomePartitions homes;
-
-    SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<StockEvent> stockEvents,
-                 LocationChanges locationChanges, StoreChanges changes, HomePartitions homes) {
-        this.topics = topics;
-        this.locationChanges = locationChanges;
-        this.changes = changes;
-        this.homes = homes;
-        this.commands = commands;
-        this.stockEvents = stockEvents;
-    }
-
     @Override
     public Processor<byte[], byte[], Object, Object> get() {
         return new Desk();
@@ -70,7 +58,8 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
 
     private final class Desk implements Processor<byte[], byte[], Object, Object> {
         private ProcessorContext<Object, Object> context;
-        private StoreSkuBook book;
+        private SkuBook book;
+        private KeyValueStore<String, CommandOutcome> outcomes;
         private GlobalLocations locations;
         private SkuDesk desk;
         private DeadLetterSink deadLetters;
@@ -79,9 +68,9 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
         @Override
         public void init(ProcessorContext<Object, Object> context) {
             this.context = context;
-            this.book = new StoreSkuBook(context.getStateStore(StoreNames.SKU_STOCK),
-                context.getStateStore(StoreNames.LINE_RESERVATIONS), context.getStateStore(StoreNames.WAITING),
-                context.getStateStore(StoreNames.COMMAND_OUTCOMES), context.getStateStore(StoreNames.REQUEST_EXPIRY));
+            this.book = new TableSkuBook(table(context, StoreNames.SKU_STOCK), table(context, StoreNames.LINE_RESERVATIONS),
+                table(context, StoreNames.WAITING), table(context, StoreNames.REQUEST_EXPIRY));
+            this.outcomes = context.getStateStore(StoreNames.COMMAND_OUTCOMES);
             Object globalStore = context.getStateStore(StoreNames.LOCATIONS);
             this.locations = new GlobalLocations(unwrap(globalStore), locationChanges);
             this.desk = new SkuDesk(book, locations);
@@ -103,6 +92,10 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
         @SuppressWarnings("unchecked")
         private static <S> S unwrap(Object store) {
             return (S) store;
+        }
+
+        private static <V> StoreTable<V> table(ProcessorContext<Object, Object> context, String store) {
+            return new StoreTable<>(context.getStateStore(store));
         }
 
         @Override
@@ -148,7 +141,7 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
             String named = payload instanceof StockSet s ? s.getSku() : payload instanceof StockAdjusted a ? a.getSku()
                 : payload instanceof IncomingSet i ? i.getSku() : sku;
             String commandId = event.getCommandId();
-            if (commandId != null && book.outcome(commandId).isPresent()) {
+            if (commandId != null && outcomes.get(commandId) != null) {
                 return; // a retry of an applied stock change
             }
             try {
@@ -166,7 +159,7 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
 
         private void command(Record<byte[], byte[]> record, String sku, Command command) {
             String commandId = command.getCommandId();
-            if (book.outcome(commandId).isPresent()) {
+            if (outcomes.get(commandId) != null) {
                 LOG.debug("command {} seen before: answered from its outcome, nothing applied", commandId);
                 return;
             }
@@ -224,7 +217,7 @@ final class SkuProcessor implements ProcessorSupplier<byte[], byte[], Object, Ob
         private void remember(String commandId, String orderId, boolean accepted, String code, String reason, Instant at,
                               List<String> allocationIds, int events) {
             if (commandId != null) {
-                book.putOutcome(new CommandOutcome(commandId, orderId, accepted, code, reason, allocationIds, at, events));
+                outcomes.put(commandId, new CommandOutcome(commandId, orderId, accepted, code, reason, allocationIds, at, events));
             }
         }
 

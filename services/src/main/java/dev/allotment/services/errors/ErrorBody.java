@@ -1,4 +1,4 @@
-package dev.allotment.services.http;
+package dev.allotment.services.errors;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,0 +1,79 @@
+package dev.allotment.services.engine;
+
+import dev.allotment.events.OrderProjection;
+import dev.allotment.streams.state.EngineState;
+import dev.allotment.streams.state.FoundRequest;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+
+/**
+ * The edge's waits for what the engine decides, each bounded by the command timeout ({@code allotment.http.command-timeout})
+ * and each reading the engine's state through the query port: woken when this instance's processors change the keys
+ * it reads ({@link Polling}).
+ */
+@Singleton
+public class Waits {
+    private final EngineState state;
+    private final Duration timeout;
+
+    public Waits(EngineState state, EngineSettings settings) {
+        this.state = state;
+        this.timeout = settings.getHttp().getCommandTimeout();
+    }
+
+    /** The order once it is in the store and satisfies {@code done}; the last read either way. */
+    public Optional<OrderProjection> order(String orderId, Predicate<OrderProjection> done) {
+        return Polling.until(timeout, state.changes(), List.of(orderId), () -> state.order(orderId).filter(done));
+    }
+
+    /**
+     * Until the order's fold has applied every decision event the accepted commands logged for it, so an answer built
+     * from the projection reads the commands' own writes.
+     */
+    public void folded(String orderId, List<CommandGateway.Result> results) {
+        Map<String, Integer> expected = new HashMap<>();
+        results.stream().filter(CommandGateway.Result::accepted)
+            .forEach(r -> expected.put(r.commandId(), r.outcome().get().getEvents()));
+        if (expected.values().stream().allMatch(n -> n == 0)) {
+            return;
+        }
+        Polling.until(timeout, state.changes(), List.of(orderId), () -> {
+            Map<String, Integer> seen = new HashMap<>();
+            state.history(orderId).forEach(e -> {
+                if (e.getCommandId() != null && expected.containsKey(e.getCommandId())) {
+                    seen.merge(e.getCommandId(), 1, Integer::sum);
+                }
+            });
+            return expected.entrySet().stream().allMatch(x -> seen.getOrDefault(x.getKey(), 0) >= x.getValue());
+        });
+    }
+
+    /** An allocation request the engine has just decided, once it has reached its order's projection. */
+    public Optional<FoundRequest> request(String requestId) {
+        return Polling.until(timeout, () -> state.request(requestId));
+    }
+
+    /**
+     * Read-your-writes for manual commands: an order's lines reach their SKUs' partitions one hop after the order
+     * itself, so wait until each of {@code skus} holds the order's lines there.
+     */
+    public void lines(String orderId, Collection<String> skus) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (String sku : skus) {
+            Polling.until(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), state.changes(), List.of(sku),
+                () -> !state.lines(sku, orderId).isEmpty());
+        }
+    }
+
+    /** Until {@code done} holds (a change the engine applies with no key to watch, such as a location's). */
+    public boolean until(BooleanSupplier done) {
+        return Polling.until(timeout, done);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.allotment.streams.state;
+
+import dev.allotment.events.AllocationEvent;
+import dev.allotment.events.CommandOutcome;
+import dev.allotment.events.LineReservation;
+import dev.allotment.events.LocationUpserted;
+import dev.allotment.events.OrderProjection;
+import dev.allotment.events.RoutingSet;
+import dev.allotment.events.SkuStock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The query port: the one read API over the engine's state, for the HTTP edge, the webhook sender and tools. It owns
+ * every store name and key encoding; callers see the engine's values, {@link Optional} for one, lists in a stated order
+ * for many. A read the engine cannot answer now throws {@link EngineUnavailableException}.
+ *
+ * <p>{@link LocalEngineState} reads this instance's stores. Where several instances share the work, this is where a
+ * keyed read is sent to the instance that owns the key.
+ */
+public interface EngineState {
+    /** An order's reservation and allocation projection. */
+    Optional<OrderProjection> order(String orderId);
+
+    /**
+     * Up to {@code limit} orders with ids after {@code after} (ascending), or, when {@code before} is given, the
+     * {@code limit} orders just before it (still ascending); one more when there are more.
+     */
+    List<OrderProjection> orders(String after, String before, int limit);
+
+    /** Every decision event of the order, in log order: its full history (empty for an unknown order). */
+    List<AllocationEvent> history(String orderId);
+
+    /** The reservations of the order's lines of one SKU, beside the SKU's stock, in line-id order. */
+    List<LineReservation> lines(String sku, String orderId);
+
+    /** An allocation request by its id alone, with its order. */
+    Optional<FoundRequest> request(String requestId);
+
+    /** Every allocation request, oldest first (created at, then id). */
+    List<FoundRequest> requests();
+
+    /** The first outcome of a command decided on {@code sku}'s partition, once it is decided. */
+    Optional<CommandOutcome> outcome(String sku, String commandId);
+
+    /** A SKU's stock at every location. */
+    Optional<SkuStock> stock(String sku);
+
+    /** Every SKU's stock, by SKU. */
+    List<SkuStock> stock();
+
+    Optional<LocationUpserted> location(String locationId);
+
+    /** Every location, by id. */
+    List<LocationUpserted> locations();
+
+    /** A channel's routing. */
+    Optional<RoutingSet> routing(String channel);
+
+    /** What the engine's processors signal as they change the stores of a key (an order id, a SKU): waits listen. */
+    StoreChanges changes();
+}
