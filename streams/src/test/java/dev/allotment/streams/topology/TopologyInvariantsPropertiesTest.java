@@ -1,5 +1,8 @@
 package dev.allotment.streams.topology;
 
+import static dev.allotment.streams.topology.TopologyFixture.T0;
+import static dev.allotment.streams.topology.TopologyFixture.cancelled;
+import static dev.allotment.streams.topology.TopologyFixture.site;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,36 +16,28 @@ import dev.allotment.events.LineAnswer;
 import dev.allotment.events.LineProjection;
 import dev.allotment.events.LineQuantity;
 import dev.allotment.events.LineReservation;
-import dev.allotment.events.LocationEvent;
 import dev.allotment.events.LocationKind;
 import dev.allotment.events.LocationStock;
-import dev.allotment.events.LocationUpserted;
 import dev.allotment.events.MarkRequestSendFailed;
 import dev.allotment.events.MarkRequestSent;
-import dev.allotment.events.OrderCancelled;
 import dev.allotment.events.OrderEvent;
 import dev.allotment.events.OrderLine;
 import dev.allotment.events.OrderPlaced;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.events.RejectAllocationRequest;
-import dev.allotment.events.RoutingSet;
 import dev.allotment.events.SkuStock;
 import dev.allotment.events.StockAdjusted;
 import dev.allotment.events.StockEvent;
 import dev.allotment.events.StockSet;
 import dev.allotment.events.SupplierAnswer;
 import dev.allotment.events.UpdateAllocation;
-import dev.allotment.schemas.InMemoryAvroSerdes;
-import dev.allotment.schemas.Topics;
 import dev.allotment.streams.order.OrderReplay;
 import dev.allotment.streams.state.HistoryKeys;
 import dev.allotment.streams.state.StoreNames;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -52,11 +47,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -68,7 +60,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * reservations on their SKUs' partitions.
  */
 class TopologyInvariantsPropertiesTest {
-    static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
     static final List<String> SKUS = List.of("S1", "S2", "S3");
     static final List<String> LOCATIONS = List.of("wh-a", "wh-b", "sup-c");
     static final AtomicLong RECORDS = new AtomicLong();
@@ -97,25 +88,13 @@ class TopologyInvariantsPropertiesTest {
     }
 
     void run(List<Step> steps, String guarantee) throws Exception {
-        Topics topics = Topics.defaults();
-        InMemoryAvroSerdes serdes = new InMemoryAvroSerdes();
-        Properties props = EngineStreamsConfig.defaults("invariants", "unused:9092", Files.createTempDirectory("inv").toString());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
-        try (TopologyTestDriver driver = new TopologyTestDriver(AllotmentTopology.build(topics, serdes), props, T0)) {
-            TestInputTopic<String, LocationEvent> locations = driver.createInputTopic(topics.locationEvents(),
-                Serdes.String().serializer(), serdes.value(LocationEvent.class).serializer());
-            TestInputTopic<String, OrderEvent> orders = driver.createInputTopic(topics.orderEvents(),
-                Serdes.String().serializer(), serdes.value(OrderEvent.class).serializer());
-            TestInputTopic<String, StockEvent> stock = driver.createInputTopic(topics.stockEvents(),
-                Serdes.String().serializer(), serdes.value(StockEvent.class).serializer());
-            TestInputTopic<String, Command> commands = driver.createInputTopic(topics.commands(),
-                Serdes.String().serializer(), serdes.value(Command.class).serializer());
+        try (TopologyFixture fixture = TopologyFixture.start("invariants", guarantee, T0)) {
             for (String loc : LOCATIONS) {
-                locations.pipeInput(loc, new LocationEvent("loc-" + loc, T0, null, new LocationUpserted(loc, loc,
-                    LocationKind.WAREHOUSE, loc.startsWith("sup") ? ConfirmMode.CONFIRM : ConfirmMode.DIRECT, loc.startsWith("sup") ? 5 : null,
-                    true, null)));
+                boolean confirms = loc.startsWith("sup");
+                fixture.location(site(loc, LocationKind.WAREHOUSE, confirms ? ConfirmMode.CONFIRM : ConfirmMode.DIRECT,
+                    confirms ? 5 : null, true));
             }
-            locations.pipeInput("web", new LocationEvent("r-web", T0, null, new RoutingSet("web", List.of("sup-c", "wh-a", "wh-b"))));
+            fixture.routing("web", List.of("sup-c", "wh-a", "wh-b"));
             int i = 0;
             for (Step s : steps) {
                 i++;
@@ -123,61 +102,64 @@ class TopologyInvariantsPropertiesTest {
                 String orderId = "o-" + s.order();
                 int n = i;
                 switch (s.kind()) {
-                    case 0 -> stock.pipeInput(s.sku(), new StockEvent("s" + i, at, null, new StockSet(s.sku(), s.loc(), Math.max(0, s.n()), null)));
-                    case 1 -> stock.pipeInput(s.sku(), new StockEvent("s" + i, at, null, new StockAdjusted(s.sku(), s.loc(), s.n(), "test")));
-                    case 2 -> orders.pipeInput(orderId, new OrderEvent("p" + i, at, null, OrderPlaced.newBuilder().setOrderId(orderId)
-                        .setChannel(s.order() % 3 == 0 ? "manual" : "web").setPriority(s.order() % 2).setPlacedAt(at)
+                    case 0 -> fixture.stock.pipeInput(s.sku(),
+                        new StockEvent("s" + i, at, null, new StockSet(s.sku(), s.loc(), Math.max(0, s.n()), null)));
+                    case 1 -> fixture.stock.pipeInput(s.sku(),
+                        new StockEvent("s" + i, at, null, new StockAdjusted(s.sku(), s.loc(), s.n(), "test")));
+                    case 2 -> fixture.orders.pipeInput(orderId, new OrderEvent("p" + i, at, null, OrderPlaced.newBuilder()
+                        .setOrderId(orderId).setChannel(s.order() % 3 == 0 ? "manual" : "web").setPriority(s.order() % 2).setPlacedAt(at)
                         .setLines(List.of(new OrderLine("l-1", s.sku(), Math.max(1, Math.abs(s.n()))),
                             new OrderLine("l-2", SKUS.get((SKUS.indexOf(s.sku()) + 1) % 3), 2))).build()));
-                    case 3 -> commands.pipeInput(s.sku(), new Command("c" + i, at, "test", orderId,
+                    case 3 -> fixture.commands.pipeInput(s.sku(), new Command("c" + i, at, "test", orderId,
                         new AllocateLines(s.loc(), List.of(new LineQuantity(null, s.sku(), Math.max(1, Math.abs(s.n()) % 4))), "al-c" + i)));
                     case 4 -> {
                         String commandId = "c" + i;
-                        firstOpenAllocation(driver, s.sku(), orderId).ifPresent(id -> commands.pipeInput(s.sku(),
+                        firstOpenAllocation(fixture, s.sku(), orderId).ifPresent(id -> fixture.commands.pipeInput(s.sku(),
                             new Command(commandId, at, "test", orderId, new UpdateAllocation(id, null, at))));
                     }
-                    case 5 -> commands.pipeInput(s.sku(), new Command("c" + i, at, "test", orderId, new DeleteAllocations()));
-                    case 6 -> orders.pipeInput(orderId, new OrderEvent("x" + i, at, null, new OrderCancelled(orderId, "test")));
-                    case 7 -> anyRequest(driver, s.sku(), orderId, s.n()).ifPresent(id -> commands.pipeInput(s.sku(),
+                    case 5 -> fixture.commands.pipeInput(s.sku(),
+                        new Command("c" + i, at, "test", orderId, new DeleteAllocations()));
+                    case 6 -> fixture.orders.pipeInput(orderId, cancelled("x" + i, orderId, at, "test"));
+                    case 7 -> anyRequest(fixture, s.sku(), orderId, s.n()).ifPresent(id -> fixture.commands.pipeInput(s.sku(),
                         new Command("c" + n, at, "test", orderId, new ConfirmAllocationRequest(id))));
-                    case 8 -> anyRequest(driver, s.sku(), orderId, s.n()).ifPresent(id -> commands.pipeInput(s.sku(),
+                    case 8 -> anyRequest(fixture, s.sku(), orderId, s.n()).ifPresent(id -> fixture.commands.pipeInput(s.sku(),
                         new Command("c" + n, at, "test", orderId, new RejectAllocationRequest(id, "test"))));
-                    case 9 -> answerable(driver, s.sku(), orderId).ifPresent(l -> {
+                    case 9 -> answerable(fixture, s.sku(), orderId).ifPresent(l -> {
                         int q = l.getAllocations().stream().filter(p -> p.getConfirm() && p.getLocationId().equals("sup-c")
                             && List.of("allocated", "sent", "failed", "backordered", "timed-out").contains(p.getStatus()))
                             .mapToInt(LineAllocation::getQuantity).sum();
                         int accepted = Math.floorMod(s.n(), q + 1);
                         int backordered = Math.floorMod(s.n() * 7, q - accepted + 1);
-                        commands.pipeInput(s.sku(), new Command("c" + n, at, "test", orderId, new SupplierAnswer("sup-c",
+                        fixture.commands.pipeInput(s.sku(), new Command("c" + n, at, "test", orderId, new SupplierAnswer("sup-c",
                             List.of(new LineAnswer(l.getLineId(), accepted, q - accepted - backordered, backordered, "2026-12-01")),
                             null, null, null)));
                     });
-                    case 10 -> driver.advanceWallClockTime(java.time.Duration.ofSeconds(3));
-                    default -> anyRequest(driver, s.sku(), orderId, s.n()).ifPresent(id -> commands.pipeInput(s.sku(),
+                    case 10 -> fixture.driver.advanceWallClockTime(java.time.Duration.ofSeconds(3));
+                    default -> anyRequest(fixture, s.sku(), orderId, s.n()).ifPresent(id -> fixture.commands.pipeInput(s.sku(),
                         new Command("c" + n, at, "webhook", orderId, s.n() % 2 == 0 ? new MarkRequestSent(id, 1)
                             : new MarkRequestSendFailed(id, 3, "down"))));
                 }
                 RECORDS.incrementAndGet();
             }
-            check(driver);
+            check(fixture);
         }
     }
 
     /** The n-th allocation request (any status) of the order's lines of {@code sku}. */
-    static java.util.Optional<String> anyRequest(TopologyTestDriver driver, String sku, String orderId, int n) {
-        List<String> ids = linesOf(driver, sku, orderId).stream().flatMap(l -> l.getAllocations().stream())
+    static java.util.Optional<String> anyRequest(TopologyFixture fixture, String sku, String orderId, int n) {
+        List<String> ids = linesOf(fixture, sku, orderId).stream().flatMap(l -> l.getAllocations().stream())
             .filter(LineAllocation::getConfirm).map(LineAllocation::getAllocationId).distinct().toList();
         return ids.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(ids.get(Math.floorMod(n, ids.size())));
     }
 
     /** A line of the order with something at sup-c the supplier can still answer. */
-    static java.util.Optional<LineReservation> answerable(TopologyTestDriver driver, String sku, String orderId) {
-        return linesOf(driver, sku, orderId).stream().filter(l -> !l.getCancelled() && l.getAllocations().stream().anyMatch(p ->
+    static java.util.Optional<LineReservation> answerable(TopologyFixture fixture, String sku, String orderId) {
+        return linesOf(fixture, sku, orderId).stream().filter(l -> !l.getCancelled() && l.getAllocations().stream().anyMatch(p ->
             p.getConfirm() && List.of("allocated", "sent", "failed", "backordered", "timed-out").contains(p.getStatus()))).findFirst();
     }
 
-    static List<LineReservation> linesOf(TopologyTestDriver driver, String sku, String orderId) {
-        KeyValueStore<String, LineReservation> lines = driver.getKeyValueStore(StoreNames.LINE_RESERVATIONS);
+    static List<LineReservation> linesOf(TopologyFixture fixture, String sku, String orderId) {
+        KeyValueStore<String, LineReservation> lines = fixture.store(StoreNames.LINE_RESERVATIONS);
         List<LineReservation> found = new java.util.ArrayList<>();
         try (KeyValueIterator<String, LineReservation> it = lines.prefixScan(dev.allotment.streams.allocation.BookKeys.orderPrefix(sku, orderId),
                  new org.apache.kafka.common.serialization.StringSerializer())) {
@@ -186,8 +168,8 @@ class TopologyInvariantsPropertiesTest {
         return found;
     }
 
-    static java.util.Optional<String> firstOpenAllocation(TopologyTestDriver driver, String sku, String orderId) {
-        KeyValueStore<String, LineReservation> lines = driver.getKeyValueStore(StoreNames.LINE_RESERVATIONS);
+    static java.util.Optional<String> firstOpenAllocation(TopologyFixture fixture, String sku, String orderId) {
+        KeyValueStore<String, LineReservation> lines = fixture.store(StoreNames.LINE_RESERVATIONS);
         try (KeyValueIterator<String, LineReservation> it = lines.all()) {
             while (it.hasNext()) {
                 LineReservation l = it.next().value;
@@ -203,11 +185,11 @@ class TopologyInvariantsPropertiesTest {
         return java.util.Optional.empty();
     }
 
-    static void check(TopologyTestDriver driver) {
+    static void check(TopologyFixture fixture) {
         Map<String, Integer> open = new HashMap<>();
         Map<String, Integer> allocatedByLine = new HashMap<>();
         Map<String, String> partStatus = new HashMap<>();
-        KeyValueStore<String, LineReservation> lines = driver.getKeyValueStore(StoreNames.LINE_RESERVATIONS);
+        KeyValueStore<String, LineReservation> lines = fixture.store(StoreNames.LINE_RESERVATIONS);
         try (KeyValueIterator<String, LineReservation> it = lines.all()) {
             while (it.hasNext()) {
                 LineReservation l = it.next().value;
@@ -226,7 +208,7 @@ class TopologyInvariantsPropertiesTest {
                 allocatedByLine.put(l.getOrderId() + "/" + l.getLineId(), l.getAllocatedQuantity());
             }
         }
-        KeyValueStore<String, SkuStock> stock = driver.getKeyValueStore(StoreNames.SKU_STOCK);
+        KeyValueStore<String, SkuStock> stock = fixture.store(StoreNames.SKU_STOCK);
         try (KeyValueIterator<String, SkuStock> it = stock.all()) {
             while (it.hasNext()) {
                 KeyValue<String, SkuStock> kv = it.next();
@@ -238,7 +220,7 @@ class TopologyInvariantsPropertiesTest {
                 }
             }
         }
-        KeyValueStore<String, OrderProjection> orders = driver.getKeyValueStore(StoreNames.ORDERS);
+        KeyValueStore<String, OrderProjection> orders = fixture.store(StoreNames.ORDERS);
         try (KeyValueIterator<String, OrderProjection> it = orders.all()) {
             while (it.hasNext()) {
                 OrderProjection o = it.next().value;
@@ -256,14 +238,14 @@ class TopologyInvariantsPropertiesTest {
                     }
                 }
                 // compared as text: Avro's equals cannot compare nullable timestamps (AVRO union resolution of Instant)
-                assertEquals(o.toString(), String.valueOf(OrderReplay.replay(o.getOrderId(), history(driver, o.getOrderId()), null).orElse(null)),
+                assertEquals(o.toString(), String.valueOf(OrderReplay.replay(o.getOrderId(), history(fixture, o.getOrderId()), null).orElse(null)),
                     "the projection rebuilt from the log differs from the live one for " + o.getOrderId());
             }
         }
     }
 
-    static List<dev.allotment.events.AllocationEvent> history(TopologyTestDriver driver, String orderId) {
-        KeyValueStore<String, dev.allotment.events.AllocationEvent> store = driver.getKeyValueStore(StoreNames.ORDER_HISTORY);
+    static List<dev.allotment.events.AllocationEvent> history(TopologyFixture fixture, String orderId) {
+        KeyValueStore<String, dev.allotment.events.AllocationEvent> store = fixture.store(StoreNames.ORDER_HISTORY);
         List<dev.allotment.events.AllocationEvent> events = new java.util.ArrayList<>();
         try (KeyValueIterator<String, dev.allotment.events.AllocationEvent> it =
                  store.prefixScan(HistoryKeys.prefix(orderId), new org.apache.kafka.common.serialization.StringSerializer())) {

@@ -1,0 +1,187 @@
+package dev.allotment.streams.topology;
+
+import dev.allotment.events.AllocationEvent;
+import dev.allotment.events.Command;
+import dev.allotment.events.CommandOutcome;
+import dev.allotment.events.ConfirmMode;
+import dev.allotment.events.LocationEvent;
+import dev.allotment.events.LocationKind;
+import dev.allotment.events.LocationUpserted;
+import dev.allotment.events.OrderCancelled;
+import dev.allotment.events.OrderEvent;
+import dev.allotment.events.OrderLine;
+import dev.allotment.events.OrderPlaced;
+import dev.allotment.events.OrderProjection;
+import dev.allotment.events.RoutingSet;
+import dev.allotment.events.SkuStock;
+import dev.allotment.events.StockEvent;
+import dev.allotment.events.StockLevel;
+import dev.allotment.events.StockLevelKey;
+import dev.allotment.events.StockSet;
+import dev.allotment.schemas.InMemoryAvroSerdes;
+import dev.allotment.schemas.Topics;
+import dev.allotment.streams.state.StoreNames;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The engine's whole topology ({@link AllotmentTopology#build}) in a {@link TopologyTestDriver} under one processing
+ * guarantee, with the engine's settings, a fresh state directory, typed topics in and out, the stores read back by name,
+ * and the inputs several tests share. Closing it closes the driver.
+ *
+ * <p>A helper without a timestamp pipes its record with the input topic's default timestamp, as
+ * {@code pipeInput(key, value)} does; the overloads with one stamp the record with it.
+ */
+final class TopologyFixture implements AutoCloseable {
+    static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+
+    final Topics topics = Topics.defaults();
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, OrderEvent> orders;
+    /** order-events as bytes, for records that are not an OrderEvent. */
+    final TestInputTopic<String, byte[]> rawOrders;
+    final TestInputTopic<String, StockEvent> stock;
+    final TestInputTopic<String, LocationEvent> locations;
+    final TestInputTopic<String, Command> commands;
+    final TestOutputTopic<String, AllocationEvent> allocationEvents;
+    final TestOutputTopic<StockLevelKey, StockLevel> stockLevels;
+    final TestOutputTopic<String, OrderProjection> projections;
+    final TestOutputTopic<byte[], byte[]> deadLetters;
+
+    private TopologyFixture(String applicationId, String guarantee, Instant wallClock) throws IOException {
+        InMemoryAvroSerdes serdes = new InMemoryAvroSerdes();
+        Properties props = EngineStreamsConfig.defaults(applicationId, "unused:9092",
+            Files.createTempDirectory("topology-test").toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        // a null wall clock is the driver's own default: the real time
+        driver = new TopologyTestDriver(AllotmentTopology.build(topics, serdes), props, wallClock);
+        orders = input(topics.orderEvents(), serdes.value(OrderEvent.class).serializer());
+        rawOrders = input(topics.orderEvents(), Serdes.ByteArray().serializer());
+        stock = input(topics.stockEvents(), serdes.value(StockEvent.class).serializer());
+        locations = input(topics.locationEvents(), serdes.value(LocationEvent.class).serializer());
+        commands = input(topics.commands(), serdes.value(Command.class).serializer());
+        allocationEvents = output(topics.allocationEvents(), Serdes.String().deserializer(),
+            serdes.value(AllocationEvent.class).deserializer());
+        stockLevels = output(topics.stockLevels(), serdes.key(StockLevelKey.class).deserializer(),
+            serdes.value(StockLevel.class).deserializer());
+        projections = output(topics.orderProjections(), Serdes.String().deserializer(),
+            serdes.value(OrderProjection.class).deserializer());
+        deadLetters = output(topics.deadLetters(), Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+    }
+
+    /**
+     * The topology under {@code guarantee}, its wall clock at the real time. {@code applicationId} names the
+     * internal topics, such as a store's changelog {@code <applicationId>-<store>-changelog}.
+     */
+    static TopologyFixture start(String applicationId, String guarantee) throws IOException {
+        return new TopologyFixture(applicationId, guarantee, null);
+    }
+
+    /** The same with the wall clock at {@code wallClock}; {@code driver.advanceWallClockTime} moves it on. */
+    static TopologyFixture start(String applicationId, String guarantee, Instant wallClock) throws IOException {
+        return new TopologyFixture(applicationId, guarantee, wallClock);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+
+    // ---- location-events (the global store keys each event from its payload)
+
+    static LocationUpserted site(String id, LocationKind kind, ConfirmMode mode, Integer confirmTimeoutSeconds,
+                                 boolean tracksStock) {
+        return new LocationUpserted(id, id, kind, mode, confirmTimeoutSeconds, tracksStock, null);
+    }
+
+    /** A warehouse that tracks its stock, without a confirm timeout. */
+    static LocationUpserted warehouse(String id, ConfirmMode mode) {
+        return site(id, LocationKind.WAREHOUSE, mode, null, true);
+    }
+
+    void location(LocationUpserted location) {
+        location(location, null);
+    }
+
+    void location(LocationUpserted location, Instant timestamp) {
+        String id = location.getLocationId();
+        pipe(locations, id, new LocationEvent("location-" + id, T0, null, location), timestamp);
+    }
+
+    /** The channel's locations, highest rank first. */
+    void routing(String channel, List<String> locationIds) {
+        routing(channel, locationIds, null);
+    }
+
+    void routing(String channel, List<String> locationIds, Instant timestamp) {
+        pipe(locations, channel, new LocationEvent("routing-" + channel, T0, null, new RoutingSet(channel, locationIds)),
+            timestamp);
+    }
+
+    // ---- order-events and stock-events
+
+    /** An order placed at T0, keyed by its id. */
+    void place(String orderId, String channel, OrderLine... lines) {
+        orders.pipeInput(orderId, placed("placed-" + orderId, orderId, channel, lines));
+    }
+
+    static OrderEvent placed(String eventId, String orderId, String channel, OrderLine... lines) {
+        return new OrderEvent(eventId, T0, null, OrderPlaced.newBuilder().setOrderId(orderId).setChannel(channel)
+            .setPlacedAt(T0).setLines(List.of(lines)).build());
+    }
+
+    static OrderEvent cancelled(String eventId, String orderId, Instant at, String reason) {
+        return new OrderEvent(eventId, at, null, new OrderCancelled(orderId, reason));
+    }
+
+    /** A stock count at T0, keyed by its SKU. */
+    void stockSet(String location, String sku, int physical) {
+        stock.pipeInput(sku, new StockEvent(UUID.randomUUID().toString(), T0, null, new StockSet(sku, location, physical, null)));
+    }
+
+    // ---- stores
+
+    <V> KeyValueStore<String, V> store(String name) {
+        return driver.getKeyValueStore(name);
+    }
+
+    OrderProjection order(String orderId) {
+        return this.<OrderProjection>store(StoreNames.ORDERS).get(orderId);
+    }
+
+    SkuStock skuStock(String sku) {
+        return this.<SkuStock>store(StoreNames.SKU_STOCK).get(sku);
+    }
+
+    CommandOutcome outcome(String commandId) {
+        return this.<CommandOutcome>store(StoreNames.COMMAND_OUTCOMES).get(commandId);
+    }
+
+    private <V> TestInputTopic<String, V> input(String topic, Serializer<V> values) {
+        return driver.createInputTopic(topic, Serdes.String().serializer(), values);
+    }
+
+    private <K, V> TestOutputTopic<K, V> output(String topic, Deserializer<K> keys, Deserializer<V> values) {
+        return driver.createOutputTopic(topic, keys, values);
+    }
+
+    private static <K, V> void pipe(TestInputTopic<K, V> topic, K key, V value, Instant timestamp) {
+        if (timestamp == null) {
+            topic.pipeInput(key, value);
+        } else {
+            topic.pipeInput(key, value, timestamp);
+        }
+    }
+}
