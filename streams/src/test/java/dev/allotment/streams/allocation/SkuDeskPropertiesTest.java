@@ -42,12 +42,8 @@ import net.jqwik.api.lifecycle.AfterContainer;
 class SkuDeskPropertiesTest {
     static final List<String> SKUS = List.of("S1", "S2");
     static final List<String> LOCATIONS = List.of("wh-a", "wh-b", "sup-c", "drop-d", "sup-e");
-    static final Map<String, Site> SITES = Map.of(
-        "wh-a", new Site("wh-a", true, true), "wh-b", new Site("wh-b", true, true),
-        "sup-c", new Site("sup-c", false, true, java.time.Duration.ofSeconds(5)), "drop-d", new Site("drop-d", true, false),
-        "sup-e", new Site("sup-e", false, false, java.time.Duration.ofSeconds(3)));
-    static final Map<String, List<String>> ROUTING = Map.of(
-        "web", List.of("wh-a", "sup-c", "wh-b", "sup-e"), "shop", List.of("wh-b"), "drop", List.of("wh-a", "drop-d"));
+    /** The fixture's sites: two warehouses, a supplier that shares its stock, a drop-shipper and one that does not. */
+    static final Map<String, Site> SITES = DeskFixture.SITES;
     static final AtomicLong OPERATIONS = new AtomicLong();
     static final Map<String, Long> EVENTS = new java.util.concurrent.ConcurrentSkipListMap<>();
 
@@ -68,17 +64,8 @@ class SkuDeskPropertiesTest {
     record Mark(int order, String sku, int pick, boolean sent) implements Op {}
     record Wait(int seconds) implements Op {}
 
-    static final Locations LOCS = new Locations() {
-        @Override
-        public Optional<Site> site(String id) {
-            return Optional.ofNullable(SITES.get(id));
-        }
-
-        @Override
-        public List<Site> routing(String channel) {
-            return ROUTING.getOrDefault(channel, List.of()).stream().map(SITES::get).toList();
-        }
-    };
+    /** The fixture's channels: web (every site), shop (wh-b), drop (wh-a, drop-d); manual has no routing. */
+    static final Locations LOCS = DeskFixture.LOCATIONS;
 
     @Provide
     Arbitrary<List<Op>> scenarios() {

@@ -1,0 +1,213 @@
+package dev.allotment.streams.order;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.allotment.events.AllocatedLine;
+import dev.allotment.events.AllocationCancelled;
+import dev.allotment.events.AllocationCompleted;
+import dev.allotment.events.AllocationConfirmed;
+import dev.allotment.events.AllocationEvent;
+import dev.allotment.events.AllocationMode;
+import dev.allotment.events.AllocationProjection;
+import dev.allotment.events.AllocationRejected;
+import dev.allotment.events.AllocationRequested;
+import dev.allotment.events.AllocationSent;
+import dev.allotment.events.LineBackordered;
+import dev.allotment.events.LineProjection;
+import dev.allotment.events.OrderLine;
+import dev.allotment.events.OrderPlaced;
+import dev.allotment.events.OrderProjection;
+import dev.allotment.events.OrderStatus;
+import dev.allotment.events.ProjectedAllocationLine;
+import dev.allotment.events.RequestLineState;
+import dev.allotment.events.ReservationCancelled;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link OrderFold}: the decisions taken on the lines' SKU partitions come back as events and are folded, in order, into
+ * the order's projection: its lines' allocated quantities, its allocations and requests with their statuses, and the
+ * order's status. Here an order of one line of 3.
+ */
+class OrderFoldTest {
+    private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+    private static final String SKU = "S1";
+    private static final OrderProjection RESERVED = OrderRules.reserve(OrderPlaced.newBuilder().setOrderId("o-1")
+        .setChannel("web").setPriority(0).setPlacedAt(T0).setLines(List.of(new OrderLine("l-1", SKU, 3))).build(), T0);
+    private int events;
+
+    /** The projection after each payload in turn, one second apart. */
+    private OrderProjection fold(OrderProjection order, Object... payloads) {
+        OrderProjection folded = order;
+        for (Object payload : payloads) {
+            folded = OrderFold.apply(folded, event(payload)).orElse(folded);
+        }
+        return folded;
+    }
+
+    private AllocationEvent event(Object payload) {
+        events++;
+        return AllocationEvent.newBuilder().setEventId("e-" + events).setOccurredAt(T0.plusSeconds(events)).setOrderId("o-1")
+            .setPayload(payload).build();
+    }
+
+    private static AllocationRequested requested(String allocationId, String location, AllocationMode mode, int quantity) {
+        return AllocationRequested.newBuilder().setAllocationId(allocationId).setLocationId(location).setConfirmMode(mode)
+            .setLines(List.of(new AllocatedLine("l-1", SKU, quantity)))
+            .setExpiresAt(mode == AllocationMode.CONFIRM ? T0.plus(Duration.ofHours(1)) : null).build();
+    }
+
+    /** The state of line l-1 of a request as its SKU's partition decided it. */
+    private static RequestLineState state(String status, int quantity, int lineAllocated) {
+        return RequestLineState.newBuilder().setLineId("l-1").setSku(SKU).setQuantity(quantity).setStatus(status)
+            .setLineAllocatedQuantity(lineAllocated).build();
+    }
+
+    private static LineProjection line(OrderProjection order) {
+        return order.getLines().get(0);
+    }
+
+    private static AllocationProjection allocation(OrderProjection order, String id) {
+        return order.getAllocations().stream().filter(a -> a.getAllocationId().equals(id)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aRequestedAllocationRaisesTheLinesAllocatedQuantityAndTheOrdersStatus() {
+        OrderProjection partly = fold(RESERVED, requested("al-1", "wh-a", AllocationMode.DIRECT, 2));
+
+        assertEquals(2, line(partly).getAllocatedQuantity());
+        assertEquals(OrderStatus.PARTIALLY_ALLOCATED, partly.getStatus());
+        assertEquals(List.of("allocated", false), List.of(allocation(partly, "al-1").getStatus(), allocation(partly, "al-1").getRequest()));
+        assertEquals(2, partly.getVersion());
+
+        OrderProjection whole = fold(partly, requested("al-2", "wh-b", AllocationMode.DIRECT, 1));
+
+        assertEquals(OrderStatus.ALLOCATED, whole.getStatus());
+        assertEquals(3, line(whole).getAllocatedQuantity());
+        assertEquals(T0.plusSeconds(2), whole.getUpdatedAt());
+    }
+
+    @Test
+    void demandWaitingForStockIsBackorderedUntilItIsAllocated() {
+        OrderProjection waiting = fold(RESERVED, LineBackordered.newBuilder().setLineId("l-1").setSku(SKU).setQuantity(3).build());
+        assertEquals(3, line(waiting).getBackorderedQuantity());
+
+        OrderProjection served = fold(waiting, requested("al-1", "wh-a", AllocationMode.DIRECT, 2));
+
+        assertEquals(1, line(served).getBackorderedQuantity());
+    }
+
+    @Test
+    void aConfirmedRequestTakesTheStateItsSkusPartitionDecided() {
+        OrderProjection sent = fold(RESERVED, requested("al-1", "sup-c", AllocationMode.CONFIRM, 3),
+            new AllocationSent("al-1", 2, List.of(state("sent", 3, 3))));
+        assertEquals(List.of("sent", true, 2), List.of(allocation(sent, "al-1").getStatus(), allocation(sent, "al-1").getRequest(),
+            allocation(sent, "al-1").getSendAttempts()));
+
+        OrderProjection confirmed = fold(sent, new AllocationConfirmed("al-1", List.of(state("confirmed", 3, 3))));
+
+        assertEquals("confirmed", allocation(confirmed, "al-1").getStatus());
+        assertEquals(OrderStatus.ALLOCATED, confirmed.getStatus());
+    }
+
+    @Test
+    void aRejectedRequestReleasesItsLinesQuantity() {
+        OrderProjection requested = fold(RESERVED, requested("al-1", "sup-c", AllocationMode.CONFIRM, 3));
+
+        OrderProjection rejected = fold(requested, new AllocationRejected("al-1", List.of(new AllocatedLine("l-1", SKU, 3)),
+            "rejected: out of stock", List.of(state("rejected", 3, 0))));
+
+        assertEquals(0, line(rejected).getAllocatedQuantity());
+        assertEquals(OrderStatus.RESERVED, rejected.getStatus());
+        AllocationProjection request = allocation(rejected, "al-1");
+        assertEquals(List.of("rejected", "rejected: out of stock"), List.of(request.getStatus(), request.getReason()));
+        assertFalse(OrderFold.heldOrCompleted(request));
+    }
+
+    @Test
+    void completingEveryAllocationCompletesTheOrder() {
+        OrderProjection allocated = fold(RESERVED, requested("al-1", "wh-a", AllocationMode.DIRECT, 3));
+
+        OrderProjection completed = fold(allocated, new AllocationCompleted("al-1", T0.plusSeconds(60),
+            List.of(new AllocatedLine("l-1", SKU, 3))));
+
+        assertEquals(List.of("completed", T0.plusSeconds(60)), List.of(allocation(completed, "al-1").getStatus(),
+            allocation(completed, "al-1").getCompletedAt()));
+        assertEquals(OrderStatus.COMPLETED, completed.getStatus());
+        assertEquals(3, line(completed).getAllocatedQuantity());
+    }
+
+    @Test
+    void aReleasedAllocationLeavesTheOrderAndACancellationCancelsIt() {
+        OrderProjection allocated = fold(RESERVED, requested("al-1", "wh-a", AllocationMode.DIRECT, 3));
+
+        OrderProjection released = fold(allocated, new AllocationCancelled("al-1", List.of(new AllocatedLine("l-1", SKU, 3)),
+            "order cancelled: customer request"));
+        assertEquals(List.of(), released.getAllocations());
+        assertEquals(0, line(released).getAllocatedQuantity());
+        OrderProjection cancelled = fold(released, new ReservationCancelled("customer request"));
+
+        assertEquals(OrderStatus.CANCELLED, cancelled.getStatus());
+        assertEquals("customer request", cancelled.getCancelReason());
+        assertEquals(OrderStatus.CANCELLED, fold(cancelled, requested("al-2", "wh-a", AllocationMode.DIRECT, 1)).getStatus());
+    }
+
+    @Test
+    void anEventForAnUnknownAllocationChangesNothing() {
+        OrderProjection allocated = fold(RESERVED, requested("al-1", "sup-c", AllocationMode.CONFIRM, 3));
+
+        for (Object unknown : List.of(new AllocationConfirmed("al-9", List.of(state("confirmed", 3, 3))),
+                new AllocationRejected("al-9", List.of(), null, List.of(state("rejected", 3, 0))),
+                new AllocationCancelled("al-9", List.of(new AllocatedLine("l-1", SKU, 3)), null),
+                new AllocationCompleted("al-9", T0, List.of(new AllocatedLine("l-1", SKU, 3))))) {
+            OrderProjection after = fold(allocated, unknown);
+            assertEquals(allocated.getLines().toString(), after.getLines().toString(), unknown::toString);
+            assertEquals(allocated.getAllocations().toString(), after.getAllocations().toString(), unknown::toString);
+            assertEquals(allocated.getStatus(), after.getStatus(), unknown::toString);
+        }
+    }
+
+    @Disabled("bug: OrderFold.apply promises 'empty when the event does not change' the projection, yet for an event "
+        + "naming an unknown allocation it returns a copy with version + 1 and a new updated_at, which the "
+        + "OrderFoldProcessor writes and forwards to the projections topic as a change")
+    @Test
+    void anEventForAnUnknownAllocationIsNotAChange() {
+        OrderProjection allocated = fold(RESERVED, requested("al-1", "sup-c", AllocationMode.CONFIRM, 3));
+
+        assertEquals(Optional.empty(), OrderFold.apply(allocated, event(new AllocationConfirmed("al-9",
+            List.of(state("confirmed", 3, 3))))));
+    }
+
+    private static AllocationProjection request(String... statuses) {
+        List<ProjectedAllocationLine> lines = new ArrayList<>();
+        for (int i = 0; i < statuses.length; i++) {
+            boolean completed = statuses[i].equals("completed");
+            lines.add(ProjectedAllocationLine.newBuilder().setLineId("l-" + i).setSku(SKU).setQuantity(1).setCompleted(completed)
+                .setStatus(completed ? "confirmed" : statuses[i]).build());
+        }
+        return AllocationProjection.newBuilder().setAllocationId("al-1").setLocationId("sup-c").setStatus("allocated")
+            .setLines(lines).setCreatedAt(T0).setRequest(true).build();
+    }
+
+    @Test
+    void aRequestWithLinesInMixedStatusesHasTheStatusOfItsLeastAdvancedLine() {
+        assertEquals("allocated", OrderFold.statusOf(request("confirmed", "allocated", "sent")));
+        assertEquals("failed", OrderFold.statusOf(request("confirmed", "sent", "failed")));
+        assertEquals("sent", OrderFold.statusOf(request("confirmed", "backordered", "sent")));
+        assertEquals("backordered", OrderFold.statusOf(request("confirmed", "backordered", "rejected")));
+        assertEquals("confirmed", OrderFold.statusOf(request("completed", "confirmed")));
+        assertEquals("confirmed", OrderFold.statusOf(request("completed", "outdated")), "completed lines count as confirmed");
+        assertEquals("completed", OrderFold.statusOf(request("completed", "completed")));
+        assertEquals("timed-out", OrderFold.statusOf(request("rejected", "timed-out", "outdated")));
+        assertEquals("outdated", OrderFold.statusOf(request("rejected", "outdated")));
+        assertTrue(OrderFold.holds(request("rejected", "confirmed")));
+        assertFalse(OrderFold.holds(request("rejected", "outdated")));
+    }
+}
