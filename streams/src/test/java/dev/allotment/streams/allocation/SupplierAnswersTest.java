@@ -116,8 +116,8 @@ class SupplierAnswersTest {
 
     @Test
     void quantityMismatchIsCruxsRuleThatAnAnswerAccountsForExactlyWhatWasRequested() {
-        assertEquals(Optional.empty(), SupplierAnswers.quantityMismatch("l-1", "accepted", 3, 1, 2, 6));
+        assertEquals(Optional.empty(), SupplierAnswerRule.quantityMismatch("l-1", "accepted", 3, 1, 2, 6));
         assertEquals(Optional.of("line l-1: quantity_accepted 3 + rejected 1 + backordered 1 = 5, but 6 was requested"),
-            SupplierAnswers.quantityMismatch("l-1", "quantity_accepted", 3, 1, 1, 6));
+            SupplierAnswerRule.quantityMismatch("l-1", "quantity_accepted", 3, 1, 1, 6));
     }
 }
