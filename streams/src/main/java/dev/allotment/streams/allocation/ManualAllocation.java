@@ -63,11 +63,12 @@ record ManualAllocation(SkuBook book, Locations locations, Ledger ledger) {
             for (LineReservation candidate : book.linesOfOrder(sku, orderId)) {
                 LineReservation held = touched.getOrDefault(candidate.getLineId(), candidate);
                 int left = held.getQuantity() - held.getAllocatedQuantity() - planned.getOrDefault(held.getLineId(), 0);
-                if (!held.getCancelled() && left > 0) {
+                if (held.getCancelled()) {
+                    line = line == null ? held : line;   // named only when no live line is: order_cancelled below
+                } else if (left > 0) {
                     line = held;
                     break;
-                }
-                if (line == null && !held.getCancelled()) {
+                } else if (line == null || line.getCancelled()) {
                     line = held; // every line is full: the over_quantity check names the first
                 }
             }
@@ -121,6 +122,10 @@ record ManualAllocation(SkuBook book, Locations locations, Ledger ledger) {
                 throw new Refusal(RefusalCode.INVALID_QUANTITY, "quantity of " + wanted.getSku() + " must not be negative");
             }
             Change change = changeOf(u.getAllocationId(), wanted, lines);
+            if (changes.stream().anyMatch(c -> c.part() == change.part())) {   // each entry is checked against the part as it is
+                throw new Refusal(RefusalCode.DUPLICATE_LINE, "the change names " + wanted.getSku() + " of allocation "
+                    + u.getAllocationId() + " (line " + change.line().getLineId() + ") more than once");
+            }
             LineReservation line = change.line();
             if (change.delta() > line.getQuantity() - line.getAllocatedQuantity()) {
                 throw new Refusal(RefusalCode.OVER_QUANTITY, "line " + line.getLineId() + " has " + (line.getQuantity()

@@ -14,6 +14,7 @@ public enum RefusalCode {
     UNKNOWN_LOCATION("unknown_location", 422),
     UNKNOWN_LINE("unknown_line", 422),
     OVER_QUANTITY("over_quantity", 422),
+    DUPLICATE_LINE("duplicate_line", 422),
     INSUFFICIENT_STOCK("insufficient_stock", 409),
     ORDER_CANCELLED("order_cancelled", 409),
     UNKNOWN_ALLOCATION("unknown_allocation", 404),
