@@ -88,7 +88,10 @@ record ConfirmFlow(SkuBook book, Ledger ledger, Router router) {
         }
     }
 
-    /** The supplier rejects the request: its stock is released and its lines go to the next locations. */
+    /**
+     * The supplier rejects the request: what is open of it (all of it, or a backorder's backordered units) is released
+     * and its lines go to the next locations.
+     */
     void reject(Turn t, String orderId, String allocationId, String reason) {
         List<Part> parts = requestParts(t.sku(), orderId, allocationId);
         for (Part p : parts) {
@@ -103,13 +106,23 @@ record ConfirmFlow(SkuBook book, Ledger ledger, Router router) {
             if (!Parts.isAnswerable(part)) {
                 continue; // rejected or outdated already
             }
+            // a backorder's accepted units were confirmed by the supplier's answer: a rejection settles the backordered ones
+            int open = Parts.openQuantity(part);
+            int kept = Parts.holds(part) ? part.getQuantity() - open : 0;
             List<AllocatedLine> released = new ArrayList<>();
             if (Parts.holds(part)) {
-                ledger.give(t, p.line(), part.getLocationId(), part.getQuantity());
-                released.add(new AllocatedLine(p.line().getLineId(), p.line().getSku(), part.getQuantity()));
+                ledger.give(t, p.line(), part.getLocationId(), open);
+                released.add(new AllocatedLine(p.line().getLineId(), p.line().getSku(), open));
             }
-            part.setRejectedQuantity(part.getRejectedQuantity() + part.getQuantity());
-            Parts.setStatus(part, PartStatus.REJECTED);
+            part.setRejectedQuantity(part.getRejectedQuantity() + open);
+            if (kept > 0) {
+                part.setQuantity(kept);
+                part.setBackorderedQuantity(0);
+                part.setBackorderDate(null);
+                Parts.setStatus(part, PartStatus.CONFIRMED);
+            } else {
+                Parts.setStatus(part, PartStatus.REJECTED);
+            }
             decline(p.line(), part.getLocationId());
             t.decided().decided(orderId, new AllocationRejected(allocationId, released, why, List.of(Ledger.state(p.line(), part))));
             router.settle(t, p.line(), "re-route: " + part.getLocationId() + " rejected request " + allocationId);

@@ -18,7 +18,6 @@ import dev.allotment.events.LineBackordered;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -87,10 +86,6 @@ class ConfirmFlowTest {
         assertEquals(RefusalCode.REQUEST_REJECTED, f.refused(() -> f.confirm("o-1", REQUEST)));
     }
 
-    @Disabled("bug: ConfirmFlow.reject releases the whole of a backordered request, the units its supplier accepted "
-        + "(confirmed) included, and re-routes them all: after an answer of 3 accepted + 2 backordered, a rejection "
-        + "leaves 0 at sup-c and 5 at sup-e; a supplier's answer to a backorder settles its backordered units only "
-        + "(PartStatus.openQuantity), and a confirmed request can no longer be rejected")
     @Test
     void rejectingABackorderReleasesOnlyItsBackorderedUnits() {
         String backorder = f.requestAtSupplier("o-2", 5);
