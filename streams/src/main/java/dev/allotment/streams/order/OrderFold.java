@@ -3,16 +3,13 @@ package dev.allotment.streams.order;
 import dev.allotment.events.AllocatedLine;
 import dev.allotment.events.AllocationCancelled;
 import dev.allotment.events.AllocationCompleted;
-import dev.allotment.events.AllocationConfirmed;
 import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.AllocationMode;
-import dev.allotment.events.AllocationOutdated;
 import dev.allotment.events.AllocationProjection;
 import dev.allotment.events.AllocationRejected;
 import dev.allotment.events.AllocationRequested;
 import dev.allotment.events.AllocationSendFailed;
 import dev.allotment.events.AllocationSent;
-import dev.allotment.events.AllocationTimedOut;
 import dev.allotment.events.LineBackordered;
 import dev.allotment.events.LineProjection;
 import dev.allotment.events.OrderProjection;
@@ -22,6 +19,7 @@ import dev.allotment.events.RequestLineState;
 import dev.allotment.events.ReservationCancelled;
 import dev.allotment.schemas.AvroTrust;
 import dev.allotment.streams.allocation.AvroLists;
+import dev.allotment.streams.allocation.DecisionEvents;
 import dev.allotment.streams.allocation.PartStatus;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -43,42 +41,50 @@ public final class OrderFold {
 
     /** The projection after {@code event}, or empty when the event does not change it. */
     public static Optional<OrderProjection> apply(OrderProjection order, AllocationEvent event) {
-        OrderProjection next = OrderProjection.newBuilder(order).build();
         Object payload = event.getPayload();
         if (payload instanceof ReservationCancelled cancelled) {
             return Optional.of(OrderRules.cancel(order, cancelled.getReason(), event.getOccurredAt()));
         }
-        if (payload instanceof AllocationRequested r) {
-            requested(next, r, event);
-        } else if (payload instanceof AllocationCancelled c) {
-            cancelled(next, c);
-        } else if (payload instanceof AllocationCompleted c) {
-            completed(next, c);
-        } else if (payload instanceof LineBackordered b && b.getLocationId() == null) {
-            line(next, b.getLineId()).ifPresent(l -> l.setBackorderedQuantity(b.getQuantity()));
-        } else if (payload instanceof LineBackordered b) {
-            states(next, b.getAllocationId(), b.getStates());
-        } else if (payload instanceof AllocationSent sent) {
-            states(next, sent.getAllocationId(), sent.getStates())
-                .ifPresent(a -> a.setSendAttempts(a.getSendAttempts() + sent.getAttempts()));
-        } else if (payload instanceof AllocationSendFailed failed) {
-            states(next, failed.getAllocationId(), failed.getStates())
-                .ifPresent(a -> a.setSendAttempts(a.getSendAttempts() + failed.getAttempts()));
-        } else if (payload instanceof AllocationConfirmed c) {
-            states(next, c.getAllocationId(), c.getStates());
-        } else if (payload instanceof AllocationRejected r) {
-            states(next, r.getAllocationId(), r.getStates()).ifPresent(a -> a.setReason(r.getReason()));
-        } else if (payload instanceof AllocationTimedOut t) {
-            states(next, t.getAllocationId(), t.getStates());
-        } else if (payload instanceof AllocationOutdated o) {
-            states(next, o.getAllocationId(), o.getStates());
-        } else {
+        OrderProjection next = OrderProjection.newBuilder(order).build();
+        if (!fold(next, payload, event)) {
             return Optional.empty();
         }
         next.setStatus(statusOf(next));
         next.setUpdatedAt(event.getOccurredAt());
         next.setVersion(order.getVersion() + 1);
         return Optional.of(next);
+    }
+
+    /** Applies one decision to {@code next}; whether it changed anything (an unknown allocation or line changes nothing). */
+    private static boolean fold(OrderProjection next, Object payload, AllocationEvent event) {
+        if (payload instanceof AllocationRequested r) {
+            requested(next, r, event);
+            return true;
+        } else if (payload instanceof AllocationCancelled c) {
+            return cancelled(next, c);
+        } else if (payload instanceof AllocationCompleted c) {
+            return completed(next, c);
+        } else if (payload instanceof LineBackordered b && b.getLocationId() == null) {
+            Optional<LineProjection> line = line(next, b.getLineId());
+            line.ifPresent(l -> l.setBackorderedQuantity(b.getQuantity()));
+            return line.isPresent();
+        }
+        String allocationId = DecisionEvents.allocationIdOf(payload);   // a request's lines set to what was decided
+        Optional<AllocationProjection> found = allocationId == null ? Optional.empty()
+            : states(next, allocationId, DecisionEvents.statesOf(payload));
+        found.ifPresent(a -> annotate(a, payload));
+        return found.isPresent();
+    }
+
+    /** What a request's decision adds beside its lines' states: delivery attempts, a rejection's reason. */
+    private static void annotate(AllocationProjection request, Object payload) {
+        if (payload instanceof AllocationSent sent) {
+            request.setSendAttempts(request.getSendAttempts() + sent.getAttempts());
+        } else if (payload instanceof AllocationSendFailed failed) {
+            request.setSendAttempts(request.getSendAttempts() + failed.getAttempts());
+        } else if (payload instanceof AllocationRejected rejected) {
+            request.setReason(rejected.getReason());
+        }
     }
 
     private static void requested(OrderProjection order, AllocationRequested r, AllocationEvent event) {
@@ -175,8 +181,9 @@ public final class OrderFold {
         return a.getStatus();
     }
 
-    private static void cancelled(OrderProjection order, AllocationCancelled c) {
-        allocation(order, c.getAllocationId()).ifPresent(allocation -> {
+    private static boolean cancelled(OrderProjection order, AllocationCancelled c) {
+        Optional<AllocationProjection> found = allocation(order, c.getAllocationId());
+        found.ifPresent(allocation -> {
             for (AllocatedLine l : c.getLines()) {
                 line(order, l.getLineId()).ifPresent(line ->
                     line.setAllocatedQuantity(line.getAllocatedQuantity() - l.getQuantity()));
@@ -191,10 +198,12 @@ public final class OrderFold {
                 AvroLists.removeIdentical(order.getAllocations(), allocation);
             }
         });
+        return found.isPresent();
     }
 
-    private static void completed(OrderProjection order, AllocationCompleted c) {
-        allocation(order, c.getAllocationId()).ifPresent(allocation -> {
+    private static boolean completed(OrderProjection order, AllocationCompleted c) {
+        Optional<AllocationProjection> found = allocation(order, c.getAllocationId());
+        found.ifPresent(allocation -> {
             for (AllocatedLine l : c.getLines()) {
                 item(allocation, l.getLineId()).ifPresent(item -> item.setCompleted(true));
             }
@@ -203,6 +212,7 @@ public final class OrderFold {
                 allocation.setCompletedAt(c.getCompletedAt());
             }
         });
+        return found.isPresent();
     }
 
     /** An order's status from its lines and allocations. */
