@@ -59,9 +59,9 @@ public class CruxAllocationController {
         this.waits = waits;
     }
 
-    /** One line item of the body, resolved against the order. */
+    /** One line item of the body, resolved against the order; {@code nextVersion}: sent in the next version's body. */
     private record Item(String uuid, LineProjection line, int accepted, int rejected, int backordered, String backorderDate,
-                        String po, String invoice, JsonNode cost, String location) {}
+                        String po, String invoice, JsonNode cost, String location, boolean nextVersion) {}
 
     @Operation(summary = "Allocate order: a supplier's answer per line (Crux Connect)", description = "Accepted quantity is confirmed, "
         + "backordered is held at the supplier with its date, rejected is released and re-routed. Quantities must add up to what "
@@ -82,64 +82,13 @@ public class CruxAllocationController {
             return HttpResponse.status(HttpStatus.NOT_FOUND).body(ErrorBody.of("not_found",
                 "no order " + orderId + " with an allocation request for you"));
         }
-        boolean nextVersion = false;
         List<Item> items = new ArrayList<>();
         List<ErrorBody.FieldError> mismatches = new ArrayList<>();
         for (int i = 0; i < raw.size(); i++) {
-            JsonNode node = raw.get(i);
-            String at = "line_items[" + i + "].";
-            String uuid = in.requiredString(node, "line_item_uuid", at + "line_item_uuid");
-            JsonNode allocation = node.get("allocation");
-            if (allocation == null || !allocation.isObject()) {
-                in.error(at + "allocation", "an object with the quantities is required");
-                continue;
+            Item item = item(in, raw.get(i), "line_items[" + i + "].", order, who, mismatches);
+            if (item != null) {
+                items.add(item);
             }
-            boolean v2 = allocation.has("quantity_ordered") || allocation.has("quantity_allocated");
-            nextVersion |= v2;
-            int accepted;
-            Integer ordered = null;
-            if (v2) {
-                ordered = in.wholeNumber(allocation, "quantity_ordered", at + "allocation.quantity_ordered", null);
-                accepted = orZero(in.wholeNumber(allocation, "quantity_allocated", at + "allocation.quantity_allocated", 0));
-            } else {
-                accepted = orZero(in.wholeNumber(allocation, "quantity_accepted", at + "allocation.quantity_accepted", 0));
-            }
-            int rejected = orZero(in.wholeNumber(allocation, "quantity_rejected", at + "allocation.quantity_rejected", 0));
-            int backordered = orZero(in.wholeNumber(allocation, "quantity_backordered", at + "allocation.quantity_backordered", 0));
-            if (accepted < 0 || rejected < 0 || backordered < 0) {
-                in.error(at + "allocation", "quantities must not be negative");
-            }
-            if (uuid == null) {
-                continue;
-            }
-            LineProjection line = resolve(order, uuid);
-            if (line == null) {
-                items.add(new Item(uuid, null, 0, 0, 0, null, null, null, node.get("supplier_provided_sku_cost"), null));
-                continue;
-            }
-            List<ProjectedAllocationLine> open = openParts(order, line.getLineId(), who);
-            int requested = open.stream().mapToInt(p -> PartStatus.of(p.getStatus()).openQuantity(p.getQuantity(),
-                p.getBackorderedQuantity())).sum();
-            Set<String> where = new LinkedHashSet<>();
-            order.getAllocations().stream().filter(a -> a.getRequest() && AllocationRequestController.visible(who, a))
-                .filter(a -> a.getLines().stream().anyMatch(p -> open.contains(p))).forEach(a -> where.add(a.getLocationId()));
-            if (order.getStatus() != OrderStatus.CANCELLED) {
-                Optional<String> mismatch = SupplierAnswerRule.quantityMismatch(uuid, v2 ? "allocated" : "accepted", accepted,
-                    rejected, backordered, requested);
-                if (ordered != null && ordered != requested) {
-                    mismatches.add(new ErrorBody.FieldError(at + "allocation.quantity_ordered", "line " + uuid + ": quantity_ordered is " + ordered + ", but "
-                        + requested + " is requested of you for this line"));
-                } else if (mismatch.isPresent()) {
-                    mismatches.add(new ErrorBody.FieldError(at + "allocation", mismatch.get() + " of you for this line"));
-                } else if (where.size() > 1 && who != null && who.role() == Role.SUPPLIER) {
-                    in.error(at + "allocation", "line " + uuid + " has requests at several of your locations: answer each "
-                        + "with POST /allocation-requests/{id}/confirm or /reject");
-                }
-            }
-            items.add(new Item(uuid, line, accepted, rejected, backordered, in.optionalString(allocation, "backorder_date",
-                at + "allocation.backorder_date"), in.optionalString(node, "supplier_provided_po_number", at + "supplier_provided_po_number"),
-                in.optionalString(node, "supplier_provided_invoice_number", at + "supplier_provided_invoice_number"),
-                node.get("supplier_provided_sku_cost"), where.size() == 1 ? where.iterator().next() : null));
         }
         in.check();
         if (!mismatches.isEmpty()) {
@@ -152,7 +101,59 @@ public class CruxAllocationController {
             waits.folded(orderId, send(order, items, who, key));
             after = state.order(orderId).orElse(order);
         }
+        boolean nextVersion = items.stream().anyMatch(Item::nextVersion);
         return HttpResponse.ok(nextVersion ? nextVersionReply(after, items, who) : firstVersionReply(after, items, who));
+    }
+
+    /**
+     * One line item of the body ({@code at}: its place, for errors), resolved against the order; a quantity that does not
+     * add up to what is requested of the caller for the line goes to {@code mismatches}. Null when it cannot be read.
+     */
+    private static Item item(JsonInput in, JsonNode node, String at, OrderProjection order, Principal who,
+                             List<ErrorBody.FieldError> mismatches) {
+        String uuid = in.requiredString(node, "line_item_uuid", at + "line_item_uuid");
+        JsonNode allocation = node.get("allocation");
+        if (allocation == null || !allocation.isObject()) {
+            in.error(at + "allocation", "an object with the quantities is required");
+            return null;
+        }
+        boolean v2 = allocation.has("quantity_ordered") || allocation.has("quantity_allocated");
+        Integer ordered = v2 ? in.wholeNumber(allocation, "quantity_ordered", at + "allocation.quantity_ordered", null) : null;
+        String acceptedAs = v2 ? "quantity_allocated" : "quantity_accepted";
+        int accepted = orZero(in.wholeNumber(allocation, acceptedAs, at + "allocation." + acceptedAs, 0));
+        int rejected = orZero(in.wholeNumber(allocation, "quantity_rejected", at + "allocation.quantity_rejected", 0));
+        int backordered = orZero(in.wholeNumber(allocation, "quantity_backordered", at + "allocation.quantity_backordered", 0));
+        if (accepted < 0 || rejected < 0 || backordered < 0) {
+            in.error(at + "allocation", "quantities must not be negative");
+        }
+        LineProjection line = uuid == null ? null : resolve(order, uuid);
+        if (line == null) {
+            return uuid == null ? null
+                : new Item(uuid, null, 0, 0, 0, null, null, null, node.get("supplier_provided_sku_cost"), null, v2);
+        }
+        List<ProjectedAllocationLine> open = openParts(order, line.getLineId(), who);
+        int requested = open.stream().mapToInt(p -> PartStatus.of(p.getStatus()).openQuantity(p.getQuantity(),
+            p.getBackorderedQuantity())).sum();
+        Set<String> where = new LinkedHashSet<>();
+        order.getAllocations().stream().filter(a -> a.getRequest() && AllocationRequestController.visible(who, a))
+            .filter(a -> a.getLines().stream().anyMatch(open::contains)).forEach(a -> where.add(a.getLocationId()));
+        if (order.getStatus() != OrderStatus.CANCELLED) {
+            Optional<String> mismatch = SupplierAnswerRule.quantityMismatch(uuid, v2 ? "allocated" : "accepted", accepted,
+                rejected, backordered, requested);
+            if (ordered != null && ordered != requested) {
+                mismatches.add(new ErrorBody.FieldError(at + "allocation.quantity_ordered", "line " + uuid + ": quantity_ordered is "
+                    + ordered + ", but " + requested + " is requested of you for this line"));
+            } else if (mismatch.isPresent()) {
+                mismatches.add(new ErrorBody.FieldError(at + "allocation", mismatch.get() + " of you for this line"));
+            } else if (where.size() > 1 && who != null && who.role() == Role.SUPPLIER) {
+                in.error(at + "allocation", "line " + uuid + " has requests at several of your locations: answer each "
+                    + "with POST /allocation-requests/{id}/confirm or /reject");
+            }
+        }
+        return new Item(uuid, line, accepted, rejected, backordered, in.optionalString(allocation, "backorder_date",
+            at + "allocation.backorder_date"), in.optionalString(node, "supplier_provided_po_number", at + "supplier_provided_po_number"),
+            in.optionalString(node, "supplier_provided_invoice_number", at + "supplier_provided_invoice_number"),
+            node.get("supplier_provided_sku_cost"), where.size() == 1 ? where.iterator().next() : null, v2);
     }
 
     /** One SupplierAnswer per (SKU, location), decided on the SKU's partition. */
