@@ -9,7 +9,6 @@ import dev.allotment.events.AllocationTimedOut;
 import dev.allotment.events.LineAllocation;
 import dev.allotment.events.LineReservation;
 import dev.allotment.events.RequestLineState;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

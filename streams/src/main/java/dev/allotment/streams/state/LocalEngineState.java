@@ -186,9 +186,13 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
         });
     }
 
-    /** Runs {@code attempt} until no store in it is moving, or the retry bound has passed. */
     private <T> T retrying(String store, Supplier<T> attempt) {
-        long deadline = System.nanoTime() + retryBound.toNanos();
+        return retrying(retryBound, store, attempt);
+    }
+
+    /** Runs {@code attempt} until no store in it is moving, or {@code bound} has passed. */
+    static <T> T retrying(Duration bound, String store, Supplier<T> attempt) {
+        long deadline = System.nanoTime() + bound.toNanos();
         while (true) {
             try {
                 return attempt.get();
