@@ -117,11 +117,25 @@ public final class FramedAvroSerde<T extends SpecificRecord> implements Serde<T>
         Scratch buffers = scratch.get();
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER, bytes.length - HEADER, buffers.decoder);
         buffers.decoder = decoder;
+        T record;
         try {
-            return reader.read(null, decoder);
+            record = reader.read(null, decoder);
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot decode " + type.getName() + " (writer schema id " + id
                 + ") from " + topic, e);
+        }
+        if (!endOfInput(decoder)) {   // a record is the whole value: bytes after it mean the frame is not what it claims
+            throw new SerializationException("trailing bytes after the " + type.getName() + " (writer schema id " + id
+                + ") on " + topic + ": the value is not one Avro record");
+        }
+        return record;
+    }
+
+    private static boolean endOfInput(BinaryDecoder decoder) {
+        try {
+            return decoder.isEnd();
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -145,6 +145,16 @@ class FramedAvroSerdeTest {
     }
 
     @Test
+    void refusesAValueWithBytesAfterTheRecord() {
+        byte[] framed = serde.serializer().serialize("t", event(1));
+        byte[] padded = java.util.Arrays.copyOf(framed, framed.length + 3);
+
+        SerializationException e = assertThrows(SerializationException.class, () -> serde.deserializer().deserialize("t", padded));
+        assertEquals(true, e.getMessage().contains("trailing bytes"), e.getMessage());
+        assertEquals(event(1), serde.deserializer().deserialize("t", framed));
+    }
+
+    @Test
     void aSerdeOfAnyRecordWritesEachWithItsOwnSchemaAndReadsItBackAsItsClass() {
         FramedAvroSerde<SpecificRecord> any = new FramedAvroSerde<>(SpecificRecord.class, ids, false);
         OrderCancelled payload = OrderCancelled.newBuilder().setOrderId("o-9").setReason("r").build();

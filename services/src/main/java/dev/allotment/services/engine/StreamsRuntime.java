@@ -9,6 +9,7 @@ import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.topology.AllotmentTopology;
 import dev.allotment.streams.topology.EngineStreamsConfig;
 import dev.allotment.streams.topology.HomePartitions;
+import dev.allotment.streams.topology.TopologyHooks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micronaut.context.annotation.Context;
@@ -22,6 +23,7 @@ import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +43,7 @@ public class StreamsRuntime {
     private KafkaStreams streams;
     private Properties properties;
     private KafkaStreamsMetrics metrics;
+    private KafkaDeadLetterOutlet deadLetters;
     @io.micronaut.context.annotation.Value("${micronaut.server.port:8080}")
     int httpPort;
 
@@ -69,22 +72,35 @@ public class StreamsRuntime {
         // a platform's producer may place keys by another partitioner than Java's: such records go to their home
         HomePartitions homes = new HomePartitions(TopicCreator.partitions(bootstrap,
             List.of(topics.orderEvents(), topics.stockEvents())));
-        Topology topology = AllotmentTopology.build(topics, serdes, changes, homes);
+        deadLetters = new KafkaDeadLetterOutlet(bootstrap, topics.deadLetters());
+        Topology topology = AllotmentTopology.build(topics, serdes, new TopologyHooks(changes, homes, deadLetters));
         LOG.info("topology:\n{}", topology.describe());
         properties = streamsProperties(bootstrap);
         if (!settings.getStreams().getConfig().isEmpty()) {
             LOG.info("Kafka Streams settings from allotment.streams.config: {}", settings.getStreams().getConfig());
         }
         streams = new KafkaStreams(topology, properties);
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("stream thread died; replacing it", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        streams.setUncaughtExceptionHandler(StreamsRuntime::threadDied);
         metrics = new KafkaStreamsMetrics(streams);
         metrics.bindTo(meters);
         streams.start();
         LOG.info("Kafka Streams {} started against {} (registry {})",
             settings.getStreams().getApplicationId(), bootstrap, registry.base());
+    }
+
+    /**
+     * A stream thread that died is replaced: the record it died on is dead-lettered when read again (the topology guards
+     * its processors). The global thread cannot be replaced (Kafka Streams throws if asked to): the client shuts down,
+     * /health turns DOWN, and the log says why. Its loaders dead-letter every record they cannot use, so only a failure
+     * of the store itself gets here.
+     */
+    private static StreamThreadExceptionResponse threadDied(Throwable e) {
+        if (Thread.currentThread().getName().endsWith("GlobalStreamThread")) {
+            LOG.error("the global stream thread died; the engine stops serving until restarted", e);
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        LOG.error("stream thread died; replacing it", e);
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 
     private Properties streamsProperties(String bootstrap) {
@@ -130,6 +146,9 @@ public class StreamsRuntime {
             // leave the group: otherwise a restarted instance waits a session timeout (45 s) for its old self
             streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
+        }
+        if (deadLetters != null) {
+            deadLetters.close();
         }
     }
 }

@@ -13,12 +13,14 @@ import dev.allotment.events.StockLevel;
 import dev.allotment.events.StockLevelKey;
 import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.Topics;
-import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.state.StoreNames;
+import dev.allotment.streams.support.FailedRecords;
+import dev.allotment.streams.support.Guarded;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -45,32 +47,45 @@ public final class AllotmentTopology {
     private AllotmentTopology() {}
 
     public static Topology build(Topics topics, AvroSerdes serdes) {
-        return build(topics, serdes, new StoreChanges(), HomePartitions.unknown());
+        return build(topics, serdes, TopologyHooks.none());
     }
 
     /**
-     * The topology, whose processors tell {@code changes} which keys' stores they changed, and forward a platform's
-     * order or stock event found away from its key's home partition to that partition ({@code homes}).
+     * The topology, whose processors tell {@code hooks} which keys' stores they changed, forward a platform's order or
+     * stock event found away from its key's home partition to that partition, and send what a global store cannot use
+     * to the dead letters through the hooks' outlet.
      */
-    public static Topology build(Topics topics, AvroSerdes serdes, StoreChanges changes, HomePartitions homes) {
+    public static Topology build(Topics topics, AvroSerdes serdes, TopologyHooks hooks) {
         Topology topology = new Topology();
-        LocationChanges locationChanges = new LocationChanges();
-        globalStores(topology, topics, serdes, locationChanges);
-        orders(topology, topics, serdes, locationChanges, changes, homes);
-        skus(topology, topics, serdes, locationChanges, changes, homes);
+        Wiring w = new Wiring(topics, serdes, hooks, new LocationChanges(), new FailedRecords());
+        globalStores(topology, w);
+        orders(topology, w);
+        skus(topology, w);
         return topology;
     }
 
-    private static void orders(Topology topology, Topics topics, AvroSerdes serdes, LocationChanges locationChanges,
-                               StoreChanges changes, HomePartitions homes) {
+    /** What one build shares among its processors (a topology's processors are created by it for every task and thread). */
+    private record Wiring(Topics topics, AvroSerdes serdes, TopologyHooks hooks, LocationChanges locationChanges,
+                          FailedRecords failures) {
+        /** {@code processor}, guarded so that a record whose processing throws goes to {@code deadLetters} when read again. */
+        ProcessorSupplier<byte[], byte[], Object, Object> guarded(ProcessorSupplier<byte[], byte[], Object, Object> processor,
+                                                                  String deadLetters, String entity) {
+            return new Guarded(processor, failures, deadLetters, entity);
+        }
+    }
+
+    private static void orders(Topology topology, Wiring w) {
+        Topics topics = w.topics();
+        AvroSerdes serdes = w.serdes();
         Serde<OrderProjection> projections = serdes.value(OrderProjection.class);
         Deserializer<byte[]> bytes = Serdes.ByteArray().deserializer();
         topology.addSource("order-events-source", bytes, bytes, topics.orderEvents());
         topology.addSource("order-fold-source", bytes, bytes, topics.allocationEvents());
-        topology.addProcessor("order-events-processor",
-            new OrderEventProcessor(serdes.value(OrderEvent.class).deserializer(), locationChanges, changes, homes), "order-events-source");
-        topology.addProcessor("order-fold-processor",
-            new OrderFoldProcessor(topics.allocationEvents(), serdes.value(AllocationEvent.class).deserializer(), changes),
+        topology.addProcessor("order-events-processor", w.guarded(new OrderEventProcessor(serdes.value(OrderEvent.class)
+            .deserializer(), w.locationChanges(), w.hooks().changes(), w.hooks().homes()), NodeNames.DEAD_LETTERS, "order-events"),
+            "order-events-source");
+        topology.addProcessor("order-fold-processor", w.guarded(new OrderFoldProcessor(topics.allocationEvents(),
+            serdes.value(AllocationEvent.class).deserializer(), w.hooks().changes()), NodeNames.FOLD_DEAD_LETTERS, "order-fold"),
             "order-fold-source");
         // cached: an order is written when placed and again for each decision folded, mostly within one commit
         cachedStore(topology, StoreNames.ORDERS, projections, "order-events-processor", "order-fold-processor");
@@ -87,12 +102,14 @@ public final class AllotmentTopology {
         rawSink(topology, NodeNames.ORDER_EVENTS_HOME, topics.orderEvents(), "order-events-processor");
     }
 
-    private static void skus(Topology topology, Topics topics, AvroSerdes serdes, LocationChanges locationChanges,
-                             StoreChanges changes, HomePartitions homes) {
+    private static void skus(Topology topology, Wiring w) {
+        Topics topics = w.topics();
+        AvroSerdes serdes = w.serdes();
         Deserializer<byte[]> bytes = Serdes.ByteArray().deserializer();
         topology.addSource("sku-source", bytes, bytes, topics.commands(), topics.stockEvents());
-        topology.addProcessor("sku-processor", new SkuProcessor(topics, serdes.value(Command.class).deserializer(),
-            serdes.value(StockEvent.class).deserializer(), locationChanges, changes, homes), "sku-source");
+        topology.addProcessor("sku-processor", w.guarded(new SkuProcessor(topics, serdes.value(Command.class).deserializer(),
+            serdes.value(StockEvent.class).deserializer(), w.locationChanges(), w.hooks().changes(), w.hooks().homes()),
+            NodeNames.SKU_DEAD_LETTERS, "sku"), "sku-source");
         // cached: a popular SKU's stock changes with every decision; RocksDB and its changelog see it once per commit
         cachedStore(topology, StoreNames.SKU_STOCK, serdes.value(SkuStock.class), "sku-processor");
         store(topology, StoreNames.LINE_RESERVATIONS, serdes.value(LineReservation.class), "sku-processor");
@@ -124,16 +141,20 @@ public final class AllotmentTopology {
         topology.addSink(name, topic, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), parent);
     }
 
-    private static void globalStores(Topology topology, Topics topics, AvroSerdes serdes, LocationChanges locationChanges) {
+    /** Both global stores read bytes: their loaders decode, so a record they cannot use is dead-lettered, not fatal. */
+    private static void globalStores(Topology topology, Wiring w) {
+        Topics topics = w.topics();
+        AvroSerdes serdes = w.serdes();
         Deserializer<byte[]> bytes = Serdes.ByteArray().deserializer();
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LOCATIONS),
                 Serdes.String(), serdes.value(LocationEvent.class)).withLoggingDisabled(),
             "locations-source", bytes, bytes, topics.locationEvents(), "locations-loader",
             GlobalLoaders.locations(topics.locationEvents(), serdes.value(LocationEvent.class).deserializer(),
-                locationChanges));
+                w.locationChanges(), w.hooks().deadLetters()));
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.STOCK_VIEW),
                 Serdes.String(), serdes.value(StockLevel.class)).withLoggingDisabled(),
-            "stock-view-source", serdes.key(StockLevelKey.class).deserializer(), serdes.value(StockLevel.class).deserializer(),
-            topics.stockLevels(), "stock-view-loader", GlobalLoaders.stockView());
+            "stock-view-source", bytes, bytes, topics.stockLevels(), "stock-view-loader",
+            GlobalLoaders.stockView(topics.stockLevels(), serdes.key(StockLevelKey.class).deserializer(),
+                serdes.value(StockLevel.class).deserializer(), w.hooks().deadLetters()));
     }
 }

@@ -5,19 +5,21 @@ import dev.allotment.events.StockLevel;
 import dev.allotment.events.StockLevelKey;
 import dev.allotment.streams.state.LocationKeys;
 import dev.allotment.streams.state.StoreNames;
+import dev.allotment.streams.support.DeadLetterOutlet;
+import dev.allotment.streams.support.DeadLetterSink;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** The processors that fill the global stores; a record they cannot decode is logged and skipped. */
+/**
+ * The processors that fill the global stores. They read bytes and decode them here, so a record they cannot decode or
+ * use goes to the dead letters (through the engine's {@link DeadLetterOutlet}: a global store's loader cannot forward)
+ * and the global thread goes on: one record on a global topic must never stop the engine.
+ */
 final class GlobalLoaders {
-    private static final Logger LOG = LoggerFactory.getLogger(GlobalLoaders.class);
-
     private GlobalLoaders() {}
 
     static String stockViewKey(String sku, String locationId) {
@@ -25,47 +27,65 @@ final class GlobalLoaders {
     }
 
     static ProcessorSupplier<byte[], byte[], Void, Void> locations(String topic, Deserializer<LocationEvent> decoder,
-                                                                   LocationChanges changes) {
-        return loader(StoreNames.LOCATIONS, (KeyValueStore<String, LocationEvent> store, Record<byte[], byte[]> record) -> {
+                                                                   LocationChanges changes, DeadLetterOutlet outlet) {
+        return loader(StoreNames.LOCATIONS, "locations", outlet, (KeyValueStore<String, LocationEvent> store,
+                                                                  Record<byte[], byte[]> record, DeadLetterSink deadLetters) -> {
+            LocationEvent event = deadLetters.decode(record, decoder, topic, "a LocationEvent");
+            if (event != null) {
+                store.put(LocationKeys.of(event), event);
+                changes.changed();
+            }
+        });
+    }
+
+    static ProcessorSupplier<byte[], byte[], Void, Void> stockView(String topic, Deserializer<StockLevelKey> keys,
+                                                                   Deserializer<StockLevel> values, DeadLetterOutlet outlet) {
+        return loader(StoreNames.STOCK_VIEW, "stock-view", outlet, (KeyValueStore<String, StockLevel> store,
+                                                                    Record<byte[], byte[]> record, DeadLetterSink deadLetters) -> {
+            StockLevelKey key;
             try {
-                LocationEvent event = decoder.deserialize(topic, record.value());
-                if (event != null) {
-                    store.put(LocationKeys.of(event), event);
-                    changes.changed();
-                }
+                key = record.key() == null ? null : keys.deserialize(topic, record.key());
             } catch (RuntimeException e) {
-                LOG.warn("skipping a location event that cannot be decoded: {}", e.getMessage());
+                deadLetters.send(record, "cannot decode a StockLevelKey: " + e.getMessage(), e);
+                return;
+            }
+            if (key == null) {
+                deadLetters.send(record, "record has no key (the SKU and location)", null);
+                return;
+            }
+            StockLevel level = deadLetters.decode(record, values, topic, "a StockLevel");
+            if (level != null) {
+                store.put(stockViewKey(key.getSku(), key.getLocationId()), level);
             }
         });
     }
 
-    static ProcessorSupplier<StockLevelKey, StockLevel, Void, Void> stockView() {
-        return loader(StoreNames.STOCK_VIEW, (KeyValueStore<String, StockLevel> store, Record<StockLevelKey, StockLevel> record) -> {
-            if (record.key() != null && record.value() != null) {
-                store.put(stockViewKey(record.key().getSku(), record.key().getLocationId()), record.value());
-            }
-        });
-    }
-
-    /** How one record of a global store's topic goes into the store. */
+    /** How one record of a global store's topic goes into the store (or to the dead letters). */
     @FunctionalInterface
-    private interface Load<K, V, S> {
-        void into(KeyValueStore<String, S> store, Record<K, V> record);
+    private interface Load<S> {
+        void into(KeyValueStore<String, S> store, Record<byte[], byte[]> record, DeadLetterSink deadLetters);
     }
 
-    /** The loader of the global store {@code storeName}: each record goes in as {@code load} says. */
-    private static <K, V, S> ProcessorSupplier<K, V, Void, Void> loader(String storeName, Load<K, V, S> load) {
+    /** The loader of the global store {@code storeName}: each record goes in as {@code load} says; one it cannot use, to the dead letters. */
+    private static <S> ProcessorSupplier<byte[], byte[], Void, Void> loader(String storeName, String entity,
+                                                                           DeadLetterOutlet outlet, Load<S> load) {
         return () -> new Processor<>() {
             private KeyValueStore<String, S> store;
+            private DeadLetterSink deadLetters;
 
             @Override
             public void init(ProcessorContext<Void, Void> context) {
                 store = context.getStateStore(storeName);
+                deadLetters = DeadLetterSink.through(context, outlet, entity);
             }
 
             @Override
-            public void process(Record<K, V> record) {
-                load.into(store, record);
+            public void process(Record<byte[], byte[]> record) {
+                try {
+                    load.into(store, record, deadLetters);
+                } catch (RuntimeException e) {
+                    deadLetters.send(record, "cannot apply to the " + storeName + " store: " + e.getMessage(), e);
+                }
             }
         };
     }

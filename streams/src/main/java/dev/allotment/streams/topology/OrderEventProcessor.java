@@ -83,10 +83,6 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
         }
 
         private void apply(Record<byte[], byte[]> record, String orderId) {
-            if (record.value() == null) {
-                deadLetter(record, "record has no value (tombstones are not order events)", null);
-                return;
-            }
             OrderEvent event = deadLetters.decode(record, decoder, context.recordMetadata().map(m -> m.topic()).orElse(""),
                 "an OrderEvent");
             if (event == null) {

@@ -16,12 +16,9 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Folds allotment.allocation-events (decided on the SKU partitions) into the orders store and its projection topic. */
 public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[], Object, Object> {
-    private static final Logger LOG = LoggerFactory.getLogger(OrderFoldProcessor.class);
     private final String topic;
     private final Deserializer<AllocationEvent> decoder;
     private final StoreChanges changes;
@@ -52,18 +49,15 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
 
             @Override
             public void process(Record<byte[], byte[]> record) {
-                if (record.value() == null) {
-                    return;
-                }
                 AllocationEvent event = deadLetters.decode(record, decoder, topic, "an AllocationEvent");
                 if (event == null) {
                     return;
                 }
                 String orderId = record.key() == null ? event.getOrderId() : new String(record.key(), StandardCharsets.UTF_8);
                 OrderProjection order = orders.get(orderId);
-                if (order == null) {
-                    history.put(HistoryKeys.of(orderId, context.recordMetadata().map(m -> m.offset()).orElse(0L)), event);
-                    LOG.warn("allocation event {} for unknown order {}: skipped", event.getEventId(), orderId);
+                if (order == null) {   // the engine logs an order's reservation before any decision about it
+                    deadLetters.send(record, "allocation event " + event.getEventId() + " is about order " + orderId
+                        + ", which the engine does not hold", null);
                     return;
                 }
                 if (event.getPayload() instanceof AllocationRequested r && r.getConfirmMode() == AllocationMode.CONFIRM) {

@@ -129,10 +129,6 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
         }
 
         private <T> T decode(Record<byte[], byte[]> record, Deserializer<T> decoder, String topic) {
-            if (record.value() == null) {
-                deadLetter(record, "record has no value", null);
-                return null;
-            }
             return deadLetters.decode(record, decoder, topic, "a record of " + topic);
         }
 

@@ -20,10 +20,12 @@ import dev.allotment.events.StockLevelKey;
 import dev.allotment.events.StockSet;
 import dev.allotment.schemas.InMemoryAvroSerdes;
 import dev.allotment.schemas.Topics;
+import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.state.StoreNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -34,6 +36,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -48,6 +51,8 @@ final class TopologyFixture implements AutoCloseable {
     static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
 
     final Topics topics = Topics.defaults();
+    /** The serdes the topology runs with (their schema ids are this fixture's own). */
+    final InMemoryAvroSerdes serdes = new InMemoryAvroSerdes();
     final TopologyTestDriver driver;
     final TestInputTopic<String, OrderEvent> orders;
     /** order-events as bytes, for records that are not an OrderEvent. */
@@ -59,14 +64,16 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<StockLevelKey, StockLevel> stockLevels;
     final TestOutputTopic<String, OrderProjection> projections;
     final TestOutputTopic<byte[], byte[]> deadLetters;
+    /** What the global stores' loaders sent to the dead letters (they cannot forward: the engine gives them an outlet). */
+    final List<Record<byte[], byte[]>> globalDeadLetters = new ArrayList<>();
 
     private TopologyFixture(String applicationId, String guarantee, Instant wallClock) throws IOException {
-        InMemoryAvroSerdes serdes = new InMemoryAvroSerdes();
         Properties props = EngineStreamsConfig.defaults(applicationId, "unused:9092",
             Files.createTempDirectory("topology-test").toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         // a null wall clock is the driver's own default: the real time
-        driver = new TopologyTestDriver(AllotmentTopology.build(topics, serdes), props, wallClock);
+        driver = new TopologyTestDriver(AllotmentTopology.build(topics, serdes,
+            new TopologyHooks(new StoreChanges(), HomePartitions.unknown(), globalDeadLetters::add)), props, wallClock);
         orders = input(topics.orderEvents(), serdes.value(OrderEvent.class).serializer());
         rawOrders = input(topics.orderEvents(), Serdes.ByteArray().serializer());
         stock = input(topics.stockEvents(), serdes.value(StockEvent.class).serializer());
@@ -167,6 +174,11 @@ final class TopologyFixture implements AutoCloseable {
 
     CommandOutcome outcome(String commandId) {
         return this.<CommandOutcome>store(StoreNames.COMMAND_OUTCOMES).get(commandId);
+    }
+
+    /** Any topic the engine reads, as bytes in and bytes out: for records that are not what the topic should hold. */
+    TestInputTopic<byte[], byte[]> raw(String topic) {
+        return driver.createInputTopic(topic, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
     }
 
     private <V> TestInputTopic<String, V> input(String topic, Serializer<V> values) {
