@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 class LayeringTest {
     private static final String ALLOCATION = "dev.allotment.streams.allocation..";
     private static final String ORDER = "dev.allotment.streams.order..";
+    private static final String AUDIT = "dev.allotment.streams.audit..";
     private static final String TOPOLOGY = "dev.allotment.streams.topology..";
     private static JavaClasses classes;
 
@@ -27,8 +28,8 @@ class LayeringTest {
     }
 
     @Test
-    void allocationAndOrderRulesArePlainJava() {
-        check(noClasses().that().resideInAnyPackage(ALLOCATION, ORDER)
+    void allocationOrderAndAuditRulesArePlainJava() {
+        check(noClasses().that().resideInAnyPackage(ALLOCATION, ORDER, AUDIT)
             .should().dependOnClassesThat().resideInAnyPackage("org.apache.kafka..", TOPOLOGY, "dev.allotment.streams.state..",
                 "dev.allotment.streams.support..")
             .because("a rule is a function over plain values: the topology calls the rules, never the other way"));

@@ -18,6 +18,7 @@ import dev.allotment.events.ReserveLine;
 import dev.allotment.events.SkuStock;
 import dev.allotment.events.StockAdjusted;
 import dev.allotment.events.StockSet;
+import dev.allotment.streams.audit.DecisionReplay;
 import dev.allotment.events.UpdateAllocation;
 import java.time.Instant;
 import java.util.HashMap;
@@ -100,23 +101,22 @@ class SkuDeskPropertiesTest {
     void noSequenceBreaksTheInvariants(@ForAll("scenarios") List<Op> scenario) {
         InMemorySkuBook book = new InMemorySkuBook();
         SkuDesk desk = new SkuDesk(book, LOCS);
-        Map<String, Integer> fromLog = new HashMap<>();
+        DecisionReplay fromLog = new DecisionReplay();
         Instant now = Instant.parse("2026-11-25T10:00:00Z");
         int step = 0;
         Map<String, String> terminal = new HashMap<>();
-        HELD.clear();
         for (Op op : scenario) {
             now = now.plusSeconds(op instanceof Wait w ? w.seconds() : 1);
             step++;
             try {
                 for (Decisions d : apply(desk, book, op, now, step)) {
-                    replay(d, fromLog);
+                    replay(d, fromLog, now);
                 }
             } catch (Refusal refused) {
                 // a refused step changes nothing; the invariants below still have to hold
             }
             for (SkuDesk.SkuDecisions expired : desk.expire(now, 1_000)) {   // what the punctuator does every second
-                replay(expired.decisions(), fromLog);
+                replay(expired.decisions(), fromLog, now);
             }
             OPERATIONS.incrementAndGet();
             checkInvariants(book, fromLog, op);
@@ -225,41 +225,12 @@ class SkuDeskPropertiesTest {
     }
 
     /** Invariant 3 from the log alone: each location's allocated is what its allocation events add up to. */
-    static void replay(Decisions d, Map<String, Integer> fromLog) {
+    static void replay(Decisions d, DecisionReplay fromLog, Instant now) {
         for (Decisions.Decided e : d.events()) {
             EVENTS.merge(e.payload().getClass().getSimpleName(), 1L, Long::sum);
-            String id = DecisionEvents.allocationIdOf(e.payload());
-            for (dev.allotment.events.RequestLineState st : DecisionEvents.statesOf(e.payload())) {
-                // a request's line after the decision: it holds its quantity, or nothing
-                String part = id + "/" + st.getLineId();
-                int held = List.of("allocated", "sent", "failed", "confirmed", "backordered").contains(st.getStatus()) ? st.getQuantity() : 0;
-                int before = HELD.getOrDefault(part, 0);
-                HELD.put(part, held);
-                fromLog.merge(st.getSku() + "@" + LOCATION_OF.get(part), held - before, Integer::sum);
-            }
-            if (e.payload() instanceof AllocationRequested r) {
-                r.getLines().forEach(l -> fromLog.merge(l.getSku() + "@" + r.getLocationId(), l.getQuantity(), Integer::sum));
-                r.getLines().forEach(l -> HELD.merge(r.getAllocationId() + "/" + l.getLineId(), l.getQuantity(), Integer::sum));
-            } else if (e.payload() instanceof AllocationCancelled c) {
-                for (AllocatedLine l : c.getLines()) {
-                    fromLog.merge(l.getSku() + "@" + locationOf(c.getAllocationId(), l, fromLog), -l.getQuantity(), Integer::sum);
-                    HELD.merge(c.getAllocationId() + "/" + l.getLineId(), -l.getQuantity(), Integer::sum);
-                }
-            } else if (e.payload() instanceof AllocationCompleted c) {
-                for (AllocatedLine l : c.getLines()) {
-                    fromLog.merge(l.getSku() + "@" + locationOf(c.getAllocationId(), l, fromLog), -l.getQuantity(), Integer::sum);
-                    HELD.merge(c.getAllocationId() + "/" + l.getLineId(), -l.getQuantity(), Integer::sum);
-                }
-            }
-            if (e.payload() instanceof AllocationRequested r) {
-                LOCATION_OF.put(r.getAllocationId() + "/" + r.getLines().get(0).getLineId(), r.getLocationId());
-            }
+            fromLog.apply(e.orderId(), e.payload(), now);
         }
     }
-
-    static final Map<String, String> LOCATION_OF = new java.util.concurrent.ConcurrentHashMap<>();
-    /** (allocation id / line id) to what it holds, from the log. */
-    static final Map<String, Integer> HELD = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The pick-th allocation request of the order's lines of the SKU, whatever its status. */
     static Optional<String> request(InMemorySkuBook book, String sku, String orderId, int pick) {
@@ -296,11 +267,7 @@ class SkuDeskPropertiesTest {
         }
     }
 
-    static String locationOf(String allocationId, AllocatedLine line, Map<String, Integer> unused) {
-        return LOCATION_OF.get(allocationId + "/" + line.getLineId());
-    }
-
-    static void checkInvariants(InMemorySkuBook book, Map<String, Integer> fromLog, Op after) {
+    static void checkInvariants(InMemorySkuBook book, DecisionReplay fromLog, Op after) {
         Map<String, Integer> openByLocation = new HashMap<>();
         for (LineReservation line : book.allLines()) {
             int sum = 0;
@@ -327,7 +294,7 @@ class SkuDeskPropertiesTest {
                 }
                 assertEquals(openByLocation.getOrDefault(key, 0), s.getAllocated(),
                     () -> "allocated at " + key + " is not the sum of open allocations after " + after);
-                assertEquals(fromLog.getOrDefault(key, 0), s.getAllocated(),
+                assertEquals(fromLog.allocated().getOrDefault(new DecisionReplay.At(stock.getSku(), e.getKey()), 0L), (long) s.getAllocated(),
                     () -> "the decision log disagrees with the state at " + key + " after " + after);
             }
         }

@@ -31,6 +31,7 @@ import dev.allotment.events.StockEvent;
 import dev.allotment.events.StockSet;
 import dev.allotment.events.SupplierAnswer;
 import dev.allotment.events.UpdateAllocation;
+import dev.allotment.streams.audit.DecisionReplay;
 import dev.allotment.streams.order.OrderReplay;
 import dev.allotment.streams.state.HistoryKeys;
 import dev.allotment.streams.state.StoreNames;
@@ -208,6 +209,10 @@ class TopologyInvariantsPropertiesTest {
                 allocatedByLine.put(l.getOrderId() + "/" + l.getLineId(), l.getAllocatedQuantity());
             }
         }
+        // invariant 3 from the decision log alone, as ./allotment audit recomputes it
+        DecisionReplay fromLog = new DecisionReplay();
+        List<org.apache.kafka.streams.test.TestRecord<String, dev.allotment.events.AllocationEvent>> log = fixture.allocationEvents.readRecordsToList();
+        log.forEach(r -> fromLog.apply(r.key(), r.value().getPayload(), r.value().getOccurredAt()));
         KeyValueStore<String, SkuStock> stock = fixture.store(StoreNames.SKU_STOCK);
         try (KeyValueIterator<String, SkuStock> it = stock.all()) {
             while (it.hasNext()) {
@@ -217,9 +222,14 @@ class TopologyInvariantsPropertiesTest {
                     assertTrue(e.getValue().getAllocated() >= 0 && e.getValue().getAllocated() <= e.getValue().getPhysical(),
                         "OVERSELL at " + key + ": " + e.getValue());
                     assertEquals(open.getOrDefault(key, 0), e.getValue().getAllocated(), "allocated at " + key);
+                    assertEquals(fromLog.allocated().getOrDefault(new DecisionReplay.At(kv.key, e.getKey()), 0L),
+                        (long) e.getValue().getAllocated(), "the decision log alone disagrees with the state at " + key);
                 }
             }
         }
+        fromLog.lines().values().forEach(l -> assertEquals((long) allocatedByLine.getOrDefault(l.orderId() + "/" + l.lineId(), 0),
+            l.allocated(), () -> "the decision log alone disagrees with line " + l.lineId() + " of " + l.orderId() + ": "
+                + log.stream().filter(r -> r.key().equals(l.orderId())).map(r -> r.value().getPayload().toString()).toList()));
         KeyValueStore<String, OrderProjection> orders = fixture.store(StoreNames.ORDERS);
         try (KeyValueIterator<String, OrderProjection> it = orders.all()) {
             while (it.hasNext()) {
