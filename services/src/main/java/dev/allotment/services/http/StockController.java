@@ -13,6 +13,7 @@ import dev.allotment.services.engine.CommandGateway;
 import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.state.EngineState;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -52,8 +53,8 @@ public class StockController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Put(uri = "/{locationId}/{sku}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> set(@PathVariable String locationId, @PathVariable String sku, @Body String body,
-                                                 @Nullable @Header("Idempotency-Key") String key) {
+    public HttpResponse<Map<String, Object>> set(HttpRequest<?> request, @PathVariable String locationId, @PathVariable String sku,
+                                                 @Body String body, @Nullable @Header("Idempotency-Key") String key) {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
         Integer physical = in.wholeNumber(json, "physical", "physical", null);
@@ -69,7 +70,7 @@ public class StockController {
             return unknownLocation(locationId);
         }
         StockEvent event = new StockEvent(UUID.randomUUID().toString(), Instant.now(),
-            Outcomes.commandId(key, "stock:" + locationId + ":" + sku),
+            Outcomes.commandId(key, "stock:" + locationId + ":" + sku), AllocationRequestController.callerName(request),
             new StockSet(sku, locationId, physical, incoming == null || incoming < 0 ? null : incoming));
         List<CommandGateway.Result> results = gateway.sendStock(List.of(Map.entry(sku, event)));
         HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
@@ -84,7 +85,8 @@ public class StockController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Post(uri = "/adjustments", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> adjust(@Body String body, @Nullable @Header("Idempotency-Key") String key) {
+    public HttpResponse<Map<String, Object>> adjust(HttpRequest<?> request, @Body String body,
+                                                    @Nullable @Header("Idempotency-Key") String key) {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
         List<JsonNode> items = in.array(json, "adjustments", "adjustments");
@@ -104,7 +106,8 @@ public class StockController {
             }
             if (sku != null && location != null && delta != null) {
                 events.add(Map.entry(sku, new StockEvent(UUID.randomUUID().toString(), Instant.now(),
-                    batch + ":adjust:" + i, new StockAdjusted(sku, location, delta, reason))));
+                    batch + ":adjust:" + i, AllocationRequestController.callerName(request),
+                    new StockAdjusted(sku, location, delta, reason))));
             }
         }
         in.check();
