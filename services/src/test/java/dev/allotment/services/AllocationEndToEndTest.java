@@ -132,7 +132,7 @@ class AllocationEndToEndTest {
         String sku = "SKU-AWAY";
         String orderId = "away-1";
         Instant now = Instant.now();
-        StockEvent stock = new StockEvent("away-stock-1", now, null, new StockSet(sku, "wh-ams", 4, null));
+        StockEvent stock = new StockEvent("away-stock-1", now, null, null, new StockSet(sku, "wh-ams", 4, null));
         OrderEvent placed = OrderEvent.newBuilder().setEventId("away-order-1").setOccurredAt(now)
             .setPayload(OrderPlaced.newBuilder().setOrderId(orderId).setChannel("web").setPriority(0).setPlacedAt(now)
                 .setLines(List.of(new OrderLine("l-1", sku, 3))).build()).build();

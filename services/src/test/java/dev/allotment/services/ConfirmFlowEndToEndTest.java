@@ -53,6 +53,7 @@ class ConfirmFlowEndToEndTest {
         engine = TestEngine.start("e2e-confirm.", Map.of(
             "allotment.api-keys", ADMIN + "=admin," + SUPPLIER + "=supplier:sup-a",
             "allotment.webhooks.secret", "cf-secret",
+            "allotment.webhooks.allowed-hosts", "127.0.0.1",
             "allotment.webhooks.max-attempts", 3,
             "allotment.webhooks.initial-backoff", "20ms",
             "allotment.webhooks.max-backoff", "50ms"));

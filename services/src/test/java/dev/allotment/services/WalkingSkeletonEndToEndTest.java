@@ -239,7 +239,8 @@ class WalkingSkeletonEndToEndTest {
 
     @Test
     void metricsAndTheOpenApiDocumentAreServed() {
-        Http.Reply metrics = http.send("GET", "/prometheus", null);
+        assertEquals(401, http.send("GET", "/prometheus", null).status(), "metrics need the admin key");
+        Http.Reply metrics = http.send("GET", "/prometheus", null, "Authorization", "Bearer admin-key");
         assertEquals(200, metrics.status());
         assertTrue(metrics.body().contains("kafka_stream"), "Kafka Streams metrics are exported");
         Http.Reply openapi = http.send("GET", "/openapi/allotment-0.1.yml", null);

@@ -27,7 +27,7 @@ public final class AnalystClient {
     }
 
     private HttpRequest request(String path) {
-        // no Accept header: the JSON routes answer JSON anyway, and /prometheus answers its text format only without one
+        // no Accept header: the JSON routes answer JSON anyway
         return HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + EngineStack.ANALYST_KEY)
             .timeout(timeout).GET().build();
     }

@@ -172,8 +172,7 @@ public final class EngineStack implements AutoCloseable {
 
     /** One value of the engine's /prometheus page (the sum over its series whose line starts with {@code prefix}). */
     public double metric(String prefix) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(httpBase() + "/prometheus"))
-            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = get("/prometheus");
         double sum = 0;
         for (String line : r.body().split("\n")) {
             if (line.startsWith(prefix)) {

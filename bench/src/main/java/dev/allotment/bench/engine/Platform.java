@@ -88,7 +88,7 @@ public final class Platform implements AutoCloseable {
         for (int s = 0; s < skus; s++) {
             for (String location : at) {
                 stock.send(new ProducerRecord<>(stack.topics().stockEvents(), sku(s), new StockEvent(
-                    UUID.randomUUID().toString(), Instant.now(), null, new StockSet(sku(s), location, physical, null))));
+                    UUID.randomUUID().toString(), Instant.now(), null, null, new StockSet(sku(s), location, physical, null))));
             }
         }
         stock.flush();
@@ -97,7 +97,7 @@ public final class Platform implements AutoCloseable {
     /** Counts {@code physical.get(location)} units of {@code sku} at each location named. */
     public void stock(String sku, Map<String, Integer> physical) {
         physical.forEach((location, units) -> stock.send(new ProducerRecord<>(stack.topics().stockEvents(), sku, new StockEvent(
-            UUID.randomUUID().toString(), Instant.now(), null, new StockSet(sku, location, units, null)))));
+            UUID.randomUUID().toString(), Instant.now(), null, null, new StockSet(sku, location, units, null)))));
         stock.flush();
     }
 
@@ -105,7 +105,7 @@ public final class Platform implements AutoCloseable {
     public void stock(int skus, java.util.function.IntFunction<String> location, int physical) {
         for (int s = 0; s < skus; s++) {
             stock.send(new ProducerRecord<>(stack.topics().stockEvents(), sku(s), new StockEvent(
-                UUID.randomUUID().toString(), Instant.now(), null, new StockSet(sku(s), location.apply(s), physical, null))));
+                UUID.randomUUID().toString(), Instant.now(), null, null, new StockSet(sku(s), location.apply(s), physical, null))));
         }
         stock.flush();
     }

@@ -120,7 +120,7 @@ public final class RestoreScenario {
                 extra.put("records_restored", restoredRecords);
                 extra.put("changelog_partitions_restored", restored.size());
             }
-            String prometheus = client.get("/prometheus").body();
+            String prometheus = stack.get("/prometheus").body();     // metrics need the admin key
             extra.put("restore_consumer_records", Math.round(restoreConsumer(prometheus, "kafka_consumer_fetch_manager_records_consumed_total")));
             extra.put("restore_consumer_mib", mib(restoreConsumer(prometheus, "kafka_consumer_fetch_manager_bytes_consumed_total")));
             extra.put("changelog_offsets", changelogOffsets);
@@ -135,10 +135,10 @@ public final class RestoreScenario {
             }
             extra.put("rss_mib", mib(stack.engineRssBytes()));
             // Kafka Streams' RocksDB metrics reach /prometheus when Micrometer next looks for new metrics (every 60 s)
-            Map<String, Double> rocksDb = rocksDb(client.get("/prometheus").body());
+            Map<String, Double> rocksDb = rocksDb(stack.get("/prometheus").body());
             for (long until = System.nanoTime() + (o.smoke() ? 0 : 75_000_000_000L); rocksDb.isEmpty() && System.nanoTime() < until; ) {
                 LockSupport.parkNanos(2_000_000_000L);
-                rocksDb = rocksDb(client.get("/prometheus").body());
+                rocksDb = rocksDb(stack.get("/prometheus").body());
             }
             rocksDb.forEach((k, v) -> extra.put(k, mib(v)));
             extra.put("state_dir_mib", mib(size(stack.engineStateDir())));

@@ -6,7 +6,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** The roles that may call a route; a route without it needs no API key (health, metrics, OpenAPI). */
+/** The roles that may call a route; a route without it needs the admin key (see {@link RouteAccess}). */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.METHOD, ElementType.TYPE})

@@ -8,27 +8,32 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
+import io.micronaut.management.endpoint.EndpointSensitivityHandler;
+import io.micronaut.management.endpoint.EndpointSensitivityProcessor;
 import io.micronaut.web.router.RouteAttributes;
 import io.micronaut.web.router.RouteMatch;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates every call to a route marked {@link Allowed}: the key comes as
- * {@code Authorization: Token …}, {@code Authorization: Bearer …} or {@code x-api-key: …}. No key or an
- * unknown one answers 401; a role the route does not allow answers 403.
+ * Authenticates every call to a route: the key comes as {@code Authorization: Token …}, {@code Authorization: Bearer …}
+ * or {@code x-api-key: …}. No key or an unknown one answers 401; a role the route does not allow answers 403. Which
+ * roles a route allows is {@link RouteAccess}'s rule: management endpoints included, so it also stands in for
+ * Micronaut's own endpoint filter (which would answer 401 to every key, the admin's included).
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
-public class ApiKeyFilter {
+public class ApiKeyFilter implements EndpointSensitivityHandler {
     public static final String PRINCIPAL = "allotment.principal";
     private static final Logger LOG = LoggerFactory.getLogger(ApiKeyFilter.class);
     private final ApiKeys keys;
+    private final EndpointSensitivityProcessor endpoints;
 
-    public ApiKeyFilter(EngineSettings settings) {
+    public ApiKeyFilter(EngineSettings settings, EndpointSensitivityProcessor endpoints) {
         this.keys = ApiKeys.load(settings.getApiKeys(), settings.getApiKeysFile());
+        this.endpoints = endpoints;
         if (keys.size() == 0) {
             LOG.warn("no API keys configured (ALLOTMENT_API_KEYS or allotment.api-keys-file): every protected route answers 401");
         }
@@ -37,9 +42,8 @@ public class ApiKeyFilter {
     @RequestFilter
     @Nullable
     public HttpResponse<?> authenticate(HttpRequest<?> request) {
-        Optional<RouteMatch> route = RouteAttributes.getRouteMatch(request).map(r -> (RouteMatch) r);
-        Optional<Allowed> allowed = route.flatMap(r -> r.getAnnotationMetadata().synthesize(Allowed.class) == null
-            ? Optional.<Allowed>empty() : Optional.of(r.getAnnotationMetadata().synthesize(Allowed.class)));
+        Optional<Set<Role>> allowed = RouteAttributes.getRouteMatch(request)
+            .flatMap(route -> RouteAccess.of((RouteMatch<?>) route, endpoints.getEndpointMethods()));
         if (allowed.isEmpty()) {
             return null;
         }
@@ -51,7 +55,7 @@ public class ApiKeyFilter {
         if (principal.isEmpty()) {
             return unauthorized("unknown API key");
         }
-        if (Arrays.stream(allowed.get().value()).noneMatch(r -> r == principal.get().role())) {
+        if (!allowed.get().contains(principal.get().role())) {
             return HttpResponse.status(HttpStatus.FORBIDDEN).body(ErrorBody.of("forbidden",
                 "role " + principal.get().role().name().toLowerCase(Locale.ROOT) + " may not call "
                     + request.getMethod() + " " + request.getPath()));

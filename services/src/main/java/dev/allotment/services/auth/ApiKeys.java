@@ -5,10 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -52,10 +55,23 @@ public final class ApiKeys {
             if (key.isEmpty()) {
                 throw new IllegalArgumentException("API key entry '" + entry + "' has an empty key");
             }
-            keys.put(key, new Principal(role.name().toLowerCase(java.util.Locale.ROOT) + "-key-" + keys.size(), role, locations));
+            keys.put(key, new Principal(name(role, key), role, locations));
             lastKey = key;
         }
         return new ApiKeys(keys);
+    }
+
+    /**
+     * A key's principal name, recorded with its commands and their outcomes: the role and a short digest of the key,
+     * so it stays the same however the keys are listed or reordered, on every instance, and never shows the key.
+     */
+    static String name(Role role, String key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return role.name().toLowerCase(Locale.ROOT) + "-" + HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     public static ApiKeys load(String spec, String file) {

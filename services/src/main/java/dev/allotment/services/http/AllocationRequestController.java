@@ -196,6 +196,12 @@ public class AllocationRequestController {
         return request.getAttribute(ApiKeyFilter.PRINCIPAL, Principal.class).orElse(null);
     }
 
+    /** The caller's principal name, recorded on the commands it sends so that only it (and admin) reads their outcomes. */
+    static String callerName(HttpRequest<?> request) {
+        Principal who = principal(request);
+        return who == null ? null : who.name();
+    }
+
     /** A supplier's key sees only its own locations' requests. */
     static boolean visible(Principal who, AllocationProjection a) {
         return who == null || who.role() != Role.SUPPLIER || who.locations().contains(a.getLocationId());

@@ -1,9 +1,12 @@
 package dev.allotment.services.http;
 
+import dev.allotment.events.CommandOutcome;
 import dev.allotment.services.auth.Allowed;
+import dev.allotment.services.auth.Principal;
 import dev.allotment.services.auth.Role;
 import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.state.EngineState;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -17,7 +20,10 @@ import io.swagger.v3.oas.annotations.Operation;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Where a 202 points: a command's outcome once decided. */
+/**
+ * Where a 202 points: a command's outcome once decided, to the caller that sent it (and to admin). Anyone else is told
+ * it does not exist, as for an id never sent, so command ids say nothing about other callers.
+ */
 @Controller("/commands")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class CommandController {
@@ -27,11 +33,13 @@ public class CommandController {
         this.state = state;
     }
 
-    @Operation(summary = "A command's outcome (where a 202 points)")
+    @Operation(summary = "A command's outcome (where a 202 points)", description = "Answers the key that sent the command, "
+        + "and admin; 404 to any other key, as for an id not decided (yet).")
     @Get(uri = "/{commandId}", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.SUPPLIER, Role.ANALYST, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> get(@PathVariable String commandId, @QueryValue String sku) {
-        return state.outcome(sku, commandId).<HttpResponse<Map<String, Object>>>map(o -> {
+    public HttpResponse<Map<String, Object>> get(HttpRequest<?> request, @PathVariable String commandId, @QueryValue String sku) {
+        Principal caller = AllocationRequestController.principal(request);
+        return state.outcome(sku, commandId).filter(o -> readableBy(caller, o)).<HttpResponse<Map<String, Object>>>map(o -> {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("command_id", o.getCommandId());
             view.put("order_id", o.getOrderId());
@@ -43,5 +51,10 @@ public class CommandController {
             return HttpResponse.ok(view);
         }).orElseGet(() -> HttpResponse.<Map<String, Object>>status(HttpStatus.NOT_FOUND)
             .body(ErrorBody.of("not_found", "command " + commandId + " is not decided (yet)")));
+    }
+
+    /** Admin reads every outcome; anyone else only those of commands it sent (an outcome without a sender: admin only). */
+    static boolean readableBy(Principal caller, CommandOutcome outcome) {
+        return caller != null && (caller.is(Role.ADMIN) || caller.name().equals(outcome.getPrincipal()));
     }
 }

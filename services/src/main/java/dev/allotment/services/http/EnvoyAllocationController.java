@@ -17,6 +17,7 @@ import dev.allotment.streams.allocation.AllocationIds;
 import dev.allotment.streams.order.OrderFold;
 import dev.allotment.streams.state.EngineState;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -87,13 +88,14 @@ public class EnvoyAllocationController {
     @Operation(summary = "Create allocations for an order (Envoy)")
     @Post(uri = "/orders/{orderId}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> create(@PathVariable String orderId, @Body String body,
+    public HttpResponse<Map<String, Object>> create(HttpRequest<?> request, @PathVariable String orderId, @Body String body,
                                                     @Nullable @Header("Idempotency-Key") String key) {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
         List<JsonNode> allocations = in.array(json, "allocations", "allocations");
         String base = base(key);
         Instant now = Instant.now();
+        String caller = AllocationRequestController.callerName(request);
         List<Map.Entry<String, Command>> commands = new ArrayList<>();
         Map<String, Set<String>> skusOf = new LinkedHashMap<>();
         for (int i = 0; i < allocations.size(); i++) {
@@ -108,7 +110,7 @@ public class EnvoyAllocationController {
             String allocationId = AllocationIds.derive(orderId, base, Integer.toString(i));
             skusOf.put(allocationId, bySku.keySet());
             String prefix = base + ":" + i + ":";
-            bySku.forEach((sku, lines) -> commands.add(Map.entry(sku, new Command(prefix + sku, now, "envoy",
+            bySku.forEach((sku, lines) -> commands.add(Map.entry(sku, new Command(prefix + sku, now, caller,
                 orderId, new AllocateLines(locationId, lines, allocationId)))));
         }
         in.check();
@@ -128,7 +130,7 @@ public class EnvoyAllocationController {
     @Operation(summary = "Change quantities of, or complete, existing allocations (Envoy)")
     @Patch(uri = "/orders/{orderId}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> update(@PathVariable String orderId, @Body String body,
+    public HttpResponse<Map<String, Object>> update(HttpRequest<?> request, @PathVariable String orderId, @Body String body,
                                                     @Nullable @Header("Idempotency-Key") String key) {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
@@ -139,6 +141,7 @@ public class EnvoyAllocationController {
         }
         String base = base(key);
         Instant now = Instant.now();
+        String caller = AllocationRequestController.callerName(request);
         List<Map.Entry<String, Command>> commands = new ArrayList<>();
         Map<String, Set<String>> skusOf = new LinkedHashMap<>();
         for (int i = 0; i < allocations.size(); i++) {
@@ -165,7 +168,7 @@ public class EnvoyAllocationController {
             }
             skusOf.put(id, skus);
             for (String sku : skus) {
-                commands.add(Map.entry(sku, new Command(base + ":" + i + ":" + sku, now, "envoy", orderId,
+                commands.add(Map.entry(sku, new Command(base + ":" + i + ":" + sku, now, caller, orderId,
                     new UpdateAllocation(id, bySku.get(sku), completedAt))));
             }
         }
@@ -181,15 +184,17 @@ public class EnvoyAllocationController {
     @Operation(summary = "Delete every allocation of an order (Envoy); the reservation stays")
     @Delete(uri = "/orders/{orderId}", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> delete(@PathVariable String orderId, @Nullable @Header("Idempotency-Key") String key) {
+    public HttpResponse<Map<String, Object>> delete(HttpRequest<?> request, @PathVariable String orderId,
+                                                    @Nullable @Header("Idempotency-Key") String key) {
         OrderProjection order = state.order(orderId).orElse(null);
         if (order == null) {
             return OrderController.notFound(orderId);
         }
         String base = base(key);
         Instant now = Instant.now();
+        String caller = AllocationRequestController.callerName(request);
         List<Map.Entry<String, Command>> commands = order.getLines().stream().map(LineProjection::getSku).distinct()
-            .map(sku -> Map.entry(sku, new Command(base + ":delete:" + sku, now, "envoy", orderId, new DeleteAllocations())))
+            .map(sku -> Map.entry(sku, new Command(base + ":delete:" + sku, now, caller, orderId, new DeleteAllocations())))
             .toList();
         HttpResponse<Map<String, Object>> refused = sendAndFold(orderId, commands);
         return refused != null ? refused : HttpResponse.noContent();

@@ -11,6 +11,7 @@ import dev.allotment.services.auth.Role;
 import dev.allotment.services.engine.EventPublisher;
 import dev.allotment.services.engine.Waits;
 import dev.allotment.services.errors.ErrorBody;
+import dev.allotment.services.webhook.WebhookTargets;
 import dev.allotment.streams.state.EngineState;
 import dev.allotment.streams.state.LocationKeys;
 import io.micronaut.core.annotation.Nullable;
@@ -34,33 +35,40 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
-/** Locations and channel routing: published to allotment.location-events, read back from the global store. */
+/**
+ * Locations and channel routing: published to allotment.location-events, read back from the global store. Changing
+ * them is the admin's: a location's webhook_url decides where the engine sends order data, and a channel's routing
+ * where every platform's orders are allocated.
+ */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class LocationController {
     private final EventPublisher publisher;
     private final EngineState state;
     private final Waits waits;
+    private final WebhookTargets webhooks;
 
-    public LocationController(EventPublisher publisher, EngineState state, Waits waits) {
+    public LocationController(EventPublisher publisher, EngineState state, Waits waits, WebhookTargets webhooks) {
         this.publisher = publisher;
         this.state = state;
         this.waits = waits;
+        this.webhooks = webhooks;
     }
 
-    @Operation(summary = "Create or replace a location")
+    @Operation(summary = "Create or replace a location (admin)", description = "422 naming the field when "
+        + "confirm_timeout_seconds is not above 0, or webhook_url is not an http(s) URL the engine may call (its host must "
+        + "resolve to public addresses, unless allotment.webhooks.allowed-hosts lets it through).")
     @Put(uri = "/locations/{id}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
-    @Allowed({Role.PLATFORM, Role.ADMIN})
+    @Allowed(Role.ADMIN)
     public HttpResponse<Map<String, Object>> put(@PathVariable String id, @Body String body,
                                                  @Nullable @Header("Idempotency-Key") String key) {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
         LocationKind kind = enumOf(in, json, "kind", LocationKind.class, LocationKind.WAREHOUSE);
         ConfirmMode mode = enumOf(in, json, "confirm_mode", ConfirmMode.class, ConfirmMode.DIRECT);
-        Integer timeoutSeconds = in.wholeNumber(json, "confirm_timeout_seconds", "confirm_timeout_seconds", -1);
-        if (timeoutSeconds != null && timeoutSeconds == 0) {
-            in.error("confirm_timeout_seconds", "must be above 0");
-        }
+        JsonNode timeout = json.get("confirm_timeout_seconds");
+        Integer timeoutSeconds = timeout == null || timeout.isNull() ? null
+            : in.wholeNumber(json, "confirm_timeout_seconds", "confirm_timeout_seconds", null);
         JsonNode tracks = json.get("tracks_stock");
         if (tracks != null && !tracks.isNull() && !tracks.isBoolean()) {
             in.error("tracks_stock", "must be true or false");
@@ -68,8 +76,20 @@ public class LocationController {
         String name = in.optionalString(json, "name", "name");
         String webhook = in.optionalString(json, "webhook_url", "webhook_url");
         in.check();
-        LocationUpserted location = new LocationUpserted(id, name, kind, mode,
-            timeoutSeconds == null || timeoutSeconds < 0 ? null : timeoutSeconds,
+        List<ErrorBody.FieldError> unacceptable = new ArrayList<>();
+        if (timeoutSeconds != null && timeoutSeconds <= 0) {
+            unacceptable.add(new ErrorBody.FieldError("confirm_timeout_seconds", "must be above 0 (or null: no expiry), was "
+                + timeoutSeconds));
+        }
+        if (webhook != null && !webhook.isBlank()) {
+            webhooks.refusal(webhook).ifPresent(why -> unacceptable.add(new ErrorBody.FieldError("webhook_url", why)));
+        }
+        if (!unacceptable.isEmpty()) {
+            Map<String, Object> error = ErrorBody.invalid(unacceptable);
+            error.put("error", "invalid_value");
+            return HttpResponse.<Map<String, Object>>status(HttpStatus.UNPROCESSABLE_ENTITY).body(error);
+        }
+        LocationUpserted location = new LocationUpserted(id, name, kind, mode, timeoutSeconds,
             tracks == null || tracks.isNull() || tracks.asBoolean(), webhook);
         LocationEvent event = new LocationEvent(UUID.randomUUID().toString(), Instant.now(), key, location);
         publisher.publish(LocationKeys.location(id), event);
@@ -93,9 +113,9 @@ public class LocationController {
         return Map.of("data", state.locations().stream().map(LocationController::view).toList());
     }
 
-    @Operation(summary = "Set a channel's routing (highest rank first)")
+    @Operation(summary = "Set a channel's routing, highest rank first (admin)")
     @Put(uri = "/channels/{channel}/routing", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
-    @Allowed({Role.PLATFORM, Role.ADMIN})
+    @Allowed(Role.ADMIN)
     public HttpResponse<Map<String, Object>> putRouting(@PathVariable String channel, @Body String body,
                                                         @Nullable @Header("Idempotency-Key") String key) {
         JsonNode json = JsonInput.parse(body);

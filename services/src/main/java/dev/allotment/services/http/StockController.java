@@ -13,6 +13,7 @@ import dev.allotment.services.engine.CommandGateway;
 import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.state.EngineState;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -48,12 +49,12 @@ public class StockController {
         this.state = state;
     }
 
-    @Operation(summary = "Set the counted stock of a SKU at a location")
+    @Operation(summary = "Set the counted stock of a SKU at a location", description = "404 when the location does not exist.")
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Put(uri = "/{locationId}/{sku}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> set(@PathVariable String locationId, @PathVariable String sku, @Body String body,
-                                                 @Nullable @Header("Idempotency-Key") String key) {
+    public HttpResponse<Map<String, Object>> set(HttpRequest<?> request, @PathVariable String locationId, @PathVariable String sku,
+                                                 @Body String body, @Nullable @Header("Idempotency-Key") String key) {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
         Integer physical = in.wholeNumber(json, "physical", "physical", null);
@@ -65,8 +66,11 @@ public class StockController {
             in.error("incoming", "must not be negative");
         }
         in.check();
+        if (state.location(locationId).isEmpty()) {
+            return unknownLocation(locationId);
+        }
         StockEvent event = new StockEvent(UUID.randomUUID().toString(), Instant.now(),
-            Outcomes.commandId(key, "stock:" + locationId + ":" + sku),
+            Outcomes.commandId(key, "stock:" + locationId + ":" + sku), AllocationRequestController.callerName(request),
             new StockSet(sku, locationId, physical, incoming == null || incoming < 0 ? null : incoming));
         List<CommandGateway.Result> results = gateway.sendStock(List.of(Map.entry(sku, event)));
         HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
@@ -76,11 +80,13 @@ public class StockController {
         return HttpResponse.ok(level(sku, locationId, state.stock(sku).map(s -> s.getLocations().get(locationId)).orElse(null)));
     }
 
-    @Operation(summary = "Adjust stock by deltas (receipts, damage, shrinkage), in one batch")
+    @Operation(summary = "Adjust stock by deltas (receipts, damage, shrinkage), in one batch",
+        description = "404 naming the location when one does not exist; nothing of the batch is sent then.")
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Post(uri = "/adjustments", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> adjust(@Body String body, @Nullable @Header("Idempotency-Key") String key) {
+    public HttpResponse<Map<String, Object>> adjust(HttpRequest<?> request, @Body String body,
+                                                    @Nullable @Header("Idempotency-Key") String key) {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
         List<JsonNode> items = in.array(json, "adjustments", "adjustments");
@@ -100,10 +106,17 @@ public class StockController {
             }
             if (sku != null && location != null && delta != null) {
                 events.add(Map.entry(sku, new StockEvent(UUID.randomUUID().toString(), Instant.now(),
-                    batch + ":adjust:" + i, new StockAdjusted(sku, location, delta, reason))));
+                    batch + ":adjust:" + i, AllocationRequestController.callerName(request),
+                    new StockAdjusted(sku, location, delta, reason))));
             }
         }
         in.check();
+        for (Map.Entry<String, StockEvent> e : events) {
+            String location = ((StockAdjusted) e.getValue().getPayload()).getLocationId();
+            if (state.location(location).isEmpty()) {
+                return unknownLocation(location);
+            }
+        }
         List<CommandGateway.Result> results = gateway.sendStock(events);
         HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
         if (refused != null) {
@@ -130,8 +143,11 @@ public class StockController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Get(produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
-    public Map<String, Object> list(@Nullable @QueryValue("location_id") String locationId,
-                                    @Nullable @QueryValue String cursor, @Nullable @QueryValue String limit) {
+    public HttpResponse<Map<String, Object>> list(@Nullable @QueryValue("location_id") String locationId,
+                                                  @Nullable @QueryValue String cursor, @Nullable @QueryValue String limit) {
+        if (locationId != null && state.location(locationId).isEmpty()) {
+            return unknownLocation(locationId);
+        }
         int size = ReservationController.limit(limit);
         String after = cursor == null || cursor.isBlank() ? null : PageCursor.decode(cursor).key();
         List<Map<String, Object>> data = new ArrayList<>();
@@ -160,7 +176,13 @@ public class StockController {
         body.put("data", data);
         body.put("next_cursor", more && last != null ? new PageCursor(true, last).encode() : null);
         body.put("limit", size);
-        return body;
+        return HttpResponse.ok(body);
+    }
+
+    /** Stock is counted only where a location was declared ({@code PUT /locations/{id}}): elsewhere there is nothing to find. */
+    private static HttpResponse<Map<String, Object>> unknownLocation(String locationId) {
+        return HttpResponse.<Map<String, Object>>status(HttpStatus.NOT_FOUND)
+            .body(ErrorBody.of("not_found", "no location " + locationId + " (PUT /locations/" + locationId + " first)"));
     }
 
     private Map<String, Object> skuView(SkuStock s) {

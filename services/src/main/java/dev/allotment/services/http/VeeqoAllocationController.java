@@ -12,6 +12,7 @@ import dev.allotment.services.engine.Waits;
 import dev.allotment.streams.allocation.AllocationIds;
 import dev.allotment.streams.state.EngineState;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
@@ -48,7 +49,7 @@ public class VeeqoAllocationController {
         + "409 when the warehouse lacks stock or the order is cancelled; 422 for unknown lines or more than is unallocated.")
     @Post(uri = "/orders/{orderId}/allocations", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> allocate(@PathVariable String orderId, @Body String body,
+    public HttpResponse<Map<String, Object>> allocate(HttpRequest<?> request, @PathVariable String orderId, @Body String body,
                                                       @Nullable @Header("Idempotency-Key") String key) {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
@@ -82,8 +83,9 @@ public class VeeqoAllocationController {
         String base = key == null || key.isBlank() ? UUID.randomUUID().toString() : key.trim();
         String allocationId = AllocationIds.derive(orderId, base);
         Instant now = Instant.now();
+        String caller = AllocationRequestController.callerName(request);
         List<Map.Entry<String, Command>> commands = new ArrayList<>();
-        bySku.forEach((sku, lines) -> commands.add(Map.entry(sku, new Command(base + ":allocate:" + sku, now, "veeqo",
+        bySku.forEach((sku, lines) -> commands.add(Map.entry(sku, new Command(base + ":allocate:" + sku, now, caller,
             orderId, new AllocateLines(warehouse, lines, allocationId)))));
         List<CommandGateway.Result> results = gateway.send(commands);
         HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);

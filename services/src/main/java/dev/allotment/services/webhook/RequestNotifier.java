@@ -14,7 +14,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -88,14 +87,10 @@ final class RequestNotifier {
         }
         URI url;
         try {
-            url = URI.create(webhook);
-            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
-                throw new IllegalArgumentException("not an absolute http(s) URL");
-            }
-        } catch (IllegalArgumentException e) {
+            url = WebhookTargets.parse(webhook);
+        } catch (WebhookTargets.Forbidden e) {
             return CompletableFuture.completedFuture(new WebhookSender.Outcome(false, 0,
-                "invalid webhook_url of location " + request.getLocationId() + ": " + webhook + " (" + e.getMessage() + ")"));
+                "invalid webhook_url of location " + request.getLocationId() + ": " + e.getMessage()));
         }
         byte[] body = message.body(event, request, location.get().getName());
         return sender.send(url, event.getEventId(), body);

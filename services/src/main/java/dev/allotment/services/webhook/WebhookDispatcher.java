@@ -84,7 +84,8 @@ public class WebhookDispatcher implements ConsumerRebalanceListener {
     private Thread pollThread;
 
     public WebhookDispatcher(WebhookSettings settings, EngineSettings engine, Topics topics, AvroSerdes serdes,
-                             StreamsRuntime runtime, EngineState state, EventPublisher publisher, MeterRegistry meters) {
+                             StreamsRuntime runtime, EngineState state, EventPublisher publisher, MeterRegistry meters,
+                             WebhookTargets targets) {
         this.settings = settings;
         this.engine = engine;
         this.topics = topics;
@@ -103,7 +104,7 @@ public class WebhookDispatcher implements ConsumerRebalanceListener {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(http)
             .connectTimeout(settings.getRequestTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
         WebhookSender sender = new WebhookSender(client, timer, policy, new WebhookSignature(secret),
-            settings.getRequestTimeout(), meters.counter("allotment.webhooks.attempts")::increment);
+            settings.getRequestTimeout(), meters.counter("allotment.webhooks.attempts")::increment, targets);
         this.notifier = new RequestNotifier(state, publisher, sender, new WebhookMessage(settings.getPublicUrl()), policy,
             workers, timer, () -> running, meters.counter("allotment.webhooks.delivered"),
             meters.counter("allotment.webhooks.failed"));

@@ -2,6 +2,7 @@ package dev.allotment.services.webhook;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * POSTs one webhook until it is accepted (2xx), refused for good (another answer) or out of attempts; every
- * attempt is signed afresh. Asynchronous: waiting for an answer or a backoff holds no thread.
+ * attempt is signed afresh. Before each attempt the URL's host is resolved and checked again ({@link WebhookTargets}):
+ * a name that resolved to a public address when the location was saved may point inside the network now.
+ * Asynchronous: waiting for an answer or a backoff holds no thread.
  */
 final class WebhookSender {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookSender.class);
@@ -32,10 +35,12 @@ final class WebhookSender {
     private final WebhookSignature signature;
     private final Duration requestTimeout;
     private final Runnable onAttempt;
+    private final WebhookTargets targets;
 
     WebhookSender(HttpClient client, ScheduledExecutorService timer, RetryPolicy policy, WebhookSignature signature,
-                  Duration requestTimeout, Runnable onAttempt) {
+                  Duration requestTimeout, Runnable onAttempt, WebhookTargets targets) {
         this.client = client;
+        this.targets = targets;
         this.timer = timer;
         this.policy = policy;
         this.signature = signature;
@@ -54,6 +59,15 @@ final class WebhookSender {
         if (result.isDone()) {
             return;
         }
+        try {
+            targets.verify(url);
+        } catch (WebhookTargets.Forbidden e) {
+            result.complete(new Outcome(false, attempt - 1, "webhook_url not allowed: " + e.getMessage()));
+            return;
+        } catch (UnknownHostException e) {
+            failed(url, key, body, attempt, result, null, e);
+            return;
+        }
         HttpRequest request = HttpRequest.newBuilder(url).timeout(requestTimeout)
             .header("Content-Type", "application/json")
             .header("User-Agent", "allotment-webhooks")
@@ -67,23 +81,37 @@ final class WebhookSender {
                 result.complete(new Outcome(true, attempt, null));
                 return;
             }
-            Throwable cause = unwrap(error);
-            boolean again = cause == null ? RetryPolicy.retryable(response.statusCode()) : cause instanceof IOException;
-            String problem = cause == null ? "HTTP " + response.statusCode() + " from " + url : describe(cause, url);
-            if (!again || attempt >= policy.maxAttempts()) {
-                result.complete(new Outcome(false, attempt, problem));
-                return;
-            }
-            Optional<Duration> retryAfter = cause == null
-                ? RetryPolicy.retryAfter(response.headers().firstValue("Retry-After")) : Optional.empty();
-            Duration wait = policy.backoff(attempt, retryAfter);
-            LOG.debug("webhook {} attempt {} failed ({}); next in {} ms", key, attempt, problem, wait.toMillis());
-            try {
-                timer.schedule(() -> attempt(url, key, body, attempt + 1, result), wait.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException stopping) {
-                result.cancel(false);
-            }
+            failed(url, key, body, attempt, result, response, unwrap(error));
         });
+    }
+
+    /** Attempt {@code attempt} failed: with {@code response}, or for {@code cause}. Retries after a backoff, or gives up. */
+    private void failed(URI url, String key, byte[] body, int attempt, CompletableFuture<Outcome> result,
+                        HttpResponse<Void> response, Throwable cause) {
+        boolean again = cause == null ? RetryPolicy.retryable(response.statusCode()) : cause instanceof IOException;
+        String problem = cause == null ? "HTTP " + response.statusCode() + " from " + url : describe(cause, url);
+        if (!again || attempt >= policy.maxAttempts()) {
+            result.complete(new Outcome(false, attempt, problem));
+            return;
+        }
+        Optional<Duration> retryAfter = cause == null
+            ? RetryPolicy.retryAfter(response.headers().firstValue("Retry-After")) : Optional.empty();
+        Duration wait = policy.backoff(attempt, retryAfter);
+        LOG.debug("webhook {} attempt {} failed ({}); next in {} ms", key, attempt, problem, wait.toMillis());
+        try {
+            timer.schedule(() -> again(url, key, body, attempt + 1, result), wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            result.cancel(false);
+        }
+    }
+
+    /** The next attempt, off the timer thread: its host lookup may block, as the client's own lookups do on its pool. */
+    private void again(URI url, String key, byte[] body, int attempt, CompletableFuture<Outcome> result) {
+        try {
+            client.executor().orElse(Runnable::run).execute(() -> attempt(url, key, body, attempt, result));
+        } catch (RejectedExecutionException stopping) {
+            result.cancel(false);
+        }
     }
 
     private static Throwable unwrap(Throwable error) {

@@ -2,6 +2,8 @@ package dev.allotment.services.webhook;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 /** The webhook sender's knobs, under {@code allotment.webhooks.*} (documented in docs/webhooks.md). */
 @ConfigurationProperties("allotment.webhooks")
@@ -14,6 +16,7 @@ public class WebhookSettings {
     private Duration maxBackoff = Duration.ofSeconds(30);
     private Duration requestTimeout = Duration.ofSeconds(5);
     private int maxInFlight = 64;
+    private List<String> allowedHosts = List.of();
 
     public boolean isEnabled() { return enabled; }
     public void setEnabled(boolean enabled) { this.enabled = enabled; }
@@ -31,4 +34,10 @@ public class WebhookSettings {
     public void setRequestTimeout(Duration requestTimeout) { this.requestTimeout = requestTimeout; }
     public int getMaxInFlight() { return maxInFlight; }
     public void setMaxInFlight(int maxInFlight) { this.maxInFlight = maxInFlight; }
+    /** Hosts, addresses and CIDR ranges webhooks may reach though not public (see {@link WebhookTargets}). */
+    public List<String> getAllowedHosts() { return allowedHosts; }
+    public void setAllowedHosts(List<String> allowedHosts) {
+        this.allowedHosts = allowedHosts == null ? List.of() : allowedHosts.stream()
+            .flatMap(h -> Arrays.stream(h.split(","))).map(String::trim).filter(h -> !h.isEmpty()).toList();
+    }
 }

@@ -14,6 +14,10 @@ import dev.allotment.events.AllocatedLine;
 import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.AllocationRequested;
 import dev.allotment.events.Command;
+import dev.allotment.events.ConfirmMode;
+import dev.allotment.events.LocationEvent;
+import dev.allotment.events.LocationKind;
+import dev.allotment.events.LocationUpserted;
 import dev.allotment.events.MarkRequestSendFailed;
 import dev.allotment.events.MarkRequestSent;
 import dev.allotment.schemas.RegistryAvroSerdes;
@@ -42,9 +46,13 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -95,6 +103,7 @@ class WebhookDeliveryEndToEndTest {
         engine = TestEngine.start(TOPICS.prefix(), Map.of(
             "allotment.api-keys", KEY + "=admin",
             "allotment.webhooks.secret", SECRET,
+            "allotment.webhooks.allowed-hosts", "127.0.0.1",
             "allotment.webhooks.public-url", PUBLIC_URL + "/",
             "allotment.webhooks.max-attempts", MAX_ATTEMPTS,
             "allotment.webhooks.initial-backoff", "20ms",
@@ -190,6 +199,47 @@ class WebhookDeliveryEndToEndTest {
         assertEquals(1, failed.getAttempts());
         assertTrue(failed.getError().contains("HTTP 404"), failed.getError());
         assertEquals(1, received("/gone").size());
+    }
+
+    @Test
+    void aWebhookUrlPointingInsideByNowIsNotCalled() throws Exception {
+        // a receiver on another loopback address, which the allow-list (127.0.0.1) does not let through
+        HttpServer inside = HttpServer.create(new InetSocketAddress("127.0.0.2", 0), 0);
+        Queue<String> called = new ConcurrentLinkedQueue<>();
+        inside.createContext("/", exchange -> {
+            called.add(exchange.getRequestURI().getPath());
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        inside.start();
+        try {
+            // saved before the check existed, or its name resolves elsewhere by now: the edge would refuse it today
+            String url = "http://127.0.0.2:" + inside.getAddress().getPort() + "/inside";
+            assertEquals(422, call("PUT", "/locations/sup-inside", "{\"webhook_url\":\"" + url + "\"}").status());
+            publishLocation(new LocationUpserted("sup-inside", "Inside", LocationKind.SUPPLIER, ConfirmMode.CONFIRM, 3600, false, url));
+            await().atMost(Duration.ofSeconds(20)).until(() -> call("GET", "/locations/sup-inside", null).status() == 200);
+            ok(call("PUT", "/channels/ch-sup-inside/routing", "{\"locations\":[\"sup-inside\"]}"));
+            placeOrder("hook-inside-1", "sup-inside", "HOOK-I");
+
+            AllocationEvent event = awaitRequests("hook-inside-1", 1).get(0).value();
+            MarkRequestSendFailed failed = assertInstanceOf(MarkRequestSendFailed.class,
+                awaitCommand("webhook:" + event.getEventId()).value().getPayload());
+            assertEquals(0, failed.getAttempts(), "no HTTP attempt made");
+            assertTrue(failed.getError().contains("not allowed") && failed.getError().contains("loopback"), failed.getError());
+            assertEquals(List.of(), new ArrayList<>(called), "nothing reached the address inside");
+        } finally {
+            inside.stop(0);
+        }
+    }
+
+    static void publishLocation(LocationUpserted location) throws Exception {
+        RealInfrastructure.Endpoints infra = RealInfrastructure.endpoints();
+        try (KafkaProducer<String, LocationEvent> producer = new KafkaProducer<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()), new StringSerializer(),
+            new RegistryAvroSerdes(new RegistryUrls(infra.registryUrl())).value(LocationEvent.class).serializer())) {
+            producer.send(new ProducerRecord<>(TOPICS.locationEvents(), "location:" + location.getLocationId(),
+                new LocationEvent(java.util.UUID.randomUUID().toString(), java.time.Instant.now(), null, location))).get();
+        }
     }
 
     // --- set-up over the REST API, as a platform would ---

@@ -146,9 +146,9 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
                 }
                 Decisions decided = desk.stock(sku, payload, event.getOccurredAt());
                 emit(record, sku, event.getEventId(), commandId, decided);
-                remember(commandId, "", true, null, null, event.getOccurredAt());
+                remember(commandId, event.getPrincipal(), "", true, null, null, event.getOccurredAt());
             } catch (Refusal refusal) {
-                remember(commandId, "", false, refusal.code().wire(), refusal.getMessage(), event.getOccurredAt());
+                remember(commandId, event.getPrincipal(), "", false, refusal.code().wire(), refusal.getMessage(), event.getOccurredAt());
                 deadLetter(record, refusal.code().wire() + ": " + refusal.getMessage(), null);
             }
         }
@@ -165,11 +165,11 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
                 emit(record, sku, commandId, commandId, decided);
                 List<String> ids = decided.events().stream().map(e -> DecisionEvents.allocationIdOf(e.payload())).filter(id -> id != null)
                     .distinct().toList();
-                remember(commandId, command.getOrderId(), true, null, null, at, ids,
+                remember(commandId, command.getPrincipal(), command.getOrderId(), true, null, null, at, ids,
                     (int) decided.events().stream().filter(e -> e.orderId().equals(command.getOrderId())).count());
             } catch (Refusal refusal) {
                 LOG.info("command {} for order {} ({}) refused: {}", commandId, command.getOrderId(), sku, refusal.getMessage());
-                remember(commandId, command.getOrderId(), false, refusal.code().wire(), refusal.getMessage(), at);
+                remember(commandId, command.getPrincipal(), command.getOrderId(), false, refusal.code().wire(), refusal.getMessage(), at);
                 forwardEvent(record.timestamp(), command.getOrderId(), commandId + ":rejected", commandId, at,
                     new CommandRejected(refusal.code().wire(), refusal.getMessage()));
             }
@@ -206,14 +206,17 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             context.forward(new Record<Object, Object>(orderId, event, timestamp), NodeNames.SKU_ALLOCATION_EVENTS);
         }
 
-        private void remember(String commandId, String orderId, boolean accepted, String code, String reason, Instant at) {
-            remember(commandId, orderId, accepted, code, reason, at, List.of(), 0);
+        private void remember(String commandId, String principal, String orderId, boolean accepted, String code, String reason,
+                              Instant at) {
+            remember(commandId, principal, orderId, accepted, code, reason, at, List.of(), 0);
         }
 
-        private void remember(String commandId, String orderId, boolean accepted, String code, String reason, Instant at,
-                              List<String> allocationIds, int events) {
+        /** Keeps a command's first outcome, with who sent it: only they (and admin) may read it over HTTP. */
+        private void remember(String commandId, String principal, String orderId, boolean accepted, String code, String reason,
+                              Instant at, List<String> allocationIds, int events) {
             if (commandId != null) {
-                outcomes.put(commandId, new CommandOutcome(commandId, orderId, accepted, code, reason, allocationIds, at, events));
+                outcomes.put(commandId, new CommandOutcome(commandId, orderId, accepted, code, reason, allocationIds, at, events,
+                    principal));
             }
         }
 

@@ -135,10 +135,10 @@ class AllocationTopologyTest {
         assertEquals(2, first.getLines().get(0).getBackorderedQuantity());
         assertEquals(2, first.getAllocations().size(), "split across wh-a and wh-b");
 
-        fixture.stock.pipeInput("S1", new StockEvent("receipt", T0, null, new StockAdjusted("S1", "wh-a", 2, "receipt")));
+        fixture.stock.pipeInput("S1", new StockEvent("receipt", T0, null, null, new StockAdjusted("S1", "wh-a", 2, "receipt")));
         assertEquals(OrderStatus.ALLOCATED, fixture.order("o-1").getStatus(), "the older order is served first");
         assertEquals(OrderStatus.RESERVED, fixture.order("o-2").getStatus());
-        fixture.stock.pipeInput("S1", new StockEvent("receipt-2", T0, null, new StockAdjusted("S1", "wh-b", 1, "receipt")));
+        fixture.stock.pipeInput("S1", new StockEvent("receipt-2", T0, null, null, new StockAdjusted("S1", "wh-b", 1, "receipt")));
         assertEquals(OrderStatus.ALLOCATED, fixture.order("o-2").getStatus());
         assertEquals(0, fixture.skuStock("S1").getLocations().values().stream().mapToInt(s -> s.getPhysical() - s.getAllocated()).sum());
     }

@@ -127,7 +127,7 @@ class ConfirmFlowTopologyTest {
         assertEquals(4, fixture.order("o-1").getLines().get(0).getBackorderedQuantity(), "no location left: the line waits");
         assertEquals(OrderStatus.RESERVED, fixture.order("o-1").getStatus());
         // stock arriving at the direct warehouse serves the waiting line
-        fixture.stock.pipeInput(SKU, new StockEvent("s1", T0.plusSeconds(30), null, new StockSet(SKU, "wh-a", 10, null)),
+        fixture.stock.pipeInput(SKU, new StockEvent("s1", T0.plusSeconds(30), null, null, new StockSet(SKU, "wh-a", 10, null)),
             T0.plusSeconds(30));
         assertEquals(4, fixture.order("o-1").getLines().get(0).getAllocatedQuantity());
         assertEquals(OrderStatus.ALLOCATED, fixture.order("o-1").getStatus());
@@ -161,7 +161,7 @@ class ConfirmFlowTopologyTest {
         place("o-1", 3);
         String first = request("o-1", "sup-1").getAllocationId();
         // stream time alone passes the expiry: a record 2 minutes later on the SKU's partition
-        fixture.stock.pipeInput("OTHER", new StockEvent("s1", T0.plusSeconds(120), null, new StockSet("OTHER", "wh-a", 1, null)),
+        fixture.stock.pipeInput("OTHER", new StockEvent("s1", T0.plusSeconds(120), null, null, new StockSet("OTHER", "wh-a", 1, null)),
             T0.plusSeconds(120));
         assertEquals("timed-out", request("o-1", "sup-1").getStatus());
         String second = request("o-1", "sup-2").getAllocationId();

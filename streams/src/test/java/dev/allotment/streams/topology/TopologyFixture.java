@@ -155,7 +155,7 @@ final class TopologyFixture implements AutoCloseable {
 
     /** A stock count at T0, keyed by its SKU. */
     void stockSet(String location, String sku, int physical) {
-        stock.pipeInput(sku, new StockEvent(UUID.randomUUID().toString(), T0, null, new StockSet(sku, location, physical, null)));
+        stock.pipeInput(sku, new StockEvent(UUID.randomUUID().toString(), T0, null, null, new StockSet(sku, location, physical, null)));
     }
 
     // ---- stores

@@ -104,9 +104,9 @@ class TopologyInvariantsPropertiesTest {
                 int n = i;
                 switch (s.kind()) {
                     case 0 -> fixture.stock.pipeInput(s.sku(),
-                        new StockEvent("s" + i, at, null, new StockSet(s.sku(), s.loc(), Math.max(0, s.n()), null)));
+                        new StockEvent("s" + i, at, null, null, new StockSet(s.sku(), s.loc(), Math.max(0, s.n()), null)));
                     case 1 -> fixture.stock.pipeInput(s.sku(),
-                        new StockEvent("s" + i, at, null, new StockAdjusted(s.sku(), s.loc(), s.n(), "test")));
+                        new StockEvent("s" + i, at, null, null, new StockAdjusted(s.sku(), s.loc(), s.n(), "test")));
                     case 2 -> fixture.orders.pipeInput(orderId, new OrderEvent("p" + i, at, null, OrderPlaced.newBuilder()
                         .setOrderId(orderId).setChannel(s.order() % 3 == 0 ? "manual" : "web").setPriority(s.order() % 2).setPlacedAt(at)
                         .setLines(List.of(new OrderLine("l-1", s.sku(), Math.max(1, Math.abs(s.n()))),
