@@ -12,6 +12,7 @@ import dev.allotment.schemas.Topics;
 import dev.allotment.streams.audit.DecisionReplay;
 import dev.allotment.streams.audit.StockReplay;
 import dev.allotment.streams.support.DeadLetters;
+import dev.allotment.streams.support.Guarded;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
@@ -36,9 +37,10 @@ final class EngineLogs {
     int stockEventsApplied;
     int deadLetters;
 
+    /** Everything the topics of {@code topics} say, each read from its beginning to its end as of this call. */
     static EngineLogs read(String bootstrap, Topics topics, AvroSerdes serdes) {
         EngineLogs logs = new EngineLogs();
-        Set<String> deadLettered = logs.deadLettered(TopicSnapshot.read(bootstrap, topics.deadLetters()));
+        Map<String, String> deadLettered = logs.deadLettered(TopicSnapshot.read(bootstrap, topics.deadLetters()));
         logs.locations(TopicSnapshot.read(bootstrap, topics.locationEvents()), serdes);
         logs.decisions(TopicSnapshot.read(bootstrap, topics.allocationEvents()), serdes, deadLettered);
         logs.stock(TopicSnapshot.read(bootstrap, topics.stockEvents()), serdes, deadLettered);
@@ -48,13 +50,13 @@ final class EngineLogs {
         return logs;
     }
 
-    /** The coordinates (topic, partition, offset) of every record the engine dead-lettered. */
-    private Set<String> deadLettered(TopicSnapshot letters) {
-        Set<String> at = new HashSet<>();
+    /** The coordinates (topic, partition, offset) of every record the engine dead-lettered, with the letter's reason. */
+    private Map<String, String> deadLettered(TopicSnapshot letters) {
+        Map<String, String> at = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : letters.records()) {
             deadLetters++;
-            at.add(coordinates(DeadLetters.header(r.headers(), DeadLetters.TOPIC), DeadLetters.header(r.headers(), DeadLetters.PARTITION),
-                DeadLetters.header(r.headers(), DeadLetters.OFFSET)));
+            at.put(coordinates(DeadLetters.header(r.headers(), DeadLetters.TOPIC), DeadLetters.header(r.headers(), DeadLetters.PARTITION),
+                DeadLetters.header(r.headers(), DeadLetters.OFFSET)), String.valueOf(DeadLetters.header(r.headers(), DeadLetters.REASON)));
         }
         return at;
     }
@@ -68,9 +70,9 @@ final class EngineLogs {
         }
     }
 
-    private void decisions(TopicSnapshot log, AvroSerdes serdes, Set<String> deadLettered) {
+    private void decisions(TopicSnapshot log, AvroSerdes serdes, Map<String, String> deadLettered) {
         for (ConsumerRecord<byte[], byte[]> r : log.records()) {
-            AllocationEvent event = deadLettered.contains(coordinates(r)) ? null
+            AllocationEvent event = deadLettered.containsKey(coordinates(r)) ? null
                 : decodeOrNull(() -> serdes.value(AllocationEvent.class).deserializer().deserialize(log.topic(), r.value()));
             if (event != null) {
                 String orderId = r.key() == null ? event.getOrderId() : new String(r.key(), StandardCharsets.UTF_8);
@@ -80,14 +82,20 @@ final class EngineLogs {
         }
     }
 
-    private void stock(TopicSnapshot events, AvroSerdes serdes, Set<String> deadLettered) {
+    /**
+     * The stock events as the SKU's partition applied them. A command id decides once, at its first record: a refused
+     * one (dead-lettered) too, since the engine answers its retries from the refusal it kept; only a record whose
+     * processing was rolled back ({@link Guarded#ROLLED_BACK}) kept no outcome, and leaves its command to a retry.
+     */
+    void stock(TopicSnapshot events, AvroSerdes serdes, Map<String, String> deadLettered) {
         Set<String> commandsSeen = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> r : events.records()) {
             boolean home = r.key() != null && Utils.toPositive(Utils.murmur2(r.key())) % events.partitions() == r.partition();
-            StockEvent event = !home || deadLettered.contains(coordinates(r)) ? null
+            String letter = deadLettered.get(coordinates(r));
+            StockEvent event = !home || (letter != null && letter.startsWith(Guarded.ROLLED_BACK)) ? null
                 : decodeOrNull(() -> serdes.value(StockEvent.class).deserializer().deserialize(events.topic(), r.value()));
-            if (event == null || (event.getCommandId() != null && !commandsSeen.add(event.getCommandId()))) {
-                continue;   // not applied: away from home (applied where it was forwarded), refused, undecodable, or a retry
+            if (event == null || (event.getCommandId() != null && !commandsSeen.add(event.getCommandId())) || letter != null) {
+                continue;   // not applied: away from home (applied where it was forwarded), undecodable, a retry, or refused
             }
             Instant at = r.timestamp() >= 0 ? Instant.ofEpochMilli(r.timestamp()) : event.getOccurredAt();
             stock.applied(event.getPayload(), at);

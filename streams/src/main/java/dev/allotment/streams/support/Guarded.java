@@ -12,6 +12,9 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  */
 public record Guarded(ProcessorSupplier<byte[], byte[], Object, Object> inner, FailedRecords failures, String deadLetterSink,
                       String entity) implements ProcessorSupplier<byte[], byte[], Object, Object> {
+    /** How the reason of such a letter starts: the record was not applied, and no outcome of it was kept. */
+    public static final String ROLLED_BACK = "processing this record failed, and was rolled back: ";
+
     @Override
     public Processor<byte[], byte[], Object, Object> get() {
         Processor<byte[], byte[], Object, Object> processor = inner.get();
@@ -31,7 +34,7 @@ public record Guarded(ProcessorSupplier<byte[], byte[], Object, Object> inner, F
                 RecordMetadata at = context.recordMetadata().orElse(null);
                 String failure = at == null ? null : failures.takeFailure(at);
                 if (failure != null) {
-                    deadLetters.send(record, "processing this record failed, and was rolled back: " + failure, null);
+                    deadLetters.send(record, ROLLED_BACK + failure, null);
                     return;
                 }
                 try {
