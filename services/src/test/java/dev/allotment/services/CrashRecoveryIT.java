@@ -2,7 +2,6 @@ package dev.allotment.services;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.allotment.events.AllocatedLine;
@@ -13,14 +12,14 @@ import dev.allotment.events.AllocationRequested;
 import dev.allotment.schemas.RegistryAvroSerdes;
 import dev.allotment.schemas.RegistryUrls;
 import dev.allotment.schemas.Topics;
+import dev.allotment.services.audit.TopicSnapshot;
+import dev.allotment.services.support.EngineProcess;
 import dev.allotment.services.support.Http;
 import dev.allotment.services.support.RealInfrastructure;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,10 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,42 +44,21 @@ class CrashRecoveryIT {
     static final Topics TOPICS = Topics.withPrefix("crash.");
     static final int STOCK = 30;
     static final int ORDERS = 120;
-    private Process engine;
+    private EngineProcess engine;
 
     @AfterEach
-    void stop() {
+    void stop() throws InterruptedException {
         if (engine != null) {
-            engine.destroyForcibly();
+            engine.close();
         }
     }
 
-    Process start(Path state, int port, Path log) throws Exception {
+    EngineProcess engine(Path state) throws Exception {
         RealInfrastructure.Endpoints infra = RealInfrastructure.endpoints();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx512m", "-jar", new File("target/allotment-services.jar").getAbsolutePath());
-        Map<String, String> env = builder.environment();
-        env.put("ALLOTMENT_KAFKA", infra.bootstrapServers());
-        env.put("ALLOTMENT_REGISTRY", infra.registryUrl());
-        env.put("ALLOTMENT_HTTP_PORT", Integer.toString(port));
-        env.put("ALLOTMENT_STATE_DIR", state.toString());
-        env.put("ALLOTMENT_TOPIC_PREFIX", TOPICS.prefix());
-        env.put("ALLOTMENT_APPLICATION_ID", "crash-engine");
-        env.put("ALLOTMENT_PARTITIONS", "2");
-        env.put("ALLOTMENT_API_KEYS", KEY + "=admin");
-        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        Process process = builder.start();
-        Http http = new Http("http://127.0.0.1:" + port);
-        await().atMost(Duration.ofSeconds(120)).until(() -> !process.isAlive() || answers(http));
-        assertTrue(process.isAlive(), "the engine exited; see " + log);
-        return process;
-    }
-
-    static boolean answers(Http http) {
-        try {
-            return http.send("GET", "/health", null).status() == 200;
-        } catch (AssertionError e) {
-            return false;
-        }
+        return new EngineProcess(Map.of("ALLOTMENT_KAFKA", infra.bootstrapServers(), "ALLOTMENT_REGISTRY", infra.registryUrl(),
+            "ALLOTMENT_STATE_DIR", state.toString(), "ALLOTMENT_TOPIC_PREFIX", TOPICS.prefix(),
+            "ALLOTMENT_APPLICATION_ID", "crash-engine", "ALLOTMENT_PARTITIONS", "2", "ALLOTMENT_API_KEYS", KEY + "=admin"),
+            List.of(), Files.createTempFile("crash-engine", ".log"));
     }
 
     static int allocate(Http http, int order) {
@@ -99,10 +74,9 @@ class CrashRecoveryIT {
     @Test
     void aKilledEngineNeverOversellsAndRetriedCommandsApplyOnce() throws Exception {
         Path state = Files.createTempDirectory("crash-state");
-        Path log = Files.createTempFile("crash-engine", ".log");
-        int port = RealInfrastructure.freePort();
-        Http http = new Http("http://127.0.0.1:" + port);
-        engine = start(state, port, log);
+        engine = engine(state);
+        engine.start(Duration.ofSeconds(120));
+        Http http = engine.http();
         String auth = "Bearer " + KEY;
         assertEquals(200, http.send("PUT", "/locations/wh-c", "{\"name\":\"Crash\"}", "Authorization", auth).status());
         assertEquals(200, http.send("PUT", "/stock/wh-c/HOT-C", "{\"physical\":" + STOCK + "}", "Authorization", auth).status());
@@ -123,14 +97,14 @@ class CrashRecoveryIT {
             }));
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> done.get() >= ORDERS / 3);
-        engine.destroyForcibly().waitFor();   // SIGKILL, mid-flight
+        engine.kill();   // SIGKILL, mid-flight
         for (Future<?> f : calls) {
             f.get();
         }
         clients.shutdown();
         long lost = answers.values().stream().filter(code -> code == -1 || code / 100 == 5 || code == 202).count();
 
-        engine = start(state, port, log);
+        engine.start(Duration.ofSeconds(120));
         for (Map.Entry<Integer, Integer> a : answers.entrySet()) {
             int code = a.getValue();
             if (code == -1 || code / 100 == 5 || code == 202) {
@@ -163,30 +137,15 @@ class CrashRecoveryIT {
         RealInfrastructure.Endpoints infra = RealInfrastructure.endpoints();
         Deserializer<AllocationEvent> decoder = new RegistryAvroSerdes(new RegistryUrls(infra.registryUrl()))
             .value(AllocationEvent.class).deserializer();
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "crash-log-reader");
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         int allocated = 0;
-        try (KafkaConsumer<String, AllocationEvent> consumer = new KafkaConsumer<>(config, new StringDeserializer(), decoder)) {
-            consumer.subscribe(List.of(TOPICS.allocationEvents()));
-            long quietSince = System.nanoTime();
-            while (System.nanoTime() - quietSince < Duration.ofSeconds(5).toNanos()) {
-                var records = consumer.poll(Duration.ofMillis(500));
-                if (!records.isEmpty()) {
-                    quietSince = System.nanoTime();
-                }
-                for (var r : records) {
-                    Object p = r.value().getPayload();
-                    if (p instanceof AllocationRequested q && q.getLocationId().equals("wh-c")) {
-                        allocated += q.getLines().stream().mapToInt(AllocatedLine::getQuantity).sum();
-                    } else if (p instanceof AllocationCancelled c) {
-                        allocated -= c.getLines().stream().mapToInt(AllocatedLine::getQuantity).sum();
-                    } else if (p instanceof AllocationCompleted c) {
-                        allocated -= c.getLines().stream().mapToInt(AllocatedLine::getQuantity).sum();
-                    }
-                }
+        for (var r : TopicSnapshot.read(infra.bootstrapServers(), TOPICS.allocationEvents()).records()) {
+            Object p = decoder.deserialize(TOPICS.allocationEvents(), r.value()).getPayload();
+            if (p instanceof AllocationRequested q && q.getLocationId().equals("wh-c")) {
+                allocated += q.getLines().stream().mapToInt(AllocatedLine::getQuantity).sum();
+            } else if (p instanceof AllocationCancelled c) {
+                allocated -= c.getLines().stream().mapToInt(AllocatedLine::getQuantity).sum();
+            } else if (p instanceof AllocationCompleted c) {
+                allocated -= c.getLines().stream().mapToInt(AllocatedLine::getQuantity).sum();
             }
         }
         return allocated;

@@ -15,8 +15,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * A topic read from its beginning to the end it had when the read began, committed records only (read_committed), as
  * bytes, partition by partition in offset order. No consumer group: nothing is committed.
  */
-record TopicSnapshot(String topic, int partitions, List<ConsumerRecord<byte[], byte[]>> records) {
-    static TopicSnapshot read(String bootstrapServers, String topic) {
+public record TopicSnapshot(String topic, int partitions, List<ConsumerRecord<byte[], byte[]>> records) {
+    public static TopicSnapshot read(String bootstrapServers, String topic) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",

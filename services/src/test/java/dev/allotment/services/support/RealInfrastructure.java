@@ -1,12 +1,9 @@
 package dev.allotment.services.support;
 
 import java.io.IOException;
-import java.net.HttpURLConnection;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -82,57 +79,9 @@ public final class RealInfrastructure implements BeforeAllCallback {
     }
 
     private static String startRegistry() throws Exception {
-        Path jar = findRegistryJar();
-        Path dir = Files.createTempDirectory("allotment-test-registry");
-        int port = freePort();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
-            "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + dir.resolve("registry").toAbsolutePath() + ";WRITE_DELAY=0",
-            "-jar", jar.toString());
-        builder.redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile());
-        Process process = builder.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));  // never outlive the tests
-        RUNNING.add(() -> {
-            process.destroy();
-            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        });
-        String url = "http://127.0.0.1:" + port;
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!answers(url + "/apis/ccompat/v7/subjects")) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the registry exited; see " + dir.resolve("registry.log"));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the registry did not answer within 90 s; see " + dir.resolve("registry.log"));
-            }
-            Thread.sleep(200);
-        }
-        return url;
-    }
-
-    private static Path findRegistryJar() {
-        Path dir = Path.of("").toAbsolutePath();
-        for (Path d = dir; d != null; d = d.getParent()) {
-            Path jar = d.resolve("deploy/registry/target/quarkus-app/quarkus-run.jar");
-            if (Files.exists(jar)) {
-                return jar;
-            }
-        }
-        throw new IllegalStateException("no deploy/registry/target/quarkus-app/quarkus-run.jar above " + dir
-            + ": build it with ./allotment build (./allotment test does), or set ALLOTMENT_TEST_REGISTRY_URL");
-    }
-
-    private static boolean answers(String url) {
-        try {
-            HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-            c.setConnectTimeout(500);
-            c.setReadTimeout(2000);
-            return c.getResponseCode() == 200;
-        } catch (IOException e) {
-            return false;
-        }
+        RegistryProcess registry = RegistryProcess.start(Files.createTempDirectory("allotment-test-registry"), freePort());
+        RUNNING.add(registry);
+        return registry.url();
     }
 
     public static int freePort() throws IOException {
