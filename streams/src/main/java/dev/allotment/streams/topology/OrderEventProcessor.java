@@ -139,8 +139,8 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
             if (routing.isEmpty()) {
                 return null;
             }
-            Map<String, Integer> needs = new HashMap<>();
-            placed.getLines().forEach(l -> needs.merge(l.getSku(), l.getQuantity(), Integer::sum));
+            Map<String, Long> needs = new HashMap<>();   // in long: lines of one SKU may add up past the int range
+            placed.getLines().forEach(l -> needs.merge(l.getSku(), (long) l.getQuantity(), Long::sum));
             return AllocationPlanner.wholeOrderLocation(routing, needs, (sku, loc) -> {
                 StockLevel level = stockView.get(GlobalLoaders.stockViewKey(sku, loc));
                 return level == null ? 0 : level.getAvailable();
