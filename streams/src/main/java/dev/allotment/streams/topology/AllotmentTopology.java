@@ -13,6 +13,7 @@ import dev.allotment.events.StockLevel;
 import dev.allotment.events.StockLevelKey;
 import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.Topics;
+import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.state.StoreNames;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -45,30 +46,37 @@ public final class AllotmentTopology {
     private AllotmentTopology() {}
 
     public static Topology build(Topics topics, AvroSerdes serdes) {
-        return build(topics, serdes, new StoreChanges(), HomePartitions.unknown());
+        return build(topics, serdes, Limits.DEFAULTS);
+    }
+
+    /** The topology under {@code limits} (the order contract's configurable part: lines per order). */
+    public static Topology build(Topics topics, AvroSerdes serdes, Limits limits) {
+        return build(topics, serdes, new StoreChanges(), HomePartitions.unknown(), limits);
     }
 
     /**
      * The topology, whose processors tell {@code changes} which keys' stores they changed, and forward a platform's
-     * order or stock event found away from its key's home partition to that partition ({@code homes}).
+     * order or stock event found away from its key's home partition to that partition ({@code homes}); orders beyond
+     * {@code limits} are dead-lettered.
      */
-    public static Topology build(Topics topics, AvroSerdes serdes, StoreChanges changes, HomePartitions homes) {
+    public static Topology build(Topics topics, AvroSerdes serdes, StoreChanges changes, HomePartitions homes, Limits limits) {
         Topology topology = new Topology();
         LocationChanges locationChanges = new LocationChanges();
         globalStores(topology, topics, serdes, locationChanges);
-        orders(topology, topics, serdes, locationChanges, changes, homes);
+        orders(topology, topics, serdes, locationChanges, changes, homes, limits);
         skus(topology, topics, serdes, locationChanges, changes, homes);
         return topology;
     }
 
     private static void orders(Topology topology, Topics topics, AvroSerdes serdes, LocationChanges locationChanges,
-                               StoreChanges changes, HomePartitions homes) {
+                               StoreChanges changes, HomePartitions homes, Limits limits) {
         Serde<OrderProjection> projections = serdes.value(OrderProjection.class);
         Deserializer<byte[]> bytes = Serdes.ByteArray().deserializer();
         topology.addSource("order-events-source", bytes, bytes, topics.orderEvents());
         topology.addSource("order-fold-source", bytes, bytes, topics.allocationEvents());
         topology.addProcessor("order-events-processor",
-            new OrderEventProcessor(serdes.value(OrderEvent.class).deserializer(), locationChanges, changes, homes), "order-events-source");
+            new OrderEventProcessor(serdes.value(OrderEvent.class).deserializer(), locationChanges, changes, homes, limits),
+            "order-events-source");
         topology.addProcessor("order-fold-processor",
             new OrderFoldProcessor(topics.allocationEvents(), serdes.value(AllocationEvent.class).deserializer(), changes),
             "order-fold-source");

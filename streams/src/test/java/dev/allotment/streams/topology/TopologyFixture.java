@@ -20,6 +20,7 @@ import dev.allotment.events.StockLevelKey;
 import dev.allotment.events.StockSet;
 import dev.allotment.schemas.InMemoryAvroSerdes;
 import dev.allotment.schemas.Topics;
+import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.state.StoreNames;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,13 +61,13 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<String, OrderProjection> projections;
     final TestOutputTopic<byte[], byte[]> deadLetters;
 
-    private TopologyFixture(String applicationId, String guarantee, Instant wallClock) throws IOException {
+    private TopologyFixture(String applicationId, String guarantee, Instant wallClock, Limits limits) throws IOException {
         InMemoryAvroSerdes serdes = new InMemoryAvroSerdes();
         Properties props = EngineStreamsConfig.defaults(applicationId, "unused:9092",
             Files.createTempDirectory("topology-test").toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         // a null wall clock is the driver's own default: the real time
-        driver = new TopologyTestDriver(AllotmentTopology.build(topics, serdes), props, wallClock);
+        driver = new TopologyTestDriver(AllotmentTopology.build(topics, serdes, limits), props, wallClock);
         orders = input(topics.orderEvents(), serdes.value(OrderEvent.class).serializer());
         rawOrders = input(topics.orderEvents(), Serdes.ByteArray().serializer());
         stock = input(topics.stockEvents(), serdes.value(StockEvent.class).serializer());
@@ -86,12 +87,17 @@ final class TopologyFixture implements AutoCloseable {
      * internal topics, such as a store's changelog {@code <applicationId>-<store>-changelog}.
      */
     static TopologyFixture start(String applicationId, String guarantee) throws IOException {
-        return new TopologyFixture(applicationId, guarantee, null);
+        return new TopologyFixture(applicationId, guarantee, null, Limits.DEFAULTS);
+    }
+
+    /** The same under {@code limits} rather than the defaults. */
+    static TopologyFixture start(String applicationId, String guarantee, Limits limits) throws IOException {
+        return new TopologyFixture(applicationId, guarantee, null, limits);
     }
 
     /** The same with the wall clock at {@code wallClock}; {@code driver.advanceWallClockTime} moves it on. */
     static TopologyFixture start(String applicationId, String guarantee, Instant wallClock) throws IOException {
-        return new TopologyFixture(applicationId, guarantee, wallClock);
+        return new TopologyFixture(applicationId, guarantee, wallClock, Limits.DEFAULTS);
     }
 
     @Override
