@@ -1,5 +1,6 @@
 package dev.allotment.services.http;
 
+import dev.allotment.services.engine.RecordTooLargeException;
 import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.state.EngineUnavailableException;
 import io.micronaut.context.annotation.Requires;
@@ -33,6 +34,17 @@ public final class ErrorHandlers {
         public HttpResponse<Map<String, Object>> handle(HttpRequest request, EngineUnavailableException e) {
             return HttpResponse.<Map<String, Object>>status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header("Retry-After", "1").body(ErrorBody.of("unavailable", e.getMessage()));
+        }
+    }
+
+    @Produces
+    @Singleton
+    @Requires(classes = {RecordTooLargeException.class, ExceptionHandler.class})
+    public static class TooLarge implements ExceptionHandler<RecordTooLargeException, HttpResponse<Map<String, Object>>> {
+        @Override
+        public HttpResponse<Map<String, Object>> handle(HttpRequest request, RecordTooLargeException e) {
+            return HttpResponse.<Map<String, Object>>status(HttpStatus.REQUEST_ENTITY_TOO_LARGE)
+                .body(ErrorBody.of("too_large", e.getMessage()));
         }
     }
 
