@@ -12,7 +12,7 @@ import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
 import java.util.Map;
 
-/** How the edge's exceptions become answers: 400 naming the fields, 503 with Retry-After. */
+/** How the edge's exceptions become answers: 400 or 422 naming the fields, 413 for a record too large, 503 with Retry-After. */
 public final class ErrorHandlers {
     private ErrorHandlers() {}
 
@@ -22,7 +22,7 @@ public final class ErrorHandlers {
     public static class InvalidRequest implements ExceptionHandler<InvalidRequestException, HttpResponse<Map<String, Object>>> {
         @Override
         public HttpResponse<Map<String, Object>> handle(HttpRequest request, InvalidRequestException e) {
-            return HttpResponse.<Map<String, Object>>status(HttpStatus.BAD_REQUEST).body(ErrorBody.invalid(e.fields()));
+            return HttpResponse.<Map<String, Object>>status(e.status()).body(e.body());
         }
     }
 
