@@ -1,5 +1,6 @@
 package dev.allotment.services.engine;
 
+import dev.allotment.streams.order.Limits;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.convert.format.MapFormat;
@@ -16,6 +17,7 @@ public class EngineSettings {
     private TopicSettings topics = new TopicSettings();
     private Streams streams = new Streams();
     private Http http = new Http();
+    private Orders orders = new Orders();
     private String apiKeys = "";
     private String apiKeysFile = "";
 
@@ -29,6 +31,8 @@ public class EngineSettings {
     public void setStreams(Streams streams) { this.streams = streams; }
     public Http getHttp() { return http; }
     public void setHttp(Http http) { this.http = http; }
+    public Orders getOrders() { return orders; }
+    public void setOrders(Orders orders) { this.orders = orders; }
     public String getApiKeys() { return apiKeys; }
     public void setApiKeys(String apiKeys) { this.apiKeys = apiKeys; }
     public String getApiKeysFile() { return apiKeysFile; }
@@ -94,5 +98,13 @@ public class EngineSettings {
         private Duration commandTimeout = Duration.ofSeconds(5);
         public Duration getCommandTimeout() { return commandTimeout; }
         public void setCommandTimeout(Duration commandTimeout) { this.commandTimeout = commandTimeout; }
+    }
+
+    @ConfigurationProperties("orders")
+    public static class Orders {
+        private int maxLines = Limits.DEFAULT_MAX_LINES;
+        /** Lines an order may have, at the edge (422) and for orders published straight to Kafka (dead-lettered). */
+        public int getMaxLines() { return maxLines; }
+        public void setMaxLines(int maxLines) { this.maxLines = maxLines; }
     }
 }

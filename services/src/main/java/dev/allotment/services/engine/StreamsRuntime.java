@@ -5,6 +5,7 @@ import dev.allotment.schemas.RegistryUrls;
 import dev.allotment.schemas.SchemaCatalog;
 import dev.allotment.schemas.SchemaRegistrar;
 import dev.allotment.schemas.Topics;
+import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.topology.AllotmentTopology;
 import dev.allotment.streams.topology.EngineStreamsConfig;
@@ -39,6 +40,7 @@ public class StreamsRuntime {
     private final AvroSerdes serdes;
     private final RegistryUrls registry;
     private final MeterRegistry meters;
+    private final Limits limits;
     private final StoreChanges changes = new StoreChanges();
     private KafkaStreams streams;
     private Properties properties;
@@ -48,8 +50,9 @@ public class StreamsRuntime {
     int httpPort;
 
     public StreamsRuntime(EngineSettings settings, Topics topics, AvroSerdes serdes, RegistryUrls registry,
-                          MeterRegistry meters) {
+                          MeterRegistry meters, Limits limits) {
         this.settings = settings;
+        this.limits = limits;
         this.topics = topics;
         this.serdes = serdes;
         this.registry = registry;
@@ -73,7 +76,7 @@ public class StreamsRuntime {
         HomePartitions homes = new HomePartitions(TopicCreator.partitions(bootstrap,
             List.of(topics.orderEvents(), topics.stockEvents())));
         deadLetters = new KafkaDeadLetterOutlet(bootstrap, topics.deadLetters());
-        Topology topology = AllotmentTopology.build(topics, serdes, new TopologyHooks(changes, homes, deadLetters));
+        Topology topology = AllotmentTopology.build(topics, serdes, new TopologyHooks(changes, homes, deadLetters), limits);
         LOG.info("topology:\n{}", topology.describe());
         properties = streamsProperties(bootstrap);
         if (!settings.getStreams().getConfig().isEmpty()) {

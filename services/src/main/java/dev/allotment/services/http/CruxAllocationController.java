@@ -132,7 +132,7 @@ public class CruxAllocationController {
                 : new Item(uuid, null, 0, 0, 0, null, null, null, node.get("supplier_provided_sku_cost"), null, v2);
         }
         List<ProjectedAllocationLine> open = openParts(order, line.getLineId(), who);
-        int requested = open.stream().mapToInt(p -> PartStatus.of(p.getStatus()).openQuantity(p.getQuantity(),
+        long requested = open.stream().mapToLong(p -> PartStatus.of(p.getStatus()).openQuantity(p.getQuantity(),
             p.getBackorderedQuantity())).sum();
         Set<String> where = new LinkedHashSet<>();
         order.getAllocations().stream().filter(a -> a.getRequest() && AllocationRequestController.visible(who, a))
@@ -140,7 +140,7 @@ public class CruxAllocationController {
         if (order.getStatus() != OrderStatus.CANCELLED) {
             Optional<String> mismatch = SupplierAnswerRule.quantityMismatch(uuid, v2 ? "allocated" : "accepted", accepted,
                 rejected, backordered, requested);
-            if (ordered != null && ordered != requested) {
+            if (ordered != null && ordered.longValue() != requested) {
                 mismatches.add(new ErrorBody.FieldError(at + "allocation.quantity_ordered", "line " + uuid + ": quantity_ordered is "
                     + ordered + ", but " + requested + " is requested of you for this line"));
             } else if (mismatch.isPresent()) {
@@ -234,9 +234,9 @@ public class CruxAllocationController {
         return "Allocated";
     }
 
-    private static int shipped(OrderProjection order, String lineId) {
+    private static long shipped(OrderProjection order, String lineId) {
         return order.getAllocations().stream().flatMap(a -> a.getLines().stream())
-            .filter(p -> p.getLineId().equals(lineId) && p.getCompleted()).mapToInt(ProjectedAllocationLine::getQuantity).sum();
+            .filter(p -> p.getLineId().equals(lineId) && p.getCompleted()).mapToLong(ProjectedAllocationLine::getQuantity).sum();
     }
 
     /** The answerable request lines of an order line within the caller's locations. */

@@ -146,7 +146,7 @@ public class EnvoyAllocationController {
         Map<String, Set<String>> skusOf = new LinkedHashMap<>();
         for (int i = 0; i < allocations.size(); i++) {
             String at = "allocations[" + i + "].";
-            String id = in.requiredString(allocations.get(i), "id", at + "id");
+            String id = in.requiredReference(allocations.get(i), "id", at + "id");
             Map<String, List<LineQuantity>> bySku = allocations.get(i).has("items")
                 ? items(in, allocations.get(i), at, false) : new LinkedHashMap<>();
             Instant completedAt = completedAt(in, allocations.get(i), at);

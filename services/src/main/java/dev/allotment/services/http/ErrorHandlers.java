@@ -1,5 +1,6 @@
 package dev.allotment.services.http;
 
+import dev.allotment.services.engine.RecordTooLargeException;
 import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.state.EngineUnavailableException;
 import io.micronaut.context.annotation.Requires;
@@ -11,7 +12,7 @@ import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
 import java.util.Map;
 
-/** How the edge's exceptions become answers: 400 naming the fields, 503 with Retry-After. */
+/** How the edge's exceptions become answers: 400 or 422 naming the fields, 413 for a record too large, 503 with Retry-After. */
 public final class ErrorHandlers {
     private ErrorHandlers() {}
 
@@ -21,7 +22,7 @@ public final class ErrorHandlers {
     public static class InvalidRequest implements ExceptionHandler<InvalidRequestException, HttpResponse<Map<String, Object>>> {
         @Override
         public HttpResponse<Map<String, Object>> handle(HttpRequest request, InvalidRequestException e) {
-            return HttpResponse.<Map<String, Object>>status(HttpStatus.BAD_REQUEST).body(ErrorBody.invalid(e.fields()));
+            return HttpResponse.<Map<String, Object>>status(e.status()).body(e.body());
         }
     }
 
@@ -33,6 +34,17 @@ public final class ErrorHandlers {
         public HttpResponse<Map<String, Object>> handle(HttpRequest request, EngineUnavailableException e) {
             return HttpResponse.<Map<String, Object>>status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header("Retry-After", "1").body(ErrorBody.of("unavailable", e.getMessage()));
+        }
+    }
+
+    @Produces
+    @Singleton
+    @Requires(classes = {RecordTooLargeException.class, ExceptionHandler.class})
+    public static class TooLarge implements ExceptionHandler<RecordTooLargeException, HttpResponse<Map<String, Object>>> {
+        @Override
+        public HttpResponse<Map<String, Object>> handle(HttpRequest request, RecordTooLargeException e) {
+            return HttpResponse.<Map<String, Object>>status(HttpStatus.REQUEST_ENTITY_TOO_LARGE)
+                .body(ErrorBody.of("too_large", e.getMessage()));
         }
     }
 

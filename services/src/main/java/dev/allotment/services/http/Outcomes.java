@@ -21,7 +21,8 @@ public final class Outcomes {
             + ":" + part;
     }
 
-    private static String encode(String s) {
+    /** {@code s} as one segment of a path or a query value (a space as {@code %20}, a slash as {@code %2F}). */
+    static String encode(String s) {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 

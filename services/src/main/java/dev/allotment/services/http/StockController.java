@@ -189,10 +189,10 @@ public class StockController {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("sku", s.getSku());
         List<Map<String, Object>> locations = new ArrayList<>();
-        int physical = 0;
-        int allocated = 0;
-        int incoming = 0;
-        int available = 0;
+        long physical = 0;   // in long: locations of up to Limits.MAX_QUANTITY each add up past the int range
+        long allocated = 0;
+        long incoming = 0;
+        long available = 0;
         for (Map.Entry<String, LocationStock> e : new TreeMap<>(s.getLocations()).entrySet()) {
             Map<String, Object> level = level(s.getSku(), e.getKey(), e.getValue());
             locations.add(level);
