@@ -249,6 +249,15 @@ class AuthorizationMatrixTest {
     }
 
     @Test
+    void aCallerIsAuthenticatedBeforeWhatItSentIsLookedAt() {
+        // an id with a control character is a 400 for a caller who may call the route; an unknown caller learns only 401
+        assertEquals(401, Caller.NO_KEY.send("PUT", "/stock/wh-a/SKU%01X", "{\"physical\":1}").status());
+        assertEquals(401, Caller.WRONG_KEY.send("PUT", "/stock/wh-a/SKU%01X", "{\"physical\":1}").status());
+        assertEquals(403, Caller.ANALYST.send("PUT", "/stock/wh-a/SKU%01X", "{\"physical\":1}").status());
+        assertEquals(400, Caller.ADMIN.send("PUT", "/stock/wh-a/SKU%01X", "{\"physical\":1}").status());
+    }
+
+    @Test
     void healthIsOpenButTellsNoDetails() {
         for (String path : List.of("/health", "/health/liveness", "/health/readiness")) {
             Http.Reply reply = Caller.NO_KEY.send("GET", path, null);

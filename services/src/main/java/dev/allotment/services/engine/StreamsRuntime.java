@@ -11,6 +11,7 @@ import dev.allotment.streams.topology.AllotmentTopology;
 import dev.allotment.streams.topology.EngineStreamsConfig;
 import dev.allotment.streams.topology.HomePartitions;
 import dev.allotment.streams.topology.TopologyHooks;
+import dev.allotment.streams.topology.TopologySettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micronaut.context.annotation.Context;
@@ -19,6 +20,7 @@ import jakarta.annotation.PreDestroy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -76,7 +78,9 @@ public class StreamsRuntime {
         HomePartitions homes = new HomePartitions(TopicCreator.partitions(bootstrap,
             List.of(topics.orderEvents(), topics.stockEvents())));
         deadLetters = new KafkaDeadLetterOutlet(bootstrap, topics.deadLetters());
-        Topology topology = AllotmentTopology.build(topics, serdes, new TopologyHooks(changes, homes, deadLetters), limits);
+        Topology topology = AllotmentTopology.build(topics, serdes, new TopologyHooks(changes, homes, deadLetters),
+            new TopologySettings(limits, Optional.ofNullable(settings.getRetention().getCommandOutcomes())
+                .orElse(TopologySettings.DEFAULT_OUTCOME_RETENTION)));
         LOG.info("topology:\n{}", topology.describe());
         properties = streamsProperties(bootstrap);
         if (!settings.getStreams().getConfig().isEmpty()) {

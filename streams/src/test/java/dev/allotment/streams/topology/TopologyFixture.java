@@ -74,7 +74,8 @@ final class TopologyFixture implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         // a null wall clock is the driver's own default: the real time
         driver = new TopologyTestDriver(AllotmentTopology.build(topics, serdes,
-            new TopologyHooks(new StoreChanges(), HomePartitions.unknown(), globalDeadLetters::add), limits), props, wallClock);
+            new TopologyHooks(new StoreChanges(), HomePartitions.unknown(), globalDeadLetters::add),
+            TopologySettings.DEFAULTS.withLimits(limits)), props, wallClock);
         orders = input(topics.orderEvents(), serdes.value(OrderEvent.class).serializer());
         rawOrders = input(topics.orderEvents(), Serdes.ByteArray().serializer());
         stock = input(topics.stockEvents(), serdes.value(StockEvent.class).serializer());
