@@ -62,6 +62,15 @@ public class EventPublisher {
             (SpecificRecord) e.getValue()))).toList());
     }
 
+    /** Sends a command without waiting for the broker: for records whose loss only costs a recomputation later. */
+    public void publishCommandLater(String key, Command command) {
+        producer.send(new ProducerRecord<>(topics.commands(), key, command), (metadata, error) -> {
+            if (error != null) {
+                LOG.warn("command {} not published: {}", command.getCommandId(), error.toString());
+            }
+        });
+    }
+
     private List<RecordMetadata> await(List<Future<RecordMetadata>> sends) {
         try {
             List<RecordMetadata> done = new java.util.ArrayList<>();

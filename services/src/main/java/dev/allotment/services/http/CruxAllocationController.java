@@ -98,7 +98,7 @@ public class CruxAllocationController {
         }
         OrderProjection after = order;
         if (order.getStatus() != OrderStatus.CANCELLED) {
-            waits.folded(orderId, send(order, items, who, key));
+            waits.folded(orderId, send(order, items, who, IdempotencyKeys.commandBase(request)));
             after = state.order(orderId).orElse(order);
         }
         boolean nextVersion = items.stream().anyMatch(Item::nextVersion);
@@ -157,7 +157,7 @@ public class CruxAllocationController {
     }
 
     /** One SupplierAnswer per (SKU, location), decided on the SKU's partition. */
-    private List<CommandGateway.Result> send(OrderProjection order, List<Item> items, Principal who, String key) {
+    private List<CommandGateway.Result> send(OrderProjection order, List<Item> items, Principal who, String base) {
         Map<String, List<Item>> groups = new LinkedHashMap<>();
         for (Item item : items) {
             if (item.line() != null && item.accepted() + item.rejected() + item.backordered() > 0) {
@@ -180,7 +180,7 @@ public class CruxAllocationController {
                 i.backordered(), i.backorderDate())).toList();
             String po = list.stream().map(Item::po).filter(p -> p != null).findFirst().orElse(null);
             String invoice = list.stream().map(Item::invoice).filter(p -> p != null).findFirst().orElse(null);
-            commands.add(Map.entry(sku, new Command(Outcomes.commandId(key, "answer:" + sku + ":" + location), now,
+            commands.add(Map.entry(sku, new Command(Outcomes.commandId(base, "answer:" + sku + ":" + location), now,
                 who == null ? null : who.name(), order.getOrderId(), new SupplierAnswer(location, answers, po, invoice, null))));
         });
         List<CommandGateway.Result> results = gateway.send(commands);

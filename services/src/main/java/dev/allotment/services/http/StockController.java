@@ -70,7 +70,7 @@ public class StockController {
             return unknownLocation(locationId);
         }
         StockEvent event = new StockEvent(UUID.randomUUID().toString(), Instant.now(),
-            Outcomes.commandId(key, "stock:" + locationId + ":" + sku), AllocationRequestController.callerName(request),
+            Outcomes.commandId(IdempotencyKeys.commandBase(request), "stock:" + locationId + ":" + sku), AllocationRequestController.callerName(request),
             new StockSet(sku, locationId, physical, incoming == null || incoming < 0 ? null : incoming));
         List<CommandGateway.Result> results = gateway.sendStock(List.of(Map.entry(sku, event)));
         HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
@@ -93,7 +93,7 @@ public class StockController {
         if (items.isEmpty() && json.has("adjustments")) {
             in.error("adjustments", "at least one adjustment is required");
         }
-        String batch = key == null || key.isBlank() ? UUID.randomUUID().toString() : key;
+        String batch = IdempotencyKeys.commandBase(request);
         List<Map.Entry<String, StockEvent>> events = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             String at = "adjustments[" + i + "].";

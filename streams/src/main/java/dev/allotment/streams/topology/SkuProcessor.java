@@ -6,6 +6,7 @@ import dev.allotment.events.CommandOutcome;
 import dev.allotment.events.CommandRejected;
 import dev.allotment.events.IncomingSet;
 import dev.allotment.events.LocationStock;
+import dev.allotment.events.RecordAnswer;
 import dev.allotment.events.SkuStock;
 import dev.allotment.events.StockAdjusted;
 import dev.allotment.events.StockEvent;
@@ -168,6 +169,11 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
                 return;
             }
             Instant at = command.getIssuedAt();
+            if (command.getPayload() instanceof RecordAnswer answer) {   // keyed by the key's scope: no SKU, no decision
+                outcomes.remember(new CommandOutcome(commandId, "", true, null, null, List.of(), at, 0, command.getPrincipal(),
+                    answer.getFingerprint(), answer.getStatus(), answer.getBody()), command.getPrincipal(), Instant.ofEpochMilli(recordTime));
+                return;
+            }
             try {
                 Decisions decided = desk.command(sku, commandId, command.getOrderId(), command.getPayload(), at);
                 emit(record, sku, commandId, commandId, decided);
@@ -224,7 +230,7 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
                               Instant at, List<String> allocationIds, int events) {
             if (commandId != null) {
                 outcomes.remember(new CommandOutcome(commandId, orderId, accepted, code, reason, allocationIds, at, events,
-                    principal), principal, Instant.ofEpochMilli(recordTime));
+                    principal, null, null, null), principal, Instant.ofEpochMilli(recordTime));
             }
         }
 
