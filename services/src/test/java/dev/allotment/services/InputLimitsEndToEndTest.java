@@ -158,6 +158,18 @@ class InputLimitsEndToEndTest {
     }
 
     @Test
+    void aBodyInACharsetJavaDoesNotKnowIsA415AndNothingIsPublished() throws Exception {
+        // found by HttpFuzzTest: Micronaut failed reading the body with the unknown charset, which answered 500
+        for (String charset : List.of("nope", "@@")) {
+            Http.Reply reply = http.send("POST", "/orders", order("charset-" + charset.length(), "l-1", "S", 1),
+                "Authorization", KEY, "Content-Type", "application/json; charset=" + charset);
+            assertEquals(415, reply.status(), charset + ": " + reply.body());
+            assertEquals("unsupported_media_type", errorShaped(reply).path("error").asText());
+        }
+        assertTrue(publishedKeys(TOPICS.orderEvents()).stream().noneMatch(k -> k.startsWith("charset-")));
+    }
+
+    @Test
     void quantitiesWhoseSumPassesTheIntRangeDoNotShowTheOrderAllocated() {
         ok(call("PUT", "/stock/wh-1/SKU-BIG", "{\"physical\":1}"));
         Http.Reply overCap = call("POST", "/orders", "{\"order_id\":\"overflow-1\",\"channel\":\"web\",\"lines\":["
