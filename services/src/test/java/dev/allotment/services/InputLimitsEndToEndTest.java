@@ -185,6 +185,20 @@ class InputLimitsEndToEndTest {
     }
 
     @Test
+    void aNegativeIncomingIsRefusedMinusOneIncluded() {
+        // found by HttpFuzzTest: the edge took an absent incoming for -1, so an incoming of -1 sent was accepted as absent
+        ok(call("PUT", "/stock/wh-1/SKU-I", "{\"physical\":1,\"incoming\":4}"));
+        for (String incoming : List.of("-1", "-2", "\"-1\"")) {
+            Http.Reply reply = call("PUT", "/stock/wh-1/SKU-I", "{\"physical\":2,\"incoming\":" + incoming + "}");
+            assertEquals(400, reply.status(), incoming + ": " + reply.body());
+            assertEquals("incoming", errorShaped(reply).path("fields").get(0).path("field").asText());
+        }
+        JsonNode level = call("GET", "/stock/SKU-I", null).json().path("locations").get(0);
+        assertEquals(1, level.path("physical").asInt(), level.toString());
+        assertEquals(4, level.path("incoming").asInt(), level.toString());
+    }
+
+    @Test
     void quantitiesWhoseSumPassesTheIntRangeDoNotShowTheOrderAllocated() {
         ok(call("PUT", "/stock/wh-1/SKU-BIG", "{\"physical\":1}"));
         Http.Reply overCap = call("POST", "/orders", "{\"order_id\":\"overflow-1\",\"channel\":\"web\",\"lines\":["
