@@ -12,8 +12,8 @@ import dev.allotment.services.auth.Role;
 import dev.allotment.services.http.IdempotencyKeys;
 import dev.allotment.services.support.Http;
 import dev.allotment.services.support.RealInfrastructure;
+import dev.allotment.services.support.Routes;
 import dev.allotment.services.support.TestEngine;
-import io.micronaut.web.router.Router;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -176,9 +176,7 @@ class AuthorizationMatrixTest {
         List<Expectation> expectations = withHeads(expectations());
         Set<String> expected = new TreeSet<>();
         expectations.forEach(e -> assertTrue(expected.add(e.route()), "listed twice: " + e.route()));
-        Set<String> routed = new TreeSet<>();
-        engine.context().getBean(Router.class).uriRoutes()
-            .forEach(r -> routed.add(r.getHttpMethodName() + " " + r.getUriMatchTemplate().toString()));
+        Set<String> routed = Routes.listed(engine.context());
         Set<String> unlisted = new TreeSet<>(routed);
         unlisted.removeAll(expected);
         Set<String> gone = new TreeSet<>(expected);

@@ -158,6 +158,47 @@ class InputLimitsEndToEndTest {
     }
 
     @Test
+    void aBodyInACharsetJavaDoesNotKnowIsA415AndNothingIsPublished() throws Exception {
+        // found by HttpFuzzTest: Micronaut failed reading the body with the unknown charset, which answered 500
+        for (String charset : List.of("nope", "@@")) {
+            Http.Reply reply = http.send("POST", "/orders", order("charset-" + charset.length(), "l-1", "S", 1),
+                "Authorization", KEY, "Content-Type", "application/json; charset=" + charset);
+            assertEquals(415, reply.status(), charset + ": " + reply.body());
+            assertEquals("unsupported_media_type", errorShaped(reply).path("error").asText());
+        }
+        assertTrue(publishedKeys(TOPICS.orderEvents()).stream().noneMatch(k -> k.startsWith("charset-")));
+    }
+
+    @Test
+    void aQuantityThatIsNotWholeIsRefusedHoweverCloseItIsToAWholeNumber() throws Exception {
+        // found by HttpFuzzTest: JSON numbers were read as doubles, so 1.0000000000000000000001 was taken for 1 and accepted
+        for (String quantity : List.of("1.0000000000000000000001", "2.9999999999999999999")) {
+            Http.Reply placed = call("POST", "/orders", "{\"order_id\":\"near-" + quantity.length() + quantity.charAt(0)
+                + "\",\"lines\":[{\"line_id\":\"l-1\",\"sku\":\"SKU-N\",\"quantity\":" + quantity + "}]}");
+            assertEquals(400, placed.status(), quantity + ": " + placed.body());
+            assertEquals("lines[0].quantity", errorShaped(placed).path("fields").get(0).path("field").asText());
+            Http.Reply counted = call("PUT", "/stock/wh-1/SKU-N", "{\"physical\":" + quantity + "}");
+            assertEquals(400, counted.status(), quantity + ": " + counted.body());
+        }
+        assertTrue(publishedKeys(TOPICS.orderEvents()).stream().noneMatch(k -> k.startsWith("near-")));
+        assertEquals(404, call("GET", "/stock/SKU-N", null).status(), "no count of SKU-N was applied");
+    }
+
+    @Test
+    void aNegativeIncomingIsRefusedMinusOneIncluded() {
+        // found by HttpFuzzTest: the edge took an absent incoming for -1, so an incoming of -1 sent was accepted as absent
+        ok(call("PUT", "/stock/wh-1/SKU-I", "{\"physical\":1,\"incoming\":4}"));
+        for (String incoming : List.of("-1", "-2", "\"-1\"")) {
+            Http.Reply reply = call("PUT", "/stock/wh-1/SKU-I", "{\"physical\":2,\"incoming\":" + incoming + "}");
+            assertEquals(400, reply.status(), incoming + ": " + reply.body());
+            assertEquals("incoming", errorShaped(reply).path("fields").get(0).path("field").asText());
+        }
+        JsonNode level = call("GET", "/stock/SKU-I", null).json().path("locations").get(0);
+        assertEquals(1, level.path("physical").asInt(), level.toString());
+        assertEquals(4, level.path("incoming").asInt(), level.toString());
+    }
+
+    @Test
     void quantitiesWhoseSumPassesTheIntRangeDoNotShowTheOrderAllocated() {
         ok(call("PUT", "/stock/wh-1/SKU-BIG", "{\"physical\":1}"));
         Http.Reply overCap = call("POST", "/orders", "{\"order_id\":\"overflow-1\",\"channel\":\"web\",\"lines\":["

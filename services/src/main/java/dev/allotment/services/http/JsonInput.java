@@ -2,7 +2,9 @@ package dev.allotment.services.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.order.Limits;
 import java.math.BigDecimal;
@@ -20,7 +22,11 @@ import java.util.function.Function;
  * alone makes the answer a 422; anything malformed, a 400.
  */
 public final class JsonInput {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Numbers with a fraction are read exactly, as BigDecimal: read as doubles, 1.0000000000000000000001 was taken for 1
+     * (a whole number, accepted) and 1e400 for infinity (whose decimal value throws).
+     */
+    private static final ObjectMapper MAPPER = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
     private final List<ErrorBody.FieldError> errors = new ArrayList<>();
     private boolean malformed;
 

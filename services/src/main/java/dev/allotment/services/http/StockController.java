@@ -58,11 +58,12 @@ public class StockController {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
         Integer physical = in.wholeNumber(json, "physical", "physical", null);
-        Integer incoming = in.wholeNumber(json, "incoming", "incoming", -1);
+        // optional: absent or null leaves it as it was (no sentinel, which a client could send)
+        Integer incoming = json.hasNonNull("incoming") ? in.wholeNumber(json, "incoming", "incoming", null) : null;
         if (physical != null && physical < 0) {
             in.error("physical", "must not be negative");
         }
-        if (incoming != null && incoming < -1) {
+        if (incoming != null && incoming < 0) {
             in.error("incoming", "must not be negative");
         }
         in.check();
@@ -71,7 +72,7 @@ public class StockController {
         }
         StockEvent event = new StockEvent(UUID.randomUUID().toString(), Instant.now(),
             Outcomes.commandId(IdempotencyKeys.commandBase(request), "stock:" + locationId + ":" + sku), AllocationRequestController.callerName(request),
-            new StockSet(sku, locationId, physical, incoming == null || incoming < 0 ? null : incoming));
+            new StockSet(sku, locationId, physical, incoming));
         List<CommandGateway.Result> results = gateway.sendStock(List.of(Map.entry(sku, event)));
         HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
         if (refused != null) {
