@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.allotment.schemas.Topics;
+import dev.allotment.services.auth.ApiKeys;
+import dev.allotment.services.auth.Role;
+import dev.allotment.services.http.IdempotencyKeys;
 import dev.allotment.services.support.Http;
 import dev.allotment.services.support.RealInfrastructure;
+import dev.allotment.services.support.Routes;
 import dev.allotment.services.support.TestEngine;
-import io.micronaut.web.router.Router;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -173,9 +176,7 @@ class AuthorizationMatrixTest {
         List<Expectation> expectations = withHeads(expectations());
         Set<String> expected = new TreeSet<>();
         expectations.forEach(e -> assertTrue(expected.add(e.route()), "listed twice: " + e.route()));
-        Set<String> routed = new TreeSet<>();
-        engine.context().getBean(Router.class).uriRoutes()
-            .forEach(r -> routed.add(r.getHttpMethodName() + " " + r.getUriMatchTemplate().toString()));
+        Set<String> routed = Routes.listed(engine.context());
         Set<String> unlisted = new TreeSet<>(routed);
         unlisted.removeAll(expected);
         Set<String> gone = new TreeSet<>(expected);
@@ -249,6 +250,15 @@ class AuthorizationMatrixTest {
     }
 
     @Test
+    void aCallerIsAuthenticatedBeforeWhatItSentIsLookedAt() {
+        // an id with a control character is a 400 for a caller who may call the route; an unknown caller learns only 401
+        assertEquals(401, Caller.NO_KEY.send("PUT", "/stock/wh-a/SKU%01X", "{\"physical\":1}").status());
+        assertEquals(401, Caller.WRONG_KEY.send("PUT", "/stock/wh-a/SKU%01X", "{\"physical\":1}").status());
+        assertEquals(403, Caller.ANALYST.send("PUT", "/stock/wh-a/SKU%01X", "{\"physical\":1}").status());
+        assertEquals(400, Caller.ADMIN.send("PUT", "/stock/wh-a/SKU%01X", "{\"physical\":1}").status());
+    }
+
+    @Test
     void healthIsOpenButTellsNoDetails() {
         for (String path : List.of("/health", "/health/liveness", "/health/readiness")) {
             Http.Reply reply = Caller.NO_KEY.send("GET", path, null);
@@ -292,7 +302,8 @@ class AuthorizationMatrixTest {
         Http.Reply set = Caller.PLATFORM.send("PUT", "/stock/" + WAREHOUSE + "/MX-CMD", "{\"physical\":3}",
             "Idempotency-Key", "mx-stock-1");
         assertEquals(200, set.status(), set.body());
-        String outcome = "/commands/" + encode("mx-stock-1:stock:" + WAREHOUSE + ":MX-CMD") + "?sku=MX-CMD";
+        String outcome = "/commands/" + encode(scoped(Role.PLATFORM, "mx-platform", "mx-stock-1") + ":stock:" + WAREHOUSE + ":MX-CMD")
+            + "?sku=MX-CMD";
         assertReadableOnlyBy(outcome, Caller.PLATFORM);
         assertEquals(404, http.send("GET", outcome, null, "Authorization", "Bearer " + OTHER_PLATFORM_KEY).status(),
             "another platform's key must not read it");
@@ -303,7 +314,7 @@ class AuthorizationMatrixTest {
         Http.Reply veeqo = Caller.PLATFORM.send("POST", "/orders/" + ORDER_A + "/allocations", "{\"allocation\":{\"warehouse_id\":\""
             + WAREHOUSE + "\",\"line_items_attributes\":[{\"sellable_id\":\"MX-1\",\"quantity\":1}]}}", "Idempotency-Key", "mx-veeqo-1");
         assertTrue(veeqo.status() == 201 || veeqo.status() == 409 || veeqo.status() == 422, veeqo.body());
-        String outcome = "/commands/" + encode("mx-veeqo-1:allocate:MX-1") + "?sku=MX-1";
+        String outcome = "/commands/" + encode(scoped(Role.PLATFORM, "mx-platform", "mx-veeqo-1") + ":allocate:MX-1") + "?sku=MX-1";
         assertReadableOnlyBy(outcome, Caller.PLATFORM);
         assertEquals(404, http.send("GET", outcome, null, "Authorization", "Bearer " + OTHER_PLATFORM_KEY).status());
     }
@@ -314,7 +325,13 @@ class AuthorizationMatrixTest {
         Http.Reply confirmed = Caller.SUPPLIER_A.send("POST", "/allocation-requests/" + encode(request) + "/confirm", "{}",
             "Idempotency-Key", "mx-confirm-1");
         assertEquals(200, confirmed.status(), confirmed.body());
-        assertReadableOnlyBy("/commands/" + encode("mx-confirm-1:confirm:" + request + ":MX-3") + "?sku=MX-3", Caller.SUPPLIER_A);
+        assertReadableOnlyBy("/commands/" + encode(scoped(Role.SUPPLIER, "mx-supplier-a", "mx-confirm-1") + ":confirm:" + request
+            + ":MX-3") + "?sku=MX-3", Caller.SUPPLIER_A);
+    }
+
+    /** How a caller's Idempotency-Key is named in command ids: scoped to the caller. */
+    static String scoped(Role role, String apiKey, String idempotencyKey) {
+        return IdempotencyKeys.scope(ApiKeys.name(role, apiKey), idempotencyKey);
     }
 
     /** The outcome at {@code path} answers its sender and admin; every other key gets 404, as if it did not exist. */

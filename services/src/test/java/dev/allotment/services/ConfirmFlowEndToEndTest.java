@@ -197,6 +197,25 @@ class ConfirmFlowEndToEndTest {
     }
 
     @Test
+    void aSkuCostPastTheRangeOfADoubleIsEchoedNotA500() throws Exception {
+        // found by HttpFuzzTest: supplier_provided_sku_cost 1e400 was read as an infinite double, whose decimal value threw
+        stock("sup-a", "COST-SKU", 5);
+        ok(admin("PUT", "/channels/crux/routing", "{\"locations\":[\"sup-a\"]}"));
+        place("cost-1", "crux", "{\"line_id\":\"l-1\",\"sku\":\"COST-SKU\",\"quantity\":1}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> admin("GET", "/allocation-requests?order=cost-1", null).json()
+            .path("allocation_requests").size() == 1);
+        Http.Reply reply = supplier("PUT", "/orders/allocation/cost-1/", "{\"line_items\":[{\"line_item_uuid\":\"l-1\","
+            + "\"supplier_provided_sku_cost\":1e400,\"allocation\":{\"quantity_ordered\":1,\"quantity_allocated\":1,"
+            + "\"quantity_backordered\":0,\"quantity_rejected\":0}}]}");
+        assertEquals(200, reply.status(), reply.body());
+        assertEquals("Allocated", reply.json().path("line_items").path(0).path("status").asText(), reply.body());
+        JsonNode exact = new com.fasterxml.jackson.databind.ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(reply.body());
+        assertEquals(0, new java.math.BigDecimal("1E+400").compareTo(exact.path("line_items").path(0)
+            .path("supplier_provided_sku_cost").decimalValue()), reply.body());
+    }
+
+    @Test
     void anUnknownStatusAnswersInCentrasErrorShape() {
         JsonNode error = admin("GET", "/allocation-requests?status=?", null).json();
         assertEquals("no", error.path("status").asText());

@@ -125,10 +125,7 @@ public final class Platform implements AutoCloseable {
         return place(UUID.randomUUID().toString(), orderId, CHANNEL, lines);
     }
 
-    /**
-     * Publishes one order on {@code channel} in an event of id {@code eventId}. The engine names the command that
-     * reserves each line on its SKU's partition after it: {@code <eventId>:reserve:<line id>} (see GET /commands).
-     */
+    /** Publishes one order on {@code channel} in an event of id {@code eventId}. */
     public Future<RecordMetadata> place(String eventId, String orderId, String channel, List<OrderLine> lines) {
         Instant now = Instant.now();
         return orders.send(new ProducerRecord<>(stack.topics().orderEvents(), orderId, new OrderEvent(

@@ -3,6 +3,7 @@ package dev.allotment.services.auth;
 import dev.allotment.services.engine.EngineSettings;
 import dev.allotment.services.errors.ErrorBody;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.annotation.Order;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -25,8 +26,11 @@ import org.slf4j.LoggerFactory;
  * Micronaut's own endpoint filter (which would answer 401 to every key, the admin's included).
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+@Order(ApiKeyFilter.ORDER)
 public class ApiKeyFilter implements EndpointSensitivityHandler {
     public static final String PRINCIPAL = "allotment.principal";
+    /** {@code ServerFilterPhase.SECURITY.order()}: who calls is known before anything looks at what the call says. */
+    static final int ORDER = 39_000;
     private static final Logger LOG = LoggerFactory.getLogger(ApiKeyFilter.class);
     private final ApiKeys keys;
     private final EndpointSensitivityProcessor endpoints;

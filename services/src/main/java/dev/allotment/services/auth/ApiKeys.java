@@ -65,7 +65,7 @@ public final class ApiKeys {
      * A key's principal name, recorded with its commands and their outcomes: the role and a short digest of the key,
      * so it stays the same however the keys are listed or reordered, on every instance, and never shows the key.
      */
-    static String name(Role role, String key) {
+    public static String name(Role role, String key) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
             return role.name().toLowerCase(Locale.ROOT) + "-" + HexFormat.of().formatHex(digest, 0, 6);

@@ -4,6 +4,7 @@ import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.RegistryAvroSerdes;
 import dev.allotment.schemas.RegistryUrls;
 import dev.allotment.schemas.Topics;
+import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.state.EngineState;
 import dev.allotment.streams.state.LocalEngineState;
 import io.micronaut.context.annotation.Factory;
@@ -25,6 +26,12 @@ public class EngineBeans {
     @Singleton
     AvroSerdes avroSerdes(RegistryUrls urls) {
         return new RegistryAvroSerdes(urls);
+    }
+
+    /** What the edge and the topology accept (the lines per order from {@code allotment.orders.max-lines}). */
+    @Singleton
+    Limits limits(EngineSettings settings) {
+        return new Limits(settings.getOrders().getMaxLines());
     }
 
     /** Every read of the engine's state goes through this port (this instance's stores today). */

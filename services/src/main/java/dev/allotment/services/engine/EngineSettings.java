@@ -1,5 +1,6 @@
 package dev.allotment.services.engine;
 
+import dev.allotment.streams.order.Limits;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.convert.format.MapFormat;
@@ -16,6 +17,8 @@ public class EngineSettings {
     private TopicSettings topics = new TopicSettings();
     private Streams streams = new Streams();
     private Http http = new Http();
+    private Orders orders = new Orders();
+    private Retention retention = new Retention();
     private String apiKeys = "";
     private String apiKeysFile = "";
 
@@ -29,6 +32,10 @@ public class EngineSettings {
     public void setStreams(Streams streams) { this.streams = streams; }
     public Http getHttp() { return http; }
     public void setHttp(Http http) { this.http = http; }
+    public Orders getOrders() { return orders; }
+    public void setOrders(Orders orders) { this.orders = orders; }
+    public Retention getRetention() { return retention; }
+    public void setRetention(Retention retention) { this.retention = retention; }
     public String getApiKeys() { return apiKeys; }
     public void setApiKeys(String apiKeys) { this.apiKeys = apiKeys; }
     public String getApiKeysFile() { return apiKeysFile; }
@@ -94,5 +101,24 @@ public class EngineSettings {
         private Duration commandTimeout = Duration.ofSeconds(5);
         public Duration getCommandTimeout() { return commandTimeout; }
         public void setCommandTimeout(Duration commandTimeout) { this.commandTimeout = commandTimeout; }
+    }
+
+    @ConfigurationProperties("orders")
+    public static class Orders {
+        private int maxLines = Limits.DEFAULT_MAX_LINES;
+        /** Lines an order may have, at the edge (422) and for orders published straight to Kafka (dead-lettered). */
+        public int getMaxLines() { return maxLines; }
+        public void setMaxLines(int maxLines) { this.maxLines = maxLines; }
+    }
+
+    @ConfigurationProperties("retention")
+    public static class Retention {
+        private Duration commandOutcomes;
+        /**
+         * How long a client command's first outcome answers its retries; after it, the same command id is a new command.
+         * Unset: the engine's default (24 hours, {@code TopologySettings.DEFAULT_OUTCOME_RETENTION}).
+         */
+        public Duration getCommandOutcomes() { return commandOutcomes; }
+        public void setCommandOutcomes(Duration commandOutcomes) { this.commandOutcomes = commandOutcomes; }
     }
 }

@@ -21,10 +21,13 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Publishes the events and commands the edge accepts: idempotent, acks from all replicas, Avro via the registry. */
 @Singleton
 public class EventPublisher {
+    private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
     private final Topics topics;
     private final KafkaProducer<String, SpecificRecord> producer;
 
@@ -59,6 +62,15 @@ public class EventPublisher {
             (SpecificRecord) e.getValue()))).toList());
     }
 
+    /** Sends a command without waiting for the broker: for records whose loss only costs a recomputation later. */
+    public void publishCommandLater(String key, Command command) {
+        producer.send(new ProducerRecord<>(topics.commands(), key, command), (metadata, error) -> {
+            if (error != null) {
+                LOG.warn("command {} not published: {}", command.getCommandId(), error.toString());
+            }
+        });
+    }
+
     private List<RecordMetadata> await(List<Future<RecordMetadata>> sends) {
         try {
             List<RecordMetadata> done = new java.util.ArrayList<>();
@@ -66,8 +78,16 @@ public class EventPublisher {
                 done.add(send.get(30, TimeUnit.SECONDS));
             }
             return done;
-        } catch (ExecutionException | TimeoutException e) {
-            throw new EngineUnavailableException("cannot publish to Kafka: " + e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.RecordTooLargeException) {
+                throw new RecordTooLargeException("the record is larger than Kafka accepts (max.request.size, the topic's "
+                    + "max.message.bytes); nothing was published");
+            }
+            LOG.warn("cannot publish to Kafka", e);   // the client is told no more than that: no names from inside
+            throw new EngineUnavailableException("cannot publish to Kafka now; retry");
+        } catch (TimeoutException e) {
+            LOG.warn("publishing to Kafka timed out", e);
+            throw new EngineUnavailableException("cannot publish to Kafka now; retry");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EngineUnavailableException("interrupted while publishing");

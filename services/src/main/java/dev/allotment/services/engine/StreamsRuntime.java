@@ -5,11 +5,13 @@ import dev.allotment.schemas.RegistryUrls;
 import dev.allotment.schemas.SchemaCatalog;
 import dev.allotment.schemas.SchemaRegistrar;
 import dev.allotment.schemas.Topics;
+import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.topology.AllotmentTopology;
 import dev.allotment.streams.topology.EngineStreamsConfig;
 import dev.allotment.streams.topology.HomePartitions;
 import dev.allotment.streams.topology.TopologyHooks;
+import dev.allotment.streams.topology.TopologySettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micronaut.context.annotation.Context;
@@ -18,6 +20,7 @@ import jakarta.annotation.PreDestroy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -39,6 +42,7 @@ public class StreamsRuntime {
     private final AvroSerdes serdes;
     private final RegistryUrls registry;
     private final MeterRegistry meters;
+    private final Limits limits;
     private final StoreChanges changes = new StoreChanges();
     private KafkaStreams streams;
     private Properties properties;
@@ -48,8 +52,9 @@ public class StreamsRuntime {
     int httpPort;
 
     public StreamsRuntime(EngineSettings settings, Topics topics, AvroSerdes serdes, RegistryUrls registry,
-                          MeterRegistry meters) {
+                          MeterRegistry meters, Limits limits) {
         this.settings = settings;
+        this.limits = limits;
         this.topics = topics;
         this.serdes = serdes;
         this.registry = registry;
@@ -73,7 +78,9 @@ public class StreamsRuntime {
         HomePartitions homes = new HomePartitions(TopicCreator.partitions(bootstrap,
             List.of(topics.orderEvents(), topics.stockEvents())));
         deadLetters = new KafkaDeadLetterOutlet(bootstrap, topics.deadLetters());
-        Topology topology = AllotmentTopology.build(topics, serdes, new TopologyHooks(changes, homes, deadLetters));
+        Topology topology = AllotmentTopology.build(topics, serdes, new TopologyHooks(changes, homes, deadLetters),
+            new TopologySettings(limits, Optional.ofNullable(settings.getRetention().getCommandOutcomes())
+                .orElse(TopologySettings.DEFAULT_OUTCOME_RETENTION)));
         LOG.info("topology:\n{}", topology.describe());
         properties = streamsProperties(bootstrap);
         if (!settings.getStreams().getConfig().isEmpty()) {

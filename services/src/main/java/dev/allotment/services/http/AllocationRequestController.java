@@ -172,7 +172,7 @@ public class AllocationRequestController {
         Instant now = Instant.now();
         List<Map.Entry<String, Command>> commands = new ArrayList<>();
         for (String sku : skus) {
-            commands.add(Map.entry(sku, new Command(Outcomes.commandId(key, verb + ":" + id + ":" + sku), now,
+            commands.add(Map.entry(sku, new Command(Outcomes.commandId(IdempotencyKeys.commandBase(request), verb + ":" + id + ":" + sku), now,
                 who == null ? null : who.name(), orderId, payload.apply(id))));
         }
         List<CommandGateway.Result> results = gateway.send(commands);

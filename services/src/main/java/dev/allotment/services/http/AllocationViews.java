@@ -26,7 +26,7 @@ final class AllocationViews {
 
     /** Envoy's Order Allocation, from the decided lines of {@code skus}. */
     static Map<String, Object> envoyFresh(EngineState state, String orderId, String allocationId, Collection<String> skus) {
-        Map<String, Integer> items = new TreeMap<>();
+        Map<String, Long> items = new TreeMap<>();   // in long: an allocation's lines of one SKU add up past the int range
         String location = null;
         Instant completedAt = null;
         boolean allCompleted = true;
@@ -34,7 +34,7 @@ final class AllocationViews {
             for (LineReservation line : state.lines(sku, orderId)) {
                 for (LineAllocation part : line.getAllocations()) {
                     if (part.getAllocationId().equals(allocationId)) {
-                        items.merge(sku, part.getQuantity(), Integer::sum);
+                        items.merge(sku, (long) part.getQuantity(), Long::sum);
                         location = part.getLocationId();
                         allCompleted &= part.getCompletedAt() != null;
                         if (part.getCompletedAt() != null && (completedAt == null || part.getCompletedAt().isAfter(completedAt))) {
@@ -49,14 +49,14 @@ final class AllocationViews {
 
     /** Envoy's Order Allocation, from the order's projection. */
     static Map<String, Object> envoy(OrderProjection order, AllocationProjection a) {
-        Map<String, Integer> items = new TreeMap<>();
+        Map<String, Long> items = new TreeMap<>();
         for (ProjectedAllocationLine l : a.getLines()) {
-            items.merge(l.getSku(), l.getQuantity(), Integer::sum);
+            items.merge(l.getSku(), (long) l.getQuantity(), Long::sum);
         }
         return envoy(a.getAllocationId(), a.getLocationId(), order.getOrderId(), items, a.getCompletedAt());
     }
 
-    private static Map<String, Object> envoy(String id, String location, String orderId, Map<String, Integer> items, Instant completedAt) {
+    private static Map<String, Object> envoy(String id, String location, String orderId, Map<String, Long> items, Instant completedAt) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", id);
         view.put("location", location == null ? null : Map.of("id", location));
@@ -118,9 +118,9 @@ final class AllocationViews {
         sellable.put("id", sku);
         sellable.put("sku_code", sku);
         List<Map<String, Object>> entries = new ArrayList<>();
-        int physical = 0;
-        int allocated = 0;
-        int incoming = 0;
+        long physical = 0;   // in long: locations of up to Limits.MAX_QUANTITY each add up past the int range
+        long allocated = 0;
+        long incoming = 0;
         Map<String, LocationStock> levels = state.stock(sku).map(s -> (Map<String, LocationStock>) new TreeMap<>(s.getLocations()))
             .orElse(Map.of());
         for (Map.Entry<String, LocationStock> e : levels.entrySet()) {

@@ -98,7 +98,7 @@ public class CruxAllocationController {
         }
         OrderProjection after = order;
         if (order.getStatus() != OrderStatus.CANCELLED) {
-            waits.folded(orderId, send(order, items, who, key));
+            waits.folded(orderId, send(order, items, who, IdempotencyKeys.commandBase(request)));
             after = state.order(orderId).orElse(order);
         }
         boolean nextVersion = items.stream().anyMatch(Item::nextVersion);
@@ -132,7 +132,7 @@ public class CruxAllocationController {
                 : new Item(uuid, null, 0, 0, 0, null, null, null, node.get("supplier_provided_sku_cost"), null, v2);
         }
         List<ProjectedAllocationLine> open = openParts(order, line.getLineId(), who);
-        int requested = open.stream().mapToInt(p -> PartStatus.of(p.getStatus()).openQuantity(p.getQuantity(),
+        long requested = open.stream().mapToLong(p -> PartStatus.of(p.getStatus()).openQuantity(p.getQuantity(),
             p.getBackorderedQuantity())).sum();
         Set<String> where = new LinkedHashSet<>();
         order.getAllocations().stream().filter(a -> a.getRequest() && AllocationRequestController.visible(who, a))
@@ -140,7 +140,7 @@ public class CruxAllocationController {
         if (order.getStatus() != OrderStatus.CANCELLED) {
             Optional<String> mismatch = SupplierAnswerRule.quantityMismatch(uuid, v2 ? "allocated" : "accepted", accepted,
                 rejected, backordered, requested);
-            if (ordered != null && ordered != requested) {
+            if (ordered != null && ordered.longValue() != requested) {
                 mismatches.add(new ErrorBody.FieldError(at + "allocation.quantity_ordered", "line " + uuid + ": quantity_ordered is "
                     + ordered + ", but " + requested + " is requested of you for this line"));
             } else if (mismatch.isPresent()) {
@@ -157,7 +157,7 @@ public class CruxAllocationController {
     }
 
     /** One SupplierAnswer per (SKU, location), decided on the SKU's partition. */
-    private List<CommandGateway.Result> send(OrderProjection order, List<Item> items, Principal who, String key) {
+    private List<CommandGateway.Result> send(OrderProjection order, List<Item> items, Principal who, String base) {
         Map<String, List<Item>> groups = new LinkedHashMap<>();
         for (Item item : items) {
             if (item.line() != null && item.accepted() + item.rejected() + item.backordered() > 0) {
@@ -180,7 +180,7 @@ public class CruxAllocationController {
                 i.backordered(), i.backorderDate())).toList();
             String po = list.stream().map(Item::po).filter(p -> p != null).findFirst().orElse(null);
             String invoice = list.stream().map(Item::invoice).filter(p -> p != null).findFirst().orElse(null);
-            commands.add(Map.entry(sku, new Command(Outcomes.commandId(key, "answer:" + sku + ":" + location), now,
+            commands.add(Map.entry(sku, new Command(Outcomes.commandId(base, "answer:" + sku + ":" + location), now,
                 who == null ? null : who.name(), order.getOrderId(), new SupplierAnswer(location, answers, po, invoice, null))));
         });
         List<CommandGateway.Result> results = gateway.send(commands);
@@ -234,9 +234,9 @@ public class CruxAllocationController {
         return "Allocated";
     }
 
-    private static int shipped(OrderProjection order, String lineId) {
+    private static long shipped(OrderProjection order, String lineId) {
         return order.getAllocations().stream().flatMap(a -> a.getLines().stream())
-            .filter(p -> p.getLineId().equals(lineId) && p.getCompleted()).mapToInt(ProjectedAllocationLine::getQuantity).sum();
+            .filter(p -> p.getLineId().equals(lineId) && p.getCompleted()).mapToLong(ProjectedAllocationLine::getQuantity).sum();
     }
 
     /** The answerable request lines of an order line within the caller's locations. */

@@ -46,7 +46,6 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 
 /** Envoy's allocation routes: per order GET/POST/PATCH/DELETE, and the paginated list. Item ids are SKUs. */
 @Controller("/allocations")
@@ -93,7 +92,7 @@ public class EnvoyAllocationController {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
         List<JsonNode> allocations = in.array(json, "allocations", "allocations");
-        String base = base(key);
+        String base = IdempotencyKeys.commandBase(request);
         Instant now = Instant.now();
         String caller = AllocationRequestController.callerName(request);
         List<Map.Entry<String, Command>> commands = new ArrayList<>();
@@ -139,14 +138,14 @@ public class EnvoyAllocationController {
         if (order == null) {
             return OrderController.notFound(orderId);
         }
-        String base = base(key);
+        String base = IdempotencyKeys.commandBase(request);
         Instant now = Instant.now();
         String caller = AllocationRequestController.callerName(request);
         List<Map.Entry<String, Command>> commands = new ArrayList<>();
         Map<String, Set<String>> skusOf = new LinkedHashMap<>();
         for (int i = 0; i < allocations.size(); i++) {
             String at = "allocations[" + i + "].";
-            String id = in.requiredString(allocations.get(i), "id", at + "id");
+            String id = in.requiredReference(allocations.get(i), "id", at + "id");
             Map<String, List<LineQuantity>> bySku = allocations.get(i).has("items")
                 ? items(in, allocations.get(i), at, false) : new LinkedHashMap<>();
             Instant completedAt = completedAt(in, allocations.get(i), at);
@@ -190,7 +189,7 @@ public class EnvoyAllocationController {
         if (order == null) {
             return OrderController.notFound(orderId);
         }
-        String base = base(key);
+        String base = IdempotencyKeys.commandBase(request);
         Instant now = Instant.now();
         String caller = AllocationRequestController.callerName(request);
         List<Map.Entry<String, Command>> commands = order.getLines().stream().map(LineProjection::getSku).distinct()
@@ -309,9 +308,5 @@ public class EnvoyAllocationController {
             }
         });
         return skus;
-    }
-
-    private static String base(String key) {
-        return key == null || key.isBlank() ? UUID.randomUUID().toString() : key.trim();
     }
 }

@@ -1,5 +1,6 @@
 package dev.allotment.services.http;
 
+import dev.allotment.services.engine.RecordTooLargeException;
 import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.state.EngineUnavailableException;
 import io.micronaut.context.annotation.Requires;
@@ -9,9 +10,14 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.UnsupportedCharsetException;
 import java.util.Map;
 
-/** How the edge's exceptions become answers: 400 naming the fields, 503 with Retry-After. */
+/**
+ * How the edge's exceptions become answers: 400 or 422 naming the fields, 413 for a record too large, 415 for a body in a
+ * charset Java does not know, 503 with Retry-After.
+ */
 public final class ErrorHandlers {
     private ErrorHandlers() {}
 
@@ -21,7 +27,7 @@ public final class ErrorHandlers {
     public static class InvalidRequest implements ExceptionHandler<InvalidRequestException, HttpResponse<Map<String, Object>>> {
         @Override
         public HttpResponse<Map<String, Object>> handle(HttpRequest request, InvalidRequestException e) {
-            return HttpResponse.<Map<String, Object>>status(HttpStatus.BAD_REQUEST).body(ErrorBody.invalid(e.fields()));
+            return HttpResponse.<Map<String, Object>>status(e.status()).body(e.body());
         }
     }
 
@@ -38,11 +44,52 @@ public final class ErrorHandlers {
 
     @Produces
     @Singleton
+    @Requires(classes = {RecordTooLargeException.class, ExceptionHandler.class})
+    public static class TooLarge implements ExceptionHandler<RecordTooLargeException, HttpResponse<Map<String, Object>>> {
+        @Override
+        public HttpResponse<Map<String, Object>> handle(HttpRequest request, RecordTooLargeException e) {
+            return HttpResponse.<Map<String, Object>>status(HttpStatus.REQUEST_ENTITY_TOO_LARGE)
+                .body(ErrorBody.of("too_large", e.getMessage()));
+        }
+    }
+
+    @Produces
+    @Singleton
     @Requires(classes = {RefusedException.class, ExceptionHandler.class})
     public static class Refused implements ExceptionHandler<RefusedException, HttpResponse<Map<String, Object>>> {
         @Override
         public HttpResponse<Map<String, Object>> handle(HttpRequest request, RefusedException e) {
             return e.response();
         }
+    }
+
+    /**
+     * A Content-Type whose charset Java does not know ({@code application/json; charset=nope}, or a name it cannot even
+     * be, {@code charset=@@}): Micronaut fails reading the body with it, which answered 500.
+     */
+    @Produces
+    @Singleton
+    @Requires(classes = {UnsupportedCharsetException.class, ExceptionHandler.class})
+    public static class UnknownCharset implements ExceptionHandler<IllegalCharsetNameException, HttpResponse<Map<String, Object>>> {
+        @Override
+        public HttpResponse<Map<String, Object>> handle(HttpRequest request, IllegalCharsetNameException e) {
+            return unknownCharset(e.getCharsetName());
+        }
+    }
+
+    /** {@link UnsupportedCharsetException} is not an {@link IllegalCharsetNameException}: the same answer, for its own type. */
+    @Produces
+    @Singleton
+    @Requires(classes = {UnsupportedCharsetException.class, ExceptionHandler.class})
+    public static class UnsupportedCharset implements ExceptionHandler<UnsupportedCharsetException, HttpResponse<Map<String, Object>>> {
+        @Override
+        public HttpResponse<Map<String, Object>> handle(HttpRequest request, UnsupportedCharsetException e) {
+            return unknownCharset(e.getCharsetName());
+        }
+    }
+
+    static HttpResponse<Map<String, Object>> unknownCharset(String charset) {
+        return HttpResponse.<Map<String, Object>>status(HttpStatus.UNSUPPORTED_MEDIA_TYPE).body(ErrorBody.of("unsupported_media_type",
+            "the charset '" + charset + "' of the Content-Type is not one the engine reads: send the body as UTF-8"));
     }
 }

@@ -2,20 +2,33 @@ package dev.allotment.services.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.allotment.services.errors.ErrorBody;
+import dev.allotment.streams.order.Limits;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Reads a JSON request body field by field, collecting every problem with the path of its field, so
  * that a bad request is answered once with all that is wrong. Quantities may arrive as numbers or as
- * quoted whole numbers ({@code "22"}), as the seeds send them; anything else is refused.
+ * quoted whole numbers ({@code "22"}), as the seeds send them; anything else is refused. The engine's
+ * {@link Limits} apply here, once for every route: every required string is an id, every optional one a
+ * free text, every whole number at most {@link Limits#MAX_QUANTITY} either way. A field over a limit
+ * alone makes the answer a 422; anything malformed, a 400.
  */
 public final class JsonInput {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Numbers with a fraction are read exactly, as BigDecimal: read as doubles, 1.0000000000000000000001 was taken for 1
+     * (a whole number, accepted) and 1e400 for infinity (whose decimal value throws).
+     */
+    private static final ObjectMapper MAPPER = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
     private final List<ErrorBody.FieldError> errors = new ArrayList<>();
+    private boolean malformed;
 
     public static JsonNode parse(String body) {
         if (body == null || body.isBlank()) {
@@ -32,25 +45,43 @@ public final class JsonInput {
         }
     }
 
+    /** A required id (every required string of the API names something): {@link Limits#idProblem}. */
     public String requiredString(JsonNode parent, String name, String path) {
-        JsonNode node = parent.get(name);
-        if (node == null || node.isNull()) {
-            error(path, "required");
+        return id(parent, name, path, Limits::idProblem);
+    }
+
+    /** A required id of something the engine made, such as an allocation: {@link Limits#referenceProblem}. */
+    public String requiredReference(JsonNode parent, String name, String path) {
+        return id(parent, name, path, Limits::referenceProblem);
+    }
+
+    private String id(JsonNode parent, String name, String path, Function<String, Optional<String>> rule) {
+        String value = text(parent, name, path);
+        if (value == null) {
+            if (parent.get(name) == null || parent.get(name).isNull()) {
+                error(path, "required");
+            }
             return null;
         }
-        if (!node.isTextual() && !node.isIntegralNumber()) {
-            error(path, "must be a string");
-            return null;
-        }
-        String value = node.asText();
         if (value.isBlank()) {
             error(path, "must not be blank");
             return null;
         }
-        return value;
+        Optional<String> problem = rule.apply(value);
+        problem.ifPresent(p -> error(path, p));
+        return problem.isEmpty() ? value : null;
     }
 
+    /** An optional free text (names, reasons, numbers, dates, URLs), at most {@link Limits#MAX_TEXT_LENGTH} characters. */
     public String optionalString(JsonNode parent, String name, String path) {
+        String value = text(parent, name, path);
+        Optional<String> tooLong = Limits.textProblem(value);
+        tooLong.ifPresent(p -> overLimit(path, p));
+        return tooLong.isEmpty() ? value : null;
+    }
+
+    /** The field as text, null when absent; a field that is neither a string nor a whole number is an error. */
+    private String text(JsonNode parent, String name, String path) {
         JsonNode node = parent.get(name);
         if (node == null || node.isNull()) {
             return null;
@@ -81,6 +112,11 @@ public final class JsonInput {
             if (value.stripTrailingZeros().scale() > 0) {
                 return fail(path);
             }
+            Optional<String> outOfRange = Limits.quantityProblem(value.longValueExact());
+            if (outOfRange.isPresent()) {
+                error(path, outOfRange.get());
+                return null;
+            }
             return value.intValueExact();
         } catch (NumberFormatException | ArithmeticException e) {
             return fail(path);
@@ -107,14 +143,21 @@ public final class JsonInput {
         return null;
     }
 
+    /** A field that is wrong as it stands (the answer is a 400). */
     public void error(String path, String message) {
+        errors.add(new ErrorBody.FieldError(path, message));
+        malformed = true;
+    }
+
+    /** A field well formed but over one of the engine's limits (a 422, unless something else is wrong too). */
+    public void overLimit(String path, String message) {
         errors.add(new ErrorBody.FieldError(path, message));
     }
 
     /** Throws the collected problems, if any. */
     public void check() {
         if (!errors.isEmpty()) {
-            throw new InvalidRequestException(errors);
+            throw malformed ? new InvalidRequestException(errors) : InvalidRequestException.overLimit(errors);
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.allotment.services.auth.Role;
 import dev.allotment.services.engine.EventPublisher;
 import dev.allotment.services.engine.Waits;
 import dev.allotment.services.errors.ErrorBody;
+import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.order.OrderReplay;
 import dev.allotment.streams.order.OrderRules;
 import dev.allotment.streams.state.EngineState;
@@ -49,11 +50,13 @@ public class OrderController {
     private final EventPublisher publisher;
     private final EngineState state;
     private final Waits waits;
+    private final Limits limits;
 
-    public OrderController(EventPublisher publisher, EngineState state, Waits waits) {
+    public OrderController(EventPublisher publisher, EngineState state, Waits waits, Limits limits) {
         this.publisher = publisher;
         this.state = state;
         this.waits = waits;
+        this.limits = limits;
     }
 
     @Operation(summary = "Place an order", description = "Publishes OrderPlaced; answers 201 with the reservation, "
@@ -64,7 +67,7 @@ public class OrderController {
     @Allowed({Role.PLATFORM, Role.ADMIN})
     public HttpResponse<Map<String, Object>> place(@Body String body,
                                                    @Nullable @Header("Idempotency-Key") String idempotencyKey) {
-        OrderPlaced placed = OrderRequests.placed(body, Instant.now());
+        OrderPlaced placed = OrderRequests.placed(body, Instant.now(), limits);
         String orderId = placed.getOrderId();
         Optional<OrderProjection> existing = state.order(orderId);
         if (existing.isPresent()) {
@@ -78,7 +81,7 @@ public class OrderController {
             return accepted(orderId);
         }
         return OrderRules.samePlacement(outcome.get(), placed)
-            ? HttpResponse.created(Views.order(outcome.get()), URI.create("/orders/" + orderId))
+            ? HttpResponse.created(Views.order(outcome.get()), URI.create(location(orderId)))
             : conflict(orderId);
     }
 
@@ -145,8 +148,13 @@ public class OrderController {
 
     private static HttpResponse<Map<String, Object>> accepted(String orderId) {
         return HttpResponse.<Map<String, Object>>status(HttpStatus.ACCEPTED)
-            .header("Location", "/orders/" + orderId)
+            .header("Location", location(orderId))
             .body(ErrorBody.of("pending", "accepted; the engine has not applied it yet: poll the Location"));
+    }
+
+    /** Where the order is read: its id encoded, as an id may hold any character but a control one. */
+    private static String location(String orderId) {
+        return "/orders/" + Outcomes.encode(orderId);
     }
 
     private static HttpResponse<Map<String, Object>> conflict(String orderId) {

@@ -4,17 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.allotment.events.OrderLine;
 import dev.allotment.events.OrderPlaced;
 import dev.allotment.services.errors.ErrorBody;
+import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.order.OrderRules;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
-/** Turns the JSON of {@code POST /orders} into an OrderPlaced, or a 400 naming every bad field. */
+/**
+ * Turns the JSON of {@code POST /orders} into an OrderPlaced, or a 400 naming every bad field (422 when all that is wrong
+ * is over a limit, such as an order of more lines than {@link Limits#maxLines()}).
+ */
 public final class OrderRequests {
     private OrderRequests() {}
 
-    public static OrderPlaced placed(String body, Instant now) {
+    public static OrderPlaced placed(String body, Instant now, Limits limits) {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
         String orderId = in.requiredString(json, "order_id", "order_id");
@@ -24,6 +29,10 @@ public final class OrderRequests {
         Instant placedAt = placedAt(in, json, now);
         List<OrderLine> lines = new ArrayList<>();
         List<JsonNode> items = in.array(json, "lines", "lines");
+        Optional<String> tooMany = limits.linesProblem(items.size());
+        if (tooMany.isPresent()) {   // refused before its lines are read
+            throw InvalidRequestException.overLimit(List.of(new ErrorBody.FieldError("lines", tooMany.get())));
+        }
         for (int i = 0; i < items.size(); i++) {
             JsonNode item = items.get(i);
             String at = "lines[" + i + "].";
@@ -40,7 +49,7 @@ public final class OrderRequests {
         OrderPlaced placed = OrderPlaced.newBuilder().setOrderId(orderId).setOrderNumber(orderNumber)
             .setChannel(channel == null || channel.isBlank() ? "default" : channel)
             .setPriority(priority).setPlacedAt(placedAt).setLines(lines).build();
-        List<String> violations = OrderRules.violations(placed);
+        List<String> violations = OrderRules.violations(placed, limits);
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(violations.stream().map(v -> {
                 int colon = v.indexOf(": ");

@@ -9,19 +9,18 @@ import io.micronaut.http.HttpStatus;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /** How the engine's command outcomes become HTTP answers, and how command ids are made from Idempotency-Key. */
 public final class Outcomes {
     private Outcomes() {}
 
-    /** A command id per decided part: the Idempotency-Key (or a fresh id) and what the part is. */
-    public static String commandId(String idempotencyKey, String part) {
-        return (idempotencyKey == null || idempotencyKey.isBlank() ? UUID.randomUUID().toString() : idempotencyKey.trim())
-            + ":" + part;
+    /** A command id per decided part: the call's base ({@link IdempotencyKeys#commandBase}) and what the part is. */
+    public static String commandId(String base, String part) {
+        return base + ":" + part;
     }
 
-    private static String encode(String s) {
+    /** {@code s} as one segment of a path or a query value (a space as {@code %20}, a slash as {@code %2F}). */
+    static String encode(String s) {
         return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 

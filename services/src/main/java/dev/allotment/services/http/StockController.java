@@ -58,11 +58,12 @@ public class StockController {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
         Integer physical = in.wholeNumber(json, "physical", "physical", null);
-        Integer incoming = in.wholeNumber(json, "incoming", "incoming", -1);
+        // optional: absent or null leaves it as it was (no sentinel, which a client could send)
+        Integer incoming = json.hasNonNull("incoming") ? in.wholeNumber(json, "incoming", "incoming", null) : null;
         if (physical != null && physical < 0) {
             in.error("physical", "must not be negative");
         }
-        if (incoming != null && incoming < -1) {
+        if (incoming != null && incoming < 0) {
             in.error("incoming", "must not be negative");
         }
         in.check();
@@ -70,8 +71,8 @@ public class StockController {
             return unknownLocation(locationId);
         }
         StockEvent event = new StockEvent(UUID.randomUUID().toString(), Instant.now(),
-            Outcomes.commandId(key, "stock:" + locationId + ":" + sku), AllocationRequestController.callerName(request),
-            new StockSet(sku, locationId, physical, incoming == null || incoming < 0 ? null : incoming));
+            Outcomes.commandId(IdempotencyKeys.commandBase(request), "stock:" + locationId + ":" + sku), AllocationRequestController.callerName(request),
+            new StockSet(sku, locationId, physical, incoming));
         List<CommandGateway.Result> results = gateway.sendStock(List.of(Map.entry(sku, event)));
         HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
         if (refused != null) {
@@ -93,7 +94,7 @@ public class StockController {
         if (items.isEmpty() && json.has("adjustments")) {
             in.error("adjustments", "at least one adjustment is required");
         }
-        String batch = key == null || key.isBlank() ? UUID.randomUUID().toString() : key;
+        String batch = IdempotencyKeys.commandBase(request);
         List<Map.Entry<String, StockEvent>> events = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             String at = "adjustments[" + i + "].";
@@ -189,10 +190,10 @@ public class StockController {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("sku", s.getSku());
         List<Map<String, Object>> locations = new ArrayList<>();
-        int physical = 0;
-        int allocated = 0;
-        int incoming = 0;
-        int available = 0;
+        long physical = 0;   // in long: locations of up to Limits.MAX_QUANTITY each add up past the int range
+        long allocated = 0;
+        long incoming = 0;
+        long available = 0;
         for (Map.Entry<String, LocationStock> e : new TreeMap<>(s.getLocations()).entrySet()) {
             Map<String, Object> level = level(s.getSku(), e.getKey(), e.getValue());
             locations.add(level);

@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /** Veeqo's {@code POST /orders/{order_id}/allocations}: allocate line items (by sellable, i.e. SKU) at a warehouse. */
 @Controller
@@ -80,7 +79,7 @@ public class VeeqoAllocationController {
             return OrderController.notFound(orderId);
         }
         waits.lines(orderId, order.getLines().stream().map(l -> l.getSku()).filter(bySku::containsKey).distinct().toList());
-        String base = key == null || key.isBlank() ? UUID.randomUUID().toString() : key.trim();
+        String base = IdempotencyKeys.commandBase(request);
         String allocationId = AllocationIds.derive(orderId, base);
         Instant now = Instant.now();
         String caller = AllocationRequestController.callerName(request);

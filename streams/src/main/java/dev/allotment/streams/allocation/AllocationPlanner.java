@@ -45,7 +45,7 @@ public final class AllocationPlanner {
      * own, from a possibly stale view of stock: {@code needs} is SKU to quantity, {@code available}
      * answers (SKU, location). Null when none can.
      */
-    public static String wholeOrderLocation(List<Site> routing, Map<String, Integer> needs,
+    public static String wholeOrderLocation(List<Site> routing, Map<String, Long> needs,
                                             AvailableAt available) {
         for (Site site : candidates(routing, null)) {
             boolean fills = !site.tracksStock() || needs.entrySet().stream()

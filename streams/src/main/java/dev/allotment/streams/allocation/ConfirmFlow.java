@@ -63,11 +63,11 @@ record ConfirmFlow(SkuBook book, Ledger ledger, Router router) {
         }
         // a timed-out request takes its quantity back: plan what it supersedes and check stock before changing anything
         Map<Part, List<LineAllocation>> superseded = new LinkedHashMap<>();
-        Map<String, Integer> reacquired = new HashMap<>();
+        Map<String, Long> reacquired = new HashMap<>();   // in long: several lines of one SKU may add up past the int range
         for (Part p : parts) {
             if (Parts.isShadow(p.part())) {
                 superseded.put(p, supersede(p.line(), p.part().getQuantity(), List.of(p.part()), allocationId));
-                reacquired.merge(p.part().getLocationId(), p.part().getQuantity(), Integer::sum);
+                reacquired.merge(p.part().getLocationId(), (long) p.part().getQuantity(), Long::sum);
             }
         }
         ledger.requireAvailable(t, reacquired, "to confirm the timed-out request " + allocationId);

@@ -113,15 +113,15 @@ record Ledger(SkuBook book, Locations locations) {
 
     /** When every unit of the line is final (or it is cancelled), its timed-out requests can no longer be confirmed. */
     void endFlowIfSettled(Turn t, LineReservation line) {
-        int finalQuantity = line.getAllocations().stream().filter(Parts::isFinal).mapToInt(LineAllocation::getQuantity).sum();
+        long finalQuantity = line.getAllocations().stream().filter(Parts::isFinal).mapToLong(LineAllocation::getQuantity).sum();
         if (finalQuantity >= line.getQuantity() || line.getCancelled()) {
             outdate(t, line, line.getAllocations().stream().filter(Parts::isShadow).toList());
         }
     }
 
     /** Refuses unless every location of {@code needs} that tracks stock has that much available. */
-    void requireAvailable(Turn t, Map<String, Integer> needs, String what) {
-        for (Map.Entry<String, Integer> n : needs.entrySet()) {
+    void requireAvailable(Turn t, Map<String, Long> needs, String what) {
+        for (Map.Entry<String, Long> n : needs.entrySet()) {
             if (tracksStock(n.getKey()) && available(t.stock(), n.getKey()) < n.getValue()) {
                 throw new Refusal(RefusalCode.INSUFFICIENT_STOCK, "only " + Math.max(0, available(t.stock(), n.getKey()))
                     + " of " + t.sku() + " available at " + n.getKey() + "; " + n.getValue() + " needed " + what);
@@ -139,9 +139,9 @@ record Ledger(SkuBook book, Locations locations) {
         return s == null ? 0 : s.getPhysical() - s.getAllocated();
     }
 
-    /** What is available at every location that tracks stock. */
-    int totalAvailable(SkuStock stock) {
-        int total = 0;
+    /** What is available at every location that tracks stock (in long: locations of up to Limits.MAX_QUANTITY each add up past the int range). */
+    long totalAvailable(SkuStock stock) {
+        long total = 0;
         for (Map.Entry<String, LocationStock> e : stock.getLocations().entrySet()) {
             if (tracksStock(e.getKey())) {
                 total += Math.max(0, e.getValue().getPhysical() - e.getValue().getAllocated());

@@ -23,7 +23,7 @@ record ManualAllocation(SkuBook book, Locations locations, Ledger ledger) {
             new Refusal(RefusalCode.UNKNOWN_LOCATION, "no location " + a.getLocationId()));
         Map<String, LineReservation> touched = new LinkedHashMap<>();
         Map<String, Integer> planned = new HashMap<>();
-        int total = 0;
+        long total = 0;   // in long: several lines of one SKU add up past the int range
         for (LineQuantity wanted : a.getLines()) {
             if (wanted.getQuantity() <= 0) {
                 throw new Refusal(RefusalCode.INVALID_QUANTITY, "quantity of " + wanted.getSku() + " must be above 0");
@@ -115,7 +115,7 @@ record ManualAllocation(SkuBook book, Locations locations, Ledger ledger) {
     /** What the update changes of each part, checked as a whole before anything is applied. */
     private List<Change> planChanges(Turn t, UpdateAllocation u, List<LineReservation> lines) {
         List<Change> changes = new ArrayList<>();
-        int increase = 0;
+        long increase = 0;
         String locationId = null;
         for (LineQuantity wanted : u.getLines()) {
             if (wanted.getQuantity() < 0) {

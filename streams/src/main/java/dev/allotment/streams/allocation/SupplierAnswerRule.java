@@ -12,8 +12,8 @@ public final class SupplierAnswerRule {
 
     /** Why the answer does not add up to {@code requested}; empty when it does. {@code acceptedAs}: the client's word for accepted. */
     public static Optional<String> quantityMismatch(String lineId, String acceptedAs, int accepted, int rejected,
-                                                    int backordered, int requested) {
-        int answered = accepted + rejected + backordered;
+                                                    int backordered, long requested) {
+        long answered = (long) accepted + rejected + backordered;   // in long: three quantities add up past the int range
         if (answered == requested) {
             return Optional.empty();
         }

@@ -29,7 +29,7 @@ record SupplierAnswers(SkuBook book, Ledger ledger, Router router) {
 
     void answer(Turn t, String orderId, SupplierAnswer a) {
         List<Plan> plans = new ArrayList<>();
-        Map<String, Integer> reacquired = new HashMap<>();
+        Map<String, Long> reacquired = new HashMap<>();   // in long: several lines of one SKU may add up past the int range
         for (LineAnswer ans : a.getLines()) {
             plan(t.sku(), orderId, a, ans, reacquired).ifPresent(plans::add);
         }
@@ -40,7 +40,7 @@ record SupplierAnswers(SkuBook book, Ledger ledger, Router router) {
     }
 
     /** The plan of one line's answer (none for a cancelled order's line); adds what it takes back to {@code reacquired}. */
-    private Optional<Plan> plan(String sku, String orderId, SupplierAnswer a, LineAnswer ans, Map<String, Integer> reacquired) {
+    private Optional<Plan> plan(String sku, String orderId, SupplierAnswer a, LineAnswer ans, Map<String, Long> reacquired) {
         LineReservation line = book.line(sku, orderId, ans.getLineId()).orElseThrow(() ->
             new Refusal(RefusalCode.UNKNOWN_LINE, "order " + orderId + " has no line " + ans.getLineId() + " of " + sku));
         if (line.getCancelled()) {
@@ -57,7 +57,7 @@ record SupplierAnswers(SkuBook book, Ledger ledger, Router router) {
             throw new Refusal(RefusalCode.NOT_ACTIONABLE, "line " + ans.getLineId() + " has no open allocation request"
                 + (a.getLocationId() == null ? "" : " at " + a.getLocationId()) + " (already answered, outdated or never requested)");
         }
-        int requested = parts.stream().mapToInt(Parts::openQuantity).sum();
+        long requested = parts.stream().mapToLong(Parts::openQuantity).sum();
         SupplierAnswerRule.quantityMismatch(ans.getLineId(), "accepted", ans.getAccepted(), ans.getRejected(), ans.getBackordered(), requested)
             .ifPresent(reason -> {
                 throw new Refusal(RefusalCode.QUANTITY_MISMATCH, reason);
@@ -75,7 +75,7 @@ record SupplierAnswers(SkuBook book, Ledger ledger, Router router) {
             splits.add(new Split(part, acc, bo, open - acc - bo));
             if (Parts.isShadow(part) && acc + bo > 0) {
                 taken += acc + bo;
-                reacquired.merge(part.getLocationId(), acc + bo, Integer::sum);
+                reacquired.merge(part.getLocationId(), (long) acc + bo, Long::sum);
             }
         }
         int freed = splits.stream().filter(s -> Parts.holds(s.part())).mapToInt(Split::rejected).sum();

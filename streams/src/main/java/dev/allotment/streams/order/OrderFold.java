@@ -220,8 +220,8 @@ public final class OrderFold {
         if (order.getStatus() == OrderStatus.CANCELLED) {
             return OrderStatus.CANCELLED;
         }
-        int quantity = 0;
-        int allocated = 0;
+        long quantity = 0;   // in long: lines of up to Limits.MAX_QUANTITY each add up past the int range
+        long allocated = 0;
         for (LineProjection l : order.getLines()) {
             quantity += l.getQuantity();
             allocated += l.getAllocatedQuantity();

@@ -1,6 +1,7 @@
 package dev.allotment.streams.order;
 
 import dev.allotment.events.LineProjection;
+import dev.allotment.events.OrderCancelled;
 import dev.allotment.events.OrderLine;
 import dev.allotment.events.OrderPlaced;
 import dev.allotment.events.OrderProjection;
@@ -10,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -23,36 +25,57 @@ public final class OrderRules {
 
     private OrderRules() {}
 
-    /** Every way {@code placed} breaks the order contract, each naming its field; empty when it is valid. */
+    /** Every way {@code placed} breaks the order contract under the default {@link Limits}, each naming its field. */
     public static List<String> violations(OrderPlaced placed) {
+        return violations(placed, Limits.DEFAULTS);
+    }
+
+    /**
+     * Every way {@code placed} breaks the order contract, each naming its field; empty when it is valid. An order over
+     * the line cap is one violation, {@code lines}, and its lines are not looked at.
+     */
+    public static List<String> violations(OrderPlaced placed, Limits limits) {
         List<String> problems = new ArrayList<>();
-        if (isBlank(placed.getOrderId())) {
-            problems.add("order_id: required");
-        }
-        if (isBlank(placed.getChannel())) {
-            problems.add("channel: required");
-        }
+        id("order_id", placed.getOrderId(), problems);
+        id("channel", placed.getChannel(), problems);
+        Limits.textProblem(placed.getOrderNumber()).ifPresent(p -> problems.add("order_number: " + p));
         List<OrderLine> lines = placed.getLines();
         if (lines == null || lines.isEmpty()) {
             problems.add("lines: at least one line is required");
+            return problems;
+        }
+        Optional<String> tooMany = limits.linesProblem(lines.size());
+        if (tooMany.isPresent()) {
+            problems.add("lines: " + tooMany.get());
             return problems;
         }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < lines.size(); i++) {
             OrderLine line = lines.get(i);
             String at = "lines[" + i + "].";
-            if (isBlank(line.getLineId())) {
-                problems.add(at + "line_id: required");
-            } else if (!seen.add(line.getLineId())) {
+            if (id(at + "line_id", line.getLineId(), problems) && !seen.add(line.getLineId())) {
                 problems.add(at + "line_id: duplicate '" + line.getLineId() + "'");
             }
-            if (isBlank(line.getSku())) {
-                problems.add(at + "sku: required");
-            }
+            id(at + "sku", line.getSku(), problems);
             if (line.getQuantity() <= 0) {
                 problems.add(at + "quantity: must be a whole number above 0, was " + line.getQuantity());
             }
+            Limits.quantityProblem(line.getQuantity()).ifPresent(p -> problems.add(at + "quantity: " + p));
         }
+        return problems;
+    }
+
+    /** Adds why {@code value} is not an acceptable id, if it is not (blank is "required"); whether it is. */
+    private static boolean id(String field, String value, List<String> problems) {
+        Optional<String> problem = isBlank(value) ? Optional.of("required") : Limits.idProblem(value);
+        problem.ifPresent(p -> problems.add(field + ": " + p));
+        return problem.isEmpty();
+    }
+
+    /** Every way {@code cancelled} breaks the order contract (its reason is a free text), each naming its field. */
+    public static List<String> violations(OrderCancelled cancelled) {
+        List<String> problems = new ArrayList<>();
+        Limits.textProblem(cancelled.getReason()).ifPresent(p -> problems.add("reason: " + p));
         return problems;
     }
 

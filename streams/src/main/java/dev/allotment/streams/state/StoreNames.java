@@ -18,6 +18,8 @@ public final class StoreNames {
     public static final String REQUEST_EXPIRY = "request-expiry";
     /** Command id to its first outcome, on the partition that decided it. */
     public static final String COMMAND_OUTCOMES = "command-outcomes";
+    /** (time it is forgotten, command id): when each command outcome's retention ends, sorted by that time. */
+    public static final String COMMAND_OUTCOME_EXPIRY = "command-outcome-expiry";
     /** Global: locations and channel routing, from allotment.location-events. */
     public static final String LOCATIONS = "locations";
     /** Global: every (SKU, location) stock level, from allotment.stock-levels; a possibly stale view for order-wide choices. */

@@ -13,6 +13,7 @@ import dev.allotment.events.StockLevel;
 import dev.allotment.events.StockLevelKey;
 import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.Topics;
+import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.state.StoreNames;
 import dev.allotment.streams.support.FailedRecords;
 import dev.allotment.streams.support.Guarded;
@@ -47,17 +48,23 @@ public final class AllotmentTopology {
     private AllotmentTopology() {}
 
     public static Topology build(Topics topics, AvroSerdes serdes) {
-        return build(topics, serdes, TopologyHooks.none());
+        return build(topics, serdes, TopologyHooks.none(), TopologySettings.DEFAULTS);
+    }
+
+    /** The topology under {@code limits} (the order contract's configurable part: lines per order), without hooks. */
+    public static Topology build(Topics topics, AvroSerdes serdes, Limits limits) {
+        return build(topics, serdes, TopologyHooks.none(), TopologySettings.DEFAULTS.withLimits(limits));
     }
 
     /**
      * The topology, whose processors tell {@code hooks} which keys' stores they changed, forward a platform's order or
-     * stock event found away from its key's home partition to that partition, and send what a global store cannot use
-     * to the dead letters through the hooks' outlet.
+     * stock event found away from its key's home partition to that partition, send what a global store cannot use to
+     * the dead letters through the hooks' outlet, dead-letter orders beyond the settings' limits, and keep command
+     * outcomes as long as the settings say.
      */
-    public static Topology build(Topics topics, AvroSerdes serdes, TopologyHooks hooks) {
+    public static Topology build(Topics topics, AvroSerdes serdes, TopologyHooks hooks, TopologySettings settings) {
         Topology topology = new Topology();
-        Wiring w = new Wiring(topics, serdes, hooks, new LocationChanges(), new FailedRecords());
+        Wiring w = new Wiring(topics, serdes, hooks, settings, new LocationChanges(), new FailedRecords());
         globalStores(topology, w);
         orders(topology, w);
         skus(topology, w);
@@ -65,8 +72,8 @@ public final class AllotmentTopology {
     }
 
     /** What one build shares among its processors (a topology's processors are created by it for every task and thread). */
-    private record Wiring(Topics topics, AvroSerdes serdes, TopologyHooks hooks, LocationChanges locationChanges,
-                          FailedRecords failures) {
+    private record Wiring(Topics topics, AvroSerdes serdes, TopologyHooks hooks, TopologySettings settings,
+                          LocationChanges locationChanges, FailedRecords failures) {
         /** {@code processor}, guarded so that a record whose processing throws goes to {@code deadLetters} when read again. */
         ProcessorSupplier<byte[], byte[], Object, Object> guarded(ProcessorSupplier<byte[], byte[], Object, Object> processor,
                                                                   String deadLetters, String entity) {
@@ -82,8 +89,8 @@ public final class AllotmentTopology {
         topology.addSource("order-events-source", bytes, bytes, topics.orderEvents());
         topology.addSource("order-fold-source", bytes, bytes, topics.allocationEvents());
         topology.addProcessor("order-events-processor", w.guarded(new OrderEventProcessor(serdes.value(OrderEvent.class)
-            .deserializer(), w.locationChanges(), w.hooks().changes(), w.hooks().homes()), NodeNames.DEAD_LETTERS, "order-events"),
-            "order-events-source");
+            .deserializer(), w.locationChanges(), w.hooks().changes(), w.hooks().homes(), w.settings().limits()), NodeNames.DEAD_LETTERS,
+            "order-events"), "order-events-source");
         topology.addProcessor("order-fold-processor", w.guarded(new OrderFoldProcessor(topics.allocationEvents(),
             serdes.value(AllocationEvent.class).deserializer(), w.hooks().changes()), NodeNames.FOLD_DEAD_LETTERS, "order-fold"),
             "order-fold-source");
@@ -108,13 +115,15 @@ public final class AllotmentTopology {
         Deserializer<byte[]> bytes = Serdes.ByteArray().deserializer();
         topology.addSource("sku-source", bytes, bytes, topics.commands(), topics.stockEvents());
         topology.addProcessor("sku-processor", w.guarded(new SkuProcessor(topics, serdes.value(Command.class).deserializer(),
-            serdes.value(StockEvent.class).deserializer(), w.locationChanges(), w.hooks().changes(), w.hooks().homes()),
+            serdes.value(StockEvent.class).deserializer(), w.locationChanges(), w.hooks().changes(), w.hooks().homes(),
+            w.settings().commandOutcomeRetention()),
             NodeNames.SKU_DEAD_LETTERS, "sku"), "sku-source");
         // cached: a popular SKU's stock changes with every decision; RocksDB and its changelog see it once per commit
         cachedStore(topology, StoreNames.SKU_STOCK, serdes.value(SkuStock.class), "sku-processor");
         store(topology, StoreNames.LINE_RESERVATIONS, serdes.value(LineReservation.class), "sku-processor");
         store(topology, StoreNames.WAITING, Serdes.String(), "sku-processor");
         store(topology, StoreNames.COMMAND_OUTCOMES, serdes.value(CommandOutcome.class), "sku-processor");
+        store(topology, StoreNames.COMMAND_OUTCOME_EXPIRY, Serdes.String(), "sku-processor");
         store(topology, StoreNames.REQUEST_EXPIRY, Serdes.String(), "sku-processor");
         topology.addSink(NodeNames.SKU_ALLOCATION_EVENTS, topics.allocationEvents(), Serdes.String().serializer(),
             serdes.value(AllocationEvent.class).serializer(), "sku-processor");

@@ -17,6 +17,7 @@ import dev.allotment.events.StockLevel;
 import dev.allotment.streams.allocation.AllocationIds;
 import dev.allotment.streams.allocation.AllocationPlanner;
 import dev.allotment.streams.allocation.Site;
+import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.order.OrderRules;
 import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.state.StoreNames;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * Records that cannot be decoded or break the contract go to the dead letters; the stream goes on.
  */
 record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges locationChanges, StoreChanges changes,
-                           HomePartitions homes) implements ProcessorSupplier<byte[], byte[], Object, Object> {
+                           HomePartitions homes, Limits limits) implements ProcessorSupplier<byte[], byte[], Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(OrderEventProcessor.class);
     @Override
     public Processor<byte[], byte[], Object, Object> get() {
@@ -101,7 +102,7 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
                 deadLetter(record, "key '" + key + "' is not the order_id '" + placed.getOrderId() + "'", null);
                 return;
             }
-            List<String> violations = OrderRules.violations(placed);
+            List<String> violations = OrderRules.violations(placed, limits);
             if (!violations.isEmpty()) {
                 deadLetter(record, "OrderPlaced " + key + " is invalid: " + String.join("; ", violations), null);
                 return;
@@ -135,8 +136,8 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
             if (routing.isEmpty()) {
                 return null;
             }
-            Map<String, Integer> needs = new HashMap<>();
-            placed.getLines().forEach(l -> needs.merge(l.getSku(), l.getQuantity(), Integer::sum));
+            Map<String, Long> needs = new HashMap<>();   // in long: lines of one SKU may add up past the int range
+            placed.getLines().forEach(l -> needs.merge(l.getSku(), (long) l.getQuantity(), Long::sum));
             return AllocationPlanner.wholeOrderLocation(routing, needs, (sku, loc) -> {
                 StockLevel level = stockView.get(GlobalLoaders.stockViewKey(sku, loc));
                 return level == null ? 0 : level.getAvailable();
@@ -151,6 +152,11 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
         }
 
         private void cancel(Record<byte[], byte[]> record, String key, OrderEvent event, OrderCancelled cancelled) {
+            List<String> violations = OrderRules.violations(cancelled);
+            if (!violations.isEmpty()) {
+                deadLetter(record, "OrderCancelled " + key + " is invalid: " + String.join("; ", violations), null);
+                return;
+            }
             OrderProjection existing = orders.get(key);
             if (existing == null) {
                 deadLetter(record, "OrderCancelled for unknown order " + key, null);

@@ -6,6 +6,7 @@ import dev.allotment.events.CommandOutcome;
 import dev.allotment.events.CommandRejected;
 import dev.allotment.events.IncomingSet;
 import dev.allotment.events.LocationStock;
+import dev.allotment.events.RecordAnswer;
 import dev.allotment.events.SkuStock;
 import dev.allotment.events.StockAdjusted;
 import dev.allotment.events.StockEvent;
@@ -34,7 +35,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,13 +44,16 @@ import org.slf4j.LoggerFactory;
  * stock levels, dead letters. A command id seen before is answered from its stored outcome and changes nothing.
  */
 record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<StockEvent> stockEvents,
-                    LocationChanges locationChanges, StoreChanges changes, HomePartitions homes)
+                    LocationChanges locationChanges, StoreChanges changes, HomePartitions homes, Duration outcomeRetention)
     implements ProcessorSupplier<byte[], byte[], Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(SkuProcessor.class);
     /** How often due allocation requests are looked for. */
     static final Duration EXPIRY_INTERVAL = Duration.ofSeconds(1);
     /** How many expiry index entries one punctuation handles (the rest wait for the next). */
     static final int EXPIRY_BATCH = 1_000;
+    /** How often command outcomes past their retention are forgotten, and how many at most each time. */
+    static final Duration OUTCOME_SWEEP_INTERVAL = Duration.ofMinutes(1);
+    static final int OUTCOME_SWEEP_BATCH = 10_000;
     @Override
     public Processor<byte[], byte[], Object, Object> get() {
         return new Desk();
@@ -59,7 +62,9 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
     private final class Desk implements Processor<byte[], byte[], Object, Object> {
         private ProcessorContext<Object, Object> context;
         private SkuBook book;
-        private KeyValueStore<String, CommandOutcome> outcomes;
+        private CommandOutcomes outcomes;
+        /** The time of the record in hand: a command outcome's retention counts from it (the producer's or broker's clock). */
+        private long recordTime;
         private GlobalLocations locations;
         private SkuDesk desk;
         private DeadLetterSink deadLetters;
@@ -70,7 +75,8 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             this.context = context;
             this.book = new TableSkuBook(table(context, StoreNames.SKU_STOCK), table(context, StoreNames.LINE_RESERVATIONS),
                 table(context, StoreNames.WAITING), table(context, StoreNames.REQUEST_EXPIRY));
-            this.outcomes = context.getStateStore(StoreNames.COMMAND_OUTCOMES);
+            this.outcomes = new CommandOutcomes(context.getStateStore(StoreNames.COMMAND_OUTCOMES),
+                context.getStateStore(StoreNames.COMMAND_OUTCOME_EXPIRY), outcomeRetention);
             Object globalStore = context.getStateStore(StoreNames.LOCATIONS);
             this.locations = new GlobalLocations(unwrap(globalStore), locationChanges);
             this.desk = new SkuDesk(book, locations);
@@ -78,6 +84,8 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             // allocation requests time out by the wall clock, and by stream time when records carry later times
             context.schedule(EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::expire);
             context.schedule(EXPIRY_INTERVAL, PunctuationType.STREAM_TIME, this::expire);
+            context.schedule(OUTCOME_SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
+                now -> outcomes.forget(Instant.ofEpochMilli(now), OUTCOME_SWEEP_BATCH));
         }
 
         /** Times out the allocation requests due by {@code timestamp}, a bounded batch per punctuation. */
@@ -100,6 +108,7 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
 
         @Override
         public void process(Record<byte[], byte[]> record) {
+            recordTime = record.timestamp();
             String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
             if (record.key() == null) {
                 deadLetter(record, "record has no key (the SKU)", null);
@@ -137,7 +146,7 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             String named = payload instanceof StockSet s ? s.getSku() : payload instanceof StockAdjusted a ? a.getSku()
                 : payload instanceof IncomingSet i ? i.getSku() : sku;
             String commandId = event.getCommandId();
-            if (commandId != null && outcomes.get(commandId) != null) {
+            if (outcomes.seen(commandId, event.getPrincipal())) {
                 return; // a retry of an applied stock change
             }
             try {
@@ -155,11 +164,16 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
 
         private void command(Record<byte[], byte[]> record, String sku, Command command) {
             String commandId = command.getCommandId();
-            if (outcomes.get(commandId) != null) {
+            if (outcomes.seen(commandId, command.getPrincipal())) {
                 LOG.debug("command {} seen before: answered from its outcome, nothing applied", commandId);
                 return;
             }
             Instant at = command.getIssuedAt();
+            if (command.getPayload() instanceof RecordAnswer answer) {   // keyed by the key's scope: no SKU, no decision
+                outcomes.remember(new CommandOutcome(commandId, "", true, null, null, List.of(), at, 0, command.getPrincipal(),
+                    answer.getFingerprint(), answer.getStatus(), answer.getBody()), command.getPrincipal(), Instant.ofEpochMilli(recordTime));
+                return;
+            }
             try {
                 Decisions decided = desk.command(sku, commandId, command.getOrderId(), command.getPayload(), at);
                 emit(record, sku, commandId, commandId, decided);
@@ -215,8 +229,8 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
         private void remember(String commandId, String principal, String orderId, boolean accepted, String code, String reason,
                               Instant at, List<String> allocationIds, int events) {
             if (commandId != null) {
-                outcomes.put(commandId, new CommandOutcome(commandId, orderId, accepted, code, reason, allocationIds, at, events,
-                    principal));
+                outcomes.remember(new CommandOutcome(commandId, orderId, accepted, code, reason, allocationIds, at, events,
+                    principal, null, null, null), principal, Instant.ofEpochMilli(recordTime));
             }
         }
 

@@ -169,9 +169,9 @@ class LedgerTest {
 
     @Test
     void availabilityIsRequiredAtLocationsThatTrackStockOnly() {
-        ledger.requireAvailable(t, Map.of(WAREHOUSE, 10, UNTRACKED_SUPPLIER, 1_000), "to test");
+        ledger.requireAvailable(t, Map.of(WAREHOUSE, 10L, UNTRACKED_SUPPLIER, 1_000L), "to test");
 
-        Refusal refusal = assertThrows(Refusal.class, () -> ledger.requireAvailable(t, Map.of(WAREHOUSE, 11), "to test"));
+        Refusal refusal = assertThrows(Refusal.class, () -> ledger.requireAvailable(t, Map.of(WAREHOUSE, 11L), "to test"));
         assertEquals(RefusalCode.INSUFFICIENT_STOCK, refusal.code());
         assertTrue(refusal.getMessage().startsWith("only 10 of S1 available at wh-a; 11 needed"), refusal.getMessage());
     }

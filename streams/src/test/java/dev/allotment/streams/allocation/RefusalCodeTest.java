@@ -34,7 +34,7 @@ class RefusalCodeTest {
 
     @Test
     void everyOtherCodeIsARequestThatCannotBeApplied() {
-        assertEquals(EnumSet.of(RefusalCode.INVALID_QUANTITY, RefusalCode.UNSUPPORTED, RefusalCode.WRONG_KEY,
+        assertEquals(EnumSet.of(RefusalCode.INVALID_QUANTITY, RefusalCode.INVALID_FIELD, RefusalCode.UNSUPPORTED, RefusalCode.WRONG_KEY,
             RefusalCode.UNKNOWN_LOCATION, RefusalCode.UNKNOWN_LINE, RefusalCode.OVER_QUANTITY, RefusalCode.DUPLICATE_LINE, RefusalCode.NOT_A_REQUEST,
             RefusalCode.QUANTITY_MISMATCH), answeredWith(422));
     }

@@ -140,4 +140,17 @@ class RouterTest {
         assertEquals(0, f.allocated(SUPPLIER), "sup-c declined the line: its 2 units are not offered to it again");
         assertEquals(5, f.allocated(UNTRACKED_SUPPLIER));
     }
+
+    @Test
+    void waitingLinesAreServedWhenTheStockOfEveryLocationAddsUpBeyondTheIntRange() {
+        f.stock(WAREHOUSE, 1_000_000_000);
+        f.stock(SUPPLIER, 1_000_000_000);
+        f.place("o-1", SHOP, 1);   // shop: the other warehouse alone, which has none yet
+        assertTrue(f.line("o-1").getWaiting());
+
+        f.stock(OTHER_WAREHOUSE, 1_000_000_000);   // 3,000,000,000 available in all
+
+        assertEquals(1, f.line("o-1").getAllocatedQuantity());
+        assertFalse(f.line("o-1").getWaiting());
+    }
 }

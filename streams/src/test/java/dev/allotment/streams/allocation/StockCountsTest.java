@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.allotment.events.IncomingSet;
 import dev.allotment.events.LocationStock;
+import dev.allotment.events.StockAdjusted;
 import dev.allotment.events.StockSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,25 @@ class StockCountsTest {
         assertEquals(RefusalCode.INVALID_QUANTITY, f.refused(() -> f.incoming(WAREHOUSE, -1)));
         assertEquals(RefusalCode.INVALID_QUANTITY, f.refused(() -> f.stockChange(new StockSet(SKU, WAREHOUSE, 5, -1))));
         assertEquals(RefusalCode.INVALID_QUANTITY, f.refused(() -> f.adjust(WAREHOUSE, Integer.MAX_VALUE)));
+    }
+
+    @Test
+    void quantitiesOverTheMaximumAreRefusedAsInvalid() {
+        f.stock(WAREHOUSE, 1_000_000_000);
+
+        assertEquals(RefusalCode.INVALID_QUANTITY, f.refused(() -> f.stock(WAREHOUSE, 1_000_000_001)));
+        assertEquals(RefusalCode.INVALID_QUANTITY, f.refused(() -> f.adjust(WAREHOUSE, 1)));
+        assertEquals(RefusalCode.INVALID_QUANTITY, f.refused(() -> f.incoming(WAREHOUSE, 1_000_000_001)));
+        assertEquals(RefusalCode.INVALID_QUANTITY, f.refused(() -> f.stockChange(new StockSet(SKU, WAREHOUSE, 5, 1_000_000_001))));
+    }
+
+    @Test
+    void aLocationIdOrSkuTheIdRuleRefusesIsRefusedAndChangesNothing() {
+        assertEquals("invalid_field", f.refused(() -> f.stock("wh\u0000a", 1)).wire());
+        assertEquals("invalid_field", f.refused(() -> f.stockChange(new StockSet(SKU, " wh-a", 1, null))).wire());
+        assertEquals("invalid_field", f.refused(() -> f.stockChange(new StockAdjusted(SKU, WAREHOUSE, 1, "r".repeat(2_049)))).wire(),
+            "the reason is held to the text limit");
+        assertTrue(f.book.allStock().isEmpty());
     }
 
     @Test

@@ -206,4 +206,13 @@ class OrderFoldTest {
         assertTrue(OrderFold.holds(request("rejected", "confirmed")));
         assertFalse(OrderFold.holds(request("rejected", "outdated")));
     }
+
+    @Test
+    void linesWhoseQuantitiesAddUpBeyondTheIntRangeAreNotAllocatedByOneUnit() {
+        OrderProjection big = OrderRules.reserve(OrderPlaced.newBuilder().setOrderId("o-2").setChannel("web").setPriority(0)
+            .setPlacedAt(T0).setLines(List.of(new OrderLine("l-1", SKU, 1 << 30), new OrderLine("l-2", SKU, 1 << 30))).build(), T0);
+        big.getLines().get(0).setAllocatedQuantity(1);
+
+        assertEquals(OrderStatus.PARTIALLY_ALLOCATED, OrderFold.statusOf(big));
+    }
 }

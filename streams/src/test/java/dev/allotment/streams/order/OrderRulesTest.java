@@ -39,6 +39,38 @@ class OrderRulesTest {
     }
 
     @Test
+    void idsWithControlCharactersSurroundingSpacesOrOverTheLengthAreNamed() {
+        OrderPlaced placed = OrderPlaced.newBuilder(order("o\u0000-1", line(" l-1", "S\u0007", 1), line("l-2", "s".repeat(129), 1)))
+            .setChannel("web\n").build();
+        List<String> problems = OrderRules.violations(placed);
+        assertEquals(List.of("order_id", "channel", "lines[0].line_id", "lines[0].sku", "lines[1].sku"),
+            problems.stream().map(p -> p.substring(0, p.indexOf(':'))).toList(), problems.toString());
+        assertTrue(problems.get(0).contains("control character U+0000"), problems.get(0));
+        assertTrue(problems.get(4).contains("128"), problems.get(4));
+        assertEquals(List.of(), OrderRules.violations(order("ord 1/ü", line("7", "inv_42", 1))), "ids are opaque");
+    }
+
+    @Test
+    void aQuantityOverTheMaximumOrALongOrderNumberIsNamed() {
+        OrderPlaced placed = OrderPlaced.newBuilder(order("o-1", line("l-1", "S", 1_000_000_001), line("l-2", "S", 1_000_000_000)))
+            .setOrderNumber("n".repeat(2_049)).build();
+        List<String> problems = OrderRules.violations(placed);
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).startsWith("order_number: "), problems.get(0));
+        assertEquals("lines[0].quantity: must be at most 1000000000, was 1000000001", problems.get(1));
+    }
+
+    @Test
+    void moreLinesThanTheDefaultCapIsOneViolationNamingLines() {
+        OrderLine[] lines = new OrderLine[501];
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = line("l-" + i, "S", 1);
+        }
+        assertEquals(List.of("lines: at most 500 lines per order, was 501"), OrderRules.violations(order("o-1", lines)));
+        assertEquals(List.of(), OrderRules.violations(order("o-1", java.util.Arrays.copyOf(lines, 500))));
+    }
+
+    @Test
     void aReservationHoldsEveryLineWithNothingAllocated() {
         OrderProjection reserved = OrderRules.reserve(order("o-1", line("l-1", "S", 2), line("l-2", "T", 5)), T0);
         assertEquals(OrderStatus.RESERVED, reserved.getStatus());

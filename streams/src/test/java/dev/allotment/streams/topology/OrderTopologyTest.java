@@ -13,6 +13,7 @@ import dev.allotment.events.OrderProjection;
 import dev.allotment.events.OrderStatus;
 import dev.allotment.events.ReservationCancelled;
 import dev.allotment.events.ReservationCreated;
+import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.support.DeadLetters;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -89,6 +90,46 @@ class OrderTopologyTest {
         assertTrue(reasons.get(3).contains("is not the order_id"), reasons.get(3));
         assertTrue(fixture.projections.isEmpty());
         assertNull(fixture.order("o-3"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
+    void anOrderOverTheLineCapOrWithAControlCharacterInAnIdIsDeadLetteredAndTheNextOneApplies(String guarantee)
+        throws Exception {
+        start(guarantee);
+        OrderLine[] lines = new OrderLine[501];
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = new OrderLine("l-" + i, "SKU-" + i, 1);
+        }
+        fixture.orders.pipeInput("o-big", placed("e-big", "o-big", lines));
+        fixture.orders.pipeInput("o\u0000x", placed("e-nul", "o\u0000x", new OrderLine("l-1", "SKU-1", 1)));
+        fixture.orders.pipeInput("o-7", placed("e-7", "o-7", new OrderLine("l-1", "SKU-1", 1)));
+
+        List<String> reasons = fixture.deadLetters.readRecordsToList().stream()
+            .map(r -> DeadLetters.header(r.headers(), DeadLetters.REASON)).toList();
+        assertEquals(2, reasons.size(), reasons.toString());
+        assertTrue(reasons.get(0).contains("lines: at most 500 lines per order, was 501"), reasons.get(0));
+        assertTrue(reasons.get(1).contains("order_id: must not contain control character U+0000"), reasons.get(1));
+        assertNull(fixture.order("o-big"));
+        assertEquals("o-7", fixture.projections.readValue().getOrderId());
+        assertTrue(fixture.projections.isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
+    void theLineCapIsTheTopologysSettingAndACancellationWithAnOverlongReasonIsDeadLettered(String guarantee) throws Exception {
+        fixture = TopologyFixture.start("allotment-test", guarantee, new Limits(2));
+        fixture.orders.pipeInput("o-3", placed("e-3", "o-3", new OrderLine("l-1", "S", 1), new OrderLine("l-2", "S", 1),
+            new OrderLine("l-3", "S", 1)));
+        fixture.orders.pipeInput("o-2", placed("e-2", "o-2", new OrderLine("l-1", "S", 1), new OrderLine("l-2", "S", 1)));
+        fixture.orders.pipeInput("o-2", TopologyFixture.cancelled("e-2c", "o-2", T0, "r".repeat(Limits.MAX_TEXT_LENGTH + 1)));
+
+        List<String> reasons = fixture.deadLetters.readRecordsToList().stream()
+            .map(r -> DeadLetters.header(r.headers(), DeadLetters.REASON)).toList();
+        assertEquals(2, reasons.size(), reasons.toString());
+        assertTrue(reasons.get(0).contains("lines: at most 2 lines per order, was 3"), reasons.get(0));
+        assertTrue(reasons.get(1).contains("reason: must be at most 2048 characters"), reasons.get(1));
+        assertEquals(OrderStatus.RESERVED, fixture.order("o-2").getStatus());
     }
 
     @ParameterizedTest

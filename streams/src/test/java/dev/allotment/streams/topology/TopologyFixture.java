@@ -21,6 +21,7 @@ import dev.allotment.events.StockSet;
 import dev.allotment.schemas.InMemoryAvroSerdes;
 import dev.allotment.schemas.Topics;
 import dev.allotment.streams.state.StoreChanges;
+import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.state.StoreNames;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,13 +68,14 @@ final class TopologyFixture implements AutoCloseable {
     /** What the global stores' loaders sent to the dead letters (they cannot forward: the engine gives them an outlet). */
     final List<Record<byte[], byte[]>> globalDeadLetters = new ArrayList<>();
 
-    private TopologyFixture(String applicationId, String guarantee, Instant wallClock) throws IOException {
+    private TopologyFixture(String applicationId, String guarantee, Instant wallClock, Limits limits) throws IOException {
         Properties props = EngineStreamsConfig.defaults(applicationId, "unused:9092",
             Files.createTempDirectory("topology-test").toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         // a null wall clock is the driver's own default: the real time
         driver = new TopologyTestDriver(AllotmentTopology.build(topics, serdes,
-            new TopologyHooks(new StoreChanges(), HomePartitions.unknown(), globalDeadLetters::add)), props, wallClock);
+            new TopologyHooks(new StoreChanges(), HomePartitions.unknown(), globalDeadLetters::add),
+            TopologySettings.DEFAULTS.withLimits(limits)), props, wallClock);
         orders = input(topics.orderEvents(), serdes.value(OrderEvent.class).serializer());
         rawOrders = input(topics.orderEvents(), Serdes.ByteArray().serializer());
         stock = input(topics.stockEvents(), serdes.value(StockEvent.class).serializer());
@@ -93,12 +95,17 @@ final class TopologyFixture implements AutoCloseable {
      * internal topics, such as a store's changelog {@code <applicationId>-<store>-changelog}.
      */
     static TopologyFixture start(String applicationId, String guarantee) throws IOException {
-        return new TopologyFixture(applicationId, guarantee, null);
+        return new TopologyFixture(applicationId, guarantee, null, Limits.DEFAULTS);
+    }
+
+    /** The same under {@code limits} rather than the defaults. */
+    static TopologyFixture start(String applicationId, String guarantee, Limits limits) throws IOException {
+        return new TopologyFixture(applicationId, guarantee, null, limits);
     }
 
     /** The same with the wall clock at {@code wallClock}; {@code driver.advanceWallClockTime} moves it on. */
     static TopologyFixture start(String applicationId, String guarantee, Instant wallClock) throws IOException {
-        return new TopologyFixture(applicationId, guarantee, wallClock);
+        return new TopologyFixture(applicationId, guarantee, wallClock, Limits.DEFAULTS);
     }
 
     @Override
