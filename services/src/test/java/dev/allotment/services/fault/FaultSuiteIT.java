@@ -82,7 +82,8 @@ class FaultSuiteIT {
             AuditRun.Result audit = AuditRun.of(broker.bootstrap(), TOPICS, serdes, engine.base(), ADMIN);
             audit.differences().forEach(d -> failures.add("audit: " + d));
             List<AllocationEvent> log = decisionLog(broker.bootstrap(), serdes);
-            failures.addAll(new EffectChecks(log).check(run.expected));
+            EffectChecks effects = new EffectChecks(log);
+            failures.addAll(effects.check(run.expected));
             failures.addAll(physicalStock(admin, run.expected));
             failures.addAll(nothingWaits(admin, run.expected));
             Map<String, String> letters = deadLetters(broker.bootstrap());
@@ -92,9 +93,11 @@ class FaultSuiteIT {
                 }
             });
             String summary = run.summary(log.size(), letters, audit, Duration.ofNanos(System.nanoTime() - t0))
+                + "; commands applied in part (issue 15 defect 9, not built: counted, not failed) " + effects.partial().size()
                 + "; failed checks " + failures.size();
             System.out.println(summary);
             Files.writeString(Path.of("target", "fault-suite", "summary.txt"), summary + System.lineSeparator());
+            effects.partial().forEach(p -> System.out.println("KNOWN (defect 9) " + p));
             failures.forEach(f -> System.out.println("FAILURE " + f));
             assertTrue(failures.isEmpty(), failures.size() + " failures (logs in " + work + "), first: "
                 + failures.subList(0, Math.min(20, failures.size())) + "\n" + summary);

@@ -1,5 +1,8 @@
 package dev.allotment.services.fault;
 
+import dev.allotment.services.auth.ApiKeys;
+import dev.allotment.services.auth.Role;
+import dev.allotment.services.http.IdempotencyKeys;
 import dev.allotment.services.support.Http;
 import dev.allotment.streams.allocation.AllocationIds;
 import java.time.Instant;
@@ -96,7 +99,8 @@ final class PlatformClient extends FaultClient {
             : write("envoy", "POST", "/allocations/orders/" + orderId, String.format("{\"allocations\":[{\"location\":{\"id\":\"%s\"},"
                 + "\"items\":[{\"id\":\"%s\",\"quantity\":%d}]}]}", location, line.sku(), quantity), key);
         if (reply != null && reply.status() / 100 == 2) {
-            String allocationId = veeqo ? AllocationIds.derive(orderId, key) : AllocationIds.derive(orderId, key, "0");
+            String scope = IdempotencyKeys.scope(ApiKeys.name(Role.PLATFORM, apiKey), key);   // as the edge names the command
+            String allocationId = veeqo ? AllocationIds.derive(orderId, scope) : AllocationIds.derive(orderId, scope, "0");
             Expected.Manual manual = new Expected.Manual(key, allocationId, orderId, line.sku(), location, quantity);
             expected.allocations.put(key, manual);
             open.add(manual);
