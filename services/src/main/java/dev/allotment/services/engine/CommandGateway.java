@@ -1,7 +1,9 @@
 package dev.allotment.services.engine;
 
 import dev.allotment.events.Command;
+import dev.allotment.events.CommandGroup;
 import dev.allotment.events.CommandOutcome;
+import dev.allotment.events.GroupMember;
 import dev.allotment.events.StockEvent;
 import dev.allotment.streams.state.EngineState;
 import jakarta.inject.Singleton;
@@ -11,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Sends commands (and stock changes) to the partitions that decide them and waits, a bounded time,
@@ -40,10 +44,13 @@ public class CommandGateway {
         }
     }
 
-    /** Sends every command not decided before (key: its SKU) and waits for all outcomes. */
+    /**
+     * Sends every command not decided before (key: its SKU) and waits for all outcomes. Two commands or more are the
+     * parts of one client command and go as a group ({@link #grouped}): all are accepted, or none applies.
+     */
     public List<Result> send(List<Map.Entry<String, Command>> commands) {
         List<Map.Entry<String, Command>> fresh = new ArrayList<>();
-        for (Map.Entry<String, Command> c : commands) {
+        for (Map.Entry<String, Command> c : grouped(commands)) {
             if (state.outcome(c.getKey(), c.getValue().getCommandId()).isEmpty()) {
                 fresh.add(c);
             }
@@ -52,6 +59,22 @@ public class CommandGateway {
             publisher.publishCommands(fresh);
         }
         return await(commands.stream().map(c -> Map.entry(c.getKey(), c.getValue().getCommandId())).toList());
+    }
+
+    /**
+     * The parts of one client command, each told its group when there are two or more (DESIGN §4 invariant 8): each SKU
+     * prepares its parts and votes to the coordinator, the first SKU, which commits or aborts them all. The group
+     * id derives from the parts' ids, so a retry with the same Idempotency-Key joins the same group.
+     */
+    static List<Map.Entry<String, Command>> grouped(List<Map.Entry<String, Command>> commands) {
+        if (commands.size() < 2) {
+            return commands;
+        }
+        TreeSet<String> skus = commands.stream().map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
+        List<GroupMember> members = commands.stream().map(c -> new GroupMember(c.getKey(), c.getValue().getCommandId())).toList();
+        String first = members.stream().map(GroupMember::getCommandId).sorted().findFirst().orElseThrow();
+        CommandGroup group = new CommandGroup(first + ":group", skus.first(), members);
+        return commands.stream().map(c -> Map.entry(c.getKey(), Command.newBuilder(c.getValue()).setGroup(group).build())).toList();
     }
 
     /** Publishes stock events carrying command ids (key: SKU) and waits for their outcomes. */

@@ -173,7 +173,7 @@ public class AllocationRequestController {
         List<Map.Entry<String, Command>> commands = new ArrayList<>();
         for (String sku : skus) {
             commands.add(Map.entry(sku, new Command(Outcomes.commandId(IdempotencyKeys.commandBase(request), verb + ":" + id + ":" + sku), now,
-                who == null ? null : who.name(), orderId, payload.apply(id))));
+                who == null ? null : who.name(), orderId, payload.apply(id), null)));
         }
         List<CommandGateway.Result> results = gateway.send(commands);
         HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);

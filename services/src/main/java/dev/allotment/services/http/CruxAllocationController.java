@@ -181,7 +181,7 @@ public class CruxAllocationController {
             String po = list.stream().map(Item::po).filter(p -> p != null).findFirst().orElse(null);
             String invoice = list.stream().map(Item::invoice).filter(p -> p != null).findFirst().orElse(null);
             commands.add(Map.entry(sku, new Command(Outcomes.commandId(base, "answer:" + sku + ":" + location), now,
-                who == null ? null : who.name(), order.getOrderId(), new SupplierAnswer(location, answers, po, invoice, null))));
+                who == null ? null : who.name(), order.getOrderId(), new SupplierAnswer(location, answers, po, invoice, null), null)));
         });
         List<CommandGateway.Result> results = gateway.send(commands);
         HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);

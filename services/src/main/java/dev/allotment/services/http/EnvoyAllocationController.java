@@ -110,7 +110,7 @@ public class EnvoyAllocationController {
             skusOf.put(allocationId, bySku.keySet());
             String prefix = base + ":" + i + ":";
             bySku.forEach((sku, lines) -> commands.add(Map.entry(sku, new Command(prefix + sku, now, caller,
-                orderId, new AllocateLines(locationId, lines, allocationId)))));
+                orderId, new AllocateLines(locationId, lines, allocationId), null))));
         }
         in.check();
         OrderProjection order = state.order(orderId).orElse(null);
@@ -168,7 +168,7 @@ public class EnvoyAllocationController {
             skusOf.put(id, skus);
             for (String sku : skus) {
                 commands.add(Map.entry(sku, new Command(base + ":" + i + ":" + sku, now, caller, orderId,
-                    new UpdateAllocation(id, bySku.get(sku), completedAt))));
+                    new UpdateAllocation(id, bySku.get(sku), completedAt), null)));
             }
         }
         in.check();
@@ -193,7 +193,7 @@ public class EnvoyAllocationController {
         Instant now = Instant.now();
         String caller = AllocationRequestController.callerName(request);
         List<Map.Entry<String, Command>> commands = order.getLines().stream().map(LineProjection::getSku).distinct()
-            .map(sku -> Map.entry(sku, new Command(base + ":delete:" + sku, now, caller, orderId, new DeleteAllocations())))
+            .map(sku -> Map.entry(sku, new Command(base + ":delete:" + sku, now, caller, orderId, new DeleteAllocations(), null)))
             .toList();
         HttpResponse<Map<String, Object>> refused = sendAndFold(orderId, commands);
         return refused != null ? refused : HttpResponse.noContent();

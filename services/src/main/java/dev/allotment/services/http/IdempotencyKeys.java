@@ -130,7 +130,7 @@ public class IdempotencyKeys {
         Recorded answer = new Recorded(call.fingerprint(), status, response.getBody().map(this::json).orElse(null));
         recent.put(call.scope(), answer);
         publisher.publishCommandLater(call.scope(), new Command(call.scope() + ":answer", Instant.now(), call.caller(), "",
-            new RecordAnswer(answer.fingerprint(), answer.status(), answer.body())));
+            new RecordAnswer(answer.fingerprint(), answer.status(), answer.body()), null));
     }
 
     private Optional<Recorded> recorded(String scope) {

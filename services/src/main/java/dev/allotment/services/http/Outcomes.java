@@ -31,7 +31,8 @@ public final class Outcomes {
 
     /**
      * The answer when not every part was accepted: 202 with a Location when some are still undecided, else
-     * the first refusal's status with every refusal listed (parts accepted are named too: they stay applied).
+     * the first refusal's status with every part listed (a command over several SKUs is all or nothing: none is accepted;
+     * a batch of stock adjustments is decided per adjustment: those accepted stay applied).
      */
     public static HttpResponse<Map<String, Object>> unless(List<CommandGateway.Result> results) {
         List<CommandGateway.Result> pending = results.stream().filter(r -> !r.decided()).toList();

@@ -85,7 +85,7 @@ public class VeeqoAllocationController {
         String caller = AllocationRequestController.callerName(request);
         List<Map.Entry<String, Command>> commands = new ArrayList<>();
         bySku.forEach((sku, lines) -> commands.add(Map.entry(sku, new Command(base + ":allocate:" + sku, now, caller,
-            orderId, new AllocateLines(warehouse, lines, allocationId)))));
+            orderId, new AllocateLines(warehouse, lines, allocationId), null))));
         List<CommandGateway.Result> results = gateway.send(commands);
         HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
         if (refused != null) {

@@ -101,7 +101,7 @@ final class RequestNotifier {
         Object payload = outcome.delivered()
             ? new MarkRequestSent(request.getAllocationId(), outcome.attempts())
             : new MarkRequestSendFailed(request.getAllocationId(), outcome.attempts(), outcome.error());
-        Command command = new Command(commandId(event), Instant.now(), PRINCIPAL, event.getOrderId(), payload);
+        Command command = new Command(commandId(event), Instant.now(), PRINCIPAL, event.getOrderId(), payload, null);
         return untilAvailable(() -> {
             publisher.publishCommands(List.of(Map.entry(sku, command)));
             return null;

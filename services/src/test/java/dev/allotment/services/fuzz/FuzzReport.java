@@ -8,8 +8,8 @@ import java.util.TreeMap;
 
 /**
  * What a fuzz run sent and found: requests by route and status class, the problems that fail it (each with the seed and
- * the request, to reproduce it), and what it reports without failing: issue 15's defect 9 (a multi-SKU command refused
- * in part with other parts applied), retries answered otherwise than the first call, 202s that did not settle.
+ * the request, to reproduce it), and what it reports without failing: batches of stock adjustments refused in part with
+ * other adjustments applied (docs/api.md: each adjustment is decided on its own), retries answered otherwise than the first call, 202s that did not settle.
  */
 public final class FuzzReport {
     /** How a request carrying the fuzz's own Idempotency-Key was answered, finally. */
@@ -122,8 +122,8 @@ public final class FuzzReport {
         s.append(problems.size()).append(" problems\n");
         s.append("  decision log: ").append(traced).append(" decisions traced to the fuzz's own Idempotency-Keys, checked against "
             + "their answers\n");
-        s.append("  known gap, issue 15 defect 9 (multi-SKU commands not atomic; reported, not failed): ").append(partial.size())
-            .append(" refusals with parts applied, ").append(partialOnLog).append(" of their decisions on the log\n");
+        s.append("  stock adjustment batches refused in part (each adjustment decided alone, as documented): ").append(partial.size())
+            .append(", ").append(partialOnLog).append(" of their decisions on the log\n");
         partial.stream().limit(5).forEach(p -> s.append("    ").append(p).append('\n'));
         s.append("  retries answered otherwise than the first call (reported, not failed): ").append(retriesAnsweredOtherwise.size())
             .append('\n');

@@ -16,7 +16,7 @@ public final class InMemorySkuBook extends TableSkuBook {
     }
 
     private InMemorySkuBook(MapTable<SkuStock> stock, MapTable<LineReservation> lines) {
-        super(stock, lines, new MapTable<>(k -> k), new MapTable<>(k -> k));
+        super(stock, lines, new MapTable<>(k -> k), new MapTable<>(k -> k), new MapTable<>(k -> k));
         this.stock = stock;
         this.lines = lines;
     }

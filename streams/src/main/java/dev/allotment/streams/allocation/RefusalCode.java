@@ -27,7 +27,11 @@ public enum RefusalCode {
     REQUEST_OUTDATED("request_outdated", 409),
     LINE_FULLY_ALLOCATED("line_fully_allocated", 409),
     NOT_ACTIONABLE("not_actionable", 409),
-    QUANTITY_MISMATCH("quantity_mismatch", 422);
+    QUANTITY_MISMATCH("quantity_mismatch", 422),
+    /** A line is held by a part of a multi-SKU command whose group is not decided yet. */
+    IN_PROGRESS("in_progress", 409),
+    /** A multi-SKU command whose parts did not all answer their coordinator in time: none applied. */
+    COMMAND_TIMED_OUT("command_timed_out", 409);
 
     private final String wire;
     private final int httpStatus;

@@ -34,4 +34,29 @@ public interface SkuBook {
     List<RequestExpiry> dueExpiries(java.time.Instant now, int max);
 
     void removeExpiry(RequestExpiry expiry);
+
+    /**
+     * The part of a multi-SKU command that holds this line (key {@link BookKeys#line}) until its group is decided, if
+     * any: no other client command may change the line meanwhile, the waiting queue and the expiry index pass it by.
+     */
+    Optional<String> holder(String lineKey);
+
+    /** Whether any line of the SKU is held by a part. */
+    boolean anyHeld(String sku);
+
+    void hold(String lineKey, String partId);
+
+    void unhold(String lineKey);
+
+    /** A draft of this book: a flow run on it writes nothing here until {@link Draft#apply()}; dropped, nothing at all. */
+    Draft draft();
+
+    /** A book whose writes wait to be applied. */
+    interface Draft extends SkuBook {
+        /** The keys of the lines the draft wrote ({@link BookKeys#line}). */
+        List<String> writtenLines();
+
+        /** Writes everything the draft wrote into the book it was drawn from. */
+        void apply();
+    }
 }

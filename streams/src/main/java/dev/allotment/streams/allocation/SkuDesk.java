@@ -3,17 +3,21 @@ package dev.allotment.streams.allocation;
 import dev.allotment.events.AllocateLines;
 import dev.allotment.events.ConfirmAllocationRequest;
 import dev.allotment.events.DeleteAllocations;
+import dev.allotment.events.LocationStock;
 import dev.allotment.events.MarkRequestSendFailed;
 import dev.allotment.events.MarkRequestSent;
 import dev.allotment.events.RejectAllocationRequest;
 import dev.allotment.events.ReleaseOrder;
 import dev.allotment.events.ReserveLine;
+import dev.allotment.events.SkuStock;
 import dev.allotment.events.SupplierAnswer;
 import dev.allotment.events.UpdateAllocation;
 import dev.allotment.schemas.AvroTrust;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Every decision about one SKU, taken on the partition that owns the SKU's stock and its lines' reservations (single
@@ -29,6 +33,7 @@ public final class SkuDesk {
     }
 
     private final SkuBook book;
+    private final Locations locations;
     private final Ledger ledger;
     private final StockCounts counts;
     private final Router router;
@@ -38,6 +43,7 @@ public final class SkuDesk {
 
     public SkuDesk(SkuBook book, Locations locations) {
         this.book = book;
+        this.locations = locations;
         this.ledger = new Ledger(book, locations);
         this.counts = new StockCounts(ledger);
         this.router = new Router(book, locations, ledger);
@@ -55,8 +61,131 @@ public final class SkuDesk {
         return t.decided();
     }
 
-    /** Applies one command about this SKU's lines of {@code orderId}; throws {@link Refusal} and changes nothing when refused. */
+    /**
+     * Applies one command about this SKU's lines of {@code orderId}; throws {@link Refusal} and changes nothing when refused.
+     * A client's command that would change a line a prepared part holds is refused {@link RefusalCode#IN_PROGRESS}.
+     */
     public Decisions command(String sku, String commandId, String orderId, Object payload, Instant at) {
+        if (!isClientCommand(payload) || !book.anyHeld(sku)) {
+            return decide(sku, commandId, orderId, payload, at);
+        }
+        SkuBook.Draft draft = book.draft();
+        Decisions decided = new SkuDesk(draft, locations).decide(sku, commandId, orderId, payload, at);
+        refuseHeld(draft.writtenLines());
+        draft.apply();
+        return decided;
+    }
+
+    /** One part of a client's command over several SKUs (or several parts on one SKU): its id, order and payload. */
+    public record Part(String partId, String orderId, Object payload) {}
+
+    /**
+     * Prepares the parts of one command that are on this SKU (issue 15, defect 9): decides them, in order, on a draft of
+     * the book, which is dropped, and, when all would apply, holds the lines they would change and sets aside (as
+     * allocated) the stock they would take, so that {@link #commit} finds both as they were. Throws {@link Refusal} and
+     * holds nothing when one would be refused. A part that joins parts prepared before is prepared with them, after
+     * {@link #release} of what they held.
+     */
+    public Prepared prepare(String sku, List<Part> parts, Instant at) {
+        SkuBook.Draft draft = book.draft();
+        SkuDesk dry = new SkuDesk(draft, locations);
+        for (Part part : parts) {
+            if (!isClientCommand(part.payload())) {
+                throw new Refusal(RefusalCode.UNSUPPORTED, part.payload().getClass().getSimpleName() + " is not part of a client's command");
+            }
+            dry.decide(sku, part.partId(), part.orderId(), part.payload(), at);
+        }
+        List<String> lines = draft.writtenLines();
+        refuseHeld(lines);
+        SkuStock before = ledger.stockOf(sku);
+        SkuStock after = draft.stock(sku).orElse(before);
+        Map<String, Integer> held = new TreeMap<>();
+        after.getLocations().forEach((location, s) -> {
+            LocationStock was = before.getLocations().get(location);
+            int taken = s.getAllocated() - (was == null ? 0 : was.getAllocated());
+            if (taken > 0) {
+                held.put(location, taken);
+            }
+        });
+        Turn t = turn(sku, at);
+        held.forEach((location, quantity) -> {
+            LocationStock s = Ledger.location(t.stock(), location, at);
+            s.setAllocated(s.getAllocated() + quantity);
+        });
+        book.putStock(t.stock());
+        String holder = parts.get(0).partId();
+        lines.forEach(line -> book.hold(line, holder));
+        return new Prepared(lines, held);
+    }
+
+    /**
+     * Applies prepared parts, their group having committed: lets go of what they held, then decides them, in order, as
+     * commands, all or none (on a draft, applied only when every one applies). Each part's decisions, or the refusal
+     * that stopped them all with what letting go served: only a cancellation of their order, which no hold stops, can.
+     */
+    public Settled commit(String sku, List<Part> parts, Prepared prepared, Instant at) {
+        release(sku, prepared, at);
+        SkuBook.Draft draft = book.draft();
+        SkuDesk real = new SkuDesk(draft, locations);
+        List<Decisions> decided = new ArrayList<>();
+        try {
+            for (Part part : parts) {
+                decided.add(real.command(sku, part.partId(), part.orderId(), part.payload(), at));
+            }
+        } catch (Refusal refused) {
+            return new Settled(List.of(serveWaiting(sku, at)), refused);
+        }
+        draft.apply();
+        return new Settled(decided, null);
+    }
+
+    /** Lets prepared parts go, their group having aborted: their lines are free, their stock serves waiting lines. */
+    public Decisions abort(String sku, Prepared prepared, Instant at) {
+        release(sku, prepared, at);
+        return serveWaiting(sku, at);
+    }
+
+    /** What prepared parts hold: their lines (keys of {@link BookKeys#line}) and the stock set aside, per location. */
+    public record Prepared(List<String> lines, Map<String, Integer> held) {}
+
+    /** Committed parts' decisions (one per part, in order), or the refusal that stopped them all (and what was served). */
+    public record Settled(List<Decisions> decisions, Refusal refused) {}
+
+    /** Lets go of what prepared parts hold: their lines are free again and their stock is no longer set aside. */
+    public void release(String sku, Prepared prepared, Instant at) {
+        prepared.lines().forEach(book::unhold);
+        Turn t = turn(sku, at);
+        prepared.held().forEach((location, quantity) -> {
+            LocationStock s = Ledger.location(t.stock(), location, at);
+            s.setAllocated(Math.max(0, s.getAllocated() - quantity));
+        });
+        book.putStock(t.stock());
+    }
+
+    private Decisions serveWaiting(String sku, Instant at) {
+        Turn t = turn(sku, at);
+        router.fill(t);
+        book.putStock(t.stock());
+        return t.decided();
+    }
+
+    private void refuseHeld(List<String> lines) {
+        for (String line : lines) {
+            if (book.holder(line).isPresent()) {
+                throw new Refusal(RefusalCode.IN_PROGRESS, "another command over several SKUs is deciding line "
+                    + line.substring(line.lastIndexOf(BookKeys.SEPARATOR) + 1) + "; try again with a new Idempotency-Key");
+            }
+        }
+    }
+
+    /** The commands a client sends about lines that exist (not the engine's reservations, cancellations or marks). */
+    static boolean isClientCommand(Object payload) {
+        return payload instanceof AllocateLines || payload instanceof UpdateAllocation || payload instanceof DeleteAllocations
+            || payload instanceof ConfirmAllocationRequest || payload instanceof RejectAllocationRequest
+            || payload instanceof SupplierAnswer;
+    }
+
+    private Decisions decide(String sku, String commandId, String orderId, Object payload, Instant at) {
         Turn t = turn(sku, at);
         if (payload instanceof ReserveLine reserve) {
             router.reserve(t, orderId, reserve);

@@ -17,13 +17,16 @@ public class TableSkuBook implements SkuBook {
     private final Table<LineReservation> lines;
     private final Table<String> waiting;
     private final Table<String> expiries;
+    private final Table<String> holds;
 
-    /** {@code waiting}: waiting key to line key; {@code expiries}: expiry key to SKU. */
-    public TableSkuBook(Table<SkuStock> stock, Table<LineReservation> lines, Table<String> waiting, Table<String> expiries) {
+    /** {@code waiting}: waiting key to line key; {@code expiries}: expiry key to SKU; {@code holds}: line key to the part holding it. */
+    public TableSkuBook(Table<SkuStock> stock, Table<LineReservation> lines, Table<String> waiting, Table<String> expiries,
+                        Table<String> holds) {
         this.stock = stock;
         this.lines = lines;
         this.waiting = waiting;
         this.expiries = expiries;
+        this.holds = holds;
     }
 
     @Override
@@ -64,7 +67,7 @@ public class TableSkuBook implements SkuBook {
     public List<LineReservation> waiting(String sku, int max) {
         List<LineReservation> result = new ArrayList<>();
         waiting.scan(BookKeys.skuPrefix(sku), (key, lineKey) -> {
-            LineReservation line = lines.get(lineKey);
+            LineReservation line = holds.get(lineKey) != null ? null : lines.get(lineKey);   // a held line waits for its part
             if (line != null) {
                 result.add(line);
             }
@@ -86,7 +89,9 @@ public class TableSkuBook implements SkuBook {
             if (!e.dueAt(now)) {
                 return false;
             }
-            due.add(e);
+            if (holds.get(BookKeys.line(e.sku(), e.orderId(), e.lineId())) == null) {   // a held line's request waits for its part
+                due.add(e);
+            }
             return due.size() < max;
         });
         return due;
@@ -95,5 +100,62 @@ public class TableSkuBook implements SkuBook {
     @Override
     public void removeExpiry(RequestExpiry expiry) {
         expiries.delete(expiry.key());
+    }
+
+    @Override
+    public Optional<String> holder(String lineKey) {
+        return Optional.ofNullable(holds.get(lineKey));
+    }
+
+    @Override
+    public boolean anyHeld(String sku) {
+        boolean[] any = {false};
+        holds.scan(BookKeys.skuPrefix(sku), (key, part) -> {
+            any[0] = true;
+            return false;
+        });
+        return any[0];
+    }
+
+    @Override
+    public void hold(String lineKey, String partId) {
+        holds.put(lineKey, partId);
+    }
+
+    @Override
+    public void unhold(String lineKey) {
+        holds.delete(lineKey);
+    }
+
+    @Override
+    public Draft draft() {
+        return new DraftBook(new OverlayTable<>(stock, s -> SkuStock.newBuilder(s).build()),
+            new OverlayTable<>(lines, l -> LineReservation.newBuilder(l).build()), new OverlayTable<>(waiting, k -> k),
+            new OverlayTable<>(expiries, k -> k), new OverlayTable<>(holds, k -> k));
+    }
+
+    /** A book over drafts of this one's tables. */
+    private static final class DraftBook extends TableSkuBook implements Draft {
+        private final List<OverlayTable<?>> tables;
+        private final OverlayTable<LineReservation> lines;
+
+        DraftBook(OverlayTable<SkuStock> stock, OverlayTable<LineReservation> lines, OverlayTable<String> waiting,
+                  OverlayTable<String> expiries, OverlayTable<String> holds) {
+            super(stock, lines, waiting, expiries, holds);
+            this.tables = List.of(stock, lines, waiting, expiries, holds);
+            this.lines = lines;
+        }
+
+        @Override
+        public List<String> writtenLines() {
+            List<String> keys = new ArrayList<>();
+            lines.written().forEach(keys::add);
+            return keys;
+        }
+
+        @Override
+        public void apply() {
+            tables.forEach(OverlayTable::apply);
+        }
     }
 }

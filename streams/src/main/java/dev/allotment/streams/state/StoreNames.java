@@ -20,6 +20,14 @@ public final class StoreNames {
     public static final String COMMAND_OUTCOMES = "command-outcomes";
     /** (time it is forgotten, command id): when each command outcome's retention ends, sorted by that time. */
     public static final String COMMAND_OUTCOME_EXPIRY = "command-outcome-expiry";
+    /** (SKU, order id, line id) to the part of a multi-SKU command holding the line until its group is decided. */
+    public static final String LINE_HOLDS = "line-holds";
+    /** A multi-SKU command's part id to what it holds while prepared, on its SKU's partition. */
+    public static final String PREPARED_PARTS = "prepared-parts";
+    /** Group id to a multi-SKU command's votes, on its coordinator SKU's partition, while undecided. */
+    public static final String COMMAND_GROUPS = "command-groups";
+    /** (deadline, group id): when each undecided group is aborted, sorted by that time. */
+    public static final String GROUP_DEADLINES = "group-deadlines";
     /** Global: locations and channel routing, from allotment.location-events. */
     public static final String LOCATIONS = "locations";
     /** Global: every (SKU, location) stock level, from allotment.stock-levels; a possibly stale view for order-wide choices. */

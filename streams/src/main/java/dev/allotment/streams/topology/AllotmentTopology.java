@@ -3,10 +3,12 @@ package dev.allotment.streams.topology;
 import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.Command;
 import dev.allotment.events.CommandOutcome;
+import dev.allotment.events.GroupState;
 import dev.allotment.events.LineReservation;
 import dev.allotment.events.LocationEvent;
 import dev.allotment.events.OrderEvent;
 import dev.allotment.events.OrderProjection;
+import dev.allotment.events.PreparedPart;
 import dev.allotment.events.SkuStock;
 import dev.allotment.events.StockEvent;
 import dev.allotment.events.StockLevel;
@@ -31,7 +33,8 @@ import org.apache.kafka.streams.state.Stores;
  * <li>orders (partitioned by order id): order-events → orders store → allocation-events,
  *     order-projections, and one command per line to the line's SKU; allocation-events folded back;</li>
  * <li>SKUs (partitioned by SKU): commands and stock-events → stock, line reservations, waiting queue,
- *     command outcomes → allocation-events, stock-levels;</li>
+ *     command outcomes → allocation-events, stock-levels; a multi-SKU command's votes and decisions back to commands
+ *     ({@link GroupParts});</li>
  * <li>global: locations and routing (location-events); the stock view (stock-levels).</li>
  * </ul>
  * A placed order's lines are decided one hop after the order (its SKU's partition); a one-SKU command
@@ -125,6 +128,12 @@ public final class AllotmentTopology {
         store(topology, StoreNames.COMMAND_OUTCOMES, serdes.value(CommandOutcome.class), "sku-processor");
         store(topology, StoreNames.COMMAND_OUTCOME_EXPIRY, Serdes.String(), "sku-processor");
         store(topology, StoreNames.REQUEST_EXPIRY, Serdes.String(), "sku-processor");
+        store(topology, StoreNames.LINE_HOLDS, Serdes.String(), "sku-processor");
+        store(topology, StoreNames.PREPARED_PARTS, serdes.value(PreparedPart.class), "sku-processor");
+        store(topology, StoreNames.COMMAND_GROUPS, serdes.value(GroupState.class), "sku-processor");
+        store(topology, StoreNames.GROUP_DEADLINES, Serdes.String(), "sku-processor");
+        topology.addSink(NodeNames.SKU_COMMANDS, topics.commands(), Serdes.String().serializer(),
+            serdes.value(Command.class).serializer(), "sku-processor");
         topology.addSink(NodeNames.SKU_ALLOCATION_EVENTS, topics.allocationEvents(), Serdes.String().serializer(),
             serdes.value(AllocationEvent.class).serializer(), "sku-processor");
         topology.addSink(NodeNames.STOCK_LEVELS, topics.stockLevels(), serdes.key(StockLevelKey.class).serializer(),

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -32,6 +33,11 @@ final class CommandOutcomes {
     /** Whether the command was decided before (and is still remembered). */
     boolean seen(String commandId, String principal) {
         return commandId != null && !ENGINE.equals(principal) && outcomes.get(commandId) != null;
+    }
+
+    /** The outcome kept for {@code commandId}, if any. */
+    Optional<CommandOutcome> get(String commandId) {
+        return Optional.ofNullable(outcomes.get(commandId));
     }
 
     /** Keeps {@code outcome}, decided at {@code decidedAt} (the command's record time), until the retention has passed. */

@@ -12,6 +12,8 @@ final class NodeNames {
     static final String FOLD_DEAD_LETTERS = "fold-dead-letters-sink";
     static final String ORDER_EVENTS_HOME = "order-events-home-sink";
     static final String STOCK_EVENTS_HOME = "stock-events-home-sink";
+    /** The SKU partitions' own commands: a multi-SKU command's votes and decisions. */
+    static final String SKU_COMMANDS = "sku-commands-sink";
 
     private NodeNames() {}
 }

@@ -4,6 +4,7 @@ import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.Command;
 import dev.allotment.events.CommandOutcome;
 import dev.allotment.events.CommandRejected;
+import dev.allotment.events.GroupState;
 import dev.allotment.events.IncomingSet;
 import dev.allotment.events.LocationStock;
 import dev.allotment.events.RecordAnswer;
@@ -14,6 +15,7 @@ import dev.allotment.events.StockLevel;
 import dev.allotment.events.StockLevelKey;
 import dev.allotment.events.StockSet;
 import dev.allotment.schemas.Topics;
+import dev.allotment.streams.allocation.CommandGroups;
 import dev.allotment.streams.allocation.DecisionEvents;
 import dev.allotment.streams.allocation.Decisions;
 import dev.allotment.streams.allocation.Refusal;
@@ -29,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -69,21 +72,24 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
         private SkuDesk desk;
         private DeadLetterSink deadLetters;
         private long expirySequence;
+        private GroupParts groups;
 
         @Override
         public void init(ProcessorContext<Object, Object> context) {
             this.context = context;
             this.book = new TableSkuBook(table(context, StoreNames.SKU_STOCK), table(context, StoreNames.LINE_RESERVATIONS),
-                table(context, StoreNames.WAITING), table(context, StoreNames.REQUEST_EXPIRY));
+                table(context, StoreNames.WAITING), table(context, StoreNames.REQUEST_EXPIRY), table(context, StoreNames.LINE_HOLDS));
             this.outcomes = new CommandOutcomes(context.getStateStore(StoreNames.COMMAND_OUTCOMES),
                 context.getStateStore(StoreNames.COMMAND_OUTCOME_EXPIRY), outcomeRetention);
             Object globalStore = context.getStateStore(StoreNames.LOCATIONS);
             this.locations = new GlobalLocations(unwrap(globalStore), locationChanges);
             this.desk = new SkuDesk(book, locations);
+            this.groups = new GroupParts(context, desk, new GroupDesk(), commands, topics.commands());
             this.deadLetters = new DeadLetterSink(context, NodeNames.SKU_DEAD_LETTERS, "sku");
             // allocation requests time out by the wall clock, and by stream time when records carry later times
             context.schedule(EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::expire);
             context.schedule(EXPIRY_INTERVAL, PunctuationType.STREAM_TIME, this::expire);
+            context.schedule(EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> groups.timeOut(now, EXPIRY_BATCH));
             context.schedule(OUTCOME_SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
                 now -> outcomes.forget(Instant.ofEpochMilli(now), OUTCOME_SWEEP_BATCH));
         }
@@ -163,6 +169,10 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
         }
 
         private void command(Record<byte[], byte[]> record, String sku, Command command) {
+            if (command.getGroup() != null) {
+                groups.handle(record, sku, command);   // a part of a multi-SKU command, a vote or a decision: all or nothing
+                return;
+            }
             String commandId = command.getCommandId();
             if (outcomes.seen(commandId, command.getPrincipal())) {
                 LOG.debug("command {} seen before: answered from its outcome, nothing applied", commandId);
@@ -177,15 +187,60 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             try {
                 Decisions decided = desk.command(sku, commandId, command.getOrderId(), command.getPayload(), at);
                 emit(record, sku, commandId, commandId, decided);
-                List<String> ids = decided.events().stream().map(e -> DecisionEvents.allocationIdOf(e.payload())).filter(id -> id != null)
-                    .distinct().toList();
-                remember(commandId, command.getPrincipal(), command.getOrderId(), true, null, null, at, ids,
-                    (int) decided.events().stream().filter(e -> e.orderId().equals(command.getOrderId())).count());
+                applied(command, decided);
             } catch (Refusal refusal) {
                 LOG.info("command {} for order {} ({}) refused: {}", commandId, command.getOrderId(), sku, refusal.getMessage());
-                remember(commandId, command.getPrincipal(), command.getOrderId(), false, refusal.code().wire(), refusal.getMessage(), at);
-                forwardEvent(record.timestamp(), command.getOrderId(), commandId + ":rejected", commandId, at,
-                    new CommandRejected(refusal.code().wire(), refusal.getMessage()));
+                refused(command, refusal.code().wire(), refusal.getMessage());
+            }
+        }
+
+        /** Keeps an applied command's outcome: the allocations it made or changed, how many decisions it took. */
+        private void applied(Command command, Decisions decided) {
+            List<String> ids = decided.events().stream().map(e -> DecisionEvents.allocationIdOf(e.payload())).filter(id -> id != null)
+                .distinct().toList();
+            remember(command.getCommandId(), command.getPrincipal(), command.getOrderId(), true, null, null, command.getIssuedAt(), ids,
+                (int) decided.events().stream().filter(e -> e.orderId().equals(command.getOrderId())).count());
+        }
+
+        /** Keeps a refused command's outcome, and tells the order's history (CommandRejected). */
+        private void refused(Command command, String code, String reason) {
+            remember(command.getCommandId(), command.getPrincipal(), command.getOrderId(), false, code, reason, command.getIssuedAt());
+            forwardEvent(recordTime, command.getOrderId(), command.getCommandId() + ":rejected", command.getCommandId(),
+                command.getIssuedAt(), new CommandRejected(code, reason));
+        }
+
+        /** What {@link GroupParts} needs of this processor: a group's parts are applied and answered as commands are. */
+        private final class GroupDesk implements GroupParts.Desk {
+            @Override
+            public void emit(long timestamp, String sku, String causeId, String commandId, Decisions decided) {
+                Desk.this.emit(timestamp, sku, causeId, commandId, decided);
+            }
+
+            @Override
+            public void applied(Command command, Decisions decided) {
+                Desk.this.applied(command, decided);
+            }
+
+            @Override
+            public void refused(Command command, String code, String reason) {
+                Desk.this.refused(command, code, reason);
+            }
+
+            @Override
+            public boolean seen(Command command) {
+                return outcomes.seen(command.getCommandId(), command.getPrincipal());
+            }
+
+            @Override
+            public void rememberGroup(GroupState group, CommandGroups.Verdict verdict) {
+                outcomes.remember(new CommandOutcome(group.getGroupId(), group.getOrderId(), verdict.commit(), verdict.code(),
+                    verdict.reason(), List.of(), group.getDeadline(), 0, group.getPrincipal(), null, null, null), group.getPrincipal(),
+                    Instant.ofEpochMilli(recordTime));
+            }
+
+            @Override
+            public Optional<CommandGroups.Verdict> groupVerdict(String groupId) {
+                return outcomes.get(groupId).map(o -> new CommandGroups.Verdict(o.getAccepted(), o.getCode(), o.getReason()));
             }
         }
 

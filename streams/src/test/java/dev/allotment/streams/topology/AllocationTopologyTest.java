@@ -57,7 +57,7 @@ class AllocationTopologyTest {
 
     Command allocate(String commandId, String orderId, String loc, String sku, int q) {
         return new Command(commandId, T0, "test", orderId,
-            new AllocateLines(loc, List.of(new LineQuantity(null, sku, q)), "al-" + commandId));
+            new AllocateLines(loc, List.of(new LineQuantity(null, sku, q)), "al-" + commandId), null);
     }
 
     /** The processors keep decoded routings and sites; a change to either must reach the very next order. */
@@ -182,7 +182,7 @@ class AllocationTopologyTest {
 
         String allocationId = fixture.order("o-1").getAllocations().get(0).getAllocationId();
         fixture.commands.pipeInput("S1", new Command("complete-1", T0, "test", "o-1",
-            new UpdateAllocation(allocationId, null, T0.plusSeconds(60))));
+            new UpdateAllocation(allocationId, null, T0.plusSeconds(60)), null));
         assertEquals(OrderStatus.COMPLETED, fixture.order("o-1").getStatus());
         assertEquals(2, fixture.skuStock("S1").getLocations().get("wh-a").getPhysical());
         assertEquals(2, fixture.skuStock("S1").getLocations().get("wh-a").getAllocated());

@@ -36,7 +36,7 @@ class CommandOutcomeRetentionTest {
 
     private void allocateOne(String commandId) {
         fixture.commands.pipeInput("S1", new Command(commandId, TopologyFixture.T0, "platform-1234", "o-1",
-            new AllocateLines("wh-a", List.of(new LineQuantity(null, "S1", 1)), "al-" + commandId)), TopologyFixture.T0);
+            new AllocateLines("wh-a", List.of(new LineQuantity(null, "S1", 1)), "al-" + commandId), null), TopologyFixture.T0);
     }
 
     private int allocated() {

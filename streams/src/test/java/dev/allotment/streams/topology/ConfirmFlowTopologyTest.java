@@ -59,7 +59,7 @@ class ConfirmFlowTopologyTest {
     /** Each command one second after the one before, in its issue time and its record's. */
     private String send(String orderId, Object payload) {
         String id = "cmd-" + (++sequence);
-        fixture.commands.pipeInput(SKU, new Command(id, T0.plusSeconds(sequence), "test", orderId, payload), T0.plusSeconds(sequence));
+        fixture.commands.pipeInput(SKU, new Command(id, T0.plusSeconds(sequence), "test", orderId, payload, null), T0.plusSeconds(sequence));
         return id;
     }
 

@@ -112,19 +112,19 @@ class TopologyInvariantsPropertiesTest {
                         .setLines(List.of(new OrderLine("l-1", s.sku(), Math.max(1, Math.abs(s.n()))),
                             new OrderLine("l-2", SKUS.get((SKUS.indexOf(s.sku()) + 1) % 3), 2))).build()));
                     case 3 -> fixture.commands.pipeInput(s.sku(), new Command("c" + i, at, "test", orderId,
-                        new AllocateLines(s.loc(), List.of(new LineQuantity(null, s.sku(), Math.max(1, Math.abs(s.n()) % 4))), "al-c" + i)));
+                        new AllocateLines(s.loc(), List.of(new LineQuantity(null, s.sku(), Math.max(1, Math.abs(s.n()) % 4))), "al-c" + i), null));
                     case 4 -> {
                         String commandId = "c" + i;
                         firstOpenAllocation(fixture, s.sku(), orderId).ifPresent(id -> fixture.commands.pipeInput(s.sku(),
-                            new Command(commandId, at, "test", orderId, new UpdateAllocation(id, null, at))));
+                            new Command(commandId, at, "test", orderId, new UpdateAllocation(id, null, at), null)));
                     }
                     case 5 -> fixture.commands.pipeInput(s.sku(),
-                        new Command("c" + i, at, "test", orderId, new DeleteAllocations()));
+                        new Command("c" + i, at, "test", orderId, new DeleteAllocations(), null));
                     case 6 -> fixture.orders.pipeInput(orderId, cancelled("x" + i, orderId, at, "test"));
                     case 7 -> anyRequest(fixture, s.sku(), orderId, s.n()).ifPresent(id -> fixture.commands.pipeInput(s.sku(),
-                        new Command("c" + n, at, "test", orderId, new ConfirmAllocationRequest(id))));
+                        new Command("c" + n, at, "test", orderId, new ConfirmAllocationRequest(id), null)));
                     case 8 -> anyRequest(fixture, s.sku(), orderId, s.n()).ifPresent(id -> fixture.commands.pipeInput(s.sku(),
-                        new Command("c" + n, at, "test", orderId, new RejectAllocationRequest(id, "test"))));
+                        new Command("c" + n, at, "test", orderId, new RejectAllocationRequest(id, "test"), null)));
                     case 9 -> answerable(fixture, s.sku(), orderId).ifPresent(l -> {
                         int q = l.getAllocations().stream().filter(p -> p.getConfirm() && p.getLocationId().equals("sup-c")
                             && List.of("allocated", "sent", "failed", "backordered", "timed-out").contains(p.getStatus()))
@@ -133,12 +133,12 @@ class TopologyInvariantsPropertiesTest {
                         int backordered = Math.floorMod(s.n() * 7, q - accepted + 1);
                         fixture.commands.pipeInput(s.sku(), new Command("c" + n, at, "test", orderId, new SupplierAnswer("sup-c",
                             List.of(new LineAnswer(l.getLineId(), accepted, q - accepted - backordered, backordered, "2026-12-01")),
-                            null, null, null)));
+                            null, null, null), null));
                     });
                     case 10 -> fixture.driver.advanceWallClockTime(java.time.Duration.ofSeconds(3));
                     default -> anyRequest(fixture, s.sku(), orderId, s.n()).ifPresent(id -> fixture.commands.pipeInput(s.sku(),
                         new Command("c" + n, at, "webhook", orderId, s.n() % 2 == 0 ? new MarkRequestSent(id, 1)
-                            : new MarkRequestSendFailed(id, 3, "down"))));
+                            : new MarkRequestSendFailed(id, 3, "down"), null)));
                 }
                 RECORDS.incrementAndGet();
             }
