@@ -3,6 +3,7 @@ package dev.allotment.services.engine;
 import dev.allotment.streams.order.Limits;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Context;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.convert.format.MapFormat;
 import java.time.Duration;
 import java.util.HashMap;
@@ -114,11 +115,19 @@ public class EngineSettings {
     @ConfigurationProperties("retention")
     public static class Retention {
         private Duration commandOutcomes;
+        private Duration orderHistory;
         /**
          * How long a client command's first outcome answers its retries; after it, the same command id is a new command.
          * Unset: the engine's default (24 hours, {@code TopologySettings.DEFAULT_OUTCOME_RETENTION}).
          */
         public Duration getCommandOutcomes() { return commandOutcomes; }
         public void setCommandOutcomes(Duration commandOutcomes) { this.commandOutcomes = commandOutcomes; }
+        /**
+         * How long a completed or cancelled order's history ({@code GET /orders/{id}/events}, {@code as_of}) is kept after
+         * the order became final; its projection stays. Unset (or empty, as application.yml has it without the
+         * environment variable): as long as the order.
+         */
+        public Duration getOrderHistory() { return orderHistory; }
+        public void setOrderHistory(@Nullable Duration orderHistory) { this.orderHistory = orderHistory; }
     }
 }

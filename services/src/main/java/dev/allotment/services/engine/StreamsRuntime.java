@@ -50,6 +50,9 @@ public class StreamsRuntime {
     private KafkaDeadLetterOutlet deadLetters;
     @io.micronaut.context.annotation.Value("${micronaut.server.port:8080}")
     int httpPort;
+    /** As written, to refuse a value that is not a duration (bound, it would be null: history kept as long as the order). */
+    @io.micronaut.context.annotation.Value("${allotment.retention.order-history:}")
+    String orderHistoryAsWritten;
 
     public StreamsRuntime(EngineSettings settings, Topics topics, AvroSerdes serdes, RegistryUrls registry,
                           MeterRegistry meters, Limits limits) {
@@ -68,6 +71,7 @@ public class StreamsRuntime {
 
     @PostConstruct
     void start() {
+        TopologySettings topologySettings = topologySettings();   // first: a setting it refuses stops the start at once
         String bootstrap = settings.getKafka().getBootstrapServers();
         if (settings.getTopics().isCreate()) {
             TopicCreator.ensure(bootstrap, topics.specs(settings.getTopics().getPartitions()),
@@ -79,8 +83,7 @@ public class StreamsRuntime {
             List.of(topics.orderEvents(), topics.stockEvents())));
         deadLetters = new KafkaDeadLetterOutlet(bootstrap, topics.deadLetters());
         Topology topology = AllotmentTopology.build(topics, serdes, new TopologyHooks(changes, homes, deadLetters),
-            new TopologySettings(limits, Optional.ofNullable(settings.getRetention().getCommandOutcomes())
-                .orElse(TopologySettings.DEFAULT_OUTCOME_RETENTION)));
+            topologySettings);
         LOG.info("topology:\n{}", topology.describe());
         properties = streamsProperties(bootstrap);
         if (!settings.getStreams().getConfig().isEmpty()) {
@@ -93,6 +96,23 @@ public class StreamsRuntime {
         streams.start();
         LOG.info("Kafka Streams {} started against {} (registry {})",
             settings.getStreams().getApplicationId(), bootstrap, registry.base());
+    }
+
+    /** What the topology decides and keeps by: the order limits and the retentions of allotment.retention (unset: defaults). */
+    private TopologySettings topologySettings() {
+        EngineSettings.Retention retention = settings.getRetention();
+        Duration history = retention.getOrderHistory();
+        if (history == null && orderHistoryAsWritten != null && !orderHistoryAsWritten.isBlank()) {
+            throw new IllegalArgumentException("allotment.retention.order-history (ALLOTMENT_ORDER_HISTORY_RETENTION) must be a"
+                + " duration such as 30d, 12h or PT720H, or empty; was '" + orderHistoryAsWritten + "'");
+        }
+        if (history == null) {
+            LOG.info("order history is kept as long as the order (allotment.retention.order-history is unset)");
+        } else {
+            LOG.info("a completed or cancelled order's history is forgotten {} after the order became final", history);
+        }
+        return new TopologySettings(limits, Optional.ofNullable(retention.getCommandOutcomes())
+            .orElse(TopologySettings.DEFAULT_OUTCOME_RETENTION)).withOrderHistoryRetention(history);
     }
 
     /**

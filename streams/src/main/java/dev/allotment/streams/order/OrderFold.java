@@ -215,6 +215,11 @@ public final class OrderFold {
         return found.isPresent();
     }
 
+    /** Whether an order in {@code status} is done with (completed or cancelled): its history may be forgotten after a retention. */
+    public static boolean isFinal(OrderStatus status) {
+        return status == OrderStatus.COMPLETED || status == OrderStatus.CANCELLED;
+    }
+
     /** An order's status from its lines and allocations. */
     public static OrderStatus statusOf(OrderProjection order) {
         if (order.getStatus() == OrderStatus.CANCELLED) {

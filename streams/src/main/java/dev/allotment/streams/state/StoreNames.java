@@ -4,8 +4,16 @@ package dev.allotment.streams.state;
 public final class StoreNames {
     /** Orders by order id: each order's reservation and allocation projection. */
     public static final String ORDERS = "orders";
-    /** (order id, time, event id) to the event: every order's full decision history, in order. */
+    /**
+     * (order id, offset) to the event: every order's decision history, in log order; a completed or cancelled order's is
+     * forgotten after the order history retention, when one is set.
+     */
     public static final String ORDER_HISTORY = "order-history";
+    /**
+     * When each completed or cancelled order's history is forgotten, sorted by that time, and each such order's entry by
+     * its id (see HistoryExpiryKeys); empty unless a retention of order history is set.
+     */
+    public static final String ORDER_HISTORY_EXPIRY = "order-history-expiry";
     /** Allocation request id to its order id, on the order's partition: how a request is found by its id alone. */
     public static final String ALLOCATION_REQUESTS = "allocation-requests";
     /** SKU to its stock at every location. */

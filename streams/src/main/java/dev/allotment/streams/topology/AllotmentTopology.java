@@ -63,7 +63,7 @@ public final class AllotmentTopology {
      * The topology, whose processors tell {@code hooks} which keys' stores they changed, forward a platform's order or
      * stock event found away from its key's home partition to that partition, send what a global store cannot use to
      * the dead letters through the hooks' outlet, dead-letter orders beyond the settings' limits, and keep command
-     * outcomes as long as the settings say.
+     * outcomes and final orders' history as long as the settings say.
      */
     public static Topology build(Topics topics, AvroSerdes serdes, TopologyHooks hooks, TopologySettings settings) {
         Topology topology = new Topology();
@@ -95,11 +95,13 @@ public final class AllotmentTopology {
             .deserializer(), w.locationChanges(), w.hooks().changes(), w.hooks().homes(), w.settings().limits()), NodeNames.DEAD_LETTERS,
             "order-events"), "order-events-source");
         topology.addProcessor("order-fold-processor", w.guarded(new OrderFoldProcessor(topics.allocationEvents(),
-            serdes.value(AllocationEvent.class).deserializer(), w.hooks().changes()), NodeNames.FOLD_DEAD_LETTERS, "order-fold"),
+            serdes.value(AllocationEvent.class).deserializer(), w.hooks().changes(), w.settings().orderHistoryRetention()),
+            NodeNames.FOLD_DEAD_LETTERS, "order-fold"),
             "order-fold-source");
         // cached: an order is written when placed and again for each decision folded, mostly within one commit
         cachedStore(topology, StoreNames.ORDERS, projections, "order-events-processor", "order-fold-processor");
         store(topology, StoreNames.ORDER_HISTORY, serdes.value(AllocationEvent.class), "order-fold-processor");
+        store(topology, StoreNames.ORDER_HISTORY_EXPIRY, Serdes.String(), "order-fold-processor");
         store(topology, StoreNames.ALLOCATION_REQUESTS, Serdes.String(), "order-fold-processor");
         topology.addSink(NodeNames.ALLOCATION_EVENTS, topics.allocationEvents(), Serdes.String().serializer(),
             serdes.value(AllocationEvent.class).serializer(), "order-events-processor");

@@ -10,23 +10,36 @@ import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.state.StoreNames;
 import dev.allotment.streams.support.DeadLetterSink;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Folds allotment.allocation-events (decided on the SKU partitions) into the orders store and its projection topic. */
+/**
+ * Folds allotment.allocation-events (decided on the SKU partitions) into the orders store and its projection topic, and
+ * keeps each event in its order's history; with a history retention, forgets a final order's history after it.
+ */
 public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[], Object, Object> {
+    /** How often final orders past the history retention are forgotten, and how many at most each time. */
+    static final Duration HISTORY_SWEEP_INTERVAL = Duration.ofMinutes(1);
+    static final int HISTORY_SWEEP_BATCH = 1_000;
     private final String topic;
     private final Deserializer<AllocationEvent> decoder;
     private final StoreChanges changes;
+    private final Duration historyRetention;
 
-    OrderFoldProcessor(String topic, Deserializer<AllocationEvent> decoder, StoreChanges changes) {
+    /** {@code historyRetention} null: every order's history is kept as long as the order. */
+    OrderFoldProcessor(String topic, Deserializer<AllocationEvent> decoder, StoreChanges changes, Duration historyRetention) {
         this.topic = topic;
         this.decoder = decoder;
         this.changes = changes;
+        this.historyRetention = historyRetention;
     }
 
     @Override
@@ -37,6 +50,8 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
             private KeyValueStore<String, AllocationEvent> history;
             private KeyValueStore<String, String> requests;
             private DeadLetterSink deadLetters;
+            /** Null without a retention. */
+            private OrderHistoryExpiry expiry;
 
             @Override
             public void init(ProcessorContext<Object, Object> context) {
@@ -45,6 +60,12 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
                 this.history = context.getStateStore(StoreNames.ORDER_HISTORY);
                 this.requests = context.getStateStore(StoreNames.ALLOCATION_REQUESTS);
                 this.deadLetters = new DeadLetterSink(context, NodeNames.FOLD_DEAD_LETTERS, "order-fold");
+                if (historyRetention != null) {
+                    this.expiry = new OrderHistoryExpiry(orders, history, context.getStateStore(StoreNames.ORDER_HISTORY_EXPIRY),
+                        historyRetention);
+                    context.schedule(HISTORY_SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
+                        now -> expiry.forget(Instant.ofEpochMilli(now), HISTORY_SWEEP_BATCH));
+                }
             }
 
             @Override
@@ -63,12 +84,16 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
                 if (event.getPayload() instanceof AllocationRequested r && r.getConfirmMode() == AllocationMode.CONFIRM) {
                     requests.put(r.getAllocationId(), orderId);   // the index that finds a request's order by its id
                 }
-                OrderFold.apply(order, event).ifPresent(next -> {
-                    orders.put(orderId, next);
-                    context.forward(new Record<Object, Object>(orderId, next, record.timestamp()), NodeNames.ORDER_PROJECTIONS);
+                Optional<OrderProjection> next = OrderFold.apply(order, event);
+                next.ifPresent(n -> {
+                    orders.put(orderId, n);
+                    context.forward(new Record<Object, Object>(orderId, n, record.timestamp()), NodeNames.ORDER_PROJECTIONS);
                 });
                 // after the projection: an event in the history means the projection already includes it (read-your-writes)
                 history.put(HistoryKeys.of(orderId, context.recordMetadata().map(m -> m.offset()).orElse(0L)), event);
+                if (expiry != null) {
+                    expiry.folded(orderId, order.getStatus(), next.orElse(order).getStatus(), Instant.ofEpochMilli(record.timestamp()));
+                }
                 changes.changed(orderId);
             }
         };

@@ -4,11 +4,12 @@ import dev.allotment.streams.order.Limits;
 import java.time.Duration;
 
 /**
- * The engine's settings that shape what the topology decides and keeps: the order contract's limits, and how long a
- * client command's first outcome is remembered (a retry with the same command id, or Idempotency-Key, within it is
- * answered from the outcome and changes nothing; after it, it is a new command).
+ * The engine's settings that shape what the topology decides and keeps: the order contract's limits, how long a client
+ * command's first outcome is remembered (a retry with the same command id, or Idempotency-Key, within it is answered
+ * from the outcome and changes nothing; after it, it is a new command), and how long an order's decision history is kept
+ * once the order is completed or cancelled ({@code null}: as long as the order).
  */
-public record TopologySettings(Limits limits, Duration commandOutcomeRetention) {
+public record TopologySettings(Limits limits, Duration commandOutcomeRetention, Duration orderHistoryRetention) {
     /** 24 hours, as payment APIs keep idempotency keys. */
     public static final Duration DEFAULT_OUTCOME_RETENTION = Duration.ofHours(24);
     public static final TopologySettings DEFAULTS = new TopologySettings(Limits.DEFAULTS, DEFAULT_OUTCOME_RETENTION);
@@ -17,9 +18,23 @@ public record TopologySettings(Limits limits, Duration commandOutcomeRetention) 
         if (commandOutcomeRetention.isNegative() || commandOutcomeRetention.isZero()) {
             throw new IllegalArgumentException("command outcomes must be kept for some time, was " + commandOutcomeRetention);
         }
+        if (orderHistoryRetention != null && (orderHistoryRetention.isNegative() || orderHistoryRetention.isZero())) {
+            throw new IllegalArgumentException("order history must be kept for some time (or unset: as long as the order), was "
+                + orderHistoryRetention);
+        }
+    }
+
+    /** Order history kept as long as the order, as before there was a setting for it. */
+    public TopologySettings(Limits limits, Duration commandOutcomeRetention) {
+        this(limits, commandOutcomeRetention, null);
     }
 
     public TopologySettings withLimits(Limits other) {
-        return new TopologySettings(other, commandOutcomeRetention);
+        return new TopologySettings(other, commandOutcomeRetention, orderHistoryRetention);
+    }
+
+    /** These settings with a final order's history kept for {@code retention} after it became final; null: as long as the order. */
+    public TopologySettings withOrderHistoryRetention(Duration retention) {
+        return new TopologySettings(limits, commandOutcomeRetention, retention);
     }
 }

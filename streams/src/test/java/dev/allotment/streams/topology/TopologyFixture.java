@@ -20,8 +20,8 @@ import dev.allotment.events.StockLevelKey;
 import dev.allotment.events.StockSet;
 import dev.allotment.schemas.InMemoryAvroSerdes;
 import dev.allotment.schemas.Topics;
-import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.order.Limits;
+import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.state.StoreNames;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,14 +68,15 @@ final class TopologyFixture implements AutoCloseable {
     /** What the global stores' loaders sent to the dead letters (they cannot forward: the engine gives them an outlet). */
     final List<Record<byte[], byte[]>> globalDeadLetters = new ArrayList<>();
 
-    private TopologyFixture(String applicationId, String guarantee, Instant wallClock, Limits limits) throws IOException {
+    private TopologyFixture(String applicationId, String guarantee, Instant wallClock, TopologySettings settings)
+        throws IOException {
         Properties props = EngineStreamsConfig.defaults(applicationId, "unused:9092",
             Files.createTempDirectory("topology-test").toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         // a null wall clock is the driver's own default: the real time
         driver = new TopologyTestDriver(AllotmentTopology.build(topics, serdes,
             new TopologyHooks(new StoreChanges(), HomePartitions.unknown(), globalDeadLetters::add),
-            TopologySettings.DEFAULTS.withLimits(limits)), props, wallClock);
+            settings), props, wallClock);
         orders = input(topics.orderEvents(), serdes.value(OrderEvent.class).serializer());
         rawOrders = input(topics.orderEvents(), Serdes.ByteArray().serializer());
         stock = input(topics.stockEvents(), serdes.value(StockEvent.class).serializer());
@@ -95,17 +96,23 @@ final class TopologyFixture implements AutoCloseable {
      * internal topics, such as a store's changelog {@code <applicationId>-<store>-changelog}.
      */
     static TopologyFixture start(String applicationId, String guarantee) throws IOException {
-        return new TopologyFixture(applicationId, guarantee, null, Limits.DEFAULTS);
+        return new TopologyFixture(applicationId, guarantee, null, TopologySettings.DEFAULTS);
     }
 
     /** The same under {@code limits} rather than the defaults. */
     static TopologyFixture start(String applicationId, String guarantee, Limits limits) throws IOException {
-        return new TopologyFixture(applicationId, guarantee, null, limits);
+        return new TopologyFixture(applicationId, guarantee, null, TopologySettings.DEFAULTS.withLimits(limits));
     }
 
     /** The same with the wall clock at {@code wallClock}; {@code driver.advanceWallClockTime} moves it on. */
     static TopologyFixture start(String applicationId, String guarantee, Instant wallClock) throws IOException {
-        return new TopologyFixture(applicationId, guarantee, wallClock, Limits.DEFAULTS);
+        return new TopologyFixture(applicationId, guarantee, wallClock, TopologySettings.DEFAULTS);
+    }
+
+    /** The same with the wall clock at {@code wallClock} and the engine's settings {@code settings}. */
+    static TopologyFixture start(String applicationId, String guarantee, Instant wallClock, TopologySettings settings)
+        throws IOException {
+        return new TopologyFixture(applicationId, guarantee, wallClock, settings);
     }
 
     @Override
