@@ -106,7 +106,8 @@ public class OrderController {
     }
 
     @Operation(summary = "An order's reservation and allocation projection",
-        description = "With as_of (ISO-8601), the projection as it was then, rebuilt from the order's decision log.")
+        description = "With as_of (ISO-8601), the projection as it was then, rebuilt from the order's decision log; 410 "
+            + "history_expired once that log was forgotten (allotment.retention.order-history).")
     @Get(uri = "/{orderId}{?as_of}", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
     public HttpResponse<Map<String, Object>> get(@PathVariable String orderId, @Nullable @QueryValue("as_of") String asOf) {
@@ -117,7 +118,13 @@ public class OrderController {
             } catch (DateTimeParseException e) {
                 throw InvalidRequestException.of("as_of", "must be an ISO-8601 instant such as 2026-11-25T10:00:00Z");
             }
-            return OrderReplay.replay(orderId, state.history(orderId), at)
+            List<AllocationEvent> history = state.history(orderId);
+            if (!OrderReplay.isWhole(history) && state.order(orderId).isPresent()) {
+                return HttpResponse.<Map<String, Object>>status(HttpStatus.GONE).body(ErrorBody.of("history_expired", "the decision "
+                    + "history of order " + orderId + " was forgotten (allotment.retention.order-history): its past cannot be "
+                    + "rebuilt; GET /orders/" + orderId + " answers its present"));
+            }
+            return OrderReplay.replay(orderId, history, at)
                 .<HttpResponse<Map<String, Object>>>map(o -> HttpResponse.ok(Views.order(o)))
                 .orElseGet(() -> HttpResponse.<Map<String, Object>>status(HttpStatus.NOT_FOUND)
                     .body(ErrorBody.of("not_found", "order " + orderId + " did not exist at " + at)));
@@ -131,10 +138,12 @@ public class OrderController {
     @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
     public HttpResponse<Map<String, Object>> events(@PathVariable String orderId) {
         List<AllocationEvent> history = state.history(orderId);
-        if (history.isEmpty()) {
+        if (history.isEmpty() && state.order(orderId).isEmpty()) {
             return notFound(orderId);
         }
-        return HttpResponse.ok(Map.of("order_id", orderId, "events", history.stream().map(Views::event).toList()));
+        // complete: false once the history was forgotten (allotment.retention.order-history); what came after is kept
+        return HttpResponse.ok(Map.of("order_id", orderId, "complete", OrderReplay.isWhole(history),
+            "events", history.stream().map(Views::event).toList()));
     }
 
     private static OrderEvent envelope(String idempotencyKey, Object payload) {

@@ -19,6 +19,15 @@ public final class OrderReplay {
     private OrderReplay() {}
 
     /** The projection after every event that occurred at or before {@code asOf} (all when null); empty before the order existed. */
+    /**
+     * Whether {@code history} is an order's whole history: it begins with the order's ReservationCreated, which the engine
+     * logs before any decision about the order. Not so once the history was forgotten (allotment.retention.order-history)
+     * and perhaps a later decision kept: the past can no longer be replayed from it.
+     */
+    public static boolean isWhole(List<AllocationEvent> history) {
+        return !history.isEmpty() && history.get(0).getPayload() instanceof ReservationCreated;
+    }
+
     public static Optional<OrderProjection> replay(String orderId, List<AllocationEvent> history, Instant asOf) {
         OrderProjection order = null;
         for (AllocationEvent event : history) {
