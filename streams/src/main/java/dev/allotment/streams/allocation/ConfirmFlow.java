@@ -98,12 +98,16 @@ record ConfirmFlow(SkuBook book, Ledger ledger, Router router) {
                 throw new Refusal(RefusalCode.REQUEST_CONFIRMED, "allocation request " + allocationId + " is "
                     + p.part().getStatus() + " and can no longer be rejected");
             }
+            if (Parts.status(p.part()) == PartStatus.OUTDATED) {   // as for a confirmation: no longer the supplier's to answer
+                throw new Refusal(RefusalCode.REQUEST_OUTDATED, "allocation request " + allocationId + " is "
+                    + PartStatus.OUTDATED.wire() + " and can no longer be rejected");
+            }
         }
         String why = reason == null || reason.isBlank() ? "rejected" : "rejected: " + reason;
         for (Part p : parts) {
             LineAllocation part = p.part();
             if (!Parts.isAnswerable(part)) {
-                continue; // rejected or outdated already
+                continue; // rejected already: a repeated rejection changes nothing
             }
             // a backorder's accepted units were confirmed by the supplier's answer: a rejection settles the backordered ones
             int open = Parts.openQuantity(part);

@@ -137,6 +137,8 @@ class ConfirmFlowTest {
         assertEquals(List.of(2, 0), List.of(f.allocated(SUPPLIER), f.allocated(UNTRACKED_SUPPLIER)));
         assertEquals(2, f.line("o-1").getAllocatedQuantity());
         assertEquals(RefusalCode.REQUEST_OUTDATED, f.refused(() -> f.confirm("o-1", REPLACEMENT)));
+        // found by the fault suite: a rejection of it was accepted and did nothing, so a supplier was told 200 for nothing
+        assertEquals(RefusalCode.REQUEST_OUTDATED, f.refused(() -> f.reject("o-1", REPLACEMENT)));
     }
 
     @Test
