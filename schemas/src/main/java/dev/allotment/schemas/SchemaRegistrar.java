@@ -80,7 +80,7 @@ public final class SchemaRegistrar {
             }
             return response.body();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot reach the schema registry at " + urls.base() + ": " + e, e);
+            throw new RegistryUnavailableException("cannot reach the schema registry at " + urls.base() + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while registering " + subject, e);

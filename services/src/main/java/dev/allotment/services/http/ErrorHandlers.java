@@ -1,5 +1,6 @@
 package dev.allotment.services.http;
 
+import dev.allotment.schemas.RegistryUnavailableException;
 import dev.allotment.services.engine.RecordTooLargeException;
 import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.state.EngineUnavailableException;
@@ -39,6 +40,22 @@ public final class ErrorHandlers {
         public HttpResponse<Map<String, Object>> handle(HttpRequest request, EngineUnavailableException e) {
             return HttpResponse.<Map<String, Object>>status(HttpStatus.SERVICE_UNAVAILABLE)
                 .header("Retry-After", "1").body(ErrorBody.of("unavailable", e.getMessage()));
+        }
+    }
+
+    /** Found by the fault suite: while the registry restarted, a write answered 500 with the registry's address in it. */
+    @Produces
+    @Singleton
+    @Requires(classes = {RegistryUnavailableException.class, ExceptionHandler.class})
+    public static class RegistryDown implements ExceptionHandler<RegistryUnavailableException, HttpResponse<Map<String, Object>>> {
+        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RegistryDown.class);
+
+        @Override
+        public HttpResponse<Map<String, Object>> handle(HttpRequest request, RegistryUnavailableException e) {
+            LOG.warn("schema registry unavailable: {}", e.getMessage());
+            return HttpResponse.<Map<String, Object>>status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header("Retry-After", "1").body(ErrorBody.of("unavailable", "the schema registry cannot be reached now; nothing was "
+                    + "published; retry"));
         }
     }
 

@@ -73,6 +73,10 @@ abstract class FaultClient implements Runnable {
                 Thread.sleep(250);
                 continue;
             }
+            if (reply.status() >= 500 && reply.status() != 503) {
+                // an outage is a 503 with Retry-After, never another 5xx (a 500 once named the registry's address)
+                tally.failed(name + ": " + method + " " + path + " (key " + key + ") answered " + reply.status() + ": " + reply.body());
+            }
             if (reply.status() == 202 || reply.status() >= 500) {
                 tally.retried(Integer.toString(reply.status()));
                 pending |= reply.status() == 202;
