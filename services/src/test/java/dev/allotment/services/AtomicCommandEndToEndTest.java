@@ -51,8 +51,7 @@ class AtomicCommandEndToEndTest {
     }
 
     static Http.Reply call(String apiKey, String method, String path, String body, String idempotencyKey) {
-        return idempotencyKey == null ? http.send(method, path, body, "x-api-key", apiKey)
-            : http.send(method, path, body, "x-api-key", apiKey, "Idempotency-Key", idempotencyKey);
+        return http.keyed(apiKey, method, path, body, idempotencyKey);
     }
 
     static int allocated(String sku) {

@@ -38,9 +38,14 @@ public final class ErrorHandlers {
     public static class Unavailable implements ExceptionHandler<EngineUnavailableException, HttpResponse<Map<String, Object>>> {
         @Override
         public HttpResponse<Map<String, Object>> handle(HttpRequest request, EngineUnavailableException e) {
-            return HttpResponse.<Map<String, Object>>status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header("Retry-After", "1").body(ErrorBody.of("unavailable", e.getMessage()));
+            return unavailable(e.getMessage());
         }
+    }
+
+    /** A passing outage: 503 with Retry-After, in the error shape. */
+    static HttpResponse<Map<String, Object>> unavailable(String message) {
+        return HttpResponse.<Map<String, Object>>status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1")
+            .body(ErrorBody.of("unavailable", message));
     }
 
     /** Found by the fault suite: while the registry restarted, a write answered 500 with the registry's address in it. */
@@ -53,9 +58,7 @@ public final class ErrorHandlers {
         @Override
         public HttpResponse<Map<String, Object>> handle(HttpRequest request, RegistryUnavailableException e) {
             LOG.warn("schema registry unavailable: {}", e.getMessage());
-            return HttpResponse.<Map<String, Object>>status(HttpStatus.SERVICE_UNAVAILABLE)
-                .header("Retry-After", "1").body(ErrorBody.of("unavailable", "the schema registry cannot be reached now; nothing was "
-                    + "published; retry"));
+            return unavailable("the schema registry cannot be reached now; nothing was published; retry");
         }
     }
 

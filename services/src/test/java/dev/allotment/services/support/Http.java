@@ -30,6 +30,12 @@ public final class Http {
         }
     }
 
+    /** A call with an API key (x-api-key) and, unless null, an Idempotency-Key. */
+    public Reply keyed(String apiKey, String method, String path, String body, String idempotencyKey) {
+        return idempotencyKey == null ? send(method, path, body, "x-api-key", apiKey)
+            : send(method, path, body, "x-api-key", apiKey, "Idempotency-Key", idempotencyKey);
+    }
+
     public Reply send(String method, String path, String body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
