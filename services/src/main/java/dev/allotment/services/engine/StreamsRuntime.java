@@ -89,13 +89,32 @@ public class StreamsRuntime {
         if (!settings.getStreams().getConfig().isEmpty()) {
             LOG.info("Kafka Streams settings from allotment.streams.config: {}", settings.getStreams().getConfig());
         }
+        try {
+            startStreams(topology);
+        } catch (RuntimeException e) {
+            if (!GlobalStateRecovery.corruptedGlobalStore(e)) {
+                throw e;
+            }
+            // KAFKA-21034: under exactly-once, a global store left open by a crash cannot be opened again, and the global
+            // thread fails at every start. Global stores are loaded from their topics alone: their local copy can go.
+            LOG.warn("the local copy of the global stores was left unusable by an unclean stop (KAFKA-21034); deleting it"
+                + " and loading the global stores again from their topics", e);
+            streams.close(Duration.ofSeconds(30));
+            metrics.close();
+            GlobalStateRecovery.wipe(Path.of(properties.getProperty(StreamsConfig.STATE_DIR_CONFIG)),
+                settings.getStreams().getApplicationId());
+            startStreams(topology);
+        }
+        LOG.info("Kafka Streams {} started against {} (registry {})",
+            settings.getStreams().getApplicationId(), bootstrap, registry.base());
+    }
+
+    private void startStreams(Topology topology) {
         streams = new KafkaStreams(topology, properties);
         streams.setUncaughtExceptionHandler(StreamsRuntime::threadDied);
         metrics = new KafkaStreamsMetrics(streams);
         metrics.bindTo(meters);
         streams.start();
-        LOG.info("Kafka Streams {} started against {} (registry {})",
-            settings.getStreams().getApplicationId(), bootstrap, registry.base());
     }
 
     /** What the topology decides and keeps by: the order limits and the retentions of allotment.retention (unset: defaults). */
