@@ -114,6 +114,32 @@ class AtomicCommandEndToEndTest {
         assertEquals(before, after, "the request's lines changed: l-3 was rejected");
     }
 
+    /**
+     * A supplier that confirms a request the moment it sees it confirms all of it: its lines are routed on their SKUs one
+     * by one and reach the order's projection one fold later each, so the request read then shows some of its lines.
+     * Before, the confirmation went to those SKUs alone, and the other lines later timed out (found by the fault suite).
+     */
+    @Test
+    void aRequestConfirmedAsSoonAsItIsSeenIsConfirmedOnEveryLine() {
+        int lines = 40;
+        StringBuilder order = new StringBuilder("{\"order_id\":\"ao-5\",\"channel\":\"supplied\",\"lines\":[");
+        for (int i = 0; i < lines; i++) {
+            order.append(i == 0 ? "" : ",").append("{\"line_id\":\"l-").append(i).append("\",\"sku\":\"ATOM-W-").append(i)
+                .append("\",\"quantity\":1}");
+        }
+        assertEquals(201, call(PLATFORM, "POST", "/orders", order.append("]}").toString(), null).status());
+
+        String requestId = awaitRequest("ao-5");   // as soon as the projection shows it: after its first line's fold
+        Http.Reply confirm = call(SUPPLIER, "POST", "/allocation-requests/" + requestId + "/confirm", null, "atomic-5");
+
+        assertEquals(200, confirm.status(), confirm.body());
+        JsonNode request = call(ADMIN, "GET", "/allocation-requests/" + requestId, null, null).json().path("allocation_request");
+        assertEquals(lines, request.path("lines").size(), request.toString());
+        for (JsonNode line : request.path("lines")) {
+            assertEquals("confirmed", line.path("status").asText(), "a line left unconfirmed: " + request);
+        }
+    }
+
     private static String awaitRequest(String orderId) {
         long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < until) {

@@ -9,10 +9,12 @@ import dev.allotment.streams.state.EngineState;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -49,16 +51,40 @@ public class CommandGateway {
      * parts of one client command and go as a group ({@link #grouped}): all are accepted, or none applies.
      */
     public List<Result> send(List<Map.Entry<String, Command>> commands) {
-        List<Map.Entry<String, Command>> fresh = new ArrayList<>();
-        for (Map.Entry<String, Command> c : grouped(commands)) {
-            if (state.outcome(c.getKey(), c.getValue().getCommandId()).isEmpty()) {
-                fresh.add(c);
+        List<Map.Entry<String, Command>> parts = grouped(commands);
+        Set<String> decided = new HashSet<>();
+        for (Map.Entry<String, Command> c : parts) {
+            if (state.outcome(c.getKey(), c.getValue().getCommandId()).isPresent()) {
+                decided.add(c.getValue().getCommandId());
             }
         }
+        List<Map.Entry<String, Command>> answering = answeredBy(parts, decided, groupDecided(parts));
+        List<Map.Entry<String, Command>> fresh = answering.stream().filter(c -> !decided.contains(c.getValue().getCommandId())).toList();
         if (!fresh.isEmpty()) {
             publisher.publishCommands(fresh);
         }
-        return await(commands.stream().map(c -> Map.entry(c.getKey(), c.getValue().getCommandId())).toList());
+        return await(answering.stream().map(c -> Map.entry(c.getKey(), c.getValue().getCommandId())).toList());
+    }
+
+    /**
+     * The parts whose outcomes answer a call: all of them, unless some were decided though their group was not. Then
+     * the call is a retry whose parts are not its first call's (what it names gained or lost a SKU in between, as a
+     * request re-routed onto another SKU does), and the first call's outcome is the answer: a new group over the other
+     * parts would commit or abort without the ones decided, so that one call would be applied in part. Nothing new is
+     * sent under the key.
+     */
+    static List<Map.Entry<String, Command>> answeredBy(List<Map.Entry<String, Command>> parts, Set<String> decided,
+                                                      boolean groupDecided) {
+        if (decided.isEmpty() || decided.size() == parts.size() || groupDecided) {
+            return parts;
+        }
+        return parts.stream().filter(c -> decided.contains(c.getValue().getCommandId())).toList();
+    }
+
+    /** Whether the coordinator of the parts' group (if they are one) has decided it. */
+    private boolean groupDecided(List<Map.Entry<String, Command>> parts) {
+        CommandGroup group = parts.isEmpty() ? null : parts.get(0).getValue().getGroup();
+        return group != null && state.outcome(group.getCoordinator(), group.getGroupId()).isPresent();
     }
 
     /**

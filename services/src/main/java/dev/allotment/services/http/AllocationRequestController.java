@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.allotment.events.AllocationProjection;
 import dev.allotment.events.Command;
 import dev.allotment.events.ConfirmAllocationRequest;
+import dev.allotment.events.LineProjection;
 import dev.allotment.events.ProjectedAllocationLine;
 import dev.allotment.events.RejectAllocationRequest;
 import dev.allotment.services.auth.Allowed;
@@ -11,6 +12,7 @@ import dev.allotment.services.auth.ApiKeyFilter;
 import dev.allotment.services.auth.Principal;
 import dev.allotment.services.auth.Role;
 import dev.allotment.services.engine.CommandGateway;
+import dev.allotment.services.engine.RequestSkus;
 import dev.allotment.services.engine.Waits;
 import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.allocation.PartStatus;
@@ -166,9 +168,14 @@ public class AllocationRequestController {
             return notFound(id);
         }
         String orderId = found.order().getOrderId();
-        Set<String> skus = new LinkedHashSet<>();
-        found.request().getLines().forEach(l -> skus.add(l.getSku()));
-        waits.lines(orderId, skus);
+        // the request's SKUs as their partitions hold it, once every line of the order has reached its SKU: the
+        // projection may show a request with only some of its lines folded yet (RequestSkus)
+        List<String> orderSkus = found.order().getLines().stream().map(LineProjection::getSku).distinct().toList();
+        waits.lines(orderId, orderSkus);
+        Set<String> skus = RequestSkus.holding(id, orderId, orderSkus, state::lines);
+        if (skus.isEmpty()) {   // released since: its SKUs answer that they know no such request
+            found.request().getLines().forEach(l -> skus.add(l.getSku()));
+        }
         Instant now = Instant.now();
         List<Map.Entry<String, Command>> commands = new ArrayList<>();
         for (String sku : skus) {
