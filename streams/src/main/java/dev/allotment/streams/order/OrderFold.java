@@ -31,6 +31,11 @@ import java.util.Set;
  * Folds the decision log into an order's projection: the lines' outcomes decided on their SKUs'
  * partitions come back here as events and are applied in order. Pure: the same log gives the same
  * projection, which is how projections are rebuilt and verified.
+ *
+ * <p>Copy on write: the projection given is never changed, so a reader holding it (an interactive query, the store's
+ * commit-time cache) keeps a consistent order. The projection returned is a new record whose lists hold the same lines
+ * and allocations as before except the ones the event changed, which are copies (issue 15 defect 5: a deep copy of a
+ * 500-line order per decision made one big order's folding cost its size times its decisions).
  */
 public final class OrderFold {
     static {
@@ -45,7 +50,7 @@ public final class OrderFold {
         if (payload instanceof ReservationCancelled cancelled) {
             return Optional.of(OrderRules.cancel(order, cancelled.getReason(), event.getOccurredAt()));
         }
-        OrderProjection next = OrderProjection.newBuilder(order).build();
+        OrderProjection next = shallowCopy(order);
         if (!fold(next, payload, event)) {
             return Optional.empty();
         }
@@ -53,6 +58,17 @@ public final class OrderFold {
         next.setUpdatedAt(event.getOccurredAt());
         next.setVersion(order.getVersion() + 1);
         return Optional.of(next);
+    }
+
+    /** A new record with the order's fields and new lists of the same lines and allocations: what the fold may change. */
+    private static OrderProjection shallowCopy(OrderProjection order) {
+        OrderProjection copy = new OrderProjection();
+        for (int i = 0; i < OrderProjection.SCHEMA$.getFields().size(); i++) {
+            copy.put(i, order.get(i));
+        }
+        copy.setLines(new ArrayList<>(order.getLines()));
+        copy.setAllocations(new ArrayList<>(order.getAllocations()));
+        return copy;
     }
 
     /** Applies one decision to {@code next}; whether it changed anything (an unknown allocation or line changes nothing). */
@@ -243,15 +259,50 @@ public final class OrderFold {
         return allCompleted ? OrderStatus.COMPLETED : OrderStatus.ALLOCATED;
     }
 
-    private static Optional<LineProjection> line(OrderProjection order, String lineId) {
-        return order.getLines().stream().filter(l -> l.getLineId().equals(lineId)).findFirst();
+    /** The order's line, copied into {@code next}'s list to be changed (copy on write). */
+    private static Optional<LineProjection> line(OrderProjection next, String lineId) {
+        List<LineProjection> lines = next.getLines();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).getLineId().equals(lineId)) {
+                LineProjection copy = LineProjection.newBuilder(lines.get(i)).build();
+                lines.set(i, copy);
+                return Optional.of(copy);
+            }
+        }
+        return Optional.empty();
     }
 
-    private static Optional<AllocationProjection> allocation(OrderProjection order, String id) {
-        return order.getAllocations().stream().filter(a -> a.getAllocationId().equals(id)).findFirst();
+    /**
+     * The order's allocation, copied into {@code next}'s list to be changed: a new record with a new list of the same
+     * items (each copied in turn by {@link #item} when it changes).
+     */
+    private static Optional<AllocationProjection> allocation(OrderProjection next, String id) {
+        List<AllocationProjection> allocations = next.getAllocations();
+        for (int i = 0; i < allocations.size(); i++) {
+            AllocationProjection a = allocations.get(i);
+            if (a.getAllocationId().equals(id)) {
+                AllocationProjection copy = new AllocationProjection();
+                for (int f = 0; f < AllocationProjection.SCHEMA$.getFields().size(); f++) {
+                    copy.put(f, a.get(f));
+                }
+                copy.setLines(new ArrayList<>(a.getLines()));
+                allocations.set(i, copy);
+                return Optional.of(copy);
+            }
+        }
+        return Optional.empty();
     }
 
+    /** An item of an allocation already copied by {@link #allocation}, copied in its turn to be changed. */
     private static Optional<ProjectedAllocationLine> item(AllocationProjection allocation, String lineId) {
-        return allocation.getLines().stream().filter(i -> i.getLineId().equals(lineId)).findFirst();
+        List<ProjectedAllocationLine> items = allocation.getLines();
+        for (int i = 0; i < items.size(); i++) {
+            if (items.get(i).getLineId().equals(lineId)) {
+                ProjectedAllocationLine copy = ProjectedAllocationLine.newBuilder(items.get(i)).build();
+                items.set(i, copy);
+                return Optional.of(copy);
+            }
+        }
+        return Optional.empty();
     }
 }

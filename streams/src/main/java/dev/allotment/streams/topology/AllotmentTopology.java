@@ -98,15 +98,18 @@ public final class AllotmentTopology {
             serdes.value(AllocationEvent.class).deserializer(), w.hooks().changes(), w.settings().orderHistoryRetention()),
             NodeNames.FOLD_DEAD_LETTERS, "order-fold"),
             "order-fold-source");
-        // cached: an order is written when placed and again for each decision folded, mostly within one commit
-        cachedStore(topology, StoreNames.ORDERS, projections, "order-events-processor", "order-fold-processor");
+        // an order is written when placed and again for each decision folded, mostly within one commit: kept as an
+        // object until the commit, serialized once then (CommitTimeStore), not per decision
+        topology.addStateStore(CommitTimeStore.builder(StoreNames.ORDERS, projections), "order-events-processor", "order-fold-processor");
         store(topology, StoreNames.ORDER_HISTORY, serdes.value(AllocationEvent.class), "order-fold-processor");
         store(topology, StoreNames.ORDER_HISTORY_EXPIRY, Serdes.String(), "order-fold-processor");
         store(topology, StoreNames.ALLOCATION_REQUESTS, Serdes.String(), "order-fold-processor");
+        // cached: an order's many decisions within one commit mark it pending once
+        cachedStore(topology, StoreNames.PROJECTIONS_PENDING, Serdes.String(), "order-events-processor", "order-fold-processor");
         topology.addSink(NodeNames.ALLOCATION_EVENTS, topics.allocationEvents(), Serdes.String().serializer(),
             serdes.value(AllocationEvent.class).serializer(), "order-events-processor");
         topology.addSink(NodeNames.ORDER_PROJECTIONS, topics.orderProjections(), Serdes.String().serializer(),
-            projections.serializer(), "order-events-processor", "order-fold-processor");
+            projections.serializer(), "order-fold-processor");
         topology.addSink(NodeNames.COMMANDS, topics.commands(), Serdes.String().serializer(),
             serdes.value(Command.class).serializer(), "order-events-processor");
         rawSink(topology, NodeNames.DEAD_LETTERS, topics.deadLetters(), "order-events-processor");

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies allotment.order-events to the orders store: a valid OrderPlaced creates the reservation, an
- * OrderCancelled cancels it; each change is forwarded as a decision event and as the new projection.
+ * OrderCancelled cancels it; each change is forwarded as a decision event, and its projection is published by the
+ * fold's {@link LatestFeed}.
  * Records that cannot be decoded or break the contract go to the dead letters; the stream goes on.
  */
 record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges locationChanges, StoreChanges changes,
@@ -54,6 +55,7 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
         private DeadLetterSink deadLetters;
         private GlobalLocations locations;
         private KeyValueStore<String, StockLevel> stockView;
+        private KeyValueStore<String, String> projectionsPending;
 
         @Override
         public void init(ProcessorContext<Object, Object> context) {
@@ -61,6 +63,7 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
             this.orders = context.getStateStore(StoreNames.ORDERS);
             this.locations = new GlobalLocations(context.getStateStore(StoreNames.LOCATIONS), locationChanges);
             this.stockView = context.getStateStore(StoreNames.STOCK_VIEW);
+            this.projectionsPending = context.getStateStore(StoreNames.PROJECTIONS_PENDING);
             this.deadLetters = new DeadLetterSink(context, NodeNames.DEAD_LETTERS, "order-events");
         }
 
@@ -183,7 +186,7 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
                 .setPayload(decision)
                 .build();
             context.forward(new Record<Object, Object>(order.getOrderId(), logged, record.timestamp()), NodeNames.ALLOCATION_EVENTS);
-            context.forward(new Record<Object, Object>(order.getOrderId(), order, record.timestamp()), NodeNames.ORDER_PROJECTIONS);
+            projectionsPending.put(order.getOrderId(), "");   // published by the fold's LatestFeed
         }
 
         private void deadLetter(Record<byte[], byte[]> record, String reason, Throwable error) {

@@ -49,6 +49,7 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
             private KeyValueStore<String, OrderProjection> orders;
             private KeyValueStore<String, AllocationEvent> history;
             private KeyValueStore<String, String> requests;
+            private LatestFeed<OrderProjection> feed;
             private DeadLetterSink deadLetters;
             /** Null without a retention. */
             private OrderHistoryExpiry expiry;
@@ -59,6 +60,9 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
                 this.orders = context.getStateStore(StoreNames.ORDERS);
                 this.history = context.getStateStore(StoreNames.ORDER_HISTORY);
                 this.requests = context.getStateStore(StoreNames.ALLOCATION_REQUESTS);
+                this.feed = new LatestFeed<>(context, context.getStateStore(StoreNames.PROJECTIONS_PENDING), orders::get,
+                    NodeNames.ORDER_PROJECTIONS);
+                context.schedule(LatestFeed.INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> feed.publish(now, LatestFeed.BATCH));
                 this.deadLetters = new DeadLetterSink(context, NodeNames.FOLD_DEAD_LETTERS, "order-fold");
                 if (historyRetention != null) {
                     this.expiry = new OrderHistoryExpiry(orders, history, context.getStateStore(StoreNames.ORDER_HISTORY_EXPIRY),
@@ -87,7 +91,7 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
                 Optional<OrderProjection> next = OrderFold.apply(order, event);
                 next.ifPresent(n -> {
                     orders.put(orderId, n);
-                    context.forward(new Record<Object, Object>(orderId, n, record.timestamp()), NodeNames.ORDER_PROJECTIONS);
+                    feed.changed(orderId);
                 });
                 // after the projection: an event in the history means the projection already includes it (read-your-writes)
                 history.put(HistoryKeys.of(orderId, context.recordMetadata().map(m -> m.offset()).orElse(0L)), event);

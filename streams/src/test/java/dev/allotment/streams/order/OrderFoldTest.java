@@ -42,11 +42,17 @@ class OrderFoldTest {
         .setChannel("web").setPriority(0).setPlacedAt(T0).setLines(List.of(new OrderLine("l-1", SKU, 3))).build(), T0);
     private int events;
 
-    /** The projection after each payload in turn, one second apart. */
+    /**
+     * The projection after each payload in turn, one second apart; each fold leaves the projection it was given as it
+     * was (readers on other threads hold it: copy on write).
+     */
     private OrderProjection fold(OrderProjection order, Object... payloads) {
         OrderProjection folded = order;
         for (Object payload : payloads) {
-            folded = OrderFold.apply(folded, event(payload)).orElse(folded);
+            String given = folded.toString();
+            OrderProjection next = OrderFold.apply(folded, event(payload)).orElse(folded);
+            assertEquals(given, folded.toString(), () -> "folding " + payload + " changed the projection it was given");
+            folded = next;
         }
         return folded;
     }
@@ -156,6 +162,28 @@ class OrderFoldTest {
         assertEquals(OrderStatus.CANCELLED, cancelled.getStatus());
         assertEquals("customer request", cancelled.getCancelReason());
         assertEquals(OrderStatus.CANCELLED, fold(cancelled, requested("al-2", "wh-a", AllocationMode.DIRECT, 1)).getStatus());
+    }
+
+    /**
+     * A decision about one line copies that line and the allocation it changes, and shares every other line and
+     * allocation with the projection before it (issue 15 defect 5: a deep copy per decision made a big order's folding
+     * cost its size times its decisions).
+     */
+    @Test
+    void aDecisionCopiesWhatItChangesAndSharesTheRest() {
+        OrderProjection two = OrderRules.reserve(OrderPlaced.newBuilder().setOrderId("o-1").setChannel("web").setPriority(0)
+            .setPlacedAt(T0).setLines(List.of(new OrderLine("l-1", SKU, 3), new OrderLine("l-2", "S2", 1))).build(), T0);
+        OrderProjection before = fold(two, requested("al-1", "wh-a", AllocationMode.DIRECT, 3),
+            AllocationRequested.newBuilder(requested("al-2", "wh-b", AllocationMode.DIRECT, 1))
+                .setLines(List.of(new AllocatedLine("l-2", "S2", 1))).build());
+
+        OrderProjection after = fold(before, new AllocationCompleted("al-1", T0.plusSeconds(60), List.of(new AllocatedLine("l-1", SKU, 3))));
+
+        assertTrue(after.getLines().get(1) == before.getLines().get(1), "l-2 is shared");
+        assertTrue(allocation(after, "al-2") == allocation(before, "al-2"), "al-2 is shared");
+        assertFalse(allocation(after, "al-1") == allocation(before, "al-1"), "al-1 changed: a copy");
+        assertEquals("allocated", allocation(before, "al-1").getStatus(), "the one before is as it was");
+        assertEquals("completed", allocation(after, "al-1").getStatus());
     }
 
     @Test

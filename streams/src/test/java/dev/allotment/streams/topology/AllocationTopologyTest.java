@@ -119,6 +119,32 @@ class AllocationTopologyTest {
         assertEquals(0, fixture.skuStock("S1").getLocations().get("wh-a").getAllocated());
     }
 
+    /**
+     * allotment.order-projections carries each order once per feed interval, as it is then, not once per decision
+     * (issue 15 defect 5: a 500-line order's routing published 500 whole projections). Before, this order's placement
+     * and its three lines' allocations were four records.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
+    void anOrdersDecisionsWithinOneIntervalArePublishedOnceAsTheOrderIsLast(String guarantee) throws Exception {
+        start(guarantee);
+        directWarehousesOnWeb("wh-a");
+        fixture.stockSet("wh-a", "S1", 10);
+        fixture.stockSet("wh-a", "S2", 10);
+        fixture.stockSet("wh-a", "S3", 10);
+        fixture.place("o-1", "web", new OrderLine("l-1", "S1", 1), new OrderLine("l-2", "S2", 1), new OrderLine("l-3", "S3", 1));
+        assertTrue(fixture.projections.isEmpty(), "nothing published before the interval has passed");
+
+        fixture.publishProjections();
+
+        List<OrderProjection> published = fixture.projections.readValuesToList();
+        assertEquals(1, published.size(), "one record for the order: " + published);
+        assertEquals(fixture.order("o-1"), published.get(0), "the order as it is last");
+        assertEquals(OrderStatus.ALLOCATED, published.get(0).getStatus());
+        fixture.publishProjections();
+        assertTrue(fixture.projections.isEmpty(), "nothing again while the order does not change");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
     void whatNoLocationCanFillIsSplitThenWaitsAndIsFilledFirstComeFirstServed(String guarantee) throws Exception {

@@ -1,0 +1,304 @@
+package dev.allotment.streams.topology;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentSkipListMap;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.internals.WrappedStateStore;
+
+/**
+ * A key-value store whose writes since the last commit are kept as objects and written (serialized) into the store
+ * beneath it once, when the task commits, instead of at every write: an order's projection changes with every decision
+ * about it, and serializing all of it for each one made a big order's folding cost its size times its decisions (issue
+ * 15 defect 5). Reads, interactive queries included, see the latest write, as with Kafka Streams' record cache.
+ *
+ * <p>The writes reach the store beneath in the task's pre-commit flush, which Kafka Streams gives to its own caching
+ * stores ({@code CachedStateStore.flushCache}, called by {@code StreamTask.flush} before the changelog's producer is
+ * flushed and the transaction committed): under exactly-once they are in the same transaction as the input they came
+ * from. That hook is Kafka Streams' internal API (this class extends {@link WrappedStateStore} for it), so the engine's
+ * tests prove it is called: the topology tests commit through it, and the crash tests audit the folded state against the
+ * log. Values written must never be changed afterwards: readers on other threads (interactive queries) may hold them;
+ * the order fold copies on write.
+ */
+final class CommitTimeStore<V> extends WrappedStateStore<KeyValueStore<String, V>, String, V> implements KeyValueStore<String, V> {
+    /** Keys in the order the store beneath iterates them: their UTF-8 bytes', which is code point order. */
+    static final Comparator<String> BYTE_ORDER = CommitTimeStore::compareCodePoints;
+
+    /** A write not yet in the store beneath: a value, or a deletion (null). */
+    private record Pending<V>(V value) {}
+
+    private final ConcurrentSkipListMap<String, Pending<V>> pending = new ConcurrentSkipListMap<>(BYTE_ORDER);
+
+    CommitTimeStore(KeyValueStore<String, V> inner) {
+        super(inner);
+    }
+
+    /** A persistent, changelogged store of {@code name} (no record cache: this store is the cache) under one. */
+    static <V> StoreBuilder<KeyValueStore<String, V>> builder(String name, Serde<V> values) {
+        StoreBuilder<KeyValueStore<String, V>> inner = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name),
+            Serdes.String(), values);
+        return new StoreBuilder<>() {
+            @Override
+            public StoreBuilder<KeyValueStore<String, V>> withCachingEnabled() {
+                return this;   // this store caches already
+            }
+
+            @Override
+            public StoreBuilder<KeyValueStore<String, V>> withCachingDisabled() {
+                return this;
+            }
+
+            @Override
+            public StoreBuilder<KeyValueStore<String, V>> withLoggingEnabled(Map<String, String> config) {
+                inner.withLoggingEnabled(config);
+                return this;
+            }
+
+            @Override
+            public StoreBuilder<KeyValueStore<String, V>> withLoggingDisabled() {
+                inner.withLoggingDisabled();
+                return this;
+            }
+
+            @Override
+            public KeyValueStore<String, V> build() {
+                return new CommitTimeStore<>(inner.build());
+            }
+
+            @Override
+            public Map<String, String> logConfig() {
+                return inner.logConfig();
+            }
+
+            @Override
+            public boolean loggingEnabled() {
+                return inner.loggingEnabled();
+            }
+
+            @Override
+            public String name() {
+                return inner.name();
+            }
+        };
+    }
+
+    @Override
+    public void init(StateStoreContext context, StateStore root) {
+        pending.clear();
+        super.init(context, root);
+    }
+
+    /** Before every commit: what was written since the last one goes into the store beneath, each key once. */
+    @Override
+    public void flushCache() {
+        writePending();
+        super.flushCache();
+    }
+
+    @Override
+    public void commit(Map<org.apache.kafka.common.TopicPartition, Long> changelogOffsets) {
+        writePending();   // empty after flushCache: a commit path that skipped it still writes before the store commits
+        super.commit(changelogOffsets);
+    }
+
+    /** Uncommitted writes are dropped (a task recycled or closed without committing reads its input again). */
+    @Override
+    public void clearCache() {
+        pending.clear();
+        super.clearCache();
+    }
+
+    @Override
+    public void close() {
+        pending.clear();
+        super.close();
+    }
+
+    private void writePending() {
+        for (Map.Entry<String, Pending<V>> e : pending.entrySet()) {
+            if (e.getValue().value() == null) {
+                wrapped().delete(e.getKey());
+            } else {
+                wrapped().put(e.getKey(), e.getValue().value());
+            }
+            pending.remove(e.getKey(), e.getValue());   // after the write: a reader finds the key in one place or the other
+        }
+    }
+
+    @Override
+    public V get(String key) {
+        Pending<V> p = pending.get(key);
+        return p != null ? p.value() : wrapped().get(key);
+    }
+
+    @Override
+    public void put(String key, V value) {
+        pending.put(key, new Pending<>(value));
+    }
+
+    @Override
+    public V putIfAbsent(String key, V value) {
+        V existing = get(key);
+        if (existing == null) {
+            put(key, value);
+        }
+        return existing;
+    }
+
+    @Override
+    public void putAll(List<KeyValue<String, V>> entries) {
+        entries.forEach(kv -> put(kv.key, kv.value));
+    }
+
+    @Override
+    public V delete(String key) {
+        V existing = get(key);
+        pending.put(key, new Pending<>(null));
+        return existing;
+    }
+
+    @Override
+    public KeyValueIterator<String, V> range(String from, String to) {
+        return merged(wrapped().range(from, to), pendingBetween(from, to, false), false);
+    }
+
+    @Override
+    public KeyValueIterator<String, V> reverseRange(String from, String to) {
+        return merged(wrapped().reverseRange(from, to), pendingBetween(from, to, true), true);
+    }
+
+    @Override
+    public KeyValueIterator<String, V> all() {
+        return range(null, null);
+    }
+
+    @Override
+    public KeyValueIterator<String, V> reverseAll() {
+        return reverseRange(null, null);
+    }
+
+    @Override
+    public <PS extends Serializer<P>, P> KeyValueIterator<String, V> prefixScan(P prefix, PS prefixKeySerializer) {
+        String start = String.valueOf(prefix);
+        List<Map.Entry<String, Pending<V>>> matching = new ArrayList<>();
+        for (Map.Entry<String, Pending<V>> e : pending.tailMap(start, true).entrySet()) {
+            if (!e.getKey().startsWith(start)) {
+                break;
+            }
+            matching.add(Map.entry(e.getKey(), e.getValue()));
+        }
+        return merged(wrapped().prefixScan(prefix, prefixKeySerializer), matching, false);
+    }
+
+    @Override
+    public long approximateNumEntries() {
+        return wrapped().approximateNumEntries() + pending.size();
+    }
+
+    /** A snapshot of the pending writes in [from, to] (null: open), in iteration order. */
+    private List<Map.Entry<String, Pending<V>>> pendingBetween(String from, String to, boolean reverse) {
+        if (from != null && to != null && BYTE_ORDER.compare(from, to) > 0) {
+            return List.of();
+        }
+        NavigableMap<String, Pending<V>> view = pending;
+        if (from != null) {
+            view = view.tailMap(from, true);
+        }
+        if (to != null) {
+            view = view.headMap(to, true);
+        }
+        List<Map.Entry<String, Pending<V>>> snapshot = new ArrayList<>();
+        (reverse ? view.descendingMap() : view).forEach((k, v) -> snapshot.add(Map.entry(k, v)));
+        return snapshot;
+    }
+
+    /** The store's entries with the pending writes over them: a pending value replaces the stored one, a deletion hides it. */
+    private KeyValueIterator<String, V> merged(KeyValueIterator<String, V> stored, List<Map.Entry<String, Pending<V>>> writes,
+                                              boolean reverse) {
+        Comparator<String> order = reverse ? BYTE_ORDER.reversed() : BYTE_ORDER;
+        return new KeyValueIterator<>() {
+            private int w;
+            private KeyValue<String, V> next;
+
+            private KeyValue<String, V> advance() {
+                while (true) {
+                    boolean haveStored = stored.hasNext();
+                    boolean haveWrite = w < writes.size();
+                    if (!haveStored && !haveWrite) {
+                        return null;
+                    }
+                    int c = !haveWrite ? -1 : !haveStored ? 1 : order.compare(stored.peekNextKey(), writes.get(w).getKey());
+                    if (c < 0) {
+                        return stored.next();
+                    }
+                    if (c == 0) {
+                        stored.next();   // replaced by the pending write
+                    }
+                    Map.Entry<String, Pending<V>> write = writes.get(w++);
+                    if (write.getValue().value() != null) {
+                        return KeyValue.pair(write.getKey(), write.getValue().value());
+                    }
+                }
+            }
+
+            @Override
+            public boolean hasNext() {
+                if (next == null) {
+                    next = advance();
+                }
+                return next != null;
+            }
+
+            @Override
+            public KeyValue<String, V> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                KeyValue<String, V> result = next;
+                next = null;
+                return result;
+            }
+
+            @Override
+            public String peekNextKey() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return next.key;
+            }
+
+            @Override
+            public void close() {
+                stored.close();
+            }
+        };
+    }
+
+    private static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.allotment.streams.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Assume;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link CommitTimeStore}: writes are read back at once, reach the store beneath only at the pre-commit flush (each key
+ * once), deletions hide what is stored, iteration merges both in the store's order, and uncommitted writes can be
+ * dropped. That the topology's commits go through the flush is proven by the topology tests, which read every order
+ * through this store after Kafka Streams committed it.
+ */
+class CommitTimeStoreTest {
+    private KeyValueStore<String, String> beneath;
+    private CommitTimeStore<String> store;
+
+    @BeforeEach
+    void open() {
+        beneath = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("orders"), Serdes.String(), Serdes.String())
+            .withLoggingDisabled().withCachingDisabled().build();
+        store = new CommitTimeStore<>(beneath);
+        MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
+        store.init(context.getStateStoreContext(), store);
+    }
+
+    private static List<String> keysAndValues(KeyValueIterator<String, String> it) {
+        List<String> out = new ArrayList<>();
+        try (it) {
+            it.forEachRemaining(kv -> out.add(kv.key + "=" + kv.value));
+        }
+        return out;
+    }
+
+    @Test
+    void aWriteIsReadAtOnceAndReachesTheStoreBeneathAtTheFlushOnly() {
+        store.put("o-1", "a");
+        store.put("o-1", "b");
+        assertEquals("b", store.get("o-1"));
+        assertNull(beneath.get("o-1"), "not serialized before the commit");
+
+        store.flushCache();
+
+        assertEquals("b", beneath.get("o-1"), "the last write, once");
+        assertEquals("b", store.get("o-1"));
+    }
+
+    @Test
+    void aDeletionHidesWhatIsStoredUntilItIsFlushed() {
+        store.put("o-1", "a");
+        store.flushCache();
+        assertEquals("a", store.delete("o-1"));
+        assertNull(store.get("o-1"));
+        assertEquals(List.of(), keysAndValues(store.all()));
+        assertEquals("a", beneath.get("o-1"));
+
+        store.flushCache();
+
+        assertNull(beneath.get("o-1"));
+    }
+
+    @Test
+    void iterationMergesPendingWritesOverTheStoreInItsOrderBothWays() {
+        beneath.putAll(List.of(KeyValue.pair("a", "1"), KeyValue.pair("c", "1"), KeyValue.pair("e", "1"), KeyValue.pair("g", "1")));
+        store.put("b", "2");
+        store.put("c", "2");
+        store.delete("e");
+        store.put("h", "2");
+
+        assertEquals(List.of("a=1", "b=2", "c=2", "g=1", "h=2"), keysAndValues(store.all()));
+        assertEquals(List.of("h=2", "g=1", "c=2", "b=2", "a=1"), keysAndValues(store.reverseAll()));
+        assertEquals(List.of("b=2", "c=2", "g=1"), keysAndValues(store.range("b", "g")));
+        assertEquals(List.of("g=1", "c=2"), keysAndValues(store.reverseRange("c", "g")));
+        assertEquals(List.of("c=2", "g=1", "h=2"), keysAndValues(store.range("c", null)));
+        assertEquals(List.of("c=2", "b=2", "a=1"), keysAndValues(store.reverseRange(null, "d")));
+        assertEquals(List.of(), keysAndValues(store.range("g", "b")), "from after to: nothing, as the store beneath answers");
+        store.put("ca", "3");
+        assertEquals(List.of("c=2", "ca=3"), keysAndValues(store.prefixScan("c", new StringSerializer())));
+    }
+
+    @Test
+    void uncommittedWritesAreDroppedWhenTheCacheIsClearedOrTheStoreClosed() {
+        store.put("o-1", "a");
+        store.clearCache();
+        assertNull(store.get("o-1"));
+        store.flushCache();
+        assertNull(beneath.get("o-1"), "nothing left to write");
+    }
+
+    /** The pending writes must sort as the store beneath iterates: by the keys' UTF-8 bytes. */
+    @Property(tries = 2_000)
+    void keysSortAsTheirUtf8Bytes(@ForAll String a, @ForAll String b) {
+        Assume.that(wellFormed(a) && wellFormed(b));   // an unpaired surrogate is no id: UTF-8 cannot carry it
+        int bytes = Integer.signum(Bytes.BYTES_LEXICO_COMPARATOR.compare(a.getBytes(StandardCharsets.UTF_8),
+            b.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(bytes, Integer.signum(CommitTimeStore.BYTE_ORDER.compare(a, b)), () -> Map.of("a", a, "b", b).toString());
+    }
+
+    private static boolean wellFormed(String s) {
+        return s.equals(new String(s.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+    }
+}
