@@ -20,6 +20,7 @@ public class EngineSettings {
     private Http http = new Http();
     private Orders orders = new Orders();
     private Retention retention = new Retention();
+    private Commands commands = new Commands();
     private String apiKeys = "";
     private String apiKeysFile = "";
 
@@ -37,6 +38,8 @@ public class EngineSettings {
     public void setOrders(Orders orders) { this.orders = orders; }
     public Retention getRetention() { return retention; }
     public void setRetention(Retention retention) { this.retention = retention; }
+    public Commands getCommands() { return commands; }
+    public void setCommands(Commands commands) { this.commands = commands; }
     public String getApiKeys() { return apiKeys; }
     public void setApiKeys(String apiKeys) { this.apiKeys = apiKeys; }
     public String getApiKeysFile() { return apiKeysFile; }
@@ -110,6 +113,18 @@ public class EngineSettings {
         /** Lines an order may have, at the edge (422) and for orders published straight to Kafka (dead-lettered). */
         public int getMaxLines() { return maxLines; }
         public void setMaxLines(int maxLines) { this.maxLines = maxLines; }
+    }
+
+    @ConfigurationProperties("commands")
+    public static class Commands {
+        private Duration groupTimeout;
+        /**
+         * How long a command over several SKUs (a manual allocation or a supplier's answer with lines of several SKUs)
+         * waits for every SKU's part to be prepared before it is refused as a whole, {@code 409 command_timed_out}.
+         * Unset: the engine's default (30 seconds, {@code TopologySettings.DEFAULT_GROUP_TIMEOUT}).
+         */
+        public Duration getGroupTimeout() { return groupTimeout; }
+        public void setGroupTimeout(Duration groupTimeout) { this.groupTimeout = groupTimeout; }
     }
 
     @ConfigurationProperties("retention")

@@ -131,7 +131,9 @@ public class StreamsRuntime {
             LOG.info("a completed or cancelled order's history is forgotten {} after the order became final", history);
         }
         return new TopologySettings(limits, Optional.ofNullable(retention.getCommandOutcomes())
-            .orElse(TopologySettings.DEFAULT_OUTCOME_RETENTION)).withOrderHistoryRetention(history);
+            .orElse(TopologySettings.DEFAULT_OUTCOME_RETENTION)).withOrderHistoryRetention(history)
+            .withCommandGroupTimeout(Optional.ofNullable(settings.getCommands().getGroupTimeout())
+                .orElse(TopologySettings.DEFAULT_GROUP_TIMEOUT));
     }
 
     /**

@@ -124,7 +124,7 @@ public final class AllotmentTopology {
         topology.addSource("sku-source", bytes, bytes, topics.commands(), topics.stockEvents());
         topology.addProcessor("sku-processor", w.guarded(new SkuProcessor(topics, serdes.value(Command.class).deserializer(),
             serdes.value(StockEvent.class).deserializer(), w.locationChanges(), w.hooks().changes(), w.hooks().homes(),
-            w.settings().commandOutcomeRetention()),
+            w.settings().commandOutcomeRetention(), w.settings().commandGroupTimeout()),
             NodeNames.SKU_DEAD_LETTERS, "sku"), "sku-source");
         // cached: a popular SKU's stock changes with every decision; RocksDB and its changelog see it once per commit
         cachedStore(topology, StoreNames.SKU_STOCK, serdes.value(SkuStock.class), "sku-processor");

@@ -38,9 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 final class GroupParts {
     private static final Logger LOG = LoggerFactory.getLogger(GroupParts.class);
-    /** How long a coordinator waits for every part's vote before it aborts the group. */
-    static final Duration TIMEOUT = Duration.ofSeconds(30);
-
     /** What the SKU processor does with decisions and outcomes, as for a one-SKU command. */
     interface Desk {
         void emit(long timestamp, String sku, String causeId, String commandId, Decisions decided);
@@ -65,8 +62,11 @@ final class GroupParts {
     private final KeyValueStore<String, PreparedPart> prepared;
     private final KeyValueStore<String, GroupState> groups;
     private final KeyValueStore<String, String> deadlines;
+    /** How long a coordinator waits for every part's vote before it aborts the group. */
+    private final Duration timeout;
 
-    GroupParts(ProcessorContext<Object, Object> context, SkuDesk desk, Desk processor, Deserializer<Command> commands, String topic) {
+    GroupParts(ProcessorContext<Object, Object> context, SkuDesk desk, Desk processor, Deserializer<Command> commands, String topic,
+               Duration timeout) {
         this.context = context;
         this.desk = desk;
         this.processor = processor;
@@ -75,6 +75,7 @@ final class GroupParts {
         this.prepared = context.getStateStore(StoreNames.PREPARED_PARTS);
         this.groups = context.getStateStore(StoreNames.COMMAND_GROUPS);
         this.deadlines = context.getStateStore(StoreNames.GROUP_DEADLINES);
+        this.timeout = timeout;
     }
 
     /** A record of allotment.commands that belongs to a group: a part, a vote (at the coordinator) or a decision. */
@@ -104,7 +105,7 @@ final class GroupParts {
         }
         List<String> ids = new ArrayList<>(set == null ? List.of() : set.getPartIds());
         List<ByteBuffer> records = new ArrayList<>(set == null ? List.of() : set.getCommands());
-        List<SkuDesk.Part> parts = new ArrayList<>(set == null ? List.of() : parts(set));
+        List<SkuDesk.Part> parts = new ArrayList<>(set == null ? List.of() : parts(decoded(set)));
         ids.add(part.getCommandId());
         records.add(ByteBuffer.wrap(record.value()));
         parts.add(new SkuDesk.Part(part.getCommandId(), part.getOrderId(), part.getPayload()));
@@ -137,7 +138,7 @@ final class GroupParts {
             // from the wall clock as the vote is processed, not the record's time: a task that replays its input after a
             // crash (or a long restore) re-opens the group with a full deadline instead of aborting it mid-replay
             state = CommandGroups.open(group, from.getOrderId(), from.getPrincipal(),
-                Instant.ofEpochMilli(context.currentSystemTimeMs()).plus(TIMEOUT));
+                Instant.ofEpochMilli(context.currentSystemTimeMs()).plus(timeout));
             deadlines.put(deadlineKey(state), state.getGroupId());
         }
         Optional<CommandGroups.Verdict> verdict = CommandGroups.vote(state, from.getCommandId(), vote.getAccepted(), vote.getCode(),
@@ -198,10 +199,10 @@ final class GroupParts {
             return;
         }
         prepared.delete(key);
-        List<Command> commands = set.getCommands().stream().map(b -> this.commands.deserialize(topic, bytes(b))).toList();
+        List<Command> commands = decoded(set);
         Instant at = commands.get(0).getIssuedAt();
         if (verdict.getCommit()) {
-            SkuDesk.Settled settled = desk.commit(sku, parts(set), held(set), at);
+            SkuDesk.Settled settled = desk.commit(sku, parts(commands), held(set), at);
             for (int i = 0; i < settled.decisions().size(); i++) {
                 String id = settled.refused() == null ? commands.get(i).getCommandId() : null;
                 processor.emit(timestamp, sku, id == null ? decision.getCommandId() + ":released" : id, id, settled.decisions().get(i));
@@ -219,9 +220,13 @@ final class GroupParts {
         }
     }
 
-    private List<SkuDesk.Part> parts(PreparedPart set) {
-        return set.getCommands().stream().map(b -> commands.deserialize(topic, bytes(b)))
-            .map(c -> new SkuDesk.Part(c.getCommandId(), c.getOrderId(), c.getPayload())).toList();
+    /** The commands of the parts prepared together, as they came. */
+    private List<Command> decoded(PreparedPart set) {
+        return set.getCommands().stream().map(b -> commands.deserialize(topic, bytes(b))).toList();
+    }
+
+    private static List<SkuDesk.Part> parts(List<Command> commands) {
+        return commands.stream().map(c -> new SkuDesk.Part(c.getCommandId(), c.getOrderId(), c.getPayload())).toList();
     }
 
     private static SkuDesk.Prepared held(PreparedPart set) {

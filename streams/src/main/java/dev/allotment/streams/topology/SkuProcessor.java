@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * stock levels, dead letters. A command id seen before is answered from its stored outcome and changes nothing.
  */
 record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<StockEvent> stockEvents,
-                    LocationChanges locationChanges, StoreChanges changes, HomePartitions homes, Duration outcomeRetention)
+                    LocationChanges locationChanges, StoreChanges changes, HomePartitions homes, Duration outcomeRetention,
+                    Duration groupTimeout)
     implements ProcessorSupplier<byte[], byte[], Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(SkuProcessor.class);
     /** How often due allocation requests are looked for. */
@@ -84,7 +85,7 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             Object globalStore = context.getStateStore(StoreNames.LOCATIONS);
             this.locations = new GlobalLocations(unwrap(globalStore), locationChanges);
             this.desk = new SkuDesk(book, locations);
-            this.groups = new GroupParts(context, desk, new GroupDesk(), commands, topics.commands());
+            this.groups = new GroupParts(context, desk, new GroupDesk(), commands, topics.commands(), groupTimeout);
             this.deadLetters = new DeadLetterSink(context, NodeNames.SKU_DEAD_LETTERS, "sku");
             // allocation requests time out by the wall clock, and by stream time when records carry later times
             context.schedule(EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::expire);

@@ -6,15 +6,22 @@ import java.time.Duration;
 /**
  * The engine's settings that shape what the topology decides and keeps: the order contract's limits, how long a client
  * command's first outcome is remembered (a retry with the same command id, or Idempotency-Key, within it is answered
- * from the outcome and changes nothing; after it, it is a new command), and how long an order's decision history is kept
- * once the order is completed or cancelled ({@code null}: as long as the order).
+ * from the outcome and changes nothing; after it, it is a new command), how long an order's decision history is kept
+ * once the order is completed or cancelled ({@code null}: as long as the order), and how long a command over several
+ * SKUs waits for every part's vote before it is refused as a whole (its parts hold their lines meanwhile).
  */
-public record TopologySettings(Limits limits, Duration commandOutcomeRetention, Duration orderHistoryRetention) {
+public record TopologySettings(Limits limits, Duration commandOutcomeRetention, Duration orderHistoryRetention,
+                               Duration commandGroupTimeout) {
     /** 24 hours, as payment APIs keep idempotency keys. */
     public static final Duration DEFAULT_OUTCOME_RETENTION = Duration.ofHours(24);
+    /** Long enough for a part whose SKU's task is restoring after a crash (measured: 18 s at most in the fault suite). */
+    public static final Duration DEFAULT_GROUP_TIMEOUT = Duration.ofSeconds(30);
     public static final TopologySettings DEFAULTS = new TopologySettings(Limits.DEFAULTS, DEFAULT_OUTCOME_RETENTION);
 
     public TopologySettings {
+        if (commandGroupTimeout.isNegative() || commandGroupTimeout.isZero()) {
+            throw new IllegalArgumentException("a command over several SKUs must wait some time for its parts, was " + commandGroupTimeout);
+        }
         if (commandOutcomeRetention.isNegative() || commandOutcomeRetention.isZero()) {
             throw new IllegalArgumentException("command outcomes must be kept for some time, was " + commandOutcomeRetention);
         }
@@ -26,15 +33,20 @@ public record TopologySettings(Limits limits, Duration commandOutcomeRetention, 
 
     /** Order history kept as long as the order, as before there was a setting for it. */
     public TopologySettings(Limits limits, Duration commandOutcomeRetention) {
-        this(limits, commandOutcomeRetention, null);
+        this(limits, commandOutcomeRetention, null, DEFAULT_GROUP_TIMEOUT);
     }
 
     public TopologySettings withLimits(Limits other) {
-        return new TopologySettings(other, commandOutcomeRetention, orderHistoryRetention);
+        return new TopologySettings(other, commandOutcomeRetention, orderHistoryRetention, commandGroupTimeout);
     }
 
     /** These settings with a final order's history kept for {@code retention} after it became final; null: as long as the order. */
     public TopologySettings withOrderHistoryRetention(Duration retention) {
-        return new TopologySettings(limits, commandOutcomeRetention, retention);
+        return new TopologySettings(limits, commandOutcomeRetention, retention, commandGroupTimeout);
+    }
+
+    /** These settings with commands over several SKUs refused when a part has not voted {@code timeout} after the first vote. */
+    public TopologySettings withCommandGroupTimeout(Duration timeout) {
+        return new TopologySettings(limits, commandOutcomeRetention, orderHistoryRetention, timeout);
     }
 }

@@ -4,6 +4,7 @@ import static dev.allotment.streams.topology.TopologyFixture.T0;
 import static dev.allotment.streams.topology.TopologyFixture.warehouse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.allotment.events.AllocateLines;
@@ -95,13 +96,32 @@ class GroupCommandTopologyTest {
         fixture.commands.pipeInput("S1", part("k:S1", "S1", 3, group("S1", "S2")));   // S2's part is lost on the way
         assertEquals(3, fixture.skuStock("S1").getLocations().get("wh-a").getAllocated(), "prepared: its stock set aside");
 
-        fixture.driver.advanceWallClockTime(GroupParts.TIMEOUT.plus(Duration.ofSeconds(2)));
+        fixture.driver.advanceWallClockTime(TopologySettings.DEFAULT_GROUP_TIMEOUT.plus(Duration.ofSeconds(2)));
 
         assertEquals("command_timed_out", fixture.outcome("k:S1").getCode());
         assertEquals("command_timed_out", fixture.outcome("k:S2").getCode(), "S2 is told too: its part, if it comes, never applies");
         fixture.commands.pipeInput("S2", part("k:S2", "S2", 2, group("S1", "S2")));
         assertEquals(0, fixture.skuStock("S1").getLocations().get("wh-a").getAllocated());
         assertEquals(0, fixture.skuStock("S2").getLocations().get("wh-a").getAllocated(), "the late part was not applied");
+        assertNothingHeld();
+    }
+
+    @Test
+    void theDeadlineIsTheEnginesSetting() throws Exception {
+        fixture.close();
+        fixture = TopologyFixture.start("group-test-deadline", StreamsConfig.EXACTLY_ONCE_V2, T0,
+            TopologySettings.DEFAULTS.withCommandGroupTimeout(Duration.ofSeconds(5)));
+        fixture.location(warehouse("wh-a", ConfirmMode.DIRECT));
+        fixture.stockSet("wh-a", "S1", 5);
+        fixture.place("o-1", "manual", new OrderLine("l-1", "S1", 3), new OrderLine("l-2", "S2", 2));
+        fixture.commands.pipeInput("S1", part("k:S1", "S1", 3, group("S1", "S2")));
+
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(3));
+        assertNull(fixture.outcome("k:S1"), "still waiting for S2 within the 5 s set");
+        fixture.driver.advanceWallClockTime(Duration.ofSeconds(3));
+
+        assertEquals("command_timed_out", fixture.outcome("k:S1").getCode());
+        assertEquals(0, fixture.skuStock("S1").getLocations().get("wh-a").getAllocated());
         assertNothingHeld();
     }
 

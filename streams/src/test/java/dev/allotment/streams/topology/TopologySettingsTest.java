@@ -26,4 +26,13 @@ class TopologySettingsTest {
         assertThrows(IllegalArgumentException.class,
             () -> TopologySettings.DEFAULTS.withOrderHistoryRetention(Duration.ofMinutes(-1)));
     }
+
+    @Test
+    void aCommandGroupWaitsThirtySecondsUnlessSetAndSomeTimeWhenSet() {
+        assertEquals(Duration.ofSeconds(30), TopologySettings.DEFAULTS.commandGroupTimeout());
+        TopologySettings tenSeconds = TopologySettings.DEFAULTS.withCommandGroupTimeout(Duration.ofSeconds(10));
+        assertEquals(Duration.ofSeconds(10), tenSeconds.withOrderHistoryRetention(Duration.ofDays(1)).withLimits(Limits.DEFAULTS)
+            .commandGroupTimeout(), "kept by the other withers");
+        assertThrows(IllegalArgumentException.class, () -> TopologySettings.DEFAULTS.withCommandGroupTimeout(Duration.ZERO));
+    }
 }
