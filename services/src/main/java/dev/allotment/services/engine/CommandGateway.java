@@ -27,11 +27,13 @@ import java.util.stream.Collectors;
 public class CommandGateway {
     private final EventPublisher publisher;
     private final EngineState state;
+    private final CommitWatch commits;
     private final Duration timeout;
 
-    public CommandGateway(EventPublisher publisher, EngineState state, EngineSettings settings) {
+    public CommandGateway(EventPublisher publisher, EngineState state, CommitWatch commits, EngineSettings settings) {
         this.publisher = publisher;
         this.state = state;
+        this.commits = commits;
         this.timeout = settings.getHttp().getCommandTimeout();
     }
 
@@ -120,7 +122,10 @@ public class CommandGateway {
             for (Map.Entry<String, String> c : skuAndIds) {
                 Result known = results.get(c.getValue());
                 if (known == null || !known.decided()) {
-                    results.put(c.getValue(), new Result(c.getKey(), c.getValue(), state.outcome(c.getKey(), c.getValue())));
+                    // decided once committed: an outcome read before its commit could be rolled back by a crash and
+                    // decided otherwise when the engine processes the command again (CommitWatch)
+                    results.put(c.getValue(), new Result(c.getKey(), c.getValue(),
+                        state.outcome(c.getKey(), c.getValue()).filter(commits::committed)));
                 }
             }
             return results.values().stream().allMatch(Result::decided);

@@ -4,6 +4,7 @@ import dev.allotment.events.CommandOutcome;
 import dev.allotment.services.auth.Allowed;
 import dev.allotment.services.auth.Principal;
 import dev.allotment.services.auth.Role;
+import dev.allotment.services.engine.CommitWatch;
 import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.state.EngineState;
 import io.micronaut.http.HttpRequest;
@@ -28,9 +29,11 @@ import java.util.Map;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class CommandController {
     private final EngineState state;
+    private final CommitWatch commits;
 
-    public CommandController(EngineState state) {
+    public CommandController(EngineState state, CommitWatch commits) {
         this.state = state;
+        this.commits = commits;
     }
 
     @Operation(summary = "A command's outcome (where a 202 points)", description = "Answers the key that sent the command, "
@@ -39,7 +42,8 @@ public class CommandController {
     @Allowed({Role.PLATFORM, Role.SUPPLIER, Role.ANALYST, Role.ADMIN})
     public HttpResponse<Map<String, Object>> get(HttpRequest<?> request, @PathVariable String commandId, @QueryValue String sku) {
         Principal caller = AllocationRequestController.principal(request);
-        return state.outcome(sku, commandId).filter(o -> readableBy(caller, o)).<HttpResponse<Map<String, Object>>>map(o -> {
+        // decided means committed: an outcome a crash could still roll back is not told (CommitWatch)
+        return state.outcome(sku, commandId).filter(o -> readableBy(caller, o)).filter(commits::committed).<HttpResponse<Map<String, Object>>>map(o -> {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("command_id", o.getCommandId());
             view.put("order_id", o.getOrderId());

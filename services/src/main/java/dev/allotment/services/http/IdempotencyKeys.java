@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.allotment.events.Command;
+import dev.allotment.events.CommandOutcome;
 import dev.allotment.events.RecordAnswer;
 import dev.allotment.services.auth.ApiKeyFilter;
 import dev.allotment.services.auth.Principal;
+import dev.allotment.services.engine.CommitWatch;
 import dev.allotment.services.engine.EventPublisher;
 import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.state.EngineState;
@@ -32,6 +34,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -70,11 +73,13 @@ public class IdempotencyKeys {
     private final Map<String, String> inFlight = new ConcurrentHashMap<>();
     private final EngineState state;
     private final EventPublisher publisher;
+    private final CommitWatch commits;
     private final JsonMapper mapper;
 
-    public IdempotencyKeys(EngineState state, EventPublisher publisher, JsonMapper mapper) {
+    public IdempotencyKeys(EngineState state, EventPublisher publisher, CommitWatch commits, JsonMapper mapper) {
         this.state = state;
         this.publisher = publisher;
+        this.commits = commits;
         this.mapper = mapper;
     }
 
@@ -123,6 +128,9 @@ public class IdempotencyKeys {
             return;
         }
         inFlight.remove(call.scope(), call.fingerprint());
+        if (REVALIDATED.contains(response.code())) {
+            replayDecided(call, response);
+        }
         int status = response.code();
         if (!(status >= 200 && status < 300 && status != 202) && status != 409 && status != 422) {
             return;   // not decided (202), a call the edge could not take (4xx), or a failure: a repeat runs it again
@@ -131,6 +139,53 @@ public class IdempotencyKeys {
         recent.put(call.scope(), answer);
         publisher.publishCommandLater(call.scope(), new Command(call.scope() + ":answer", Instant.now(), call.caller(), "",
             new RecordAnswer(answer.fingerprint(), answer.status(), answer.body()), null));
+    }
+
+    /** The answers the edge gives when it refuses a call itself (its checks of the call against the engine's state). */
+    private static final Set<Integer> REVALIDATED = Set.of(400, 404, 422);
+
+    /**
+     * A retry whose first call's commands were decided, and committed, though its answer was never recorded (the engine
+     * stopped between deciding and answering): the edge checked the retry again against state its first call changed
+     * (a Crux answer for a line already answered: 422 quantity_mismatch; an Envoy change of an allocation the first call
+     * removed: 400), and would tell the client the call did nothing. Found by the fault suite. The answer is the first
+     * call's instead, from its outcomes: the first refusal's status and reason, or 200 with what each part did.
+     */
+    private void replayDecided(Call call, MutableHttpResponse<?> response) {
+        List<CommandOutcome> decided = state.outcomesUnder(call.scope() + ":").stream()
+            .filter(o -> !o.getCommandId().endsWith(":answer") && !o.getCommandId().endsWith(":group"))
+            .filter(commits::committed).toList();
+        Object given = response.getBody().orElse(null);
+        Object code = given instanceof Map<?, ?> body ? body.get("error") : null;
+        if (decided.isEmpty() || decided.stream().anyMatch(o -> java.util.Objects.equals(o.getCode(), code))) {
+            return;   // no first call decided, or this is the engine's own refusal of it
+        }
+        Replayed replay = replayOf(decided);
+        @SuppressWarnings("unchecked")
+        MutableHttpResponse<Object> answer = (MutableHttpResponse<Object>) response;
+        answer.status(replay.status()).header(REPLAYED, "true").contentType(MediaType.APPLICATION_JSON_TYPE).body(replay.body());
+    }
+
+    /** A first call's answer, rebuilt from its commands' outcomes. */
+    record Replayed(HttpStatus status, Map<String, Object> body) {}
+
+    static Replayed replayOf(List<CommandOutcome> decided) {
+        List<Map<String, Object>> results = new java.util.ArrayList<>();
+        for (CommandOutcome o : decided) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("command_id", o.getCommandId());
+            one.put("accepted", o.getAccepted());
+            one.put("error", o.getCode());
+            one.put("message", o.getReason());
+            one.put("allocation_ids", o.getAllocationIds());
+            results.add(one);
+        }
+        Optional<CommandOutcome> refused = decided.stream().filter(o -> !o.getAccepted()).findFirst();
+        Map<String, Object> body = refused.map(r -> ErrorBody.of(r.getCode(), r.getReason()))
+            .orElseGet(() -> new LinkedHashMap<>(Map.of("status", "ok")));
+        body.put("replayed", true);
+        body.put("results", results);
+        return new Replayed(refused.map(r -> Outcomes.statusOf(r.getCode())).orElse(HttpStatus.OK), body);
     }
 
     private Optional<Recorded> recorded(String scope) {

@@ -43,6 +43,9 @@ public interface EngineState {
     /** The first outcome of a command decided on {@code sku}'s partition, once it is decided. */
     Optional<CommandOutcome> outcome(String sku, String commandId);
 
+    /** The outcomes of every command whose id starts with {@code prefix}, on every partition this instance holds. */
+    List<CommandOutcome> outcomesUnder(String prefix);
+
     /** A SKU's stock at every location. */
     Optional<SkuStock> stock(String sku);
 

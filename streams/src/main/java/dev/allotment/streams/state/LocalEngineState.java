@@ -131,6 +131,12 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
     }
 
     @Override
+    public List<CommandOutcome> outcomesUnder(String prefix) {
+        return this.<CommandOutcome, List<CommandOutcome>>read(StoreNames.COMMAND_OUTCOMES, null,
+            s -> values(s.prefixScan(prefix, KEYS)));
+    }
+
+    @Override
     public Optional<SkuStock> stock(String sku) {
         return Optional.ofNullable(this.<SkuStock, SkuStock>readKeyed(StoreNames.SKU_STOCK, sku, s -> s.get(sku)));
     }

@@ -7,7 +7,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -20,11 +22,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class CommandOutcomes {
     /** The principal of the commands the engine sends itself. */
     static final String ENGINE = "engine";
+    private final Supplier<Optional<RecordMetadata>> input;
     private final KeyValueStore<String, CommandOutcome> outcomes;
     private final KeyValueStore<String, String> expiries;
     private final Duration retention;
 
-    CommandOutcomes(KeyValueStore<String, CommandOutcome> outcomes, KeyValueStore<String, String> expiries, Duration retention) {
+    /** {@code input}: the record being processed, if any (none in a punctuation). */
+    CommandOutcomes(Supplier<Optional<RecordMetadata>> input, KeyValueStore<String, CommandOutcome> outcomes,
+                    KeyValueStore<String, String> expiries, Duration retention) {
+        this.input = input;
         this.outcomes = outcomes;
         this.expiries = expiries;
         this.retention = retention;
@@ -40,11 +46,20 @@ final class CommandOutcomes {
         return Optional.ofNullable(outcomes.get(commandId));
     }
 
-    /** Keeps {@code outcome}, decided at {@code decidedAt} (the command's record time), until the retention has passed. */
+    /**
+     * Keeps {@code outcome}, decided at {@code decidedAt} (the command's record time), until the retention has passed,
+     * with the input record whose processing decided it: the edge answers it once the engine has committed that record
+     * (and so the outcome, in the same transaction), so that a crash cannot roll back what a client was told.
+     */
     void remember(CommandOutcome outcome, String principal, Instant decidedAt) {
         if (outcome.getCommandId() == null || ENGINE.equals(principal)) {
             return;
         }
+        input.get().filter(m -> m.topic() != null && m.offset() >= 0).ifPresent(m -> {
+            outcome.setInputTopic(m.topic());
+            outcome.setInputPartition(m.partition());
+            outcome.setInputOffset(m.offset());
+        });
         outcomes.put(outcome.getCommandId(), outcome);
         expiries.put(expiryKey(decidedAt.plus(retention), outcome.getCommandId()), outcome.getCommandId());
     }

@@ -80,7 +80,7 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             this.context = context;
             this.book = new TableSkuBook(table(context, StoreNames.SKU_STOCK), table(context, StoreNames.LINE_RESERVATIONS),
                 table(context, StoreNames.WAITING), table(context, StoreNames.REQUEST_EXPIRY), table(context, StoreNames.LINE_HOLDS));
-            this.outcomes = new CommandOutcomes(context.getStateStore(StoreNames.COMMAND_OUTCOMES),
+            this.outcomes = new CommandOutcomes(context::recordMetadata, context.getStateStore(StoreNames.COMMAND_OUTCOMES),
                 context.getStateStore(StoreNames.COMMAND_OUTCOME_EXPIRY), outcomeRetention);
             Object globalStore = context.getStateStore(StoreNames.LOCATIONS);
             this.locations = new GlobalLocations(unwrap(globalStore), locationChanges);
@@ -182,7 +182,7 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             Instant at = command.getIssuedAt();
             if (command.getPayload() instanceof RecordAnswer answer) {   // keyed by the key's scope: no SKU, no decision
                 outcomes.remember(new CommandOutcome(commandId, "", true, null, null, List.of(), at, 0, command.getPrincipal(),
-                    answer.getFingerprint(), answer.getStatus(), answer.getBody()), command.getPrincipal(), Instant.ofEpochMilli(recordTime));
+                    answer.getFingerprint(), answer.getStatus(), answer.getBody(), null, null, null), command.getPrincipal(), Instant.ofEpochMilli(recordTime));
                 return;
             }
             try {
@@ -235,7 +235,7 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             @Override
             public void rememberGroup(GroupState group, CommandGroups.Verdict verdict) {
                 outcomes.remember(new CommandOutcome(group.getGroupId(), group.getOrderId(), verdict.commit(), verdict.code(),
-                    verdict.reason(), List.of(), group.getDeadline(), 0, group.getPrincipal(), null, null, null), group.getPrincipal(),
+                    verdict.reason(), List.of(), group.getDeadline(), 0, group.getPrincipal(), null, null, null, null, null, null), group.getPrincipal(),
                     Instant.ofEpochMilli(recordTime));
             }
 
@@ -286,7 +286,7 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
                               Instant at, List<String> allocationIds, int events) {
             if (commandId != null) {
                 outcomes.remember(new CommandOutcome(commandId, orderId, accepted, code, reason, allocationIds, at, events,
-                    principal, null, null, null), principal, Instant.ofEpochMilli(recordTime));
+                    principal, null, null, null, null, null, null), principal, Instant.ofEpochMilli(recordTime));
             }
         }
 
