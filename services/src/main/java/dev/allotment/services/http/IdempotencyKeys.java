@@ -12,6 +12,7 @@ import dev.allotment.services.engine.CommitWatch;
 import dev.allotment.services.engine.EventPublisher;
 import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.state.EngineState;
+import dev.allotment.streams.state.EngineUnavailableException;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.core.annotation.Order;
 import io.micronaut.http.HttpMethod;
@@ -152,17 +153,32 @@ public class IdempotencyKeys {
      * call's instead, from its outcomes: the first refusal's status and reason, or 200 with what each part did.
      */
     private void replayDecided(Call call, MutableHttpResponse<?> response) {
-        List<CommandOutcome> decided = state.outcomesUnder(call.scope() + ":").stream()
-            .filter(o -> !o.getCommandId().endsWith(":answer") && !o.getCommandId().endsWith(":group"))
-            .filter(commits::committed).toList();
+        @SuppressWarnings("unchecked")
+        MutableHttpResponse<Object> answer = (MutableHttpResponse<Object>) response;
+        List<CommandOutcome> all;
+        try {
+            all = state.outcomesUnder(call.scope() + ":").stream()
+                .filter(o -> !o.getCommandId().endsWith(":answer") && !o.getCommandId().endsWith(":group")).toList();
+        } catch (EngineUnavailableException e) {
+            // a store still restoring (the engine just started again): whether a first call was decided is unknown yet,
+            // and telling the client its call did nothing could be false (found by the fault suite: a Crux answer's
+            // retry answered 404 right after a restart, its first attempt applied)
+            answer.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1").contentType(MediaType.APPLICATION_JSON_TYPE)
+                .body(ErrorBody.of("unavailable", "the engine is starting; whether this key's first call was decided is not known yet"));
+            return;
+        }
+        if (all.stream().anyMatch(o -> !commits.committed(o))) {
+            answer.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1").contentType(MediaType.APPLICATION_JSON_TYPE)
+                .body(ErrorBody.of("unavailable", "this key's first call is being decided; try again"));
+            return;
+        }
+        List<CommandOutcome> decided = all;
         Object given = response.getBody().orElse(null);
         Object code = given instanceof Map<?, ?> body ? body.get("error") : null;
         if (decided.isEmpty() || decided.stream().anyMatch(o -> java.util.Objects.equals(o.getCode(), code))) {
             return;   // no first call decided, or this is the engine's own refusal of it
         }
         Replayed replay = replayOf(decided);
-        @SuppressWarnings("unchecked")
-        MutableHttpResponse<Object> answer = (MutableHttpResponse<Object>) response;
         answer.status(replay.status()).header(REPLAYED, "true").contentType(MediaType.APPLICATION_JSON_TYPE).body(replay.body());
     }
 
