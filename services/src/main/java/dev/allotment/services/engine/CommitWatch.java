@@ -45,8 +45,12 @@ public class CommitWatch {
         if (outcome.getInputTopic() == null || outcome.getInputPartition() == null || outcome.getInputOffset() == null) {
             return true;
         }
-        TopicPartition at = new TopicPartition(outcome.getInputTopic(), outcome.getInputPartition());
-        return covers(offsets(false), at, outcome.getInputOffset()) || covers(offsets(true), at, outcome.getInputOffset());
+        return committed(new TopicPartition(outcome.getInputTopic(), outcome.getInputPartition()), outcome.getInputOffset());
+    }
+
+    /** Whether the engine has committed its processing of the record at {@code offset} of {@code at}. */
+    public boolean committed(TopicPartition at, long offset) {
+        return covers(offsets(false), at, offset) || covers(offsets(true), at, offset);
     }
 
     /** Whether the committed offsets are past {@code offset} of {@code at} (a committed offset is the next record to read). */

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * The edge's waits for what the engine decides, each bounded by the command timeout ({@code allotment.http.command-timeout})
@@ -21,16 +23,24 @@ import java.util.function.Predicate;
 @Singleton
 public class Waits {
     private final EngineState state;
+    private final CommitWatch commits;
     private final Duration timeout;
 
-    public Waits(EngineState state, EngineSettings settings) {
+    public Waits(EngineState state, CommitWatch commits, EngineSettings settings) {
         this.state = state;
+        this.commits = commits;
         this.timeout = settings.getHttp().getCommandTimeout();
     }
 
-    /** The order once it is in the store and satisfies {@code done}; the last read either way. */
-    public Optional<OrderProjection> order(String orderId, Predicate<OrderProjection> done) {
-        return Polling.until(timeout, state.changes(), List.of(orderId), () -> state.order(orderId).filter(done));
+    /**
+     * The order once the engine has committed its processing of {@code event} (the order event the edge published) and
+     * the order satisfies {@code done}; empty past the timeout. Committed first: under exactly-once a crash rolls back
+     * what was not, and the replay may decide otherwise (DESIGN §4, {@link CommitWatch}).
+     */
+    public Optional<OrderProjection> order(String orderId, RecordMetadata event, Predicate<OrderProjection> done) {
+        TopicPartition at = new TopicPartition(event.topic(), event.partition());
+        return Polling.until(timeout, state.changes(), List.of(orderId),
+            () -> commits.committed(at, event.offset()) ? state.order(orderId).filter(done) : Optional.empty());
     }
 
     /**

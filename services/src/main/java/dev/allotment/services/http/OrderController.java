@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * Orders: place and cancel (published to allotment.order-events, then the outcome awaited a bounded
@@ -75,8 +76,8 @@ public class OrderController {
                 ? HttpResponse.ok(Views.order(existing.get()))
                 : conflict(orderId);
         }
-        publisher.publish(orderId, envelope(idempotencyKey, placed));
-        Optional<OrderProjection> outcome = waits.order(orderId, o -> true);
+        RecordMetadata event = publisher.publish(orderId, envelope(idempotencyKey, placed));
+        Optional<OrderProjection> outcome = waits.order(orderId, event, o -> true);
         if (outcome.isEmpty()) {
             return accepted(orderId);
         }
@@ -99,8 +100,8 @@ public class OrderController {
         if (order.getStatus() == OrderStatus.CANCELLED) {
             return HttpResponse.ok(Views.order(order));
         }
-        publisher.publish(orderId, envelope(idempotencyKey, new OrderCancelled(orderId, reason)));
-        return waits.order(orderId, o -> o.getStatus() == OrderStatus.CANCELLED)
+        RecordMetadata event = publisher.publish(orderId, envelope(idempotencyKey, new OrderCancelled(orderId, reason)));
+        return waits.order(orderId, event, o -> o.getStatus() == OrderStatus.CANCELLED)
             .<HttpResponse<Map<String, Object>>>map(o -> HttpResponse.ok(Views.order(o)))
             .orElseGet(() -> accepted(orderId));
     }
