@@ -160,7 +160,8 @@ class AuthorizationMatrixTest {
             new Expectation("GET", "/commands/{commandId}", "/commands/mx-unknown?sku=MX-1", null, ANY_KEY, none),
             new Expectation("GET", "/health", "/health", null, EVERYONE, none),
             new Expectation("GET", "/health/{selector}", "/health/readiness", null, EVERYONE, none),
-            new Expectation("GET", "/prometheus", "/prometheus", null, ADMIN, none));
+            new Expectation("GET", "/prometheus", "/prometheus", null, ADMIN, none),
+            new Expectation("GET", "/admin/transactions", "/admin/transactions", null, ADMIN, none));
     }
 
     /** The expectations, each GET's also for its HEAD (Micronaut answers HEAD wherever it answers GET). */

@@ -21,6 +21,7 @@ public class EngineSettings {
     private Orders orders = new Orders();
     private Retention retention = new Retention();
     private Commands commands = new Commands();
+    private Health health = new Health();
     private String apiKeys = "";
     private String apiKeysFile = "";
 
@@ -40,6 +41,8 @@ public class EngineSettings {
     public void setRetention(Retention retention) { this.retention = retention; }
     public Commands getCommands() { return commands; }
     public void setCommands(Commands commands) { this.commands = commands; }
+    public Health getHealth() { return health; }
+    public void setHealth(Health health) { this.health = health; }
     public String getApiKeys() { return apiKeys; }
     public void setApiKeys(String apiKeys) { this.apiKeys = apiKeys; }
     public String getApiKeysFile() { return apiKeysFile; }
@@ -144,5 +147,17 @@ public class EngineSettings {
          */
         public Duration getOrderHistory() { return orderHistory; }
         public void setOrderHistory(@Nullable Duration orderHistory) { this.orderHistory = orderHistory; }
+    }
+
+    @ConfigurationProperties("health")
+    public static class Health {
+        private Duration transactionCheckInterval = Duration.ofSeconds(30);
+        private Duration openTransactionAfter = Duration.ofMinutes(1);
+        /** How often the engine looks for transactions left open on its topics ({@link TransactionWatch}). */
+        public Duration getTransactionCheckInterval() { return transactionCheckInterval; }
+        public void setTransactionCheckInterval(Duration interval) { this.transactionCheckInterval = interval; }
+        /** How long a transaction may stay open on one of its topics before the engine reports it. */
+        public Duration getOpenTransactionAfter() { return openTransactionAfter; }
+        public void setOpenTransactionAfter(Duration after) { this.openTransactionAfter = after; }
     }
 }

@@ -16,6 +16,7 @@ final class Chaos implements Runnable {
     static final Duration RECOVERY = Duration.ofSeconds(180);
     private final FaultSettings settings;
     private final EngineProcess engine;
+    private final Operator operator;
     private final BrokerProcess broker;
     private final RegistryProcess registry;
     private final Random random;
@@ -27,10 +28,11 @@ final class Chaos implements Runnable {
     volatile long longestRecoveryMs;
     volatile boolean done;
 
-    Chaos(FaultSettings settings, EngineProcess engine, BrokerProcess broker, RegistryProcess registry, long seed,
-          List<String> failures) {
+    Chaos(FaultSettings settings, EngineProcess engine, Operator operator, BrokerProcess broker, RegistryProcess registry,
+          long seed, List<String> failures) {
         this.settings = settings;
         this.engine = engine;
+        this.operator = operator;
         this.broker = broker;
         this.registry = registry;
         this.random = new Random(seed);
@@ -72,7 +74,7 @@ final class Chaos implements Runnable {
             engine.kill();
         }
         long t0 = System.nanoTime();
-        engine.start(RECOVERY);
+        operator.start(RECOVERY);
         recovered(t0);
         killsSurvived += again ? 2 : 1;
         killsDuringStart += again ? 1 : 0;
@@ -85,7 +87,7 @@ final class Chaos implements Runnable {
         Thread.sleep(2000);
         broker.restart();
         long t0 = System.nanoTime();
-        engine.awaitHealthy(RECOVERY);
+        operator.awaitHealthy(RECOVERY);
         recovered(t0);
         brokerRestarts++;
     }
@@ -95,7 +97,7 @@ final class Chaos implements Runnable {
         registry.kill();
         Thread.sleep(1000);
         registry.restart();
-        engine.awaitHealthy(RECOVERY);
+        operator.awaitHealthy(RECOVERY);
         registryRestarts++;
     }
 

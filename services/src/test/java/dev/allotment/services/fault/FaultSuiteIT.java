@@ -69,13 +69,16 @@ class FaultSuiteIT {
         try (BrokerProcess broker = BrokerProcess.start(work.resolve("broker"));
              RegistryProcess registry = RegistryProcess.start(work.resolve("registry"), RealInfrastructure.freePort());
              EngineProcess engine = new EngineProcess(engineEnvironment(broker, registry, work, settings), List.of(
-                 "-Dallotment.streams.config.session.timeout.ms=6000", "-Dallotment.streams.config.heartbeat.interval.ms=1500"),
+                 "-Dallotment.streams.config.session.timeout.ms=6000", "-Dallotment.streams.config.heartbeat.interval.ms=1500",
+                 // find a hanging transaction within the operator's patience (Operator)
+                 "-Dallotment.health.transaction-check-interval=5s", "-Dallotment.health.open-transaction-after=15s"),
                  work.resolve("engine.log"))) {
-            engine.start(Chaos.RECOVERY);
+            Operator operator = new Operator(engine, broker, ADMIN);
+            operator.start(Chaos.RECOVERY);
             Http admin = engine.http();
             setUp(admin);
             AvroSerdes serdes = new RegistryAvroSerdes(new RegistryUrls(registry.url()));
-            Run run = new Run(settings, engine, broker, registry, serdes);
+            Run run = new Run(settings, engine, operator, broker, registry, serdes);
             run.load();
             run.settle(broker.bootstrap());
             List<String> failures = new ArrayList<>(run.tally.failures);
@@ -259,6 +262,7 @@ class FaultSuiteIT {
     static final class Run {
         final FaultSettings settings;
         final EngineProcess engine;
+        final Operator operator;
         final Tally tally = new Tally();
         final Expected expected = new Expected();
         final AtomicBoolean stopClients = new AtomicBoolean();
@@ -269,10 +273,12 @@ class FaultSuiteIT {
         final SupplierClient centra;
         int drained;
 
-        Run(FaultSettings settings, EngineProcess engine, BrokerProcess broker, RegistryProcess registry, AvroSerdes serdes) {
+        Run(FaultSettings settings, EngineProcess engine, Operator operator, BrokerProcess broker, RegistryProcess registry,
+            AvroSerdes serdes) {
             this.settings = settings;
             this.engine = engine;
-            this.chaos = new Chaos(settings, engine, broker, registry, settings.seed(), tally.failures);
+            this.operator = operator;
+            this.chaos = new Chaos(settings, engine, operator, broker, registry, settings.seed(), tally.failures);
             this.poison = new PoisonFeeder(broker.bootstrap(), TOPICS, framedOrderEvent(serdes), settings.seed() + 1, stopPoison);
             for (int i = 1; i <= settings.platformClients(); i++) {
                 clients.add(new PlatformClient("fault-platform-" + i, "fault-platform-" + i, engine.http(), settings.seed() + 10 + i,
@@ -306,7 +312,7 @@ class FaultSuiteIT {
 
         /** The engine healthy, every pending supplier request confirmed, and nothing left moving on the topics. */
         void settle(String bootstrap) throws Exception {
-            engine.awaitHealthy(Chaos.RECOVERY);
+            operator.awaitHealthy(Chaos.RECOVERY);
             drained = centra.confirmPending();
             quiet(bootstrap, List.of(TOPICS.orderEvents(), TOPICS.commands(), TOPICS.stockEvents(), TOPICS.allocationEvents()));
         }
@@ -316,7 +322,8 @@ class FaultSuiteIT {
             return "fault suite: " + chaos.killsSurvived + " of " + settings.kills() + " engine kills survived (" + chaos.killsDuringStart
                 + " of them while it started again; longest recovery "
                 + chaos.longestRecoveryMs + " ms), broker restarts " + chaos.brokerRestarts + ", registry restarts "
-                + chaos.registryRestarts + "; " + tally.calls.sum() + " client writes, final " + tally.finals() + " " + tally.byKind() + ", "
+                + chaos.registryRestarts + ", hanging transactions the operator aborted " + operator.aborted.size() + " "
+                + operator.aborted + "; " + tally.calls.sum() + " client writes, final " + tally.finals() + " " + tally.byKind() + ", "
                 + tally.retries() + " retries " + tally.retryReasons() + ", " + tally.pendingThenDecided.sum()
                 + " answered 202 then decided; commands applied (2xx writes) " + tally.finalsOf(2) + "; supplier requests confirmed at "
                 + "the end " + drained + "; decisions in the log " + decisions + "; poison records sent " + poison.sent.size()

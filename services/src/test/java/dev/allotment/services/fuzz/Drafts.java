@@ -346,6 +346,7 @@ final class Drafts {
         route("GET /health", () -> new Draft("GET", "/health"));
         route("GET /health/{selector}", () -> new Draft("GET", "/health/{}", pick(List.of("liveness", "readiness", "other"))));
         route("GET /prometheus", () -> new Draft("GET", "/prometheus"));
+        route("GET /admin/transactions", () -> new Draft("GET", "/admin/transactions"));
     }
 
     // --- what the model knows ---

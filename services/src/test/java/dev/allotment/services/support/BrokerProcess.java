@@ -74,14 +74,28 @@ public final class BrokerProcess implements AutoCloseable {
     }
 
     private String tool(String... args) throws Exception {
+        return run("kafka.tools.StorageTool", args);
+    }
+
+    /**
+     * Kafka's {@code kafka-transactions.sh} against this broker (what {@code ./allotment kafka-transactions} runs), as an
+     * operator would: {@code transactions("abort", "--topic", t, "--partition", p, "--start-offset", o)}; its output.
+     */
+    public String transactions(String... args) throws Exception {
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("--bootstrap-server", bootstrap()));
+        all.addAll(java.util.List.of(args));
+        return run("org.apache.kafka.tools.TransactionsCommand", all.toArray(String[]::new));
+    }
+
+    private String run(String mainClass, String... args) throws Exception {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(ChildJvm.java(),
             "-Dlog4j2.configurationFile=" + lib.getParent().getParent().resolve("tools-log4j2.properties"), "-cp", lib + "/*",
-            "kafka.tools.StorageTool"));
+            mainClass));
         command.addAll(java.util.List.of(args));
         Process tool = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(tool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (tool.waitFor() != 0) {
-            throw new IllegalStateException("StorageTool " + String.join(" ", args) + " failed: " + out);
+            throw new IllegalStateException(mainClass + " " + String.join(" ", args) + " failed: " + out);
         }
         return out;
     }

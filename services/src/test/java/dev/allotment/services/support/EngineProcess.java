@@ -73,6 +73,11 @@ public final class EngineProcess implements AutoCloseable {
         ChildJvm.await(process, this::healthy, bound, "the engine", log);
     }
 
+    /** Whether its process is running. */
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
     public boolean healthy() {
         try {
             return process != null && process.isAlive() && http.send("GET", "/health", null).status() == 200;
