@@ -26,6 +26,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Folds the decision log into an order's projection: the lines' outcomes decided on their SKUs'
@@ -261,15 +263,7 @@ public final class OrderFold {
 
     /** The order's line, copied into {@code next}'s list to be changed (copy on write). */
     private static Optional<LineProjection> line(OrderProjection next, String lineId) {
-        List<LineProjection> lines = next.getLines();
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).getLineId().equals(lineId)) {
-                LineProjection copy = LineProjection.newBuilder(lines.get(i)).build();
-                lines.set(i, copy);
-                return Optional.of(copy);
-            }
-        }
-        return Optional.empty();
+        return copyOnWrite(next.getLines(), l -> l.getLineId().equals(lineId), l -> LineProjection.newBuilder(l).build());
     }
 
     /**
@@ -277,30 +271,31 @@ public final class OrderFold {
      * items (each copied in turn by {@link #item} when it changes).
      */
     private static Optional<AllocationProjection> allocation(OrderProjection next, String id) {
-        List<AllocationProjection> allocations = next.getAllocations();
-        for (int i = 0; i < allocations.size(); i++) {
-            AllocationProjection a = allocations.get(i);
-            if (a.getAllocationId().equals(id)) {
-                AllocationProjection copy = new AllocationProjection();
-                for (int f = 0; f < AllocationProjection.SCHEMA$.getFields().size(); f++) {
-                    copy.put(f, a.get(f));
-                }
-                copy.setLines(new ArrayList<>(a.getLines()));
-                allocations.set(i, copy);
-                return Optional.of(copy);
+        return copyOnWrite(next.getAllocations(), a -> a.getAllocationId().equals(id), a -> {
+            AllocationProjection copy = new AllocationProjection();
+            for (int f = 0; f < AllocationProjection.SCHEMA$.getFields().size(); f++) {
+                copy.put(f, a.get(f));
             }
-        }
-        return Optional.empty();
+            copy.setLines(new ArrayList<>(a.getLines()));
+            return copy;
+        });
     }
 
     /** An item of an allocation already copied by {@link #allocation}, copied in its turn to be changed. */
     private static Optional<ProjectedAllocationLine> item(AllocationProjection allocation, String lineId) {
-        List<ProjectedAllocationLine> items = allocation.getLines();
-        for (int i = 0; i < items.size(); i++) {
-            if (items.get(i).getLineId().equals(lineId)) {
-                ProjectedAllocationLine copy = ProjectedAllocationLine.newBuilder(items.get(i)).build();
-                items.set(i, copy);
-                return Optional.of(copy);
+        return copyOnWrite(allocation.getLines(), i -> i.getLineId().equals(lineId), i -> ProjectedAllocationLine.newBuilder(i).build());
+    }
+
+    /**
+     * The first element of {@code list} that {@code matches}, replaced in the list by its {@code copy} and returned, so
+     * the caller changes the copy and never the original, which earlier folds may share.
+     */
+    private static <T> Optional<T> copyOnWrite(List<T> list, Predicate<T> matches, UnaryOperator<T> copy) {
+        for (int i = 0; i < list.size(); i++) {
+            if (matches.test(list.get(i))) {
+                T copied = copy.apply(list.get(i));
+                list.set(i, copied);
+                return Optional.of(copied);
             }
         }
         return Optional.empty();
