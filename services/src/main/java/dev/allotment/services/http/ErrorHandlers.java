@@ -8,6 +8,8 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
 import jakarta.inject.Singleton;
@@ -44,8 +46,16 @@ public final class ErrorHandlers {
 
     /** A passing outage: 503 with Retry-After, in the error shape. */
     static HttpResponse<Map<String, Object>> unavailable(String message) {
-        return HttpResponse.<Map<String, Object>>status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1")
+        return unavailable(HttpResponse.status(HttpStatus.SERVICE_UNAVAILABLE), message);
+    }
+
+    /** {@code response} made the answer to a passing outage: 503 with Retry-After, in the error shape. */
+    static <T> MutableHttpResponse<T> unavailable(MutableHttpResponse<T> response, String message) {
+        @SuppressWarnings("unchecked")
+        MutableHttpResponse<Object> any = (MutableHttpResponse<Object>) response;
+        any.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1").contentType(MediaType.APPLICATION_JSON_TYPE)
             .body(ErrorBody.of("unavailable", message));
+        return response;
     }
 
     /** Found by the fault suite: while the registry restarted, a write answered 500 with the registry's address in it. */

@@ -163,13 +163,11 @@ public class IdempotencyKeys {
             // a store still restoring (the engine just started again): whether a first call was decided is unknown yet,
             // and telling the client its call did nothing could be false (found by the fault suite: a Crux answer's
             // retry answered 404 right after a restart, its first attempt applied)
-            answer.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1").contentType(MediaType.APPLICATION_JSON_TYPE)
-                .body(ErrorBody.of("unavailable", "the engine is starting; whether this key's first call was decided is not known yet"));
+            ErrorHandlers.unavailable(answer, "the engine is starting; whether this key's first call was decided is not known yet");
             return;
         }
         if (all.stream().anyMatch(o -> !commits.committed(o))) {
-            answer.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1").contentType(MediaType.APPLICATION_JSON_TYPE)
-                .body(ErrorBody.of("unavailable", "this key's first call is being decided; try again"));
+            ErrorHandlers.unavailable(answer, "this key's first call is being decided; try again");
             return;
         }
         List<CommandOutcome> decided = all;
