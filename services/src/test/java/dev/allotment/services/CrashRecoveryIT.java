@@ -104,7 +104,12 @@ class CrashRecoveryIT {
         clients.shutdown();
         long lost = answers.values().stream().filter(code -> code == -1 || code / 100 == 5 || code == 202).count();
 
+        long restart = System.nanoTime();
         engine.start(Duration.ofSeconds(120));
+        System.out.println("crash test: serving again " + Duration.ofNanos(System.nanoTime() - restart).toMillis()
+            + " ms after the restart");
+        System.out.println("crash test: tasks wiped and restored in full after the crash: " + Files.readString(engine.log())
+            .lines().filter(l -> l.contains("are corrupted and hence need to be re-initialized")).count());
         for (Map.Entry<Integer, Integer> a : answers.entrySet()) {
             int code = a.getValue();
             if (code == -1 || code / 100 == 5 || code == 202) {

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether the engine has committed what decided a command's outcome (DESIGN §4: an answer to a client describes
- * committed state only). Kafka Streams 4.3 lets interactive queries read a store's uncommitted writes, and under
+ * committed state only). Kafka Streams (4.4, without transactional stores) lets interactive queries read a store's uncommitted writes, and under
  * exactly-once a crash rolls them back and processes the input again, possibly deciding otherwise (the SKU task reads
  * two topics and expires on the wall clock); found by the fault suite as a stock adjustment answered 200 that the
  * replay refused. An outcome names the input record that decided it ({@code input_topic}, {@code input_partition},

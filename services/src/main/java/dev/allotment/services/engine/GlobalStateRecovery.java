@@ -12,7 +12,7 @@ import org.apache.kafka.streams.processor.TaskId;
 /**
  * A start that failed because the global stores' local copy is unusable (KAFKA-21034: under exactly-once, a global store
  * a crash left open is refused at the next start, "didn't find a valid state", and Kafka Streams 4.3 does not wipe it
- * as it does a task's), and the wipe that lets the next start load them from their topics again. Found by the fault
+ * as it does a task's; kept on 4.4.0, as its fix, apache/kafka#23390, was still open when last looked), and the wipe that lets the next start load them from their topics again. Found by the fault
  * suite's long soak: after one of 40 SIGKILLs the engine could no longer start.
  */
 final class GlobalStateRecovery {
