@@ -29,6 +29,10 @@ public final class EngineStreamsConfig {
         // each task reads two topics whose records need no time order between them (orders and decisions; commands and
         // stock); at the default 0 Kafka Streams formats a log line for the empty one before every record it processes
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        // KIP-892 (Kafka 4.4): a store stages its writes until the changelog's transaction commits, so after a crash
+        // under exactly-once a task keeps its local state instead of being declared corrupted, wiped and restored from
+        // its changelogs in full (CrashRecoveryIT checks it)
+        props.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true);
         return props;
     }
 }
