@@ -85,12 +85,20 @@ public class EngineSettings {
         private int commitIntervalMs = 50;
         private int threads = 1;
         private String advertisedHost = "127.0.0.1";
+        private boolean staticMembership = true;
         private Map<String, String> config = new HashMap<>();
         /** Any Kafka Streams, producer ({@code producer.*}) or consumer ({@code consumer.*}) setting, applied last. */
         public Map<String, String> getConfig() { return config; }
         public void setConfig(@MapFormat(transformation = MapFormat.MapTransformation.FLAT) Map<String, String> config) {
             this.config = config == null ? new HashMap<>() : new HashMap<>(config);
         }
+        /**
+         * Whether this instance joins the group as a static member ({@code group.instance.id}, from its advertised host and
+         * HTTP port, so the same instance restarted keeps its id): restarted after a crash, it takes its partitions back at
+         * once instead of waiting for the group to expire its old self.
+         */
+        public boolean isStaticMembership() { return staticMembership; }
+        public void setStaticMembership(boolean staticMembership) { this.staticMembership = staticMembership; }
         public String getAdvertisedHost() { return advertisedHost; }
         public void setAdvertisedHost(String advertisedHost) { this.advertisedHost = advertisedHost; }
         public String getApplicationId() { return applicationId; }

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -160,6 +161,11 @@ public class StreamsRuntime {
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.getTopics().getReplicationFactor());
         // where this instance answers queries: key metadata (which partition, which instance) needs it
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s.getAdvertisedHost() + ":" + httpPort);
+        if (s.isStaticMembership()) {
+            // one id per instance, the same after a restart (Kafka Streams adds each thread's index)
+            props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                s.getApplicationId() + "-" + s.getAdvertisedHost() + "-" + httpPort);
+        }
         props.putAll(s.getConfig());
         return props;
     }

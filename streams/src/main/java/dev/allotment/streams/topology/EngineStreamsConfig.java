@@ -25,6 +25,10 @@ public final class EngineStreamsConfig {
         // validate) on a CPU-bound machine; where the network is the limit, set producer.compression.type
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none");
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // a member that died (SIGKILL, a lost host) is expired after 10 s, not Kafka's 45 s: its partitions move to the
+        // other instances that much sooner; heartbeats come from their own thread, so long processing does not expire it
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // each task reads two topics whose records need no time order between them (orders and decisions; commands and
         // stock); at the default 0 Kafka Streams formats a log line for the empty one before every record it processes
