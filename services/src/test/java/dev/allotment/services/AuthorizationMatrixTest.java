@@ -161,7 +161,12 @@ class AuthorizationMatrixTest {
             new Expectation("GET", "/health", "/health", null, EVERYONE, none),
             new Expectation("GET", "/health/{selector}", "/health/readiness", null, EVERYONE, none),
             new Expectation("GET", "/prometheus", "/prometheus", null, ADMIN, none),
-            new Expectation("GET", "/admin/transactions", "/admin/transactions", null, ADMIN, none));
+            new Expectation("GET", "/admin/transactions", "/admin/transactions", null, ADMIN, none),
+            new Expectation("GET", "/admin/instance", "/admin/instance", null, ADMIN, none),
+            // the other instances' alone (the cluster secret): no API key, the admin's included
+            new Expectation("GET", "/internal/state/{query}", "/internal/state/order?key=" + ORDER_A, null, none, none),
+            // names another instance, so that the admin's call is let through (400) without draining this one
+            new Expectation("POST", "/admin/drain", "/admin/drain", "{\"instance\":\"elsewhere:1\"}", ADMIN, none));
     }
 
     /** The expectations, each GET's also for its HEAD (Micronaut answers HEAD wherever it answers GET). */

@@ -13,6 +13,8 @@ import io.micronaut.management.endpoint.EndpointSensitivityHandler;
 import io.micronaut.management.endpoint.EndpointSensitivityProcessor;
 import io.micronaut.web.router.RouteAttributes;
 import io.micronaut.web.router.RouteMatch;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -33,10 +35,12 @@ public class ApiKeyFilter implements EndpointSensitivityHandler {
     static final int ORDER = 39_000;
     private static final Logger LOG = LoggerFactory.getLogger(ApiKeyFilter.class);
     private final ApiKeys keys;
+    private final byte[] clusterSecret;
     private final EndpointSensitivityProcessor endpoints;
 
     public ApiKeyFilter(EngineSettings settings, EndpointSensitivityProcessor endpoints) {
         this.keys = ApiKeys.load(settings.getApiKeys(), settings.getApiKeysFile());
+        this.clusterSecret = settings.getCluster().getSecret().getBytes(StandardCharsets.UTF_8);
         this.endpoints = endpoints;
         if (keys.size() == 0) {
             LOG.warn("no API keys configured (ALLOTMENT_API_KEYS or allotment.api-keys-file): every protected route answers 401");
@@ -55,7 +59,7 @@ public class ApiKeyFilter implements EndpointSensitivityHandler {
         if (key.isEmpty()) {
             return unauthorized("missing API key: send 'Authorization: Bearer <key>', 'Authorization: Token <key>' or 'x-api-key: <key>'");
         }
-        Optional<Principal> principal = keys.authenticate(key.get());
+        Optional<Principal> principal = peer(key.get()).or(() -> keys.authenticate(key.get()));
         if (principal.isEmpty()) {
             return unauthorized("unknown API key");
         }
@@ -66,6 +70,14 @@ public class ApiKeyFilter implements EndpointSensitivityHandler {
         }
         request.setAttribute(PRINCIPAL, principal.get());
         return null;
+    }
+
+    /** The other instances of this engine: they show the cluster secret (none when it is not set). */
+    private Optional<Principal> peer(String key) {
+        if (clusterSecret.length == 0 || !MessageDigest.isEqual(clusterSecret, key.getBytes(StandardCharsets.UTF_8))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Principal("peer", Role.PEER, Set.of()));
     }
 
     private static HttpResponse<?> unauthorized(String message) {

@@ -11,11 +11,20 @@ public enum Role {
     /** read only */
     ANALYST,
     /** everything */
-    ADMIN;
+    ADMIN,
+    /**
+     * another instance of this engine, with the cluster secret ({@code allotment.cluster.secret}): the internal routes
+     * alone. No API key can have it.
+     */
+    PEER;
 
     public static Role parse(String text) {
         try {
-            return Role.valueOf(text.trim().toUpperCase(Locale.ROOT));
+            Role role = Role.valueOf(text.trim().toUpperCase(Locale.ROOT));
+            if (role == PEER) {
+                throw new IllegalArgumentException("the peer role is the cluster secret's alone (allotment.cluster.secret)");
+            }
+            return role;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown role '" + text + "' (platform, supplier, analyst or admin)");
         }

@@ -4,15 +4,24 @@ import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.RegistryAvroSerdes;
 import dev.allotment.schemas.RegistryUrls;
 import dev.allotment.schemas.Topics;
+import dev.allotment.services.cluster.LocalAnswers;
+import dev.allotment.services.cluster.PeerClient;
+import dev.allotment.services.cluster.RoutedEngineState;
 import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.state.EngineState;
 import dev.allotment.streams.state.LocalEngineState;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Primary;
 import jakarta.inject.Singleton;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The engine's shared pieces: the topic catalogue, the registry-backed serdes, and the query port over its state. */
 @Factory
 public class EngineBeans {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineBeans.class);
+
     @Singleton
     Topics topics(EngineSettings settings) {
         return Topics.withPrefix(settings.getTopics().getPrefix());
@@ -34,9 +43,29 @@ public class EngineBeans {
         return new Limits(settings.getOrders().getMaxLines());
     }
 
-    /** Every read of the engine's state goes through this port (this instance's stores today). */
+    /** This instance's own stores: what it answers the other instances from. */
     @Singleton
-    EngineState engineState(StreamsRuntime runtime, Topics topics) {
+    LocalEngineState localEngineState(StreamsRuntime runtime, Topics topics) {
         return new LocalEngineState(runtime::streams, runtime.changes(), topics, LocalEngineState.DEFAULT_RETRY);
+    }
+
+    /** What this instance answers the others from its own stores. */
+    @Singleton
+    LocalAnswers localAnswers(LocalEngineState local, StreamsRuntime runtime, EngineSettings settings) {
+        return new LocalAnswers(local, runtime::streams, settings.getCluster().getMaxStandbyLag());
+    }
+
+    /** Every read of the engine's state goes through this port: each key from the instance that holds it. */
+    @Singleton
+    @Primary
+    EngineState engineState(LocalEngineState local, StreamsRuntime runtime, Topics topics, EngineSettings settings) {
+        EngineSettings.Cluster cluster = settings.getCluster();
+        if (cluster.getSecret().isEmpty()) {
+            LOG.warn("allotment.cluster.secret (ALLOTMENT_CLUSTER_SECRET) is not set: this instance answers for the keys it "
+                + "holds alone; with more than one instance, the others' keys answer 503");
+        }
+        return new RoutedEngineState(runtime::streams, () -> HostInfo.buildFromEndpoint(runtime.instance()), local,
+            new PeerClient(cluster.getSecret(), cluster.getForwardTimeout()), topics, runtime::partitions,
+            cluster.getMaxStandbyLag(), cluster.getRouteRetry());
     }
 }

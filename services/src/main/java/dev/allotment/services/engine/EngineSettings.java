@@ -22,6 +22,7 @@ public class EngineSettings {
     private Retention retention = new Retention();
     private Commands commands = new Commands();
     private Health health = new Health();
+    private Cluster cluster = new Cluster();
     private String apiKeys = "";
     private String apiKeysFile = "";
 
@@ -43,6 +44,8 @@ public class EngineSettings {
     public void setCommands(Commands commands) { this.commands = commands; }
     public Health getHealth() { return health; }
     public void setHealth(Health health) { this.health = health; }
+    public Cluster getCluster() { return cluster; }
+    public void setCluster(Cluster cluster) { this.cluster = cluster; }
     public String getApiKeys() { return apiKeys; }
     public void setApiKeys(String apiKeys) { this.apiKeys = apiKeys; }
     public String getApiKeysFile() { return apiKeysFile; }
@@ -86,6 +89,8 @@ public class EngineSettings {
         private int threads = 1;
         private String advertisedHost = "127.0.0.1";
         private boolean staticMembership = true;
+        private boolean leaveGroupOnStop = false;
+        private int standbyReplicas = 1;
         private Map<String, String> config = new HashMap<>();
         /** Any Kafka Streams, producer ({@code producer.*}) or consumer ({@code consumer.*}) setting, applied last. */
         public Map<String, String> getConfig() { return config; }
@@ -99,6 +104,16 @@ public class EngineSettings {
          */
         public boolean isStaticMembership() { return staticMembership; }
         public void setStaticMembership(boolean staticMembership) { this.staticMembership = staticMembership; }
+        /**
+         * Whether a stopped static member leaves the group at once (its partitions move to the other instances now) or
+         * remains in it for the session timeout (a restart within it takes them back with no rebalance). A dynamic member
+         * always leaves. {@code POST /admin/drain} leaves whatever this says.
+         */
+        public boolean isLeaveGroupOnStop() { return leaveGroupOnStop; }
+        public void setLeaveGroupOnStop(boolean leaveGroupOnStop) { this.leaveGroupOnStop = leaveGroupOnStop; }
+        /** Warm copies of each task's stores on other instances (none can be placed while one instance runs). */
+        public int getStandbyReplicas() { return standbyReplicas; }
+        public void setStandbyReplicas(int standbyReplicas) { this.standbyReplicas = standbyReplicas; }
         public String getAdvertisedHost() { return advertisedHost; }
         public void setAdvertisedHost(String advertisedHost) { this.advertisedHost = advertisedHost; }
         public String getApplicationId() { return applicationId; }
@@ -109,6 +124,27 @@ public class EngineSettings {
         public void setCommitIntervalMs(int commitIntervalMs) { this.commitIntervalMs = commitIntervalMs; }
         public int getThreads() { return threads; }
         public void setThreads(int threads) { this.threads = threads; }
+    }
+
+    /** How the instances of one engine answer for each other (docs/operations.md, "Several instances"). */
+    @ConfigurationProperties("cluster")
+    public static class Cluster {
+        private String secret = "";
+        private long maxStandbyLag = 10_000;
+        private Duration forwardTimeout = Duration.ofSeconds(2);
+        private Duration routeRetry = Duration.ofSeconds(3);
+        /** What one instance shows another on the internal routes; the same on every instance. Empty: none forwards. */
+        public String getSecret() { return secret; }
+        public void setSecret(String secret) { this.secret = secret == null ? "" : secret; }
+        /** How many records a standby copy may lag its changelog and still answer a read (marked stale). */
+        public long getMaxStandbyLag() { return maxStandbyLag; }
+        public void setMaxStandbyLag(long maxStandbyLag) { this.maxStandbyLag = maxStandbyLag; }
+        /** How long one forwarded read may take. */
+        public Duration getForwardTimeout() { return forwardTimeout; }
+        public void setForwardTimeout(Duration forwardTimeout) { this.forwardTimeout = forwardTimeout; }
+        /** How long a read looks for a copy that answers (an owner being elected, a moving task) before it answers 503. */
+        public Duration getRouteRetry() { return routeRetry; }
+        public void setRouteRetry(Duration routeRetry) { this.routeRetry = routeRetry; }
     }
 
     @ConfigurationProperties("http")

@@ -20,6 +20,7 @@ import jakarta.annotation.PreDestroy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -47,6 +48,8 @@ public class StreamsRuntime {
     private final StoreChanges changes = new StoreChanges();
     private KafkaStreams streams;
     private Properties properties;
+    private volatile boolean draining;
+    private volatile Map<String, Integer> partitionCounts = Map.of();
     private KafkaStreamsMetrics metrics;
     private KafkaDeadLetterOutlet deadLetters;
     @io.micronaut.context.annotation.Value("${micronaut.server.port:8080}")
@@ -80,8 +83,8 @@ public class StreamsRuntime {
         }
         new SchemaRegistrar(registry).registerAll(SchemaCatalog.subjects(topics));
         // a platform's producer may place keys by another partitioner than Java's: such records go to their home
-        HomePartitions homes = new HomePartitions(TopicCreator.partitions(bootstrap,
-            List.of(topics.orderEvents(), topics.stockEvents())));
+        partitionCounts = Map.copyOf(TopicCreator.partitions(bootstrap, List.of(topics.orderEvents(), topics.stockEvents())));
+        HomePartitions homes = new HomePartitions(partitionCounts);
         deadLetters = new KafkaDeadLetterOutlet(bootstrap, topics.deadLetters());
         Topology topology = AllotmentTopology.build(topics, serdes, new TopologyHooks(changes, homes, deadLetters),
             topologySettings);
@@ -159,8 +162,11 @@ public class StreamsRuntime {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.getCommitIntervalMs());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.getThreads());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.getTopics().getReplicationFactor());
+        // a task whose instance dies moves to the instance that holds its standby, warm, instead of one that must restore
+        // it from the changelog; reads of a partition with no active copy are answered from it, marked stale
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, s.getStandbyReplicas());
         // where this instance answers queries: key metadata (which partition, which instance) needs it
-        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s.getAdvertisedHost() + ":" + httpPort);
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, instance());
         if (s.isStaticMembership()) {
             // one id per instance, the same after a restart (Kafka Streams adds each thread's index)
             props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
@@ -185,21 +191,62 @@ public class StreamsRuntime {
         return streams == null ? KafkaStreams.State.CREATED : streams.state();
     }
 
+    /** {@link #state()}'s name, for views that do not speak Kafka Streams. */
+    public String stateName() {
+        return state().name();
+    }
+
     /** Whether the topology runs (or rebalances): its stores can be asked, though a moving one may answer "not yet". */
     public boolean started() {
         return state().isRunningOrRebalancing();
     }
 
+    /**
+     * Stops processing and leaves the group, so that this instance's partitions move to the others at once: the first step
+     * of taking it away for good (a scale-down). Reads and commands on it then go to the other instances' copies.
+     */
+    public synchronized void drain() {
+        if (streams != null && streams.state() != KafkaStreams.State.NOT_RUNNING) {
+            draining = true;
+            close(true);
+        }
+    }
+
+    /** This instance's address in the group ({@code application.server}): where other instances reach its HTTP edge. */
+    public String instance() {
+        return settings.getStreams().getAdvertisedHost() + ":" + httpPort;
+    }
+
+    /** How many partitions the engine's input topic has (the order and SKU tasks are one per partition); -1 before start. */
+    public int partitions(String topic) {
+        return partitionCounts.getOrDefault(topic, -1);
+    }
+
+    /** Whether {@link #drain()} stopped it on purpose. */
+    public boolean draining() {
+        return draining;
+    }
+
+    /**
+     * Closes Kafka Streams. A static member that remains in the group keeps its partitions for the session timeout, so the
+     * same instance restarted takes them back with no rebalance (a rolling restart moves no task); a dynamic member that
+     * remained would make its successor wait that long for its old self.
+     */
+    private void close(boolean leave) {
+        LOG.info("closing Kafka Streams ({} the group)", leave ? "leaving" : "remaining in");
+        streams.close(CloseOptions.groupMembershipOperation(leave
+                ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
+            .withTimeout(Duration.ofSeconds(30)));
+    }
+
     @PreDestroy
-    void stop() {
+    synchronized void stop() {
         if (metrics != null) {
             metrics.close();
         }
         if (streams != null) {
-            LOG.info("closing Kafka Streams");
-            // leave the group: otherwise a restarted instance waits a session timeout (45 s) for its old self
-            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
+            EngineSettings.Streams s = settings.getStreams();
+            close(s.isLeaveGroupOnStop() || !s.isStaticMembership());
         }
         if (deadLetters != null) {
             deadLetters.close();

@@ -347,6 +347,29 @@ final class Drafts {
         route("GET /health/{selector}", () -> new Draft("GET", "/health/{}", pick(List.of("liveness", "readiness", "other"))));
         route("GET /prometheus", () -> new Draft("GET", "/prometheus"));
         route("GET /admin/transactions", () -> new Draft("GET", "/admin/transactions"));
+        route("GET /admin/instance", () -> new Draft("GET", "/admin/instance"));
+        // what another instance asks (the cluster secret's): keyed and list queries, and ones the engine does not know
+        route("GET /internal/state/{query}", () -> {
+            String query = pick(List.of("order", "history", "lines", "outcome", "stock", "request", "orders", "requests",
+                "outcomes", "stocks", "unknown"));
+            Draft d = new Draft("GET", "/internal/state/{}", query);
+            if (random.nextInt(5) > 0) {
+                d.query("key", query.equals("order") || query.equals("history") ? knownOrder() : pick(SKUS));
+            }
+            if (random.nextBoolean()) {
+                d.query("limit", Integer.toString(random.nextInt(20)));
+            }
+            if (random.nextInt(4) == 0) {
+                d.query("stale", "true");
+            }
+            return d;
+        });
+        route("POST /admin/drain", () -> {
+            // never this instance: the fuzz's engine must keep serving
+            Draft d = new Draft("POST", "/admin/drain");
+            d.body = random.nextBoolean() ? object("instance", "fz-elsewhere:" + random.nextInt(65536)) : null;
+            return d;
+        });
     }
 
     // --- what the model knows ---

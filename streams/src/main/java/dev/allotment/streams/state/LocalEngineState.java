@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -37,36 +38,44 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * again every {@value #PAUSE_MS} ms until {@code retryBound} has passed, then the read fails with
  * {@link EngineUnavailableException}. That retry is {@link #retrying}, and every read goes through it.
  *
+ * <p>Only this instance's active tasks are read, unless it is {@link #standbys()}: then keyed reads also read the
+ * standby copies this instance keeps of other instances' tasks, which may lag them.
+ *
  * @param streams the running Kafka Streams of this instance, or null while it starts
+ * @param stale whether keyed reads may read standby copies
  */
-public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges changes, Topics topics, Duration retryBound)
-    implements EngineState {
+public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges changes, Topics topics, Duration retryBound,
+                               boolean stale) implements EngineState {
     /** How long a read waits for a store that is moving before it answers "unavailable". */
     public static final Duration DEFAULT_RETRY = Duration.ofMillis(250);
     static final long PAUSE_MS = 10;
     private static final StringSerializer KEYS = new StringSerializer();
 
+    /** Reads of this instance's active tasks alone. */
+    public LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges changes, Topics topics, Duration retryBound) {
+        this(streams, changes, topics, retryBound, false);
+    }
+
+    /** The same reads, of this instance's standby copies too (keyed reads): answers that may lag the active copy. */
+    public LocalEngineState standbys() {
+        return new LocalEngineState(streams, changes, topics, retryBound, true);
+    }
+
     /**
-     * Read first from the store of the partition the Java client's partitioner maps the key to (one RocksDB read instead
-     * of one per local partition), then from every local store: a platform's producer may use another partitioner
-     * (librdkafka's default is CRC32), which puts the order in another partition.
+     * Read from the store of the partition the Java client's partitioner maps the key to (one RocksDB read instead of one
+     * per local partition), then, when that partition does not hold it, from this instance's other partitions: a
+     * platform's producer may use another partitioner (librdkafka's default is CRC32); the engine moves such records to
+     * their home partitions, and this finds one that was stored before that. A partition that is not queryable (moving,
+     * restoring) is asked again, never taken for "not found". A standby read asks the key's partition alone.
      */
     @Override
     public Optional<OrderProjection> order(String orderId) {
-        KafkaStreams running = running();
-        KeyQueryMetadata meta = running.queryMetadataForKey(StoreNames.ORDERS, orderId, KEYS);
-        if (owned(meta)) {
-            try {
-                OrderProjection order = LocalEngineState.<OrderProjection>store(running, StoreNames.ORDERS, meta.partition())
-                    .get(orderId);
-                if (order != null) {
-                    return Optional.of(order);
-                }
-            } catch (InvalidStateStoreException e) {
-                // not an active partition of this instance (or moving): every local store answers below
-            }
+        OrderProjection found = this.<OrderProjection, OrderProjection>readKeyed(StoreNames.ORDERS, orderId, s -> s.get(orderId));
+        if (found != null || stale) {
+            return Optional.ofNullable(found);
         }
-        return Optional.ofNullable(this.<OrderProjection, OrderProjection>read(StoreNames.ORDERS, null, s -> s.get(orderId)));
+        return this.<OrderProjection, OrderProjection>readEveryPartition(StoreNames.ORDERS, topics.orderEvents(),
+            s -> s.get(orderId)).stream().filter(Objects::nonNull).findFirst();
     }
 
     @Override
@@ -96,19 +105,16 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
     /** Found through the {@code allocation-requests} index (request id to order id), then read from its order. */
     @Override
     public Optional<FoundRequest> request(String requestId) {
-        String orderId = this.<String, String>read(StoreNames.ALLOCATION_REQUESTS, null, s -> s.get(requestId));
+        String orderId = this.<String, String>readEveryPartition(StoreNames.ALLOCATION_REQUESTS, topics.orderEvents(),
+            s -> s.get(requestId)).stream().filter(Objects::nonNull).findFirst().orElse(null);
         return orderId == null ? Optional.empty() : order(orderId).flatMap(o -> requestOf(o, requestId));
     }
 
     @Override
     public List<FoundRequest> requests() {
-        Set<String> orderIds = this.<String, Set<String>>read(StoreNames.ALLOCATION_REQUESTS, null, s -> {
-            Set<String> ids = new LinkedHashSet<>();
-            try (KeyValueIterator<String, String> it = s.all()) {
-                it.forEachRemaining(kv -> ids.add(kv.value));
-            }
-            return ids;
-        });
+        Set<String> orderIds = new LinkedHashSet<>();
+        this.<String, List<String>>readEveryPartition(StoreNames.ALLOCATION_REQUESTS, topics.orderEvents(), s -> values(s.all()))
+            .forEach(orderIds::addAll);
         List<FoundRequest> found = new ArrayList<>();
         for (String orderId : orderIds) {
             order(orderId).ifPresent(o -> o.getAllocations().stream().filter(AllocationProjection::getRequest)
@@ -132,8 +138,10 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
 
     @Override
     public List<CommandOutcome> outcomesUnder(String prefix) {
-        return this.<CommandOutcome, List<CommandOutcome>>read(StoreNames.COMMAND_OUTCOMES, null,
-            s -> values(s.prefixScan(prefix, KEYS)));
+        List<CommandOutcome> all = new ArrayList<>();
+        this.<CommandOutcome, List<CommandOutcome>>readEveryPartition(StoreNames.COMMAND_OUTCOMES, topics.stockEvents(),
+            s -> values(s.prefixScan(prefix, KEYS))).forEach(all::addAll);
+        return all;
     }
 
     @Override
@@ -143,7 +151,9 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
 
     @Override
     public List<SkuStock> stock() {
-        List<SkuStock> all = this.<SkuStock, List<SkuStock>>read(StoreNames.SKU_STOCK, null, s -> values(s.all()));
+        List<SkuStock> all = new ArrayList<>();
+        this.<SkuStock, List<SkuStock>>readEveryPartition(StoreNames.SKU_STOCK, topics.stockEvents(), s -> values(s.all()))
+            .forEach(all::addAll);
         all.sort(Comparator.comparing(SkuStock::getSku));
         return all;
     }
@@ -178,6 +188,21 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
     /** {@code query} on store {@code name} (of one partition, or of every local one when null). */
     private <V, T> T read(String name, Integer partition, Function<ReadOnlyKeyValueStore<String, V>, T> query) {
         return retrying(name, () -> query.apply(store(running(), name, partition)));
+    }
+
+    /**
+     * {@code query} on store {@code name} of each partition of {@code topic} whose active task is this instance's, one
+     * answer per partition; a partition assigned here but not queryable yet (restoring) is asked again, not skipped.
+     */
+    private <V, T> List<T> readEveryPartition(String name, String topic, Function<ReadOnlyKeyValueStore<String, V>, T> query) {
+        return retrying(name, () -> {
+            KafkaStreams running = running();
+            List<T> answers = new ArrayList<>();
+            for (int partition : OrderPages.localPartitions(running, topic)) {
+                answers.add(query.apply(this.<V>store(running, name, partition)));
+            }
+            return answers;
+        });
     }
 
     /** {@code query} on store {@code name} of the partition that owns {@code key}. */
@@ -220,12 +245,24 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
         if (running == null) {
             throw new EngineUnavailableException("the engine is starting");
         }
+        if (!running.state().isRunningOrRebalancing()) {
+            // stopped (drained, shutting down, failed): its stores answer nothing, which is not "nothing there"
+            throw new EngineUnavailableException("the engine is " + running.state());
+        }
         return running;
     }
 
-    private static <V> ReadOnlyKeyValueStore<String, V> store(KafkaStreams streams, String name, Integer partition) {
+    /** The partitions of {@code topic} whose active tasks run here: what this instance's lists of them cover. */
+    public Set<Integer> activePartitions(String topic) {
+        return OrderPages.localPartitions(running(), topic);
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(KafkaStreams streams, String name, Integer partition) {
         StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> params =
             StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore());
+        if (stale && partition != null) {
+            params = params.enableStaleStores();
+        }
         return streams.store(partition == null ? params : params.withPartition(partition));
     }
 

@@ -1,0 +1,72 @@
+package dev.allotment.services.cluster;
+
+import dev.allotment.streams.state.EngineUnavailableException;
+import dev.allotment.streams.state.LocalEngineState;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * What this instance answers another on the internal routes: from its own active stores, never forwarded again (a key
+ * that moved away is a {@link EngineUnavailableException}, and the asker looks again); or, asked for a keyed query's
+ * stale copy, from its standby copy of the key's partition, when that lags no more than the bound.
+ */
+public final class LocalAnswers {
+    private final LocalEngineState local;
+    private final Supplier<KafkaStreams> streams;
+    private final long maxStandbyLag;
+
+    public LocalAnswers(LocalEngineState local, Supplier<KafkaStreams> streams, long maxStandbyLag) {
+        this.local = local;
+        this.streams = streams;
+        this.maxStandbyLag = maxStandbyLag;
+    }
+
+    /** A framed answer, and for a list, the partitions of its topic it covers. */
+    public record Answer(byte[] frame, Optional<Set<Integer>> partitions) {}
+
+    /**
+     * {@code query}'s framed answer.
+     *
+     * @throws IllegalArgumentException for an unknown query, a missing param, or a stale read of a query that has no key
+     */
+    public Answer answer(String query, Map<String, String> params, boolean stale) {
+        if (!stale) {
+            Optional<String> topic = InternalQueries.listTopic(query, local.topics());
+            if (topic.isEmpty()) {
+                return new Answer(InternalQueries.answer(local, query, params), Optional.empty());
+            }
+            return covered(local, topic.get(), () -> InternalQueries.answer(local, query, params))
+                .map(a -> new Answer(a.value(), Optional.of(a.partitions())))
+                .orElseThrow(() -> new EngineUnavailableException("this instance's partitions moved while it read them"));
+        }
+        Optional<String> store = InternalQueries.keyedStore(query);
+        String key = params.get("key");
+        if (store.isEmpty() || key == null) {
+            throw new IllegalArgumentException("only a keyed query (with its key) reads a standby copy");
+        }
+        long lag = StandbyLag.forKey(streams.get(), store.get(), key);
+        if (lag > maxStandbyLag) {
+            throw new EngineUnavailableException("this instance's copy of " + store.get() + " for " + key + " "
+                + (lag == Long.MAX_VALUE ? "is not here" : "lags " + lag + " records (allotment.cluster.max-standby-lag "
+                + maxStandbyLag + ")"));
+        }
+        return new Answer(InternalQueries.answer(local.standbys(), query, params), Optional.empty());
+    }
+
+    /** A list read and the partitions it covers. */
+    public record Covered<T>(T value, Set<Integer> partitions) {}
+
+    /**
+     * {@code read} of this instance's active partitions of {@code topic}, with those partitions; empty when they changed
+     * while it read (a rebalance), so that the answer may miss or repeat one.
+     */
+    public static <T> Optional<Covered<T>> covered(LocalEngineState local, String topic, Supplier<T> read) {
+        Set<Integer> before = local.activePartitions(topic);
+        T value = read.get();
+        Set<Integer> after = local.activePartitions(topic);
+        return before.equals(after) ? Optional.of(new Covered<>(value, before)) : Optional.empty();
+    }
+}

@@ -1,0 +1,349 @@
+package dev.allotment.services.cluster;
+
+import dev.allotment.events.AllocationEvent;
+import dev.allotment.events.CommandOutcome;
+import dev.allotment.events.LineReservation;
+import dev.allotment.events.LocationUpserted;
+import dev.allotment.events.OrderProjection;
+import dev.allotment.events.RoutingSet;
+import dev.allotment.events.SkuStock;
+import dev.allotment.schemas.Topics;
+import dev.allotment.streams.state.EngineState;
+import dev.allotment.streams.state.EngineUnavailableException;
+import dev.allotment.streams.state.FoundRequest;
+import dev.allotment.streams.state.LocalEngineState;
+import dev.allotment.streams.state.StoreChanges;
+import dev.allotment.streams.state.StoreNames;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * {@link EngineState} over every instance of the engine. A keyed read goes to the active copy of its key's partition:
+ * this instance's stores when it is the owner, else the owner's internal route ({@link InternalStateController}), asked
+ * once; the owner answers from its own stores and never forwards again. When the owner does not answer (dead, moving the
+ * task), a standby copy within {@code allotment.cluster.max-standby-lag} answers, and the answer is marked stale
+ * ({@link Freshness}). While no copy answers, the read looks again until {@code allotment.cluster.route-retry} has passed,
+ * then fails with {@link EngineUnavailableException} (503 with Retry-After). A list asks every instance that runs
+ * active tasks for what its own partitions hold and merges the answers; it fails the same way when one does not answer or
+ * when the instances together do not hold every partition, rather than answer with part of the list.
+ *
+ * <p>Locations and routing are in global stores, whole on every instance: they are always read here.
+ */
+public final class RoutedEngineState implements EngineState {
+    private static final StringSerializer KEYS = new StringSerializer();
+    private static final long PAUSE_MS = 20;
+    private final Supplier<KafkaStreams> streams;
+    private final Supplier<HostInfo> self;
+    private final LocalEngineState local;
+    private final PeerClient peers;
+    private final Topics topics;
+    private final ToIntFunction<String> partitions;
+    private final long maxStandbyLag;
+    private final Duration routeRetry;
+
+    public RoutedEngineState(Supplier<KafkaStreams> streams, Supplier<HostInfo> self, LocalEngineState local,
+                             PeerClient peers, Topics topics, ToIntFunction<String> partitions, long maxStandbyLag,
+                             Duration routeRetry) {
+        this.partitions = partitions;
+        this.streams = streams;
+        this.self = self;
+        this.local = local;
+        this.peers = peers;
+        this.topics = topics;
+        this.maxStandbyLag = maxStandbyLag;
+        this.routeRetry = routeRetry;
+    }
+
+    // --- keyed reads: one copy answers ---
+
+    @Override
+    public Optional<OrderProjection> order(String orderId) {
+        return keyed(StoreNames.ORDERS, orderId, Optional::isPresent, s -> s.order(orderId),
+            p -> one(p, InternalQueries.ORDER, Map.of("key", orderId), StateFrames.records(OrderProjection.class)));
+    }
+
+    @Override
+    public List<AllocationEvent> history(String orderId) {
+        return keyed(StoreNames.ORDER_HISTORY, orderId, h -> !h.isEmpty(), s -> s.history(orderId),
+            p -> p.list(InternalQueries.HISTORY, Map.of("key", orderId), StateFrames.records(AllocationEvent.class)));
+    }
+
+    @Override
+    public List<LineReservation> lines(String sku, String orderId) {
+        return keyed(StoreNames.LINE_RESERVATIONS, sku, l -> !l.isEmpty(), s -> s.lines(sku, orderId),
+            p -> p.list(InternalQueries.LINES, Map.of("key", sku, "order", orderId), StateFrames.records(LineReservation.class)));
+    }
+
+    @Override
+    public Optional<CommandOutcome> outcome(String sku, String commandId) {
+        return keyed(StoreNames.COMMAND_OUTCOMES, sku, Optional::isPresent, s -> s.outcome(sku, commandId),
+            p -> one(p, InternalQueries.OUTCOME, Map.of("key", sku, "command", commandId),
+                StateFrames.records(CommandOutcome.class)));
+    }
+
+    @Override
+    public Optional<SkuStock> stock(String sku) {
+        return keyed(StoreNames.SKU_STOCK, sku, Optional::isPresent, s -> s.stock(sku),
+            p -> one(p, InternalQueries.STOCK, Map.of("key", sku), StateFrames.records(SkuStock.class)));
+    }
+
+    // --- reads of every partition: each instance answers for its own ---
+
+    /** Kept beside its order, so the instance that holds the order answers for it: the first that finds it. */
+    @Override
+    public Optional<FoundRequest> request(String requestId) {
+        for (List<FoundRequest> found : RoutedEngineState.<List<FoundRequest>>lists(this, InternalQueries.REQUEST,
+            Map.of("key", requestId), s -> s.request(requestId).map(List::of).orElse(List.of()),
+            InternalQueries::readFoundRequest)) {
+            if (!found.isEmpty()) {
+                return Optional.of(found.get(0));
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public List<OrderProjection> orders(String after, String before, int limit) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("after", after);
+        params.put("before", before);
+        params.put("limit", Integer.toString(limit));
+        List<OrderProjection> all = new ArrayList<>();
+        RoutedEngineState.<List<OrderProjection>>lists(this, InternalQueries.ORDERS, params, s -> s.orders(after, before, limit),
+            StateFrames.records(OrderProjection.class)).forEach(all::addAll);
+        all.sort(Comparator.comparing(OrderProjection::getOrderId));
+        // each instance answered its first limit + 1 (or, backwards, its last): the union's are the page
+        int keep = Math.min(all.size(), limit + 1);
+        return before == null ? List.copyOf(all.subList(0, keep)) : List.copyOf(all.subList(all.size() - keep, all.size()));
+    }
+
+    @Override
+    public List<FoundRequest> requests() {
+        List<FoundRequest> all = new ArrayList<>();
+        RoutedEngineState.<List<FoundRequest>>lists(this, InternalQueries.REQUESTS, Map.of(), EngineState::requests,
+            InternalQueries::readFoundRequest).forEach(all::addAll);
+        all.sort(Comparator.comparing((FoundRequest f) -> f.request().getCreatedAt())
+            .thenComparing(f -> f.request().getAllocationId()));
+        return all;
+    }
+
+    @Override
+    public List<CommandOutcome> outcomesUnder(String prefix) {
+        List<CommandOutcome> all = new ArrayList<>();
+        RoutedEngineState.<List<CommandOutcome>>lists(this, InternalQueries.OUTCOMES, Map.of("prefix", prefix),
+            s -> s.outcomesUnder(prefix), StateFrames.records(CommandOutcome.class)).forEach(all::addAll);
+        return all;
+    }
+
+    @Override
+    public List<SkuStock> stock() {
+        List<SkuStock> all = new ArrayList<>();
+        RoutedEngineState.<List<SkuStock>>lists(this, InternalQueries.STOCKS, Map.of(), EngineState::stock,
+            StateFrames.records(SkuStock.class)).forEach(all::addAll);
+        all.sort(Comparator.comparing(SkuStock::getSku));
+        return all;
+    }
+
+    // --- global stores: whole on every instance ---
+
+    @Override
+    public Optional<LocationUpserted> location(String locationId) {
+        return local.location(locationId);
+    }
+
+    @Override
+    public List<LocationUpserted> locations() {
+        return local.locations();
+    }
+
+    @Override
+    public Optional<RoutingSet> routing(String channel) {
+        return local.routing(channel);
+    }
+
+    @Override
+    public StoreChanges changes() {
+        return local.changes();
+    }
+
+    // --- routing ---
+
+    /**
+     * Reads {@code store}'s copy of {@code key}: the active one, else a standby within the lag bound. A standby answers
+     * only with what it {@code holds}: one that does not hold the key may not have caught up with it yet, so its "not
+     * found" is no answer, and the read looks again.
+     */
+    private <T> T keyed(String store, String key, Predicate<T> holds, Function<EngineState, T> here, Function<Peer, T> there) {
+        long deadline = System.nanoTime() + routeRetry.toNanos();
+        String last = "no instance owns it yet";
+        while (true) {
+            KafkaStreams running = running();
+            KeyQueryMetadata meta = running.queryMetadataForKey(store, key, KEYS);
+            if (meta != null && !meta.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+                try {
+                    return meta.activeHost().equals(self.get()) ? here.apply(local) : there.apply(new Peer(meta.activeHost(), false));
+                } catch (EngineUnavailableException | PeerUnavailableException e) {
+                    last = e.getMessage();
+                }
+                for (HostInfo standby : meta.standbyHosts()) {
+                    try {
+                        T answer = standby.equals(self.get()) ? standbyHere(running, store, meta.partition(), here)
+                            : there.apply(new Peer(standby, true));
+                        if (holds.test(answer)) {
+                            Freshness.markStale();
+                            return answer;
+                        }
+                        last = "the standby copy on " + standby + " does not hold it";
+                    } catch (EngineUnavailableException | PeerUnavailableException e) {
+                        last = e.getMessage();
+                    }
+                }
+            }
+            pauseOrGiveUp(deadline, "no copy of " + store + " for " + key + " answers: " + last);
+        }
+    }
+
+    /** {@code here} on this instance's standby copy of {@code partition}, when it lags no more than the bound. */
+    private <T> T standbyHere(KafkaStreams running, String store, int partition, Function<EngineState, T> here) {
+        long lag = StandbyLag.of(running, store, partition);
+        if (lag > maxStandbyLag) {
+            throw new EngineUnavailableException("the standby copy of " + store + " partition " + partition + " lags "
+                + lag + " records (allotment.cluster.max-standby-lag " + maxStandbyLag + ")");
+        }
+        return here.apply(local.standbys());
+    }
+
+    /**
+     * Every active copy's answer for its own partitions: this instance's from its stores, every other's from its
+     * internal route, each with the partitions it covered. Looks again until the answers cover every partition of the
+     * topic exactly once (an instance that did not answer, a partition moving between two of them).
+     */
+    private <T> List<T> gather(String query, Map<String, String> params, Function<EngineState, T> here,
+                               StateFrames.ItemReader<?> reader, Function<List<?>, T> cast) {
+        String topic = InternalQueries.listTopic(query, topics).orElseThrow();
+        long deadline = System.nanoTime() + routeRetry.toNanos();
+        while (true) {
+            KafkaStreams running = running();
+            String missing;
+            try {
+                List<T> answers = new ArrayList<>();
+                Set<Integer> held = new TreeSet<>();
+                int repeated = 0;
+                for (StreamsMetadata instance : running.metadataForAllStreamsClients()) {
+                    if (instance.topicPartitions().stream().noneMatch(tp -> tp.topic().equals(topic))) {
+                        continue;
+                    }
+                    Set<Integer> covered;
+                    if (instance.hostInfo().equals(self.get())) {
+                        LocalAnswers.Covered<T> mine = LocalAnswers.covered(local, topic, () -> here.apply(local))
+                            .orElseThrow(() -> new EngineUnavailableException("this instance's partitions moved"));
+                        answers.add(mine.value());
+                        covered = mine.partitions();
+                    } else {
+                        PeerClient.Reply reply = peers.get(instance.hostInfo(), query, params);
+                        answers.add(cast.apply(decode(instance.hostInfo(), query, reply.body(), reader)));
+                        covered = reply.partitions().map(RoutedEngineState::partitionsOf).orElseThrow(() ->
+                            new PeerUnavailableException(instance.hostInfo() + " did not say which partitions it read"));
+                    }
+                    for (int p : covered) {
+                        repeated += held.add(p) ? 0 : 1;
+                    }
+                }
+                int all = partitions.applyAsInt(topic);
+                if (held.size() == all && repeated == 0) {
+                    return answers;
+                }
+                missing = "the answers cover " + held.size() + " of " + all + " partitions of " + topic
+                    + (repeated > 0 ? ", " + repeated + " twice" : "");
+            } catch (EngineUnavailableException | PeerUnavailableException e) {
+                missing = e.getMessage();
+            }
+            pauseOrGiveUp(deadline, "not every partition answers " + query + ": " + missing);
+        }
+    }
+
+    private static Set<Integer> partitionsOf(String header) {
+        Set<Integer> partitions = new TreeSet<>();
+        for (String p : header.split(",")) {
+            if (!p.isBlank()) {
+                partitions.add(Integer.parseInt(p.trim()));
+            }
+        }
+        return partitions;
+    }
+
+    private static List<?> decode(HostInfo host, String query, byte[] body, StateFrames.ItemReader<?> reader) {
+        try {
+            return StateFrames.decode(body, reader);
+        } catch (IllegalArgumentException e) {
+            throw new PeerUnavailableException(host + " answered " + query + " with what this instance cannot read: "
+                + e.getMessage());
+        }
+    }
+
+    /** {@link #gather} of a list query: each instance answers a list of what {@code reader} reads. */
+    @SuppressWarnings("unchecked")
+    private static <L extends List<?>> List<L> lists(RoutedEngineState routed, String query, Map<String, String> params,
+                                                      Function<EngineState, L> here, StateFrames.ItemReader<?> reader) {
+        return routed.gather(query, params, here, reader, list -> (L) list);
+    }
+
+    private static void pauseOrGiveUp(long deadline, String why) {
+        if (System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted()) {
+            throw new EngineUnavailableException(why);
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PAUSE_MS));
+    }
+
+    private KafkaStreams running() {
+        KafkaStreams running = streams.get();
+        if (running == null) {
+            throw new EngineUnavailableException("the engine is starting");
+        }
+        return running;
+    }
+
+    private static <T> Optional<T> one(Peer peer, String query, Map<String, String> params, StateFrames.ItemReader<T> reader) {
+        List<T> found = peer.list(query, params, reader);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    /** One other instance, asked for its active copy, or its standby copy ({@code stale}). */
+    private final class Peer {
+        private final HostInfo host;
+        private final boolean stale;
+
+        Peer(HostInfo host, boolean stale) {
+            this.host = host;
+            this.stale = stale;
+        }
+
+        <T> List<T> list(String query, Map<String, String> params, StateFrames.ItemReader<T> reader) {
+            Map<String, String> all = new LinkedHashMap<>(params);
+            if (stale) {
+                all.put("stale", "true");
+            }
+            @SuppressWarnings("unchecked")
+            List<T> read = (List<T>) decode(host, query, peers.get(host, query, all).body(), reader);
+            return read;
+        }
+    }
+}
