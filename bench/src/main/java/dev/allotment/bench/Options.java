@@ -35,6 +35,8 @@ public final class Options {
             + "engine: default 200000, smoke 5000)");
         HELP.put("locations", "warehouses holding the engine flash sale's stock, split evenly (1-4; default 4)");
         HELP.put("jfr", "steady, flash-sale, edge, queries: record the engine with Java Flight Recorder into this file (one per commit interval)");
+        HELP.put("engine-config", "engine scenarios: engine settings for every run, KEY=VALUE separated by spaces (each passed "
+            + "as -DKEY=VALUE, e.g. allotment.streams.config.default.interactive.query.isolation.level=READ_COMMITTED)");
         HELP.put("shape", "PostgreSQL shapes: flash-sale,steady (default both)");
         HELP.put("commit", "PostgreSQL commit modes: durable,async (async = synchronous_commit=off; default both)");
         HELP.put("skus", "SKUs of the steady shape and the steady scenario (default 10000; smoke steady 500)");
@@ -204,6 +206,21 @@ public final class Options {
             throw new IllegalArgumentException("--locations must be 1 to 4, was " + n);
         }
         return n;
+    }
+
+    /** {@code --engine-config}'s settings as the engine's JVM options ({@code -DKEY=VALUE}); none by default. */
+    public List<String> engineConfig() {
+        String given = values.get("engine-config");
+        List<String> options = new ArrayList<>();
+        if (given != null) {
+            for (String setting : given.trim().split("\\s+")) {
+                if (!setting.contains("=") || setting.startsWith("=")) {
+                    throw new IllegalArgumentException("--engine-config takes KEY=VALUE settings, was " + setting);
+                }
+                options.add("-D" + setting);
+            }
+        }
+        return options;
     }
 
     /** Where the engine's flight recording goes, or null. */

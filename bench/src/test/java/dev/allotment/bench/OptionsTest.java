@@ -31,4 +31,12 @@ class OptionsTest {
         assertEquals(List.of("allocate", "query"), Options.parse("edge", "--ops", "allocate,query").ops("allocate,confirm"));
         assertThrows(IllegalArgumentException.class, () -> Options.parse("edge", "--no-such-option", "1"));
     }
+
+    @Test
+    void engineConfigBecomesTheEnginesSystemProperties() {
+        assertEquals(List.of(), Options.parse("edge").engineConfig());
+        assertEquals(List.of("-Da.b=1", "-Dc=x=y"), Options.parse("edge", "--engine-config", " a.b=1  c=x=y ").engineConfig());
+        assertThrows(IllegalArgumentException.class, () -> Options.parse("edge", "--engine-config", "a.b").engineConfig());
+        assertThrows(IllegalArgumentException.class, () -> Options.parse("edge", "--engine-config", "=1").engineConfig());
+    }
 }

@@ -134,7 +134,7 @@ public final class EdgeScenario {
         List<RunResult> runs = new ArrayList<>();
         Map<String, Object> engine = null;
         for (long commitInterval : o.commitIntervals()) {
-            EngineStack.Settings settings = new EngineStack.Settings(commitInterval, o.threads(), "1g", List.of(),
+            EngineStack.Settings settings = new EngineStack.Settings(commitInterval, o.threads(), "1g", o.engineConfig(),
                 EngineScenarios.jfrFor(o.jfr(), commitInterval, o.commitIntervals().size() > 1));
             System.out.println("edge: starting broker, registry and engine (commit interval " + commitInterval + " ms)");
             long t0 = System.nanoTime();

@@ -55,7 +55,9 @@ final class EngineScenarios {
 
     static EngineStack.Settings settings(Options o, long commitIntervalMs, boolean several) {
         EngineStack.Settings d = EngineStack.Settings.defaults();
-        return new EngineStack.Settings(commitIntervalMs, d.threads(), d.heap(), d.extraJvmArgs(),
+        List<String> jvm = new ArrayList<>(d.extraJvmArgs());
+        jvm.addAll(o.engineConfig());
+        return new EngineStack.Settings(commitIntervalMs, d.threads(), d.heap(), jvm,
             jfrFor(o.jfr(), commitIntervalMs, several));
     }
 
