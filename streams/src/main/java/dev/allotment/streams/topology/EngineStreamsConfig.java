@@ -37,6 +37,10 @@ public final class EngineStreamsConfig {
         // under exactly-once a task keeps its local state instead of being declared corrupted, wiped and restored from
         // its changelogs in full (CrashRecoveryIT checks it)
         props.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true);
+        // ... and an interactive query reads what is committed only: an answer never shows a decision that a crash rolls
+        // back and the replay may take otherwise (docs/architecture.md, "Answers describe committed state"; measured:
+        // supplier answers wait one commit more for the order's fold, about 60 ms at p50; allocations and reads, nothing)
+        props.put(StreamsConfig.DEFAULT_INTERACTIVE_QUERY_ISOLATION_LEVEL_CONFIG, "READ_COMMITTED");
         return props;
     }
 }
