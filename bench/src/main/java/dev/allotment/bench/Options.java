@@ -35,6 +35,8 @@ public final class Options {
             + "engine: default 200000, smoke 5000)");
         HELP.put("locations", "warehouses holding the engine flash sale's stock, split evenly (1-4; default 4)");
         HELP.put("jfr", "steady, flash-sale, edge, queries: record the engine with Java Flight Recorder into this file (one per commit interval)");
+        HELP.put("instances", "edge: engine instances, 1 or 2 (default 1); with 2, the second joins after the set-up and "
+            + "every measured request goes to it, so about half are forwarded to the first");
         HELP.put("engine-config", "engine scenarios: engine settings for every run, KEY=VALUE separated by spaces (each passed "
             + "as -DKEY=VALUE, e.g. allotment.streams.config.default.interactive.query.isolation.level=READ_COMMITTED)");
         HELP.put("shape", "PostgreSQL shapes: flash-sale,steady (default both)");
@@ -206,6 +208,15 @@ public final class Options {
             throw new IllegalArgumentException("--locations must be 1 to 4, was " + n);
         }
         return n;
+    }
+
+    /** {@code --instances}: 1, or 2 for the edge's two-instance run. */
+    public int instances() {
+        String given = values.getOrDefault("instances", "1");
+        if (!given.equals("1") && !given.equals("2")) {
+            throw new IllegalArgumentException("--instances must be 1 or 2, was " + given);
+        }
+        return Integer.parseInt(given);
     }
 
     /** {@code --engine-config}'s settings as the engine's JVM options ({@code -DKEY=VALUE}); none by default. */

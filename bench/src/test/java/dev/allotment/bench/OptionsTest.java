@@ -39,4 +39,11 @@ class OptionsTest {
         assertThrows(IllegalArgumentException.class, () -> Options.parse("edge", "--engine-config", "a.b").engineConfig());
         assertThrows(IllegalArgumentException.class, () -> Options.parse("edge", "--engine-config", "=1").engineConfig());
     }
+
+    @Test
+    void theEdgeRunsOnOneInstanceOrTwo() {
+        assertEquals(1, Options.parse("edge").instances());
+        assertEquals(2, Options.parse("edge", "--instances", "2").instances());
+        assertThrows(IllegalArgumentException.class, () -> Options.parse("edge", "--instances", "3").instances());
+    }
 }

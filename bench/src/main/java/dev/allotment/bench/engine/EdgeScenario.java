@@ -76,8 +76,8 @@ public final class EdgeScenario {
     private final Options o;
     private final EngineStack stack;
     private final Platform platform;
-    private final EdgeClient[] platformClients;
-    private final EdgeClient[] supplierClients;
+    private EdgeClient[] platformClients;
+    private EdgeClient[] supplierClients;
     private final EdgeClient[] setupPlatform = new EdgeClient[SETUP_CLIENTS];
     private final EdgeClient[] setupSupplier = new EdgeClient[SETUP_CLIENTS];
     private final Map<String, String> allocateBodies = new HashMap<>();
@@ -97,8 +97,7 @@ public final class EdgeScenario {
         this.o = o;
         this.stack = stack;
         this.platform = platform;
-        this.platformClients = clients(clients, EngineStack.PLATFORM_KEY);
-        this.supplierClients = clients(clients, EngineStack.SUPPLIER_KEY);
+        measureThrough(stack.httpBase(), clients);
         for (int i = 0; i < SETUP_CLIENTS; i++) {
             setupPlatform[i] = new EdgeClient(stack.httpBase(), EngineStack.PLATFORM_KEY);
             setupSupplier[i] = new EdgeClient(stack.httpBase(), EngineStack.SUPPLIER_KEY);
@@ -108,10 +107,16 @@ public final class EdgeScenario {
         }
     }
 
-    private EdgeClient[] clients(int n, String key) {
+    /** The measured requests go to the edge at {@code base} (the second instance, in a two-instance run). */
+    private void measureThrough(String base, int clients) {
+        platformClients = clients(base, clients, EngineStack.PLATFORM_KEY);
+        supplierClients = clients(base, clients, EngineStack.SUPPLIER_KEY);
+    }
+
+    private static EdgeClient[] clients(String base, int n, String key) {
         EdgeClient[] c = new EdgeClient[n];
         for (int i = 0; i < n; i++) {
-            c[i] = new EdgeClient(stack.httpBase(), key);
+            c[i] = new EdgeClient(base, key);
         }
         return c;
     }
@@ -152,6 +157,12 @@ public final class EdgeScenario {
                 long t2 = System.nanoTime();
                 Map<Run, Pools> pools = scenario.prepare(plan);
                 System.out.printf(Locale.ROOT, "edge: prepared every run in %.1f s%n", (System.nanoTime() - t2) / 1e9);
+                if (o.instances() == 2) {
+                    Duration joined = stack.startPeer(Duration.ofSeconds(180));
+                    scenario.measureThrough(stack.peerBase(), maxClients);
+                    System.out.printf(Locale.ROOT, "edge: a second instance joined in %.1f s; every measured request goes "
+                        + "to it (log: %s)%n", joined.toMillis() / 1e3, stack.peerLog());
+                }
                 for (Run run : plan) {
                     runs.add(scenario.runOnce(run, pools.get(run)));
                 }
@@ -166,6 +177,9 @@ public final class EdgeScenario {
         params.put("channel", CHANNEL + " (no routing: reserved, allocated only by hand)");
         params.put("supplier", SUPPLIER + " (SUPPLIER, CONFIRM, timeout " + CONFIRM_TIMEOUT_S + " s, tracks stock, no webhook)");
         params.put("reject_every", REJECT_EVERY);
+        params.put("instances", o.instances() == 2 ? "2 (one application id; every measured request sent to the second, "
+            + "which holds about half of the partitions: the rest are forwarded to the first or, for commands, decided "
+            + "there)" : "1");
         if (engine != null) {
             engine.remove("commit_interval_ms");
             params.putAll(engine);

@@ -70,6 +70,8 @@ public final class EngineStack implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Process engine;
     private int httpPort;
+    private Process peer;
+    private int peerPort;
     private int engineStarts;
     private Settings settings;
 
@@ -211,14 +213,55 @@ public final class EngineStack implements AutoCloseable {
         this.settings = settings;
         engineStarts++;
         httpPort = freePort();
-        Path stateDir = Files.createDirectories(engineStateDir());
+        long t0 = System.nanoTime();
+        engine = launch(httpPort, Files.createDirectories(engineStateDir()), engineLog(), settings.jfr());
+        awaitHealthy(healthBound);
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /**
+     * Starts a second engine instance on the same application id (its own port and state directory; the two share the
+     * partitions and answer for each other) and waits until both are healthy again: the group has rebalanced.
+     */
+    public Duration startPeer(Duration bound) throws Exception {
+        if (peer != null && peer.isAlive()) {
+            throw new IllegalStateException("the second instance is already running");
+        }
+        peerPort = freePort();
+        long t0 = System.nanoTime();
+        peer = launch(peerPort, Files.createDirectories(Path.of(engineStateDir() + "-2")), peerLog(), null);
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (!(healthy(httpPort) && healthy(peerPort))) {
+            if (!peer.isAlive() || !engine.isAlive()) {
+                throw new IllegalStateException("an engine instance exited while the second joined; logs: " + engineLog()
+                    + ", " + peerLog());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the two instances were not healthy within " + bound.toSeconds() + " s");
+            }
+            Thread.sleep(100);
+        }
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /** The second instance's HTTP edge, once {@link #startPeer} has started it; else the first's. */
+    public String peerBase() {
+        return peer == null ? httpBase() : "http://127.0.0.1:" + peerPort;
+    }
+
+    public Path peerLog() {
+        return workDir.resolve("engine-2.log");
+    }
+
+    /** One engine process on {@code port} and {@code stateDir}, logging to {@code log}; not waited for. */
+    private Process launch(int port, Path stateDir, Path log, Path jfr) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xms256m");
         command.add("-Xmx" + settings.heap());
         command.add("-XX:+UseG1GC");
-        if (settings.jfr() != null) {
-            command.add("-XX:StartFlightRecording=filename=" + settings.jfr().toAbsolutePath() + ",settings=profile,dumponexit=true");
+        if (jfr != null) {
+            command.add("-XX:StartFlightRecording=filename=" + jfr.toAbsolutePath() + ",settings=profile,dumponexit=true");
         }
         command.addAll(settings.extraJvmArgs());
         command.add("-Dallotment.streams.commit-interval-ms=" + settings.commitIntervalMs());
@@ -229,7 +272,7 @@ public final class EngineStack implements AutoCloseable {
         Map<String, String> env = builder.environment();
         env.put("ALLOTMENT_KAFKA", broker.bootstrap());
         env.put("ALLOTMENT_REGISTRY", registryUrl);
-        env.put("ALLOTMENT_HTTP_PORT", Integer.toString(httpPort));
+        env.put("ALLOTMENT_HTTP_PORT", Integer.toString(port));
         env.put("ALLOTMENT_HTTP_HOST", "127.0.0.1");
         env.put("ALLOTMENT_STATE_DIR", stateDir.toString());
         env.put("ALLOTMENT_TOPIC_PREFIX", topics.prefix());
@@ -237,14 +280,12 @@ public final class EngineStack implements AutoCloseable {
         env.put("ALLOTMENT_API_KEYS", ADMIN_KEY + "=admin," + PLATFORM_KEY + "=platform," + ANALYST_KEY + "=analyst,"
             + SUPPLIER_KEY + "=supplier:" + SUPPLIER_LOCATION);
         env.put("ALLOTMENT_WEBHOOK_SECRET", "bench");
+        env.put("ALLOTMENT_CLUSTER_SECRET", "bench-cluster-" + applicationId);
         env.remove("ALLOTMENT_API_KEYS_FILE");
-        builder.redirectErrorStream(true).redirectOutput(engineLog().toFile());
-        long t0 = System.nanoTime();
-        engine = builder.start();
-        Process started = engine;
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        Process started = builder.start();
         Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
-        awaitHealthy(healthBound);
-        return Duration.ofNanos(System.nanoTime() - t0);
+        return started;
     }
 
     /** Stops the engine (SIGTERM, as Ctrl-C on {@code ./allotment up}), waiting for its clean shutdown. */
@@ -273,8 +314,13 @@ public final class EngineStack implements AutoCloseable {
     }
 
     public boolean healthy() {
+        return healthy(httpPort);
+    }
+
+    private boolean healthy(int port) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(httpBase() + "/health")).timeout(Duration.ofSeconds(5)).build(),
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                    .timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;
@@ -298,6 +344,12 @@ public final class EngineStack implements AutoCloseable {
     @Override
     public void close() throws Exception {
         try {
+            if (peer != null) {
+                peer.destroy();
+                if (!peer.waitFor(60, TimeUnit.SECONDS)) {
+                    peer.destroyForcibly().waitFor();
+                }
+            }
             stopEngine();
         } finally {
             registry.destroy();
