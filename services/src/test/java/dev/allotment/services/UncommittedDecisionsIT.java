@@ -5,13 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.allotment.events.AllocatedLine;
-import dev.allotment.events.AllocationEvent;
-import dev.allotment.events.AllocationRequested;
-import dev.allotment.schemas.RegistryAvroSerdes;
-import dev.allotment.schemas.RegistryUrls;
 import dev.allotment.schemas.Topics;
-import dev.allotment.services.audit.TopicSnapshot;
+import dev.allotment.services.support.DecisionLog;
 import dev.allotment.services.support.EngineProcess;
 import dev.allotment.services.support.Http;
 import dev.allotment.services.support.RealInfrastructure;
@@ -19,7 +14,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -112,18 +106,7 @@ class UncommittedDecisionsIT {
         assertEquals(3, allocatedFromTheLog(), "the answers equal the committed decision log");
     }
 
-    /** Units of the SKU that committed AllocationRequested events put at wh-u (this test cancels nothing). */
     static int allocatedFromTheLog() throws Exception {
-        RealInfrastructure.Endpoints infra = RealInfrastructure.endpoints();
-        Deserializer<AllocationEvent> decoder = new RegistryAvroSerdes(new RegistryUrls(infra.registryUrl()))
-            .value(AllocationEvent.class).deserializer();
-        int allocated = 0;
-        for (var r : TopicSnapshot.read(infra.bootstrapServers(), TOPICS.allocationEvents()).records()) {
-            Object p = decoder.deserialize(TOPICS.allocationEvents(), r.value()).getPayload();
-            if (p instanceof AllocationRequested q && q.getLocationId().equals("wh-u")) {
-                allocated += q.getLines().stream().filter(l -> l.getSku().equals(SKU)).mapToInt(AllocatedLine::getQuantity).sum();
-            }
-        }
-        return allocated;
+        return DecisionLog.allocated(TOPICS, "wh-u").getOrDefault(SKU, 0);
     }
 }
