@@ -221,7 +221,7 @@ class MultiInstanceIT {
 
     @Test
     @Order(2)
-    void aDrainedInstanceLeavesAndTheOthersAnswerForEverything() {
+    void aDrainedInstanceLeavesAndTheOthersAnswerForEverything() throws Exception {
         Http.Reply named = call(2, "GET", "/admin/instance", null);
         String instance = ok(named).path("instance").asText();
         assertEquals(400, call(2, "POST", "/admin/drain", "{\"instance\":\"elsewhere:1\"}").status(),
@@ -233,8 +233,8 @@ class MultiInstanceIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> engines.subList(0, 2).stream().allMatch(EngineProcess::healthy));
         for (int i = 0; i < ORDERS; i++) {
             for (int survivor = 0; survivor < 2; survivor++) {
-                Http.Reply reply = call(survivor, "GET", "/orders/mi-" + i, null);
-                assertEquals(200, reply.status(), "mi-" + i + " on " + survivor + ": " + reply.body() + " " + reply.headers().map());
+                // while the group settles, a partition whose new owner still restores answers 503 with Retry-After
+                assertEquals("mi-" + i, okRetrying(survivor, "GET", "/orders/mi-" + i, null).path("order_id").asText());
             }
         }
         // a list needs every partition answered: while the group still moves one (a follow-up rebalance), 503 and retry
