@@ -93,13 +93,14 @@ class UncommittedDecisionsIT {
 
         engine.start(Duration.ofSeconds(120));
         // the engine decides both again from their committed input: the retries get those decisions
-        Http.Reply retried = call("POST", "/orders/u-1/allocations", "{\"allocation\":{\"warehouse_id\":\"wh-u\","
-            + "\"line_items_attributes\":[{\"sellable_id\":\"" + SKU + "\",\"quantity\":3}]}}", "Idempotency-Key", "u-alloc");
-        for (int i = 0; i < 20 && (retried.status() == 202 || retried.status() == 503); i++) {
-            Thread.sleep(1_000);
-            retried = call("POST", "/orders/u-1/allocations", "{\"allocation\":{\"warehouse_id\":\"wh-u\","
-                + "\"line_items_attributes\":[{\"sellable_id\":\"" + SKU + "\",\"quantity\":3}]}}", "Idempotency-Key", "u-alloc");
-        }
+        String body = "{\"allocation\":{\"warehouse_id\":\"wh-u\",\"line_items_attributes\":[{\"sellable_id\":\"" + SKU
+            + "\",\"quantity\":3}]}}";
+        Http.Reply[] last = new Http.Reply[1];
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            last[0] = call("POST", "/orders/u-1/allocations", body, "Idempotency-Key", "u-alloc");
+            return last[0].status() != 202 && last[0].status() != 503;
+        });
+        Http.Reply retried = last[0];
         assertEquals(201, retried.status(), retried.body());
         await().atMost(Duration.ofSeconds(30)).until(() -> stock().path("physical").asInt() == 20
             && stock().path("allocated").asInt() == 3);
