@@ -26,6 +26,7 @@ public final class InternalQueries {
     static final String REQUEST = "request";
     static final String ORDERS = "orders";
     static final String REQUESTS = "requests";
+    static final String ORDERS_AT = "orders-at";
     static final String OUTCOMES = "outcomes";
     static final String STOCKS = "stocks";
 
@@ -35,7 +36,7 @@ public final class InternalQueries {
         StoreNames.SKU_STOCK);
 
     /** The list queries, each over every local partition of the engine's order or SKU topic. */
-    private static final Set<String> ORDER_LISTS = Set.of(ORDERS, REQUESTS, REQUEST);
+    private static final Set<String> ORDER_LISTS = Set.of(ORDERS, REQUESTS, REQUEST, ORDERS_AT);
     private static final Set<String> SKU_LISTS = Set.of(OUTCOMES, STOCKS);
 
     private InternalQueries() {}
@@ -66,11 +67,23 @@ public final class InternalQueries {
             case REQUEST -> StateFrames.encode(here.request(param(params, "key")).stream().toList(),
                 InternalQueries::writeFoundRequest);
             case ORDERS -> records(here.orders(params.get("after"), params.get("before"), limit(params)));
-            case REQUESTS -> StateFrames.encode(here.requests(), InternalQueries::writeFoundRequest);
+            case REQUESTS -> StateFrames.encode(here.requests(set(param(params, "statuses")),
+                params.get("locations") == null ? null : set(params.get("locations")), limit(params)),
+                InternalQueries::writeFoundRequest);
+            case ORDERS_AT -> records(here.ordersAt(param(params, "location"), params.get("after"), limit(params)));
             case OUTCOMES -> records(here.outcomesUnder(param(params, "prefix")));
-            case STOCKS -> records(here.stock());
+            case STOCKS -> records(here.stock(params.get("location"), params.get("after"), limit(params)));
             default -> throw new IllegalArgumentException("no internal query " + query);
         };
+    }
+
+    /** A set of ids as one param: ids are one line each (none holds a line break). */
+    static String set(Set<String> ids) {
+        return String.join("\n", ids);
+    }
+
+    static Set<String> set(String param) {
+        return param.isEmpty() ? Set.of() : Set.of(param.split("\n"));
     }
 
     private static <T extends org.apache.avro.specific.SpecificRecord> byte[] records(List<T> values) {

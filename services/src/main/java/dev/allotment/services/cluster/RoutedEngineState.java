@@ -122,10 +122,7 @@ public final class RoutedEngineState implements EngineState {
 
     @Override
     public List<OrderProjection> orders(String after, String before, int limit) {
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("after", after);
-        params.put("before", before);
-        params.put("limit", Integer.toString(limit));
+        Map<String, String> params = params("after", after, "before", before, "limit", Integer.toString(limit));
         List<OrderProjection> all = new ArrayList<>();
         RoutedEngineState.<List<OrderProjection>>lists(this, InternalQueries.ORDERS, params, s -> s.orders(after, before, limit),
             StateFrames.records(OrderProjection.class)).forEach(all::addAll);
@@ -136,13 +133,19 @@ public final class RoutedEngineState implements EngineState {
     }
 
     @Override
-    public List<FoundRequest> requests() {
-        List<FoundRequest> all = new ArrayList<>();
-        RoutedEngineState.<List<FoundRequest>>lists(this, InternalQueries.REQUESTS, Map.of(), EngineState::requests,
-            InternalQueries::readFoundRequest).forEach(all::addAll);
-        all.sort(Comparator.comparing((FoundRequest f) -> f.request().getCreatedAt())
-            .thenComparing(f -> f.request().getAllocationId()));
-        return all;
+    public List<FoundRequest> requests(Set<String> statuses, Set<String> locations, int limit) {
+        return firstOfAll(InternalQueries.REQUESTS, params("statuses", InternalQueries.set(statuses), "locations",
+                locations == null ? null : InternalQueries.set(locations), "limit", Integer.toString(limit)),
+            s -> s.requests(statuses, locations, limit), InternalQueries::readFoundRequest,
+            Comparator.comparing((FoundRequest f) -> f.request().getCreatedAt()).thenComparing(f -> f.request().getAllocationId()),
+            limit);
+    }
+
+    @Override
+    public List<OrderProjection> ordersAt(String locationId, String after, int limit) {
+        return firstOfAll(InternalQueries.ORDERS_AT, params("location", locationId, "after", after, "limit", Integer.toString(limit)),
+            s -> s.ordersAt(locationId, after, limit), StateFrames.records(OrderProjection.class),
+            Comparator.comparing(OrderProjection::getOrderId), limit + 1);
     }
 
     @Override
@@ -154,12 +157,31 @@ public final class RoutedEngineState implements EngineState {
     }
 
     @Override
-    public List<SkuStock> stock() {
-        List<SkuStock> all = new ArrayList<>();
-        RoutedEngineState.<List<SkuStock>>lists(this, InternalQueries.STOCKS, Map.of(), EngineState::stock,
-            StateFrames.records(SkuStock.class)).forEach(all::addAll);
-        all.sort(Comparator.comparing(SkuStock::getSku));
-        return all;
+    public List<SkuStock> stock(String locationId, String after, int limit) {
+        return firstOfAll(InternalQueries.STOCKS, params("location", locationId, "after", after, "limit", Integer.toString(limit)),
+            s -> s.stock(locationId, after, limit), StateFrames.records(SkuStock.class), Comparator.comparing(SkuStock::getSku),
+            limit + 1);
+    }
+
+    /**
+     * The first {@code keep} in {@code order} of every instance's answer to a list query: each instance answered its own
+     * first {@code keep} (or more), so the union's first are the list's.
+     */
+    private <T> List<T> firstOfAll(String query, Map<String, String> params, Function<EngineState, List<T>> here,
+                                   StateFrames.ItemReader<T> reader, Comparator<T> order, int keep) {
+        List<T> all = new ArrayList<>();
+        RoutedEngineState.<List<T>>lists(this, query, params, here, reader).forEach(all::addAll);
+        all.sort(order);
+        return List.copyOf(all.subList(0, Math.min(keep, all.size())));
+    }
+
+    /** Params from names and values, in pairs; a null value is left out of the request. */
+    private static Map<String, String> params(String... namesAndValues) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            params.put(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return params;
     }
 
     // --- global stores: whole on every instance ---

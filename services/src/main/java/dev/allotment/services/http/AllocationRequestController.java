@@ -36,6 +36,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -101,27 +102,46 @@ public class AllocationRequestController {
         Set<String> orders = order == null || order.isBlank() ? null : commaList(order);
         Set<String> warehouses = warehouse == null || warehouse.isBlank() ? null : commaList(warehouse);
         Principal who = principal(request);
+        Set<String> locations = warehouses;
+        if (who != null && who.role() == Role.SUPPLIER) {   // a supplier sees its own locations' requests alone
+            locations = new LinkedHashSet<>(who.locations());
+            if (warehouses != null) {
+                locations.retainAll(warehouses);
+            }
+        }
+        int skip = (int) Math.min((long) (pageNumber - 1) * PAGE_SIZE, Integer.MAX_VALUE - PAGE_SIZE);
+        List<FoundRequest> found = orders == null ? state.requests(statuses, locations, skip + PAGE_SIZE)
+            : ofOrders(orders, statuses, locations);
         List<Map<String, Object>> matching = new ArrayList<>();
-        int skip = (pageNumber - 1) * PAGE_SIZE;
-        for (FoundRequest f : state.requests()) {
-            AllocationProjection a = f.request();
-            if (!statuses.contains(a.getStatus()) || !visible(who, a)
-                || (warehouses != null && !warehouses.contains(a.getLocationId()))
-                || (orders != null && !orders.contains(f.order().getOrderId()) && !orders.contains(String.valueOf(f.order().getOrderNumber())))) {
-                continue;
-            }
-            if (skip-- > 0) {
-                continue;
-            }
-            if (matching.size() == PAGE_SIZE) {
-                break;
-            }
-            matching.add(RequestViews.centra(state, f.order(), a));
+        for (FoundRequest f : found.subList(Math.min(skip, found.size()), Math.min(skip + PAGE_SIZE, found.size()))) {
+            matching.add(RequestViews.centra(state, f.order(), f.request()));
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", "ok");
         body.put("allocation_requests", matching);
         return body;
+    }
+
+    /**
+     * The requests of the named orders, oldest first: each named by its id is read by its key; a name that is no order's
+     * id is taken for an order number, found among the requests of the statuses asked for (the one filter no index serves).
+     */
+    private List<FoundRequest> ofOrders(Set<String> orders, Set<String> statuses, Set<String> locations) {
+        List<FoundRequest> found = new ArrayList<>();
+        Set<String> numbers = new LinkedHashSet<>();
+        for (String name : orders) {
+            state.order(name).ifPresentOrElse(o -> o.getAllocations().stream()
+                .filter(a -> a.getRequest() && statuses.contains(a.getStatus())
+                    && (locations == null || locations.contains(a.getLocationId())))
+                .forEach(a -> found.add(new FoundRequest(o, a))), () -> numbers.add(name));
+        }
+        if (!numbers.isEmpty()) {
+            state.requests(statuses, locations, Integer.MAX_VALUE).stream()
+                .filter(f -> f.order().getOrderNumber() != null && numbers.contains(f.order().getOrderNumber())).forEach(found::add);
+        }
+        found.sort(Comparator.comparing((FoundRequest f) -> f.request().getCreatedAt())
+            .thenComparing(f -> f.request().getAllocationId()));
+        return found;
     }
 
     @Operation(summary = "One allocation request")

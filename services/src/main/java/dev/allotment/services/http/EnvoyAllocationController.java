@@ -210,7 +210,7 @@ public class EnvoyAllocationController {
         List<Map<String, Object>> data = new ArrayList<>();
         String lastOrder = null;
         boolean more = false;
-        for (Iterator<OrderProjection> it = ordersAfter(after, orderIds); it.hasNext(); ) {
+        for (Iterator<OrderProjection> it = ordersAfter(after, orderIds, locationId); it.hasNext(); ) {
             OrderProjection o = it.next();
             List<AllocationProjection> matching = o.getAllocations().stream().filter(OrderFold::heldOrCompleted)
                 .filter(a -> locationId == null || locationId.equals(a.getLocationId())).toList();
@@ -233,9 +233,10 @@ public class EnvoyAllocationController {
 
     /**
      * The orders after {@code after} in order-id order: the named ones, each looked up by its key (so a filter by
-     * order costs its orders, not a scan of every order), or else every order, a page of the store at a time.
+     * order costs its orders, not a scan of every order), or else those with an allocation at {@code locationId} (from
+     * the index of allocations by location) when it is given, or else every order; a page at a time.
      */
-    private Iterator<OrderProjection> ordersAfter(String after, List<String> orderIds) {
+    private Iterator<OrderProjection> ordersAfter(String after, List<String> orderIds, String locationId) {
         if (orderIds != null && !orderIds.isEmpty()) {
             return new TreeSet<>(orderIds).stream().filter(id -> after == null || id.compareTo(after) > 0)
                 .map(state::order).flatMap(Optional::stream).iterator();
@@ -248,7 +249,8 @@ public class EnvoyAllocationController {
             @Override
             public boolean hasNext() {
                 if (!page.hasNext() && !exhausted) {
-                    List<OrderProjection> next = state.orders(last, null, 100);
+                    List<OrderProjection> next = locationId == null ? state.orders(last, null, 100)
+                        : state.ordersAt(locationId, last, 100);
                     exhausted = next.size() <= 100;
                     page = next.subList(0, Math.min(100, next.size())).iterator();
                 }

@@ -154,10 +154,9 @@ public class StockController {
         List<Map<String, Object>> data = new ArrayList<>();
         String last = null;
         boolean more = false;
-        for (SkuStock s : state.stock()) {
-            if (after != null && s.getSku().compareTo(after) <= 0) {
-                continue;
-            }
+        // a SKU has a level at one location at least: size + 1 SKUs fill the page and tell whether there are more
+        List<SkuStock> skus = state.stock(locationId, after, size);
+        for (SkuStock s : skus) {
             for (Map.Entry<String, LocationStock> e : new TreeMap<>(s.getLocations()).entrySet()) {
                 if (locationId != null && !locationId.equals(e.getKey())) {
                     continue;
@@ -172,7 +171,9 @@ public class StockController {
             if (more) {
                 break;
             }
+            last = s.getSku();
         }
+        more |= skus.size() > size;   // SKUs past these (a SKU with no location yet adds no level)
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("data", data);
         body.put("next_cursor", more && last != null ? new PageCursor(true, last).encode() : null);

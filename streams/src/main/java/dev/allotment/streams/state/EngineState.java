@@ -9,6 +9,7 @@ import dev.allotment.events.RoutingSet;
 import dev.allotment.events.SkuStock;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The query port: the one read API over the engine's state, for the HTTP edge, the webhook sender and tools. It owns
@@ -37,8 +38,17 @@ public interface EngineState {
     /** An allocation request by its id alone, with its order. */
     Optional<FoundRequest> request(String requestId);
 
-    /** Every allocation request, oldest first (created at, then id). */
-    List<FoundRequest> requests();
+    /**
+     * The first {@code limit} allocation requests with one of {@code statuses}, at one of {@code locations} (at any when
+     * null), oldest first (created at, then id); read from an index, so the cost follows {@code limit}, not every request.
+     */
+    List<FoundRequest> requests(Set<String> statuses, Set<String> locations, int limit);
+
+    /**
+     * Up to {@code limit} orders holding, or having completed, an allocation at {@code locationId}, with ids after
+     * {@code after} (ascending; from the first when null), one more when there are more; read from an index.
+     */
+    List<OrderProjection> ordersAt(String locationId, String after, int limit);
 
     /** The first outcome of a command decided on {@code sku}'s partition, once it is decided. */
     Optional<CommandOutcome> outcome(String sku, String commandId);
@@ -49,8 +59,11 @@ public interface EngineState {
     /** A SKU's stock at every location. */
     Optional<SkuStock> stock(String sku);
 
-    /** Every SKU's stock, by SKU. */
-    List<SkuStock> stock();
+    /**
+     * Up to {@code limit} SKUs' stock, by SKU, after {@code after} (from the first when null), one more when there are
+     * more; only SKUs with stock recorded at {@code locationId} when it is given (read from an index).
+     */
+    List<SkuStock> stock(String locationId, String after, int limit);
 
     Optional<LocationUpserted> location(String locationId);
 

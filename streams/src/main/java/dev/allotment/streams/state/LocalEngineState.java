@@ -1,7 +1,6 @@
 package dev.allotment.streams.state;
 
 import dev.allotment.events.AllocationEvent;
-import dev.allotment.events.AllocationProjection;
 import dev.allotment.events.CommandOutcome;
 import dev.allotment.events.LineReservation;
 import dev.allotment.events.LocationEvent;
@@ -14,13 +13,13 @@ import dev.allotment.streams.allocation.BookKeys;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -111,18 +110,23 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
     }
 
     @Override
-    public List<FoundRequest> requests() {
-        Set<String> orderIds = new LinkedHashSet<>();
-        this.<String, List<String>>readEveryPartition(StoreNames.ALLOCATION_REQUESTS, topics.orderEvents(), s -> values(s.all()))
-            .forEach(orderIds::addAll);
-        List<FoundRequest> found = new ArrayList<>();
-        for (String orderId : orderIds) {
-            order(orderId).ifPresent(o -> o.getAllocations().stream().filter(AllocationProjection::getRequest)
-                .forEach(a -> found.add(new FoundRequest(o, a))));
-        }
-        found.sort(Comparator.comparing((FoundRequest f) -> f.request().getCreatedAt())
-            .thenComparing(f -> f.request().getAllocationId()));
-        return found;
+    public List<FoundRequest> requests(Set<String> statuses, Set<String> locations, int limit) {
+        List<FoundRequest> all = new ArrayList<>();
+        this.<String, OrderProjection, List<FoundRequest>>readEveryPartition(StoreNames.ORDER_INDEX, StoreNames.ORDERS,
+            topics.orderEvents(), (index, orders) -> IndexReads.requests(index, orders, statuses, locations, limit))
+            .forEach(all::addAll);
+        all.sort(IndexReads.REQUEST_ORDER);
+        return List.copyOf(all.subList(0, Math.min(limit, all.size())));
+    }
+
+    @Override
+    public List<OrderProjection> ordersAt(String locationId, String after, int limit) {
+        List<OrderProjection> all = new ArrayList<>();
+        this.<String, OrderProjection, List<OrderProjection>>readEveryPartition(StoreNames.ORDER_INDEX, StoreNames.ORDERS,
+            topics.orderEvents(), (index, orders) -> IndexReads.ordersAt(index, orders, locationId, after, limit))
+            .forEach(all::addAll);
+        all.sort(Comparator.comparing(OrderProjection::getOrderId));
+        return List.copyOf(all.subList(0, Math.min(limit + 1, all.size())));
     }
 
     private static Optional<FoundRequest> requestOf(OrderProjection order, String requestId) {
@@ -150,12 +154,13 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
     }
 
     @Override
-    public List<SkuStock> stock() {
+    public List<SkuStock> stock(String locationId, String after, int limit) {
         List<SkuStock> all = new ArrayList<>();
-        this.<SkuStock, List<SkuStock>>readEveryPartition(StoreNames.SKU_STOCK, topics.stockEvents(), s -> values(s.all()))
+        this.<String, SkuStock, List<SkuStock>>readEveryPartition(StoreNames.STOCK_INDEX, StoreNames.SKU_STOCK,
+            topics.stockEvents(), (index, stock) -> IndexReads.stock(index, stock, locationId, after, limit))
             .forEach(all::addAll);
         all.sort(Comparator.comparing(SkuStock::getSku));
-        return all;
+        return List.copyOf(all.subList(0, Math.min(limit + 1, all.size())));
     }
 
     @Override
@@ -200,6 +205,19 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
             List<T> answers = new ArrayList<>();
             for (int partition : OrderPages.localPartitions(running, topic)) {
                 answers.add(query.apply(this.<V>store(running, name, partition)));
+            }
+            return answers;
+        });
+    }
+
+    /** {@link #readEveryPartition(String, String, Function)} of two stores of each partition: an index and what it indexes. */
+    private <A, B, T> List<T> readEveryPartition(String first, String second, String topic,
+                                                 BiFunction<ReadOnlyKeyValueStore<String, A>, ReadOnlyKeyValueStore<String, B>, T> query) {
+        return retrying(first, () -> {
+            KafkaStreams running = running();
+            List<T> answers = new ArrayList<>();
+            for (int partition : OrderPages.localPartitions(running, topic)) {
+                answers.add(query.apply(this.<A>store(running, first, partition), this.<B>store(running, second, partition)));
             }
             return answers;
         });

@@ -21,8 +21,15 @@ public final class StoreNames {
     public static final String PROJECTIONS_PENDING = "order-projections-pending";
     /** Allocation request id to its order id, on the order's partition: how a request is found by its id alone. */
     public static final String ALLOCATION_REQUESTS = "allocation-requests";
+    /**
+     * Secondary indexes of the orders, on their partitions: allocation requests by status and by location and status,
+     * orders by the locations of their allocations (see IndexKeys). Lists read them, never every order.
+     */
+    public static final String ORDER_INDEX = "order-index";
     /** SKU to its stock at every location. */
     public static final String SKU_STOCK = "sku-stock";
+    /** Secondary index of the stock, on the SKUs' partitions: SKUs by location (see IndexKeys). */
+    public static final String STOCK_INDEX = "stock-index";
     /** (SKU, order id, line id) to the line's reservation and allocations, beside the SKU's stock. */
     public static final String LINE_RESERVATIONS = "line-reservations";
     /** The queue of lines waiting for stock, per SKU, in service order (see BookKeys). */

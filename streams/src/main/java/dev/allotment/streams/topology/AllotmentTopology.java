@@ -104,6 +104,7 @@ public final class AllotmentTopology {
         store(topology, StoreNames.ORDER_HISTORY, serdes.value(AllocationEvent.class), "order-fold-processor");
         store(topology, StoreNames.ORDER_HISTORY_EXPIRY, Serdes.String(), "order-fold-processor");
         store(topology, StoreNames.ALLOCATION_REQUESTS, Serdes.String(), "order-fold-processor");
+        store(topology, StoreNames.ORDER_INDEX, Serdes.String(), "order-events-processor", "order-fold-processor");
         // cached: an order's many decisions within one commit mark it pending once
         cachedStore(topology, StoreNames.PROJECTIONS_PENDING, Serdes.String(), "order-events-processor", "order-fold-processor");
         topology.addSink(NodeNames.ALLOCATION_EVENTS, topics.allocationEvents(), Serdes.String().serializer(),
@@ -128,6 +129,7 @@ public final class AllotmentTopology {
             NodeNames.SKU_DEAD_LETTERS, "sku"), "sku-source");
         // cached: a popular SKU's stock changes with every decision; RocksDB and its changelog see it once per commit
         cachedStore(topology, StoreNames.SKU_STOCK, serdes.value(SkuStock.class), "sku-processor");
+        store(topology, StoreNames.STOCK_INDEX, Serdes.String(), "sku-processor");
         store(topology, StoreNames.LINE_RESERVATIONS, serdes.value(LineReservation.class), "sku-processor");
         store(topology, StoreNames.WAITING, Serdes.String(), "sku-processor");
         store(topology, StoreNames.COMMAND_OUTCOMES, serdes.value(CommandOutcome.class), "sku-processor");

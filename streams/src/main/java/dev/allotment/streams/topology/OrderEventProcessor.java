@@ -56,6 +56,7 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
         private GlobalLocations locations;
         private KeyValueStore<String, StockLevel> stockView;
         private KeyValueStore<String, String> projectionsPending;
+        private OrderIndex index;
 
         @Override
         public void init(ProcessorContext<Object, Object> context) {
@@ -64,6 +65,7 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
             this.locations = new GlobalLocations(context.getStateStore(StoreNames.LOCATIONS), locationChanges);
             this.stockView = context.getStateStore(StoreNames.STOCK_VIEW);
             this.projectionsPending = context.getStateStore(StoreNames.PROJECTIONS_PENDING);
+            this.index = new OrderIndex(context.getStateStore(StoreNames.ORDER_INDEX));   // filled, when new, by the fold
             this.deadLetters = new DeadLetterSink(context, NodeNames.DEAD_LETTERS, "order-events");
         }
 
@@ -176,6 +178,7 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
         }
 
         private void emit(Record<byte[], byte[]> record, OrderEvent cause, OrderProjection order, Object decision, String kind) {
+            index.changed(orders.get(order.getOrderId()), order);
             orders.put(order.getOrderId(), order);
             AllocationEvent logged = AllocationEvent.newBuilder()
                 .setEventId(cause.getEventId() + ":" + kind)

@@ -50,6 +50,7 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
             private KeyValueStore<String, AllocationEvent> history;
             private KeyValueStore<String, String> requests;
             private LatestFeed<OrderProjection> feed;
+            private OrderIndex index;
             private DeadLetterSink deadLetters;
             /** Null without a retention. */
             private OrderHistoryExpiry expiry;
@@ -60,6 +61,9 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
                 this.orders = context.getStateStore(StoreNames.ORDERS);
                 this.history = context.getStateStore(StoreNames.ORDER_HISTORY);
                 this.requests = context.getStateStore(StoreNames.ALLOCATION_REQUESTS);
+                KeyValueStore<String, String> indexStore = context.getStateStore(StoreNames.ORDER_INDEX);
+                this.index = new OrderIndex(indexStore);
+                IndexBackfill.schedule(context, orders, indexStore, index::add);
                 this.feed = new LatestFeed<>(context, context.getStateStore(StoreNames.PROJECTIONS_PENDING), orders::get,
                     NodeNames.ORDER_PROJECTIONS);
                 context.schedule(LatestFeed.INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> feed.publish(now, LatestFeed.BATCH));
@@ -91,6 +95,7 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
                 Optional<OrderProjection> next = OrderFold.apply(order, event);
                 next.ifPresent(n -> {
                     orders.put(orderId, n);
+                    index.changed(order, n);
                     feed.changed(orderId);
                 });
                 // after the projection: an event in the history means the projection already includes it (read-your-writes)

@@ -38,6 +38,7 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +79,10 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
         @Override
         public void init(ProcessorContext<Object, Object> context) {
             this.context = context;
-            this.book = new TableSkuBook(table(context, StoreNames.SKU_STOCK), table(context, StoreNames.LINE_RESERVATIONS),
+            KeyValueStore<String, SkuStock> stock = context.getStateStore(StoreNames.SKU_STOCK);
+            KeyValueStore<String, String> stockIndex = context.getStateStore(StoreNames.STOCK_INDEX);
+            IndexBackfill.schedule(context, stock, stockIndex, s -> StockIndex.add(stockIndex, s));
+            this.book = new TableSkuBook(new StockIndex(new StoreTable<>(stock), stockIndex), table(context, StoreNames.LINE_RESERVATIONS),
                 table(context, StoreNames.WAITING), table(context, StoreNames.REQUEST_EXPIRY), table(context, StoreNames.LINE_HOLDS));
             this.outcomes = new CommandOutcomes(context::recordMetadata, context.getStateStore(StoreNames.COMMAND_OUTCOMES),
                 context.getStateStore(StoreNames.COMMAND_OUTCOME_EXPIRY), outcomeRetention);

@@ -143,6 +143,7 @@ class TopologyInvariantsPropertiesTest {
                 RECORDS.incrementAndGet();
             }
             check(fixture);
+            IndexesAgree.check(fixture);
         }
     }
 
