@@ -108,6 +108,13 @@ class MultiInstanceIT {
         }
     }
 
+    /** The order ids of a page of /reservations. */
+    static List<String> ids(JsonNode page) {
+        List<String> ids = new ArrayList<>();
+        page.path("data").forEach(o -> ids.add(o.path("order_id").asText()));
+        return ids;
+    }
+
     static String sku(int i) {
         return "MI-" + (i % SKUS);
     }
@@ -302,6 +309,7 @@ class MultiInstanceIT {
             }));
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> finals.size() >= HOT_ORDERS / 3);
+        List<String> listed = ids(okRetrying(0, "GET", "/reservations?limit=100", null));   // every order is placed by now
         engines.get(1).kill();
         killedAt[0] = System.nanoTime();
         long killed = killedAt[0];
@@ -310,8 +318,23 @@ class MultiInstanceIT {
         Map<Integer, Integer> statuses = new TreeMap<>();
         Set<String> otherErrors = new TreeSet<>();
         int stale = 0;
+        Map<String, Integer> lists = new TreeMap<>();
         long fresh = -1;
         while (System.nanoTime() - killed < Duration.ofSeconds(60).toNanos()) {
+            // a list needs every partition: the dead owner's from the survivor's standby copies (stale), else 503 (or,
+            // asked for, a partial answer naming what it lacks)
+            for (String list : List.of("/reservations?limit=100", "/reservations?limit=100&allow_partial=true")) {
+                Http.Reply reply = call(0, "GET", list, null);
+                String kind = reply.status() + (reply.headers().firstValue("Allotment-Stale").isPresent() ? " stale" : "")
+                    + reply.headers().firstValue("Allotment-Partial").map(p -> " partial " + p).orElse("");
+                lists.merge(kind, 1, Integer::sum);
+                if (reply.status() != 200 && !(reply.status() == 503 && reply.headers().firstValue("Retry-After").isPresent())) {
+                    otherErrors.add(list + ": " + reply.status() + " " + reply.body());
+                }
+                if (reply.status() == 200 && reply.headers().firstValue("Allotment-Partial").isEmpty()) {
+                    assertEquals(listed, ids(ok(reply)), "a complete list holds the same orders as before the kill");
+                }
+            }
             boolean allFresh = true;
             for (int i = 0; i < ORDERS; i++) {
                 Http.Reply reply = call(0, "GET", "/orders/mi-" + i, null);
@@ -341,10 +364,12 @@ class MultiInstanceIT {
             }
         });
         System.out.printf("multi-instance: SIGKILL of one of two instances under load: reads answered %s (%d marked stale), "
-            + "every order fresh again %d ms after the kill; %d allocations retried %d times; first committed decision "
-            + "after the kill per SKU (ms) %s%n", statuses, stale, fresh, HOT_ORDERS, retries.get(), firstAfterKill);
+            + "lists %s, every order fresh again %d ms after the kill; %d allocations retried %d times; first committed decision "
+            + "after the kill per SKU (ms) %s%n", statuses, stale, lists, fresh, HOT_ORDERS, retries.get(), firstAfterKill);
         assertEquals(Set.of(), otherErrors, "an answer other than 200, or 503 with Retry-After (an order that exists is never 404)");
         assertTrue(fresh > 0, "the survivor answers every order from its active copy within 60 s: " + statuses);
+        assertTrue(lists.keySet().stream().anyMatch(k -> k.startsWith("200 stale")),
+            "while the dead owner's partitions had no active copy, a list was answered from the survivor's standbys: " + lists);
         Map<String, Integer> fromTheLog = DecisionLog.allocated(TOPICS, "wh-m");
         for (int s = 0; s < HOT_SKUS; s++) {
             int sku = s;

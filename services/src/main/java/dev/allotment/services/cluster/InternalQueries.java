@@ -47,6 +47,37 @@ public final class InternalQueries {
             : SKU_LISTS.contains(query) ? Optional.of(topics.stockEvents()) : Optional.empty();
     }
 
+    /** The store whose copies a list query reads (their lag is the answer's): the orders' or the SKUs' main store. */
+    static String listStore(String query) {
+        if (ORDER_LISTS.contains(query)) {
+            return StoreNames.ORDERS;
+        }
+        if (SKU_LISTS.contains(query)) {
+            return StoreNames.SKU_STOCK;
+        }
+        throw new IllegalArgumentException("no list query " + query);
+    }
+
+    /** Partition numbers as one param ({@code 0,2,3}), as the {@code Allotment-Partitions} header names them. */
+    static String partitions(Set<Integer> partitions) {
+        return String.join(",", partitions.stream().sorted().map(String::valueOf).toList());
+    }
+
+    static Set<Integer> partitions(String param) {
+        if (param == null || param.isBlank()) {
+            throw new IllegalArgumentException("missing param partitions");
+        }
+        Set<Integer> partitions = new java.util.TreeSet<>();
+        for (String p : param.split(",")) {
+            try {
+                partitions.add(Integer.parseInt(p.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("partitions is not a list of numbers: " + param);
+            }
+        }
+        return partitions;
+    }
+
     /** The store a keyed query reads, empty for a query of every local partition (or an unknown one). */
     public static Optional<String> keyedStore(String query) {
         return Optional.ofNullable(KEYED_STORES.get(query));

@@ -42,10 +42,16 @@ public final class LocalAnswers {
                 .map(a -> new Answer(a.value(), Optional.of(a.partitions())))
                 .orElseThrow(() -> new EngineUnavailableException("this instance's partitions moved while it read them"));
         }
+        Optional<String> listTopic = InternalQueries.listTopic(query, local.topics());
+        if (listTopic.isPresent()) {
+            Set<Integer> partitions = InternalQueries.partitions(params.get("partitions"));
+            return new Answer(InternalQueries.answer(standbyList(streams.get(), local, query, partitions, maxStandbyLag), query,
+                params), Optional.of(partitions));
+        }
         Optional<String> store = InternalQueries.keyedStore(query);
         String key = params.get("key");
         if (store.isEmpty() || key == null) {
-            throw new IllegalArgumentException("only a keyed query (with its key) reads a standby copy");
+            throw new IllegalArgumentException("a standby copy answers a keyed query (with its key) or a list of named partitions");
         }
         long lag = StandbyLag.forKey(streams.get(), store.get(), key);
         if (lag > maxStandbyLag) {
@@ -54,6 +60,26 @@ public final class LocalAnswers {
                 + maxStandbyLag + ")"));
         }
         return new Answer(InternalQueries.answer(local.standbys(), query, params), Optional.empty());
+    }
+
+    /**
+     * {@code local} reading exactly {@code partitions} of {@code query}'s list from whichever copy this instance holds,
+     * once each copy is known to lag no more than {@code maxLag} records.
+     *
+     * @throws EngineUnavailableException naming a partition this instance holds no copy of, or one that lags more
+     */
+    static LocalEngineState standbyList(KafkaStreams streams, LocalEngineState local, String query, Set<Integer> partitions,
+                                        long maxLag) {
+        String store = InternalQueries.listStore(query);
+        for (int partition : partitions) {
+            long lag = streams == null ? Long.MAX_VALUE : StandbyLag.of(streams, store, partition);
+            if (lag > maxLag) {
+                throw new EngineUnavailableException("this instance's copy of " + store + " partition " + partition + " "
+                    + (lag == Long.MAX_VALUE ? "is not here" : "lags " + lag + " records (allotment.cluster.max-standby-lag "
+                    + maxLag + ")"));
+            }
+        }
+        return local.partitions(partitions);
     }
 
     /** A list read and the partitions it covers. */

@@ -255,8 +255,11 @@ public final class RoutedEngineState implements EngineState {
 
     /**
      * Every active copy's answer for its own partitions: this instance's from its stores, every other's from its
-     * internal route, each with the partitions it covered. Looks again until the answers cover every partition of the
-     * topic exactly once (an instance that did not answer, a partition moving between two of them).
+     * internal route, each with the partitions it covered. A partition no active copy answered for (its owner gone, the
+     * group not yet settled) is read from a standby copy within the lag bound, and the answer is marked stale. Looks
+     * again until the answers cover every partition of the topic exactly once; past the retry bound, a client that
+     * allows a partial answer ({@link Freshness#partialAllowed}) gets what the others answered, marked with the
+     * partitions it lacks; any other gets 503.
      */
     private <T> List<T> gather(String query, Map<String, String> params, Function<EngineState, T> here,
                                StateFrames.ItemReader<?> reader, Function<List<?>, T> cast) {
@@ -265,31 +268,38 @@ public final class RoutedEngineState implements EngineState {
         while (true) {
             KafkaStreams running = running();
             String missing;
+            List<T> answers = new ArrayList<>();
+            Set<Integer> held = new TreeSet<>();
+            int repeated = 0;
+            int all = partitions.applyAsInt(topic);
             try {
-                List<T> answers = new ArrayList<>();
-                Set<Integer> held = new TreeSet<>();
-                int repeated = 0;
                 for (StreamsMetadata instance : running.metadataForAllStreamsClients()) {
                     if (instance.topicPartitions().stream().noneMatch(tp -> tp.topic().equals(topic))) {
                         continue;
                     }
                     Set<Integer> covered;
-                    if (instance.hostInfo().equals(self.get())) {
-                        LocalAnswers.Covered<T> mine = LocalAnswers.covered(local, topic, () -> here.apply(local))
-                            .orElseThrow(() -> new EngineUnavailableException("this instance's partitions moved"));
-                        answers.add(mine.value());
-                        covered = mine.partitions();
-                    } else {
-                        PeerClient.Reply reply = peers.get(instance.hostInfo(), query, params);
-                        answers.add(cast.apply(decode(instance.hostInfo(), query, reply.body(), reader)));
-                        covered = reply.partitions().map(RoutedEngineState::partitionsOf).orElseThrow(() ->
-                            new PeerUnavailableException(instance.hostInfo() + " did not say which partitions it read"));
+                    try {
+                        if (instance.hostInfo().equals(self.get())) {
+                            LocalAnswers.Covered<T> mine = LocalAnswers.covered(local, topic, () -> here.apply(local))
+                                .orElseThrow(() -> new EngineUnavailableException("this instance's partitions moved"));
+                            answers.add(mine.value());
+                            covered = mine.partitions();
+                        } else {
+                            PeerClient.Reply reply = peers.get(instance.hostInfo(), query, params);
+                            answers.add(cast.apply(decode(instance.hostInfo(), query, reply.body(), reader)));
+                            covered = reply.partitions().map(RoutedEngineState::partitionsOf).orElseThrow(() ->
+                                new PeerUnavailableException(instance.hostInfo() + " did not say which partitions it read"));
+                        }
+                    } catch (PeerUnavailableException e) {
+                        continue;   // its partitions are missing: a standby copy may answer for them below
                     }
                     for (int p : covered) {
                         repeated += held.add(p) ? 0 : 1;
                     }
                 }
-                int all = partitions.applyAsInt(topic);
+                if (repeated == 0 && held.size() < all) {
+                    fromStandbys(running, query, params, here, reader, cast, topic, all, held, answers);
+                }
                 if (held.size() == all && repeated == 0) {
                     return answers;
                 }
@@ -297,8 +307,54 @@ public final class RoutedEngineState implements EngineState {
                     + (repeated > 0 ? ", " + repeated + " twice" : "");
             } catch (EngineUnavailableException | PeerUnavailableException e) {
                 missing = e.getMessage();
+                repeated = -1;   // nothing to answer with
+            }
+            if (System.nanoTime() - deadline >= 0 && repeated == 0 && Freshness.partialAllowed()) {
+                Set<Integer> lacking = new TreeSet<>();
+                for (int p = 0; p < all; p++) {
+                    if (!held.contains(p)) {
+                        lacking.add(p);
+                    }
+                }
+                Freshness.markPartial(topic, lacking);
+                return answers;
             }
             pauseOrGiveUp(deadline, "not every partition answers " + query + ": " + missing);
+        }
+    }
+
+    /**
+     * Adds to {@code answers} the standby copies' answers for the partitions of {@code topic} not in {@code held}, from
+     * any instance that keeps one within the lag bound (this one first), and adds those partitions to {@code held}.
+     */
+    private <T> void fromStandbys(KafkaStreams running, String query, Map<String, String> params, Function<EngineState, T> here,
+                                  StateFrames.ItemReader<?> reader, Function<List<?>, T> cast, String topic, int all,
+                                  Set<Integer> held, List<T> answers) {
+        List<StreamsMetadata> instances = new ArrayList<>(running.metadataForAllStreamsClients());
+        instances.sort(Comparator.comparing((StreamsMetadata m) -> !m.hostInfo().equals(self.get())));   // this one first
+        for (StreamsMetadata instance : instances) {
+            Set<Integer> wanted = new TreeSet<>();
+            instance.standbyTopicPartitions().stream().filter(tp -> tp.topic().equals(topic) && !held.contains(tp.partition()))
+                .forEach(tp -> wanted.add(tp.partition()));
+            if (wanted.isEmpty()) {
+                continue;
+            }
+            try {
+                if (instance.hostInfo().equals(self.get())) {
+                    answers.add(here.apply(LocalAnswers.standbyList(running, local, query, wanted, maxStandbyLag)));
+                } else {
+                    Map<String, String> asked = new LinkedHashMap<>(params);
+                    asked.put("partitions", InternalQueries.partitions(wanted));
+                    answers.add(cast.apply(new Peer(instance.hostInfo(), true).list(query, asked, reader)));
+                }
+            } catch (EngineUnavailableException | PeerUnavailableException e) {
+                continue;   // too far behind, or gone too: another copy, or the next look
+            }
+            held.addAll(wanted);
+            Freshness.markStale();
+            if (held.size() == all) {
+                return;
+            }
         }
     }
 

@@ -42,9 +42,11 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  *
  * @param streams the running Kafka Streams of this instance, or null while it starts
  * @param stale whether keyed reads may read standby copies
+ * @param only when not null, the partitions lists read (their standby or active copies here), in place of this
+ *     instance's active partitions: how a list is completed from standby copies when a partition's owner is gone
  */
 public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges changes, Topics topics, Duration retryBound,
-                               boolean stale) implements EngineState {
+                               boolean stale, Set<Integer> only) implements EngineState {
     /** How long a read waits for a store that is moving before it answers "unavailable". */
     public static final Duration DEFAULT_RETRY = Duration.ofMillis(250);
     static final long PAUSE_MS = 10;
@@ -52,12 +54,20 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
 
     /** Reads of this instance's active tasks alone. */
     public LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges changes, Topics topics, Duration retryBound) {
-        this(streams, changes, topics, retryBound, false);
+        this(streams, changes, topics, retryBound, false, null);
     }
 
     /** The same reads, of this instance's standby copies too (keyed reads): answers that may lag the active copy. */
     public LocalEngineState standbys() {
-        return new LocalEngineState(streams, changes, topics, retryBound, true);
+        return new LocalEngineState(streams, changes, topics, retryBound, true, null);
+    }
+
+    /**
+     * Lists of {@code partitions} alone, from whichever copy of each this instance holds (a standby copy may lag the
+     * active one); a partition it holds no copy of is "not queryable", asked again, then unavailable.
+     */
+    public LocalEngineState partitions(Set<Integer> partitions) {
+        return new LocalEngineState(streams, changes, topics, retryBound, true, Set.copyOf(partitions));
     }
 
     /**
@@ -82,7 +92,7 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
         return retrying(StoreNames.ORDERS, () -> {
             KafkaStreams running = running();
             List<ReadOnlyKeyValueStore<String, OrderProjection>> stores = new ArrayList<>();
-            for (int partition : OrderPages.localPartitions(running, topics.orderEvents())) {
+            for (int partition : listed(running, topics.orderEvents())) {
                 stores.add(store(running, StoreNames.ORDERS, partition));
             }
             return OrderPages.page(stores, after, before, limit);
@@ -203,7 +213,7 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
         return retrying(name, () -> {
             KafkaStreams running = running();
             List<T> answers = new ArrayList<>();
-            for (int partition : OrderPages.localPartitions(running, topic)) {
+            for (int partition : listed(running, topic)) {
                 answers.add(query.apply(this.<V>store(running, name, partition)));
             }
             return answers;
@@ -216,11 +226,16 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
         return retrying(first, () -> {
             KafkaStreams running = running();
             List<T> answers = new ArrayList<>();
-            for (int partition : OrderPages.localPartitions(running, topic)) {
+            for (int partition : listed(running, topic)) {
                 answers.add(query.apply(this.<A>store(running, first, partition), this.<B>store(running, second, partition)));
             }
             return answers;
         });
+    }
+
+    /** The partitions of {@code topic} a list reads: this instance's active ones, or the ones it was asked for. */
+    private Set<Integer> listed(KafkaStreams running, String topic) {
+        return only != null ? new java.util.TreeSet<>(only) : OrderPages.localPartitions(running, topic);
     }
 
     /** {@code query} on store {@code name} of the partition that owns {@code key}. */
