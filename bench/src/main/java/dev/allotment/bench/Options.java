@@ -51,6 +51,8 @@ public final class Options {
         HELP.put("queries", "query kinds of the queries scenario, comma-separated (default all: order,stock,reservations,"
             + "allocations-location,stock-location,allocations-order)");
         HELP.put("list-rate", "offered rates of the paged list queries (queries scenario; default 250,1000; smoke 100)");
+        HELP.put("restart", "restore: fresh (stop the engine, start a new instance on an empty state directory; the default) or "
+            + "kill (SIGKILL the engine, start it again on its own state directory and port, as a supervisor restarts a crashed one)");
         HELP.put("sample", "orders compared before and after a restore (default 400; smoke 60)");
         HELP.put("pg-bin", "directory holding initdb and pg_ctl (default: found under /usr/local/bin, /usr/lib/postgresql/*/bin)");
     }
@@ -232,6 +234,15 @@ public final class Options {
             }
         }
         return options;
+    }
+
+    /** {@code --restart}: true for kill (SIGKILL, then the same instance again), false for fresh (the default). */
+    public boolean restartAfterKill() {
+        String given = values.getOrDefault("restart", "fresh");
+        if (!given.equals("fresh") && !given.equals("kill")) {
+            throw new IllegalArgumentException("--restart must be fresh or kill, was " + given);
+        }
+        return given.equals("kill");
     }
 
     /** Where the engine's flight recording goes, or null. */

@@ -73,6 +73,8 @@ public final class EngineStack implements AutoCloseable {
     private Process peer;
     private int peerPort;
     private int engineStarts;
+    /** Restarts of the instance started last on its own state directory (see {@link #restartEngine}). */
+    private int restarts;
     private Settings settings;
 
     private EngineStack(Broker broker, Process registry, Path workDir, String registryUrl, String runId) {
@@ -144,8 +146,9 @@ public final class EngineStack implements AutoCloseable {
         return workDir.resolve("state-" + engineStarts);
     }
 
+    /** The log of the engine process started last (a restart on the same state logs to a file of its own). */
     public Path engineLog() {
-        return workDir.resolve("engine-" + engineStarts + ".log");
+        return workDir.resolve("engine-" + engineStarts + (restarts == 0 ? "" : "-restart-" + restarts) + ".log");
     }
 
     /** CPU time the engine process has used so far (user + system), or null where the OS does not say. */
@@ -212,6 +215,7 @@ public final class EngineStack implements AutoCloseable {
         }
         this.settings = settings;
         engineStarts++;
+        restarts = 0;
         httpPort = freePort();
         long t0 = System.nanoTime();
         engine = launch(httpPort, Files.createDirectories(engineStateDir()), engineLog(), settings.jfr());
@@ -288,6 +292,27 @@ public final class EngineStack implements AutoCloseable {
         return started;
     }
 
+    /** Kills the engine with SIGKILL, as a crash or an OOM killer does: nothing is flushed, committed or closed. */
+    public void killEngine() throws InterruptedException {
+        engine.destroyForcibly().waitFor();
+    }
+
+    /**
+     * Starts the engine instance killed or stopped last again, on its own state directory and HTTP port (so the same
+     * static member of the group), as a supervisor restarts it; logs to a file of its own ({@link #engineLog}); returns
+     * once /health answers 200.
+     */
+    public Duration restartEngine(Duration healthBound) throws Exception {
+        if (engine != null && engine.isAlive()) {
+            throw new IllegalStateException("the engine is still running");
+        }
+        restarts++;
+        long t0 = System.nanoTime();
+        engine = launch(httpPort, engineStateDir(), engineLog(), settings.jfr());
+        awaitHealthy(healthBound);
+        return Duration.ofNanos(System.nanoTime() - t0);
+    }
+
     /** Stops the engine (SIGTERM, as Ctrl-C on {@code ./allotment up}), waiting for its clean shutdown. */
     public void stopEngine() throws InterruptedException {
         if (engine == null) {
@@ -357,7 +382,11 @@ public final class EngineStack implements AutoCloseable {
                 registry.destroyForcibly();
             }
             broker.close();
-            deleteTree(workDir);
+            if (System.getenv("ALLOTMENT_BENCH_KEEP") == null) {
+                deleteTree(workDir);
+            } else {   // the engines' logs and state, to look into a run
+                System.out.println("kept " + workDir + " (ALLOTMENT_BENCH_KEEP is set)");
+            }
         }
     }
 
