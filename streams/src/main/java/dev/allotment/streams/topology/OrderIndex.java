@@ -4,8 +4,12 @@ import dev.allotment.events.AllocationProjection;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.streams.order.OrderFold;
 import dev.allotment.streams.state.IndexKeys;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -21,16 +25,45 @@ final class OrderIndex {
         this.index = index;
     }
 
-    /** The order's projection goes from {@code before} (null: a new order) to {@code after}. */
+    /**
+     * The order's projection goes from {@code before} (null: a new order) to {@code after}. Only the allocations that
+     * changed are looked at: the fold copies on write, so an allocation it did not touch is the same object in both
+     * (when it is not, as after a commit re-reads the order, every allocation counts as changed, which is as right).
+     */
     void changed(OrderProjection before, OrderProjection after) {
-        Map<String, String> old = before == null ? Map.of() : entries(before);
-        Map<String, String> now = entries(after);
+        if (before == null) {
+            add(after);
+            return;
+        }
+        Set<AllocationProjection> was = identities(before.getAllocations());
+        Set<AllocationProjection> is = identities(after.getAllocations());
+        List<AllocationProjection> gone = before.getAllocations().stream().filter(a -> !is.contains(a)).toList();
+        List<AllocationProjection> come = after.getAllocations().stream().filter(a -> !was.contains(a)).toList();
+        if (gone.isEmpty() && come.isEmpty()) {
+            return;
+        }
+        String orderId = after.getOrderId();
+        Map<String, String> old = entries(orderId, gone);
+        Map<String, String> now = entries(orderId, come);
+        // an allocation at a location that another, untouched allocation also holds keeps the order listed there
+        for (AllocationProjection a : after.getAllocations()) {
+            if (was.contains(a) && OrderFold.heldOrCompleted(a)) {
+                old.remove(IndexKeys.allocationAt(a.getLocationId(), orderId));
+                now.remove(IndexKeys.allocationAt(a.getLocationId(), orderId));
+            }
+        }
         old.keySet().stream().filter(k -> !now.containsKey(k)).forEach(index::delete);
         now.forEach((k, v) -> {
             if (!old.containsKey(k)) {
                 index.put(k, v);
             }
         });
+    }
+
+    private static Set<AllocationProjection> identities(List<AllocationProjection> allocations) {
+        Set<AllocationProjection> set = Collections.newSetFromMap(new IdentityHashMap<>());
+        set.addAll(allocations);
+        return set;
     }
 
     /** Writes every entry of {@code order} (filling an index created beside existing orders). */
@@ -40,9 +73,12 @@ final class OrderIndex {
 
     /** The index entries of one order. */
     static Map<String, String> entries(OrderProjection order) {
+        return entries(order.getOrderId(), order.getAllocations());
+    }
+
+    private static Map<String, String> entries(String orderId, List<AllocationProjection> allocations) {
         Map<String, String> entries = new HashMap<>();
-        String orderId = order.getOrderId();
-        for (AllocationProjection a : order.getAllocations()) {
+        for (AllocationProjection a : allocations) {
             if (a.getRequest()) {
                 entries.put(IndexKeys.requestByStatus(a.getStatus(), a.getCreatedAt(), a.getAllocationId()), orderId);
                 entries.put(IndexKeys.requestAt(a.getLocationId(), a.getStatus(), a.getCreatedAt(), a.getAllocationId()), orderId);
