@@ -54,6 +54,9 @@ public final class StateFrames {
         Frame frame = new Frame(null, decoder);
         try {
             int count = decoder.readInt();
+            if (count < 0 || count > body.length) {   // every value takes a byte at least: a count past that is no frame
+                throw new IOException("a count of " + count + " values in " + body.length + " bytes");
+            }
             List<T> items = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 items.add(reader.read(frame));
