@@ -35,7 +35,7 @@ public final class Options {
             + "engine: default 200000, smoke 5000)");
         HELP.put("locations", "warehouses holding the engine flash sale's stock, split evenly (1-4; default 4)");
         HELP.put("jfr", "steady, flash-sale, edge, queries: record the engine with Java Flight Recorder into this file (one per commit interval)");
-        HELP.put("instances", "edge: engine instances, 1 or 2 (default 1); with 2, the second joins after the set-up and "
+        HELP.put("instances", "edge, queries: engine instances, 1 or 2 (default 1); with 2, the second joins after the set-up (queries: the load) and "
             + "every measured request goes to it, so about half are forwarded to the first");
         HELP.put("engine-config", "engine scenarios: engine settings for every run, KEY=VALUE separated by spaces (each passed "
             + "as -DKEY=VALUE, e.g. allotment.streams.config.default.interactive.query.isolation.level=READ_COMMITTED)");

@@ -93,6 +93,13 @@ public final class QueriesScenario {
             OrderMix mix = new OrderMix(o.skus(), o.zipf(), 7);
             OrderLoader.Loaded load = OrderLoader.load(stack, platform, mix, loaded);
             runs.add(load.run());
+            if (o.instances() == 2) {   // after the load: the second takes half the partitions, and every query goes to it
+                Duration joined = stack.startPeer(Duration.ofSeconds(300));
+                System.out.printf(Locale.ROOT, "queries: a second instance joined in %.1f s; every query goes to it%n",
+                    joined.toMillis() / 1000.0);
+                params.put("instances", "2 (one application id; the second joins after the load and every measured query is "
+                    + "sent to it: a key on the first's partitions is forwarded there, a list gathers from both)");
+            }
             double idle = idleCores(stack, o.smoke() ? Duration.ofSeconds(2) : Duration.ofSeconds(5));
             params.put("engine_idle_cpu_cores", Math.round(idle * 1000) / 1000.0);
             List<AnalystClient> http = new ArrayList<>();   // one keep-alive connection per client, across the runs
@@ -107,7 +114,7 @@ public final class QueriesScenario {
                 for (int c : clients) {
                     for (double rate : rates) {
                         while (http.size() < c) {
-                            http.add(new AnalystClient(stack.httpBase(), Duration.ofMinutes(5)));
+                            http.add(new AnalystClient(stack.peerBase(), Duration.ofMinutes(5)));
                         }
                         runs.add(runOnce(stack, http, kind, c, rate, o, probe, idle));
                     }
@@ -128,7 +135,7 @@ public final class QueriesScenario {
 
     /** One call before the runs: the kind answers 2xx here, and how many items a page of it holds. */
     static Map<String, Object> probe(EngineStack stack, Kind kind) throws Exception {
-        AnalystClient client = new AnalystClient(stack.httpBase(), Duration.ofMinutes(5));
+        AnalystClient client = new AnalystClient(stack.peerBase(), Duration.ofMinutes(5));
         String path = kind.paths().path(new SplittableRandom(1));
         long t0 = System.nanoTime();
         HttpResponse<String> r = client.get(path);

@@ -210,7 +210,7 @@ public class EnvoyAllocationController {
         List<Map<String, Object>> data = new ArrayList<>();
         String lastOrder = null;
         boolean more = false;
-        for (Iterator<OrderProjection> it = ordersAfter(after, orderIds, locationId); it.hasNext(); ) {
+        for (Iterator<OrderProjection> it = ordersAfter(after, orderIds, locationId, size + 1); it.hasNext(); ) {
             OrderProjection o = it.next();
             List<AllocationProjection> matching = o.getAllocations().stream().filter(OrderFold::heldOrCompleted)
                 .filter(a -> locationId == null || locationId.equals(a.getLocationId())).toList();
@@ -234,9 +234,10 @@ public class EnvoyAllocationController {
     /**
      * The orders after {@code after} in order-id order: the named ones, each looked up by its key (so a filter by
      * order costs its orders, not a scan of every order), or else those with an allocation at {@code locationId} (from
-     * the index of allocations by location) when it is given, or else every order; a page at a time.
+     * the index of allocations by location) when it is given, or else every order; {@code batch} at a time (a page's
+     * worth and one: each order the index gives fills a row, so one batch usually is the page).
      */
-    private Iterator<OrderProjection> ordersAfter(String after, List<String> orderIds, String locationId) {
+    private Iterator<OrderProjection> ordersAfter(String after, List<String> orderIds, String locationId, int batch) {
         if (orderIds != null && !orderIds.isEmpty()) {
             return new TreeSet<>(orderIds).stream().filter(id -> after == null || id.compareTo(after) > 0)
                 .map(state::order).flatMap(Optional::stream).iterator();
@@ -249,10 +250,10 @@ public class EnvoyAllocationController {
             @Override
             public boolean hasNext() {
                 if (!page.hasNext() && !exhausted) {
-                    List<OrderProjection> next = locationId == null ? state.orders(last, null, 100)
-                        : state.ordersAt(locationId, last, 100);
-                    exhausted = next.size() <= 100;
-                    page = next.subList(0, Math.min(100, next.size())).iterator();
+                    List<OrderProjection> next = locationId == null ? state.orders(last, null, batch)
+                        : state.ordersAt(locationId, last, batch);
+                    exhausted = next.size() <= batch;
+                    page = next.subList(0, Math.min(batch, next.size())).iterator();
                 }
                 return page.hasNext();
             }

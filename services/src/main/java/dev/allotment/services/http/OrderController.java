@@ -109,6 +109,7 @@ public class OrderController {
     @Operation(summary = "An order's reservation and allocation projection",
         description = "With as_of (ISO-8601), the projection as it was then, rebuilt from the order's decision log; 410 "
             + "history_expired once that log was forgotten (allotment.retention.order-history).")
+    @ExecuteOn(TaskExecutors.BLOCKING)   // a read may wait: a store moving, a peer that holds the key
     @Get(uri = "/{orderId}{?as_of}", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
     public HttpResponse<Map<String, Object>> get(@PathVariable String orderId, @Nullable @QueryValue("as_of") String asOf) {
@@ -135,6 +136,7 @@ public class OrderController {
     }
 
     @Operation(summary = "An order's full history: every decision about it, in order")
+    @ExecuteOn(TaskExecutors.BLOCKING)   // a read may wait: a store moving, a peer that holds the key
     @Get(uri = "/{orderId}/events", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
     public HttpResponse<Map<String, Object>> events(@PathVariable String orderId) {

@@ -132,6 +132,7 @@ public class StockController {
     }
 
     @Operation(summary = "A SKU's stock at every location, with totals")
+    @ExecuteOn(TaskExecutors.BLOCKING)   // a read may wait: a store moving, a peer that holds the key
     @Get(uri = "/{sku}", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
     public HttpResponse<Map<String, Object>> get(@PathVariable String sku) {
