@@ -111,7 +111,7 @@ class MultiInstanceIT {
     /** The order ids of a page of /reservations. */
     static List<String> ids(JsonNode page) {
         List<String> ids = new ArrayList<>();
-        page.path("data").forEach(o -> ids.add(o.path("order_id").asText()));
+        page.path("data").forEach(o -> ids.add(o.path("order").path("id").asText()));
         return ids;
     }
 
