@@ -22,7 +22,6 @@ public final class LocalBroker {
             .setConfigProp("transaction.state.log.min.isr", "1")
             .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
             .setConfigProp("group.initial.rebalance.delay.ms", "0")
-            .setConfigProp("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
             .setConfigProp("auto.create.topics.enable", "false")
             .build();
         cluster.format();

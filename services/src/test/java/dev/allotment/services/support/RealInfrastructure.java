@@ -69,7 +69,6 @@ public final class RealInfrastructure implements BeforeAllCallback {
             .setConfigProp("transaction.state.log.replication.factor", "1")
             .setConfigProp("transaction.state.log.min.isr", "1")
             .setConfigProp("group.initial.rebalance.delay.ms", "0")
-            .setConfigProp("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000")
             .setConfigProp("auto.create.topics.enable", "false")
             .build();
         cluster.format();
