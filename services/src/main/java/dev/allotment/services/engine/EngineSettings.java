@@ -91,6 +91,7 @@ public class EngineSettings {
         private boolean staticMembership = true;
         private boolean leaveGroupOnStop = false;
         private int standbyReplicas = 1;
+        private Duration fenceDepartedEvery = Duration.ofSeconds(1);
         private Map<String, String> config = new HashMap<>();
         /** Any Kafka Streams, producer ({@code producer.*}) or consumer ({@code consumer.*}) setting, applied last. */
         public Map<String, String> getConfig() { return config; }
@@ -114,6 +115,12 @@ public class EngineSettings {
         /** Warm copies of each task's stores on other instances (none can be placed while one instance runs). */
         public int getStandbyReplicas() { return standbyReplicas; }
         public void setStandbyReplicas(int standbyReplicas) { this.standbyReplicas = standbyReplicas; }
+        /**
+         * How often this instance looks for transactions left open by instances that have left the group, to end them at
+         * once ({@link DepartedFencer}); zero leaves them to the broker's transaction timeout.
+         */
+        public Duration getFenceDepartedEvery() { return fenceDepartedEvery; }
+        public void setFenceDepartedEvery(Duration fenceDepartedEvery) { this.fenceDepartedEvery = fenceDepartedEvery; }
         public String getAdvertisedHost() { return advertisedHost; }
         public void setAdvertisedHost(String advertisedHost) { this.advertisedHost = advertisedHost; }
         public String getApplicationId() { return applicationId; }

@@ -31,10 +31,9 @@ public final class EngineStreamsConfig {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 2_000);
         // the transaction a dead member left open holds its partitions for every read_committed reader (the new owner's
-        // restore included) until the broker aborts it, Kafka Streams' 10 s after it began, at the broker's next sweep
-        // (transaction.abort.timed.out.transaction.cleanup.interval.ms, 10 s by default). Shortening either moved
-        // partitions sooner in MultiInstanceIT, but the fault suite's audit then failed (docs/operations.md, "Failover"):
-        // both are left at their defaults until that is understood
+        // restore included) until it ends; the engine fences a departed member's transactional id as soon as the group
+        // has expired it (services' DepartedFencer), so Kafka Streams' 10 s transaction timeout and the broker's sweep
+        // stay at their defaults (docs/operations.md, "Failover", says why the sweep must not be shortened on one node)
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // each task reads two topics whose records need no time order between them (orders and decisions; commands and
         // stock); at the default 0 Kafka Streams formats a log line for the empty one before every record it processes
