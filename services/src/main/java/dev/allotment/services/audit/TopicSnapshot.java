@@ -17,9 +17,21 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public record TopicSnapshot(String topic, int partitions, List<ConsumerRecord<byte[], byte[]>> records) {
     public static TopicSnapshot read(String bootstrapServers, String topic) {
+        return read(bootstrapServers, topic, "read_committed");
+    }
+
+    /**
+     * The same, with the records of transactions still open (or aborted) too: what a producer has written, whatever
+     * becomes of it. For tests that show a decision was made before the crash that rolled it back.
+     */
+    public static TopicSnapshot readUncommitted(String bootstrapServers, String topic) {
+        return read(bootstrapServers, topic, "read_uncommitted");
+    }
+
+    private static TopicSnapshot read(String bootstrapServers, String topic, String isolation) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));

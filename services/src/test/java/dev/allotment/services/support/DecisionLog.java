@@ -13,8 +13,10 @@ import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * What the committed decision log alone says is allocated (invariant 3 from the log): units put at a location by
- * AllocationRequested, minus those cancelled and completed, read read_committed from the allocation events topic.
+ * What the committed decision log alone says, read read_committed from the allocation events topic: what is allocated
+ * by direct allocations (invariant 3 from the log: units put at a location by AllocationRequested, minus those
+ * cancelled and completed; requests that time out, are rejected or outdated are the audit's to replay), and which
+ * decisions an order has.
  */
 public final class DecisionLog {
     private DecisionLog() {}
@@ -40,6 +42,32 @@ public final class DecisionLog {
             }
         }
         return allocated;
+    }
+
+    /** How many events of each kind (the payload's type, e.g. {@code AllocationTimedOut}) the log holds for an order. */
+    public static Map<String, Integer> kinds(Topics topics, String orderId) throws Exception {
+        return kinds(topics, orderId, false);
+    }
+
+    /** The same, counting what open and aborted transactions wrote too: every decision made, committed or not. */
+    public static Map<String, Integer> kindsWritten(Topics topics, String orderId) throws Exception {
+        return kinds(topics, orderId, true);
+    }
+
+    private static Map<String, Integer> kinds(Topics topics, String orderId, boolean uncommitted) throws Exception {
+        RealInfrastructure.Endpoints infra = RealInfrastructure.endpoints();
+        Deserializer<AllocationEvent> decoder = new RegistryAvroSerdes(new RegistryUrls(infra.registryUrl()))
+            .value(AllocationEvent.class).deserializer();
+        Map<String, Integer> kinds = new HashMap<>();
+        TopicSnapshot log = uncommitted ? TopicSnapshot.readUncommitted(infra.bootstrapServers(), topics.allocationEvents())
+            : TopicSnapshot.read(infra.bootstrapServers(), topics.allocationEvents());
+        for (var r : log.records()) {
+            AllocationEvent e = decoder.deserialize(topics.allocationEvents(), r.value());
+            if (orderId.equals(e.getOrderId())) {
+                kinds.merge(e.getPayload().getClass().getSimpleName(), 1, Integer::sum);
+            }
+        }
+        return kinds;
     }
 
     /** Units of every SKU allocated at {@code location}. */
