@@ -35,7 +35,7 @@ public class CommitWatch {
 
     public CommitWatch(EngineSettings settings) {
         this.groupId = settings.getStreams().getApplicationId();
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getKafka().getBootstrapServers(),
+        this.admin = Admin.create(settings.getKafka().connection().with(
             AdminClientConfig.CLIENT_ID_CONFIG, "allotment-edge-commits", AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
             AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000));
     }

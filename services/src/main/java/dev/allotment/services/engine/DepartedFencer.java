@@ -6,7 +6,6 @@ import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,7 +42,7 @@ public class DepartedFencer {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private final StreamsRuntime runtime;
     private final String applicationId;
-    private final String bootstrapServers;
+    private final KafkaConnection connection;
     private final DepartedProducers producers;
     private final Admin admin;
     private final Counter fenced;
@@ -53,7 +52,7 @@ public class DepartedFencer {
     public DepartedFencer(EngineSettings settings, StreamsRuntime runtime, MeterRegistry meters) {
         this.runtime = runtime;
         this.applicationId = settings.getStreams().getApplicationId();
-        this.bootstrapServers = settings.getKafka().getBootstrapServers();
+        this.connection = settings.getKafka().connection();
         this.producers = new DepartedProducers(applicationId);
         this.fenced = Counter.builder("allotment.transactions.fenced")
             .description("open transactions of departed instances this instance ended at once (allotment.streams.fence-departed-every)")
@@ -65,7 +64,7 @@ public class DepartedFencer {
             this.timer = null;
             return;
         }
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.admin = Admin.create(connection.with(
             AdminClientConfig.CLIENT_ID_CONFIG, "allotment-departed-fencer",
             AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.toMillis(),
             AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.toMillis()));
@@ -124,8 +123,7 @@ public class DepartedFencer {
 
     private void fence(String transactionalId) {
         long start = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(connection.with(
             ProducerConfig.CLIENT_ID_CONFIG, "allotment-departed-fencer-" + transactionalId,
             ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
             ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) REQUEST_TIMEOUT.toMillis()),

@@ -54,8 +54,26 @@ public class EngineSettings {
     @ConfigurationProperties("kafka")
     public static class Kafka {
         private String bootstrapServers = "127.0.0.1:9092";
+        private String configFile;
+        private Map<String, String> config = new HashMap<>();
+        private KafkaConnection connection;
         public String getBootstrapServers() { return bootstrapServers; }
         public void setBootstrapServers(String bootstrapServers) { this.bootstrapServers = bootstrapServers; }
+        /** A properties file of Kafka client settings for every client ({@code ALLOTMENT_KAFKA_CONFIG_FILE}). */
+        public String getConfigFile() { return configFile; }
+        public void setConfigFile(@Nullable String configFile) { this.configFile = configFile; }
+        /** Any Kafka client setting for every client the engine creates ({@code allotment.kafka.config.*}), over the file's. */
+        public Map<String, String> getConfig() { return config; }
+        public void setConfig(@MapFormat(transformation = MapFormat.MapTransformation.FLAT) Map<String, String> config) {
+            this.config = config == null ? new HashMap<>() : new HashMap<>(config);
+        }
+        /** How every client reaches the cluster: the file, the settings, the bootstrap servers ({@link KafkaConnection}). */
+        public synchronized KafkaConnection connection() {
+            if (connection == null) {
+                connection = KafkaConnection.of(bootstrapServers, configFile, config);
+            }
+            return connection;
+        }
     }
 
     @ConfigurationProperties("registry")

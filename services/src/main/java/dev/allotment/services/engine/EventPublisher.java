@@ -33,8 +33,7 @@ public class EventPublisher {
 
     public EventPublisher(EngineSettings settings, Topics topics, AvroSerdes serdes) {
         this.topics = topics;
-        Map<String, Object> config = Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.getKafka().getBootstrapServers(),
+        Map<String, Object> config = settings.getKafka().connection().with(
             ProducerConfig.ACKS_CONFIG, "all",
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
             ProducerConfig.LINGER_MS_CONFIG, 1,

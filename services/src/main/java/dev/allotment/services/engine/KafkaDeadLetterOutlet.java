@@ -2,7 +2,6 @@ package dev.allotment.services.engine;
 
 import dev.allotment.streams.support.DeadLetterOutlet;
 import dev.allotment.streams.support.DeadLetters;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -20,12 +19,12 @@ import org.slf4j.LoggerFactory;
  */
 final class KafkaDeadLetterOutlet implements DeadLetterOutlet, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaDeadLetterOutlet.class);
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final String topic;
     private KafkaProducer<byte[], byte[]> producer;
 
-    KafkaDeadLetterOutlet(String bootstrapServers, String topic) {
-        this.bootstrapServers = bootstrapServers;
+    KafkaDeadLetterOutlet(KafkaConnection kafka, String topic) {
+        this.kafka = kafka;
         this.topic = topic;
     }
 
@@ -42,8 +41,7 @@ final class KafkaDeadLetterOutlet implements DeadLetterOutlet, AutoCloseable {
 
     private KafkaProducer<byte[], byte[]> producer() {
         if (producer == null) {
-            producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            producer = new KafkaProducer<>(kafka.with(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.CLIENT_ID_CONFIG, "allotment-global-dead-letters"), new ByteArraySerializer(), new ByteArraySerializer());

@@ -76,16 +76,20 @@ public class StreamsRuntime {
     @PostConstruct
     void start() {
         TopologySettings topologySettings = topologySettings();   // first: a setting it refuses stops the start at once
-        String bootstrap = settings.getKafka().getBootstrapServers();
+        KafkaConnection kafka = settings.getKafka().connection();
+        String bootstrap = kafka.bootstrapServers();
+        if (kafka.settings().size() > 1) {
+            LOG.info("every Kafka client connects with {}", kafka.describe());
+        }
         if (settings.getTopics().isCreate()) {
-            TopicCreator.ensure(bootstrap, topics.specs(settings.getTopics().getPartitions()),
+            TopicCreator.ensure(kafka, topics.specs(settings.getTopics().getPartitions()),
                 settings.getTopics().getReplicationFactor());
         }
         new SchemaRegistrar(registry).registerAll(SchemaCatalog.subjects(topics));
         // a platform's producer may place keys by another partitioner than Java's: such records go to their home
-        partitionCounts = Map.copyOf(TopicCreator.partitions(bootstrap, List.of(topics.orderEvents(), topics.stockEvents())));
+        partitionCounts = Map.copyOf(TopicCreator.partitions(kafka, List.of(topics.orderEvents(), topics.stockEvents())));
         HomePartitions homes = new HomePartitions(partitionCounts);
-        deadLetters = new KafkaDeadLetterOutlet(bootstrap, topics.deadLetters());
+        deadLetters = new KafkaDeadLetterOutlet(kafka, topics.deadLetters());
         Topology topology = AllotmentTopology.build(topics, serdes, new TopologyHooks(changes, homes, deadLetters),
             topologySettings);
         LOG.info("topology:\n{}", topology.describe());
@@ -159,6 +163,9 @@ public class StreamsRuntime {
         EngineSettings.Streams s = settings.getStreams();
         Properties props = EngineStreamsConfig.defaults(s.getApplicationId(), bootstrap,
             Path.of(s.getStateDir(), "layout-" + AllotmentTopology.LAYOUT_VERSION).toAbsolutePath().toString());
+        // how every client reaches the cluster (security settings included): Kafka Streams passes settings without a
+        // client prefix to its producer, consumers and admin alike
+        props.putAll(settings.getKafka().connection().settings());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.getCommitIntervalMs());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.getThreads());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.getTopics().getReplicationFactor());

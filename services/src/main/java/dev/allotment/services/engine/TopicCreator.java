@@ -21,24 +21,22 @@ final class TopicCreator {
     private TopicCreator() {}
 
     /** The partition count of each of {@code names}, as the cluster has them now. */
-    static Map<String, Integer> partitions(String bootstrapServers, List<String> names) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))) {
+    static Map<String, Integer> partitions(KafkaConnection kafka, List<String> names) {
+        try (Admin admin = Admin.create(kafka.with(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))) {
             Map<String, Integer> counts = new java.util.HashMap<>();
             admin.describeTopics(names).allTopicNames().get()
                 .forEach((name, description) -> counts.put(name, description.partitions().size()));
             return counts;
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot describe the engine's topics on " + bootstrapServers + ": " + e.getCause(), e);
+            throw new IllegalStateException("cannot describe the engine's topics on " + kafka.bootstrapServers() + ": " + e.getCause(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while describing topics", e);
         }
     }
 
-    static void ensure(String bootstrapServers, List<TopicSpec> specs, short replicationFactor) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))) {
+    static void ensure(KafkaConnection kafka, List<TopicSpec> specs, short replicationFactor) {
+        try (Admin admin = Admin.create(kafka.with(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
             for (TopicSpec spec : specs) {
@@ -61,7 +59,7 @@ final class TopicCreator {
             missing.forEach(t -> LOG.info("created topic {} ({} partitions, {})", t.name(), t.numPartitions(),
                 t.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG)));
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create the engine's topics on " + bootstrapServers + ": " + e.getCause(), e);
+            throw new IllegalStateException("cannot create the engine's topics on " + kafka.bootstrapServers() + ": " + e.getCause(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);

@@ -60,7 +60,7 @@ public class TransactionWatch {
         this.internalPrefix = settings.getStreams().getApplicationId() + "-";
         this.bootstrapServers = settings.getKafka().getBootstrapServers();
         this.afterMs = settings.getHealth().getOpenTransactionAfter().toMillis();
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.admin = Admin.create(settings.getKafka().connection().with(
             AdminClientConfig.CLIENT_ID_CONFIG, "allotment-transaction-watch", AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
             AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
         Gauge.builder("allotment.transactions.open", this, w -> w.last.findings().size())

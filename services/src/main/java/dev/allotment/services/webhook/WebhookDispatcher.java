@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -169,8 +168,7 @@ public class WebhookDispatcher implements ConsumerRebalanceListener {
     }
 
     private Map<String, Object> consumerConfig() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, engine.getKafka().getBootstrapServers());
+        Map<String, Object> config = engine.getKafka().connection().with();
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId());
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
