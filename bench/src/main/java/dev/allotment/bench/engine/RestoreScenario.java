@@ -62,13 +62,16 @@ public final class RestoreScenario {
             runs.add(load.run());
             List<String> paths = samplePaths(load, loaded, o.sample(), o.skus(), platform.stockPartitions(), 11);
             AnalystClient noting = new AnalystClient(stack);
-            Map<String, JsonNode> before = new LinkedHashMap<>();
-            for (String path : paths) {
-                HttpResponse<String> r = noting.get(path);
-                if (r.statusCode() != 200) {
-                    throw new AnalystClient.Refused(path, r.statusCode(), r.body());
+            // the load ends when every line is decided; an order's history shows its last decisions one commit later
+            // (the fold reads the decision log): noted until two readings a second apart agree, so the sample is settled
+            Map<String, JsonNode> before = note(noting, paths);
+            for (int tries = 0; tries < 30; tries++) {
+                Thread.sleep(1_000);
+                Map<String, JsonNode> again = note(noting, paths);
+                if (again.equals(before)) {
+                    break;
                 }
-                before.put(path, JSON.readTree(r.body()));
+                before = again;
             }
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("heap_before_stop_mib", mib(stack.engineHeapUsed()));
@@ -170,6 +173,19 @@ public final class RestoreScenario {
             notes.addAll(kill ? killNotes(loaded, seconds, healthy, extra) : notes(loaded, seconds, healthy, extra, changelogs));
         }
         return new BenchResult(kill ? "restart" : "restore", kill ? "orders served again" : "orders restored", started, params, Machine.describe(), loaded / seconds, runs, notes);
+    }
+
+    /** What each sampled path answers now (200 expected). */
+    private static Map<String, JsonNode> note(AnalystClient noting, List<String> paths) throws Exception {
+        Map<String, JsonNode> answers = new LinkedHashMap<>();
+        for (String path : paths) {
+            HttpResponse<String> r = noting.get(path);
+            if (r.statusCode() != 200) {
+                throw new AnalystClient.Refused(path, r.statusCode(), r.body());
+            }
+            answers.put(path, JSON.readTree(r.body()));
+        }
+        return answers;
     }
 
     /** The sampled paths: every partition's last decided and last placed order with its history, the first order, random orders, SKUs. */
