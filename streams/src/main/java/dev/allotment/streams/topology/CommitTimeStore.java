@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentSkipListMap;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -15,6 +16,7 @@ import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
@@ -23,7 +25,9 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * A key-value store whose writes since the last commit are kept as objects and written (serialized) into the store
  * beneath it once, when the task commits, instead of at every write: an order's projection changes with every decision
  * about it, and serializing all of it for each one made a big order's folding cost its size times its decisions (issue
- * 15 defect 5). Reads, interactive queries included, see the latest write, as with Kafka Streams' record cache.
+ * 15 defect 5). The task's own reads see the latest write, as with Kafka Streams' record cache. An interactive query
+ * at {@code READ_COMMITTED} (the engine's default) reads the store beneath's committed view instead ({@link
+ * #readOnly}): neither the pending writes nor those staged beneath until the transaction commits.
  *
  * <p>The writes reach the store beneath in the task's pre-commit flush, which Kafka Streams gives to its own caching
  * stores ({@code CachedStateStore.flushCache}, called by {@code StreamTask.flush} before the changelog's producer is
@@ -136,6 +140,18 @@ final class CommitTimeStore<V> extends WrappedStateStore<KeyValueStore<String, V
             }
             pending.remove(e.getKey(), e.getValue());   // after the write: a reader finds the key in one place or the other
         }
+    }
+
+    /**
+     * What an interactive query reads (Kafka Streams asks each task's store for its view at the query's isolation):
+     * at {@code READ_COMMITTED}, the store beneath's committed view, so an answer never shows a write a crash can still
+     * roll back; at {@code READ_UNCOMMITTED}, this store, pending writes included. Without this the query read this
+     * store itself, pending writes and all, whatever its isolation (found by UncommittedDecisionsIT: an order was
+     * answered before its reservation was committed).
+     */
+    @Override
+    public ReadOnlyKeyValueStore<String, V> readOnly(IsolationLevel isolation) {
+        return isolation == IsolationLevel.READ_COMMITTED ? wrapped().readOnly(isolation) : this;
     }
 
     @Override

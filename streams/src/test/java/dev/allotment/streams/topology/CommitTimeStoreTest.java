@@ -10,6 +10,7 @@ import java.util.Map;
 import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -17,6 +18,7 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,6 +61,23 @@ class CommitTimeStoreTest {
 
         assertEquals("b", beneath.get("o-1"), "the last write, once");
         assertEquals("b", store.get("o-1"));
+    }
+
+    @Test
+    void aCommittedReadSeesOnlyWhatReachedTheStoreBeneathAndAnUncommittedOneSeesEverything() {
+        store.put("o-1", "a");
+        store.flushCache();
+        store.put("o-1", "b");
+        store.put("o-2", "c");
+
+        ReadOnlyKeyValueStore<String, String> committed = store.readOnly(IsolationLevel.READ_COMMITTED);
+        assertEquals("a", committed.get("o-1"), "an interactive query at READ_COMMITTED does not see a pending write");
+        assertNull(committed.get("o-2"));
+        assertEquals(List.of("o-1=a"), keysAndValues(committed.all()));
+        ReadOnlyKeyValueStore<String, String> uncommitted = store.readOnly(IsolationLevel.READ_UNCOMMITTED);
+        assertEquals("b", uncommitted.get("o-1"));
+        assertEquals(List.of("o-1=b", "o-2=c"), keysAndValues(uncommitted.all()));
+        assertEquals("b", store.get("o-1"), "the task itself reads its latest write");
     }
 
     @Test
