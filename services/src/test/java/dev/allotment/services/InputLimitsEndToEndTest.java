@@ -244,6 +244,26 @@ class InputLimitsEndToEndTest {
     }
 
     @Test
+    void aRequestOfMoreChangesThanAnOrderHasLinesIsA422AndSendsNoCommand() throws Exception {
+        // found by HttpFuzzTest: an Envoy PATCH of 2,000 allocations of two SKUs made 4,000 commands of one group, each
+        // carrying the group's 4,000 members; the SKU task's transaction outlasted Kafka's timeout and was fenced
+        ok(call("PUT", "/stock/wh-1/SKU-CH", "{\"physical\":5}"));
+        assertEquals(201, call("POST", "/orders", order("changes-1", "l-1", "SKU-CH", 1)).status());
+        await().atMost(Duration.ofSeconds(20)).until(() -> call("GET", "/orders/changes-1", null).status() == 200);
+        String allocations = String.join(",", IntStream.rangeClosed(1, MAX_LINES + 1).mapToObj(i ->
+            "{\"location\":{\"id\":\"wh-1\"},\"items\":[{\"id\":\"SKU-CH\",\"quantity\":1}]}").toList());
+        long before = publishedKeys(TOPICS.commands()).stream().filter(k -> k.equals("SKU-CH")).count();
+        Http.Reply reply = call("POST", "/allocations/orders/changes-1", "{\"allocations\":[" + allocations + "]}");
+        assertEquals(422, reply.status(), reply.body());
+        JsonNode body = errorShaped(reply);
+        assertEquals("limit_exceeded", body.path("error").asText());
+        assertTrue(body.path("message").asText().contains((MAX_LINES + 1) + " changes")
+            && body.path("message").asText().contains("at most " + MAX_LINES), reply.body());
+        assertEquals(before, publishedKeys(TOPICS.commands()).stream().filter(k -> k.equals("SKU-CH")).count(),
+            "no command was sent");
+    }
+
+    @Test
     void aRecordKafkaRefusesAsTooLargeIsA413ThatNamesNothingInside() throws Exception {
         String pad = "x".repeat(120);
         String lines = String.join(",", IntStream.range(0, MAX_LINES).mapToObj(i -> "{\"line_id\":\"" + pad + i

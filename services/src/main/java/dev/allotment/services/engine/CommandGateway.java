@@ -5,6 +5,7 @@ import dev.allotment.events.CommandGroup;
 import dev.allotment.events.CommandOutcome;
 import dev.allotment.events.GroupMember;
 import dev.allotment.events.StockEvent;
+import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.state.EngineState;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -30,11 +31,15 @@ public class CommandGateway {
     private final CommitWatch commits;
     private final Duration timeout;
 
-    public CommandGateway(EventPublisher publisher, EngineState state, CommitWatch commits, EngineSettings settings) {
+    private final Limits limits;
+
+    public CommandGateway(EventPublisher publisher, EngineState state, CommitWatch commits, EngineSettings settings,
+                          Limits limits) {
         this.publisher = publisher;
         this.state = state;
         this.commits = commits;
         this.timeout = settings.getHttp().getCommandTimeout();
+        this.limits = limits;
     }
 
     /** A command's SKU (the partition that decides it) and its outcome, empty while undecided. */
@@ -53,6 +58,11 @@ public class CommandGateway {
      * parts of one client command and go as a group ({@link #grouped}): all are accepted, or none applies.
      */
     public List<Result> send(List<Map.Entry<String, Command>> commands) {
+        if (commands.size() > limits.maxLines()) {
+            throw new TooManyChangesException("this request makes " + commands.size() + " changes (one per allocation and "
+                + "SKU); one request makes at most " + limits.maxLines() + ", as an order has at most that many lines "
+                + "(allotment.orders.max-lines)");
+        }
         List<Map.Entry<String, Command>> parts = grouped(commands);
         Set<String> decided = new HashSet<>();
         for (Map.Entry<String, Command> c : parts) {

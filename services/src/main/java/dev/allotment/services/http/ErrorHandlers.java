@@ -2,6 +2,7 @@ package dev.allotment.services.http;
 
 import dev.allotment.schemas.RegistryUnavailableException;
 import dev.allotment.services.engine.RecordTooLargeException;
+import dev.allotment.services.engine.TooManyChangesException;
 import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.state.EngineUnavailableException;
 import io.micronaut.context.annotation.Requires;
@@ -80,6 +81,17 @@ public final class ErrorHandlers {
         public HttpResponse<Map<String, Object>> handle(HttpRequest request, RecordTooLargeException e) {
             return HttpResponse.<Map<String, Object>>status(HttpStatus.REQUEST_ENTITY_TOO_LARGE)
                 .body(ErrorBody.of("too_large", e.getMessage()));
+        }
+    }
+
+    @Produces
+    @Singleton
+    @Requires(classes = {TooManyChangesException.class, ExceptionHandler.class})
+    public static class TooManyChanges implements ExceptionHandler<TooManyChangesException, HttpResponse<Map<String, Object>>> {
+        @Override
+        public HttpResponse<Map<String, Object>> handle(HttpRequest request, TooManyChangesException e) {
+            return HttpResponse.<Map<String, Object>>status(HttpStatus.UNPROCESSABLE_ENTITY)
+                .body(ErrorBody.of("limit_exceeded", e.getMessage()));
         }
     }
 
