@@ -7,7 +7,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
- * Serdes backed by a schema registry's Confluent-compatible API ({@code /apis/ccompat/v7} on Apicurio): the
+ * Serdes backed by a schema registry through the Confluent Schema Registry API ({@link RegistryConnection}): the
  * engine's own {@link FramedAvroSerde}, which writes the Confluent wire format with the ids the registry gives.
  *
  * <p>A subject's id is registered (or found) once per subject and a writer schema fetched once per id, for the life
@@ -18,8 +18,8 @@ import org.apache.kafka.common.serialization.Serde;
 public final class RegistryAvroSerdes implements AvroSerdes {
     private final SchemaIds ids;
 
-    public RegistryAvroSerdes(RegistryUrls urls) {
-        this(new SchemaRegistrar(urls));
+    public RegistryAvroSerdes(RegistryConnection registry) {
+        this(new SchemaRegistrar(registry));
     }
 
     RegistryAvroSerdes(SchemaRegistrar registry) {

@@ -13,7 +13,7 @@ import dev.allotment.events.StockEvent;
 import dev.allotment.events.StockSet;
 import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.RegistryAvroSerdes;
-import dev.allotment.schemas.RegistryUrls;
+import dev.allotment.schemas.RegistryConnection;
 import dev.allotment.schemas.Topics;
 import dev.allotment.services.support.Http;
 import dev.allotment.services.support.RealInfrastructure;
@@ -128,7 +128,7 @@ class AllocationEndToEndTest {
     void anOrderAndStockPublishedAwayFromTheirHomePartitionsAreAllocatedAndFolded() throws Exception {
         Topics topics = Topics.withPrefix("e2e-alloc.");
         RealInfrastructure.Endpoints infra = RealInfrastructure.endpoints();
-        AvroSerdes serdes = new RegistryAvroSerdes(new RegistryUrls(infra.registryUrl()));
+        AvroSerdes serdes = new RegistryAvroSerdes(RegistryConnection.of(infra.registryUrl()));
         String sku = "SKU-AWAY";
         String orderId = "away-1";
         Instant now = Instant.now();

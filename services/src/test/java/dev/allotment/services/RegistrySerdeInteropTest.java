@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.allotment.events.OrderCancelled;
 import dev.allotment.events.OrderEvent;
 import dev.allotment.schemas.RegistryAvroSerdes;
-import dev.allotment.schemas.RegistryUrls;
+import dev.allotment.schemas.RegistryConnection;
 import dev.allotment.services.support.RealInfrastructure;
+import dev.allotment.services.support.RegistryProcess;
 import io.apicurio.registry.serde.Legacy4ByteIdHandler;
 import io.apicurio.registry.serde.SerdeConfig;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
@@ -42,9 +43,14 @@ class RegistrySerdeInteropTest {
             .setPayload(OrderCancelled.newBuilder().setOrderId("o-" + id).setReason("customer asked").build()).build();
     }
 
+    /** Apicurio's own API, beside the Confluent one the engine is given. */
+    private static String apicurioV2(String confluentApi) {
+        return confluentApi.substring(0, confluentApi.length() - RegistryProcess.CONFLUENT_API.length()) + "/apis/registry/v2";
+    }
+
     private static Map<String, Object> apicurioConfig(String registry) {
         Map<String, Object> config = new HashMap<>();
-        config.put(SerdeConfig.REGISTRY_URL, new RegistryUrls(registry).apicurioV2());
+        config.put(SerdeConfig.REGISTRY_URL, apicurioV2(registry));
         config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, true);
         config.put(SerdeConfig.ENABLE_HEADERS, false);
         config.put(SerdeConfig.ID_HANDLER, Legacy4ByteIdHandler.class.getName());
@@ -56,7 +62,7 @@ class RegistrySerdeInteropTest {
     @Test
     void theEngineAndApicurioReadEachOthersBytesWithTheSameIds() throws Exception {
         String registry = RealInfrastructure.endpoints().registryUrl();
-        Serde<OrderEvent> engine = new RegistryAvroSerdes(new RegistryUrls(registry)).value(OrderEvent.class);
+        Serde<OrderEvent> engine = new RegistryAvroSerdes(RegistryConnection.of(registry)).value(OrderEvent.class);
         AvroKafkaSerializer<OrderEvent> apicurioWriter = new AvroKafkaSerializer<>();
         apicurioWriter.configure(apicurioConfig(registry), false);
         AvroKafkaDeserializer<OrderEvent> apicurioReader = new AvroKafkaDeserializer<>();
@@ -73,7 +79,7 @@ class RegistrySerdeInteropTest {
 
         // what a Confluent client does with the id it reads
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create(new RegistryUrls(registry).confluentCompatible() + "/schemas/ids/" + id)).GET().build(),
+            URI.create(registry + "/schemas/ids/" + id)).GET().build(),
             HttpResponse.BodyHandlers.ofString());
         assertEquals(200, answer.statusCode(), answer.body());
         Schema published = new Schema.Parser().parse(new ObjectMapper().readTree(answer.body()).path("schema").asText());

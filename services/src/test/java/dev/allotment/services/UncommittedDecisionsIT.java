@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.allotment.schemas.RegistryAvroSerdes;
-import dev.allotment.schemas.RegistryUrls;
+import dev.allotment.schemas.RegistryConnection;
 import dev.allotment.schemas.Topics;
 import dev.allotment.services.audit.AuditProbe;
 import dev.allotment.services.support.DecisionLog;
@@ -170,7 +170,7 @@ class UncommittedDecisionsIT {
         // and every answer of the engine equals a read_committed replay of the decision and stock logs
         RealInfrastructure.Endpoints infra = RealInfrastructure.endpoints();
         List<String> audit = AuditProbe.audit(infra.bootstrapServers(), EXPIRY_TOPICS,
-            new RegistryAvroSerdes(new RegistryUrls(infra.registryUrl())), engine.base(), KEY);
+            new RegistryAvroSerdes(RegistryConnection.of(infra.registryUrl())), engine.base(), KEY);
         assertEquals(1, audit.size(), "no difference, only the audit's summary: " + audit);
         Http.Reply retried = call("PUT", "/stock/sup-u/" + SKU, "{\"physical\":7}", "Idempotency-Key", "x-count");
         assertEquals(200, retried.status(), "the count's retry gets its committed outcome: " + retried.body());

@@ -105,7 +105,7 @@ class WalkingSkeletonEndToEndTest {
     void anOrderFromAPlainProducerInTheConfluentWireFormatShowsUp() throws Exception {
         String subject = TOPICS.orderEvents() + "-value";
         JsonNode latest = new com.fasterxml.jackson.databind.ObjectMapper().readTree(HttpClient.newHttpClient().send(
-            HttpRequest.newBuilder(URI.create(infra.registryUrl() + "/apis/ccompat/v7/subjects/" + subject + "/versions/latest")).build(),
+            HttpRequest.newBuilder(URI.create(infra.registryUrl() + "/subjects/" + subject + "/versions/latest")).build(),
             HttpResponse.BodyHandlers.ofString()).body());
         Schema schema = new Schema.Parser().parse(latest.path("schema").asText());
         int id = latest.path("id").asInt();

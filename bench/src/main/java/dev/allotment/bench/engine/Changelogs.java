@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -27,7 +26,7 @@ public final class Changelogs {
     private Changelogs() {}
 
     public static List<Store> describe(EngineStack stack) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrap()))) {
+        try (Admin admin = Admin.create(stack.kafkaClient())) {
             String prefix = stack.applicationId() + "-";
             List<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
                 .filter(t -> t.startsWith(prefix) && t.endsWith("-changelog")).sorted().toList();

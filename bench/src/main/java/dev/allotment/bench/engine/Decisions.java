@@ -6,7 +6,6 @@ import dev.allotment.events.AllocationRequested;
 import dev.allotment.events.LineBackordered;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,8 +34,7 @@ public final class Decisions implements AutoCloseable {
     private volatile Throwable failure;
 
     public Decisions(EngineStack stack, Listener listener) {
-        consumer = new KafkaConsumer<>(Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrap(),
+        consumer = new KafkaConsumer<>(stack.kafkaClient(
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,

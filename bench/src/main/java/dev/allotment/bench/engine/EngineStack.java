@@ -3,7 +3,7 @@ package dev.allotment.bench.engine;
 import dev.allotment.bench.kafka.Broker;
 import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.RegistryAvroSerdes;
-import dev.allotment.schemas.RegistryUrls;
+import dev.allotment.schemas.RegistryConnection;
 import dev.allotment.schemas.Topics;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -84,7 +84,7 @@ public final class EngineStack implements AutoCloseable {
         this.registryUrl = registryUrl;
         this.topics = Topics.withPrefix("bench-" + runId + ".");
         this.applicationId = "allotment-bench-" + runId;
-        this.serdes = new RegistryAvroSerdes(new RegistryUrls(registryUrl));
+        this.serdes = new RegistryAvroSerdes(RegistryConnection.of(registryUrl));
     }
 
     /** Starts broker (unless one answers at {@code bootstrap}), registry and engine; waits until the engine is healthy. */
@@ -96,7 +96,7 @@ public final class EngineStack implements AutoCloseable {
             int port = freePort();
             registry = startRegistry(work, port);
             String runId = Long.toString(System.currentTimeMillis(), 36);
-            EngineStack stack = new EngineStack(broker, registry, work, "http://127.0.0.1:" + port, runId);
+            EngineStack stack = new EngineStack(broker, registry, work, "http://127.0.0.1:" + port + "/apis/ccompat/v7", runId);
             stack.startEngine(settings);
             return stack;
         } catch (Exception | Error e) {
@@ -114,6 +114,14 @@ public final class EngineStack implements AutoCloseable {
 
     public boolean localBroker() {
         return broker.local();
+    }
+
+    /**
+     * The settings of a Kafka client of the stack's broker: its connection's ({@code bootstrap.servers} and, for a
+     * broker given, the settings of {@code ALLOTMENT_KAFKA_CONFIG_FILE}) with {@code key, value, …} over them.
+     */
+    public Map<String, Object> kafkaClient(Object... keysAndValues) {
+        return broker.client(keysAndValues);
     }
 
     public String registryUrl() {
@@ -286,6 +294,9 @@ public final class EngineStack implements AutoCloseable {
         env.put("ALLOTMENT_WEBHOOK_SECRET", "bench");
         env.put("ALLOTMENT_CLUSTER_SECRET", "bench-cluster-" + applicationId);
         env.remove("ALLOTMENT_API_KEYS_FILE");
+        if (broker.local()) {   // the engine inherits ALLOTMENT_KAFKA_CONFIG_FILE; a local broker is plaintext
+            env.remove(Broker.CONFIG_FILE_ENV);
+        }
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         Process started = builder.start();
         Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));

@@ -42,8 +42,7 @@ public final class Platform implements AutoCloseable {
     }
 
     private static <T extends org.apache.avro.specific.SpecificRecord> KafkaProducer<String, T> producer(EngineStack stack, Class<T> type) {
-        return new KafkaProducer<>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrap(),
+        return new KafkaProducer<>(stack.kafkaClient(
             ProducerConfig.ACKS_CONFIG, "all",
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
             ProducerConfig.LINGER_MS_CONFIG, 2,

@@ -48,11 +48,13 @@ public final class RawKafkaBaseline {
         double seconds = o.warmup().toMillis() / 1000.0 + o.duration().toMillis() / 1000.0;
         long records = rate == 0 ? o.records() : (long) (rate * seconds);
         long warmupRecords = (long) (records * (o.warmup().toMillis() / 1000.0) / seconds);
-        List<String> args = List.of("--topic", TOPIC, "--num-records", Long.toString(records),
+        List<String> args = new ArrayList<>(List.of("--topic", TOPIC, "--num-records", Long.toString(records),
             "--record-size", Integer.toString(o.recordSize()), "--throughput", rate == 0 ? "-1" : Long.toString((long) rate),
             "--warmup-records", Long.toString(warmupRecords), "--reporting-interval", "1000",
-            "--bootstrap-server", broker.bootstrap(),
-            "--command-property", "acks=all", "enable.idempotence=true");
+            "--bootstrap-server", broker.bootstrap()));
+        // a secured cluster's client settings, as the tool takes them; --command-property goes over the file
+        broker.configFile().ifPresent(file -> args.addAll(List.of("--command-config", file.toString())));
+        args.addAll(List.of("--command-property", "acks=all", "enable.idempotence=true"));
         String label = rate == 0 ? "max" : String.format(java.util.Locale.ROOT, "%.0f/s", rate);
         System.out.println("baseline-kafka " + label + ": ProducerPerformance, " + records + " records of "
             + o.recordSize() + " bytes (" + warmupRecords + " warm-up)");

@@ -67,8 +67,8 @@ public final class StreamsCeilingBaseline {
                 intended -> {
                     current.get().record(intended, System.nanoTime());
                     folded.incrementAndGet();
-                }), streamsConfig(broker.bootstrap(), stateDir));
-            try (KafkaProducer<String, byte[]> producer = producer(broker.bootstrap())) {
+                }), streamsConfig(broker, stateDir));
+            try (KafkaProducer<String, byte[]> producer = producer(broker)) {
                 startAndWait(streams);
                 for (double rate : o.rates("max,5000,20000,50000", "max,2000")) {
                     orderBase += 1_000_000_000L;  // every run's orders are new orders
@@ -101,10 +101,10 @@ public final class StreamsCeilingBaseline {
         return p;
     }
 
-    private Properties streamsConfig(String bootstrap, Path stateDir) {
+    private Properties streamsConfig(Broker broker, Path stateDir) {
         Properties p = new Properties();
+        p.putAll(broker.client());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "allotment-bench-ceiling-" + System.currentTimeMillis());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, o.commitIntervalMs());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, o.threads());
@@ -114,8 +114,8 @@ public final class StreamsCeilingBaseline {
         return p;
     }
 
-    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+    private static KafkaProducer<String, byte[]> producer(Broker broker) {
+        return new KafkaProducer<>(broker.client(
             ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
             new StringSerializer(), new ByteArraySerializer());
     }

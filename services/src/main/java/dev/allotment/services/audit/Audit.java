@@ -7,8 +7,9 @@ import dev.allotment.events.OrderProjection;
 import dev.allotment.events.ProjectedAllocationLine;
 import dev.allotment.events.StockLevel;
 import dev.allotment.schemas.RegistryAvroSerdes;
-import dev.allotment.schemas.RegistryUrls;
+import dev.allotment.schemas.RegistryConnection;
 import dev.allotment.schemas.Topics;
+import dev.allotment.services.engine.KafkaConnection;
 import dev.allotment.streams.allocation.PartStatus;
 import dev.allotment.streams.audit.DecisionReplay;
 import java.util.ArrayList;
@@ -44,8 +45,15 @@ public final class Audit {
         try {
             Map<String, String> options = options(args);
             Topics topics = Topics.withPrefix(options.getOrDefault("prefix", "allotment."));
-            EngineLogs logs = EngineLogs.read(options.getOrDefault("kafka", "127.0.0.1:9092"), topics,
-                new RegistryAvroSerdes(new RegistryUrls(options.getOrDefault("registry", "http://127.0.0.1:8081"))));
+            // a secured cluster and registry as the engine reaches them: the same file and variables
+            KafkaConnection kafka = KafkaConnection.of(options.getOrDefault("kafka", "127.0.0.1:9092"),
+                options.getOrDefault("command-config", System.getenv("ALLOTMENT_KAFKA_CONFIG_FILE")), Map.of());
+            String truststore = System.getenv("ALLOTMENT_REGISTRY_TRUSTSTORE");
+            RegistryConnection registry = new RegistryConnection(options.getOrDefault("registry",
+                "http://127.0.0.1:8081/apis/ccompat/v7"), System.getenv("ALLOTMENT_REGISTRY_USER_INFO"),
+                truststore == null || truststore.isBlank() ? null : java.nio.file.Path.of(truststore),
+                System.getenv("ALLOTMENT_REGISTRY_TRUSTSTORE_PASSWORD"), null);
+            EngineLogs logs = EngineLogs.read(kafka, topics, new RegistryAvroSerdes(registry));
             String key = options.get("key");
             if (key == null || key.isBlank()) {
                 throw new IllegalArgumentException("an API key that may read stock and orders is required (--key)");

@@ -9,6 +9,7 @@ import dev.allotment.events.StockLevel;
 import dev.allotment.events.StockLevelKey;
 import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.Topics;
+import dev.allotment.services.engine.KafkaConnection;
 import dev.allotment.streams.audit.DecisionReplay;
 import dev.allotment.streams.audit.StockReplay;
 import dev.allotment.streams.support.DeadLetters;
@@ -39,6 +40,11 @@ final class EngineLogs {
 
     /** Everything the topics of {@code topics} say, each read from its beginning to its end as of this call. */
     static EngineLogs read(String bootstrap, Topics topics, AvroSerdes serdes) {
+        return read(KafkaConnection.of(bootstrap, null, Map.of()), topics, serdes);
+    }
+
+    /** The same through {@code bootstrap}'s settings (a secured cluster's). */
+    static EngineLogs read(KafkaConnection bootstrap, Topics topics, AvroSerdes serdes) {
         EngineLogs logs = new EngineLogs();
         Map<String, String> deadLettered = logs.deadLettered(TopicSnapshot.read(bootstrap, topics.deadLetters()));
         logs.locations(TopicSnapshot.read(bootstrap, topics.locationEvents()), serdes);

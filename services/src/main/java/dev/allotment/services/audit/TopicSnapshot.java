@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import dev.allotment.services.engine.KafkaConnection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,7 +18,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public record TopicSnapshot(String topic, int partitions, List<ConsumerRecord<byte[], byte[]>> records) {
     public static TopicSnapshot read(String bootstrapServers, String topic) {
-        return read(bootstrapServers, topic, "read_committed");
+        return read(KafkaConnection.of(bootstrapServers, null, Map.of()), topic, "read_committed");
+    }
+
+    /** The same through {@code kafka}'s settings (a secured cluster's). */
+    public static TopicSnapshot read(KafkaConnection kafka, String topic) {
+        return read(kafka, topic, "read_committed");
     }
 
     /**
@@ -25,12 +31,12 @@ public record TopicSnapshot(String topic, int partitions, List<ConsumerRecord<by
      * becomes of it. For tests that show a decision was made before the crash that rolled it back.
      */
     public static TopicSnapshot readUncommitted(String bootstrapServers, String topic) {
-        return read(bootstrapServers, topic, "read_uncommitted");
+        return read(KafkaConnection.of(bootstrapServers, null, Map.of()), topic, "read_uncommitted");
     }
 
-    private static TopicSnapshot read(String bootstrapServers, String topic, String isolation) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    private static TopicSnapshot read(KafkaConnection kafka, String topic, String isolation) {
+        String bootstrapServers = kafka.bootstrapServers();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.with(
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
             ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
             ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

@@ -2,7 +2,7 @@ package dev.allotment.services.engine;
 
 import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.RegistryAvroSerdes;
-import dev.allotment.schemas.RegistryUrls;
+import dev.allotment.schemas.RegistryConnection;
 import dev.allotment.schemas.Topics;
 import dev.allotment.services.cluster.LocalAnswers;
 import dev.allotment.services.cluster.PeerClient;
@@ -28,13 +28,13 @@ public class EngineBeans {
     }
 
     @Singleton
-    RegistryUrls registryUrls(EngineSettings settings) {
-        return new RegistryUrls(settings.getRegistry().getUrl());
+    RegistryConnection registryConnection(EngineSettings settings) {
+        return settings.getRegistry().connection();
     }
 
     @Singleton
-    AvroSerdes avroSerdes(RegistryUrls urls) {
-        return new RegistryAvroSerdes(urls);
+    AvroSerdes avroSerdes(RegistryConnection registry) {
+        return new RegistryAvroSerdes(registry);
     }
 
     /** What the edge and the topology accept (the lines per order from {@code allotment.orders.max-lines}). */

@@ -76,18 +76,49 @@ public class EngineSettings {
         }
     }
 
+    /**
+     * The schema registry: the Confluent Schema Registry API's base URL (a registry's root for Confluent Schema Registry,
+     * Karapace, Redpanda; {@code …/apis/ccompat/v7} for Apicurio 2.x), basic auth and a truststore for {@code https}.
+     */
     @ConfigurationProperties("registry")
     public static class Registry {
-        private String url = "http://127.0.0.1:8081";
+        private String url = "http://127.0.0.1:8081/apis/ccompat/v7";
+        private String basicAuthUserInfo = "";
+        private Ssl ssl = new Ssl();
         public String getUrl() { return url; }
         public void setUrl(String url) { this.url = url; }
+        public String getBasicAuthUserInfo() { return basicAuthUserInfo; }
+        public void setBasicAuthUserInfo(String basicAuthUserInfo) { this.basicAuthUserInfo = basicAuthUserInfo; }
+        public Ssl getSsl() { return ssl; }
+        public void setSsl(Ssl ssl) { this.ssl = ssl; }
+
+        /** The registry client's connection: these settings, checked. */
+        public dev.allotment.schemas.RegistryConnection connection() {
+            return new dev.allotment.schemas.RegistryConnection(url, basicAuthUserInfo,
+                ssl.truststoreLocation == null || ssl.truststoreLocation.isBlank() ? null : java.nio.file.Path.of(ssl.truststoreLocation),
+                ssl.truststorePassword, ssl.truststoreType);
+        }
+
+        @ConfigurationProperties("ssl")
+        public static class Ssl {
+            private String truststoreLocation = "";
+            private String truststorePassword = "";
+            private String truststoreType = "";
+            public String getTruststoreLocation() { return truststoreLocation; }
+            public void setTruststoreLocation(String truststoreLocation) { this.truststoreLocation = truststoreLocation; }
+            public String getTruststorePassword() { return truststorePassword; }
+            public void setTruststorePassword(String truststorePassword) { this.truststorePassword = truststorePassword; }
+            public String getTruststoreType() { return truststoreType; }
+            public void setTruststoreType(String truststoreType) { this.truststoreType = truststoreType; }
+        }
     }
 
     @ConfigurationProperties("topics")
     public static class TopicSettings {
         private String prefix = "allotment.";
         private int partitions = 4;
-        private short replicationFactor = 1;
+        private short replicationFactor = 0;
+        private int minInsyncReplicas = 0;
         private boolean create = true;
         public String getPrefix() { return prefix; }
         public void setPrefix(String prefix) { this.prefix = prefix; }
@@ -95,6 +126,9 @@ public class EngineSettings {
         public void setPartitions(int partitions) { this.partitions = partitions; }
         public short getReplicationFactor() { return replicationFactor; }
         public void setReplicationFactor(short replicationFactor) { this.replicationFactor = replicationFactor; }
+        /** 0: chosen for the cluster (3 on three brokers or more, else one per broker). */
+        public int getMinInsyncReplicas() { return minInsyncReplicas; }
+        public void setMinInsyncReplicas(int minInsyncReplicas) { this.minInsyncReplicas = minInsyncReplicas; }
         public boolean isCreate() { return create; }
         public void setCreate(boolean create) { this.create = create; }
     }

@@ -1,7 +1,7 @@
 package dev.allotment.services.engine;
 
 import dev.allotment.schemas.AvroSerdes;
-import dev.allotment.schemas.RegistryUrls;
+import dev.allotment.schemas.RegistryConnection;
 import dev.allotment.schemas.SchemaCatalog;
 import dev.allotment.schemas.SchemaRegistrar;
 import dev.allotment.schemas.Topics;
@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -42,12 +43,14 @@ public class StreamsRuntime {
     private final EngineSettings settings;
     private final Topics topics;
     private final AvroSerdes serdes;
-    private final RegistryUrls registry;
+    private final RegistryConnection registry;
     private final MeterRegistry meters;
     private final Limits limits;
     private final StoreChanges changes = new StoreChanges();
     private KafkaStreams streams;
     private Properties properties;
+    /** The replication chosen for the cluster at start ({@link TopicRules#replication}). */
+    private TopicRules.Replication replication;
     private volatile boolean draining;
     private volatile Map<String, Integer> partitionCounts = Map.of();
     private KafkaStreamsMetrics metrics;
@@ -58,7 +61,7 @@ public class StreamsRuntime {
     @io.micronaut.context.annotation.Value("${allotment.retention.order-history:}")
     String orderHistoryAsWritten;
 
-    public StreamsRuntime(EngineSettings settings, Topics topics, AvroSerdes serdes, RegistryUrls registry,
+    public StreamsRuntime(EngineSettings settings, Topics topics, AvroSerdes serdes, RegistryConnection registry,
                           MeterRegistry meters, Limits limits) {
         this.settings = settings;
         this.limits = limits;
@@ -81,11 +84,12 @@ public class StreamsRuntime {
         if (kafka.settings().size() > 1) {
             LOG.info("every Kafka client connects with {}", kafka.describe());
         }
-        if (settings.getTopics().isCreate()) {
-            TopicCreator.ensure(kafka, topics.specs(settings.getTopics().getPartitions()),
-                settings.getTopics().getReplicationFactor());
-        }
-        new SchemaRegistrar(registry).registerAll(SchemaCatalog.subjects(topics));
+        EngineSettings.TopicSettings topicSettings = settings.getTopics();
+        replication = TopicCreator.ensure(kafka, topics, topics.specs(topicSettings.getPartitions()), topicSettings.isCreate(),
+            topicSettings.getReplicationFactor(), topicSettings.getMinInsyncReplicas());
+        SchemaRegistrar registrar = new SchemaRegistrar(registry);
+        registrar.verify();
+        registrar.registerAll(SchemaCatalog.subjects(topics));
         // a platform's producer may place keys by another partitioner than Java's: such records go to their home
         partitionCounts = Map.copyOf(TopicCreator.partitions(kafka, List.of(topics.orderEvents(), topics.stockEvents())));
         HomePartitions homes = new HomePartitions(partitionCounts);
@@ -114,7 +118,7 @@ public class StreamsRuntime {
             startStreams(topology);
         }
         LOG.info("Kafka Streams {} started against {} (registry {})",
-            settings.getStreams().getApplicationId(), bootstrap, registry.base());
+            settings.getStreams().getApplicationId(), bootstrap, registry.describe());
     }
 
     private void startStreams(Topology topology) {
@@ -168,7 +172,9 @@ public class StreamsRuntime {
         props.putAll(settings.getKafka().connection().settings());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, s.getCommitIntervalMs());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, s.getThreads());
-        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.getTopics().getReplicationFactor());
+        // Kafka Streams' changelogs and repartition topics as durable as the engine's own
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication.factor());
+        props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), Integer.toString(replication.minInsync()));
         // a task whose instance dies moves to the instance that holds its standby, warm, instead of one that must restore
         // it from the changelog; reads of a partition with no active copy are answered from it, marked stale
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, s.getStandbyReplicas());

@@ -1,20 +1,29 @@
 package dev.allotment.services.engine;
 
 import dev.allotment.schemas.TopicSpec;
+import dev.allotment.schemas.Topics;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Creates the engine's topics that do not exist yet (partitions and compaction per DESIGN §2); never alters existing ones. */
+/**
+ * Creates the engine's topics that do not exist yet (partitions and compaction per DESIGN §2, replication chosen for the
+ * cluster) and checks every one it needs before the engine starts; never alters an existing topic.
+ */
 final class TopicCreator {
     private static final Logger LOG = LoggerFactory.getLogger(TopicCreator.class);
 
@@ -35,34 +44,80 @@ final class TopicCreator {
         }
     }
 
-    static void ensure(KafkaConnection kafka, List<TopicSpec> specs, short replicationFactor) {
+    /**
+     * Chooses the replication for the cluster ({@link TopicRules#replication}), creates the topics that are missing when
+     * {@code create} is set (never altering one that exists), then checks every topic: a difference from what the engine
+     * needs stops the start, naming each one ({@link TopicRules#differences}). Answers the replication chosen, which
+     * Kafka Streams' internal topics take too.
+     */
+    static TopicRules.Replication ensure(KafkaConnection kafka, Topics topics, List<TopicSpec> specs, boolean create,
+                                         short replicationSetting, int minInsyncSetting) {
         try (Admin admin = Admin.create(kafka.with(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))) {
-            Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = new ArrayList<>();
-            for (TopicSpec spec : specs) {
-                if (!existing.contains(spec.name())) {
-                    missing.add(new NewTopic(spec.name(), spec.partitions(), replicationFactor).configs(Map.of(
-                        TopicConfig.CLEANUP_POLICY_CONFIG,
-                        spec.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE)));
-                }
+            int brokers = admin.describeCluster().nodes().get().size();
+            TopicRules.Replication replication = TopicRules.replication(brokers, replicationSetting, minInsyncSetting);
+            if (create) {
+                create(admin, specs, replication);
             }
-            if (missing.isEmpty()) {
-                return;
+            List<String> differences = TopicRules.differences(specs, TopicRules.copartitioned(topics), describe(admin, specs));
+            if (!differences.isEmpty()) {
+                throw new IllegalStateException("the engine's topics on " + kafka.bootstrapServers() + " are not as it needs"
+                    + " them:\n  - " + String.join("\n  - ", differences));
             }
-            try {
-                admin.createTopics(missing).all().get();
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
-            missing.forEach(t -> LOG.info("created topic {} ({} partitions, {})", t.name(), t.numPartitions(),
-                t.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG)));
+            LOG.info("topics checked on a cluster of {} broker(s); replication factor {}, min.insync.replicas {} for the "
+                + "topics the engine creates and Kafka Streams' internal topics", brokers, replication.factor(),
+                replication.minInsync());
+            return replication;
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create the engine's topics on " + kafka.bootstrapServers() + ": " + e.getCause(), e);
+            throw new IllegalStateException("cannot create or check the engine's topics on " + kafka.bootstrapServers() + ": "
+                + e.getCause(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
         }
+    }
+
+    private static void create(Admin admin, List<TopicSpec> specs, TopicRules.Replication replication)
+        throws ExecutionException, InterruptedException {
+        Set<String> existing = admin.listTopics().names().get();
+        List<NewTopic> missing = new ArrayList<>();
+        for (TopicSpec spec : specs) {
+            if (!existing.contains(spec.name())) {
+                missing.add(new NewTopic(spec.name(), spec.partitions(), replication.factor()).configs(Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG,
+                    spec.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE,
+                    TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(replication.minInsync()))));
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        try {
+            admin.createTopics(missing).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+        missing.forEach(t -> LOG.info("created topic {} ({} partitions, {}, replication factor {})", t.name(),
+            t.numPartitions(), t.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG), t.replicationFactor()));
+    }
+
+    /** Partition count and cleanup policy of each of the engine's topics that exists. */
+    private static Map<String, TopicRules.Existing> describe(Admin admin, List<TopicSpec> specs)
+        throws ExecutionException, InterruptedException {
+        Set<String> existing = admin.listTopics().names().get();
+        List<String> names = specs.stream().map(TopicSpec::name).filter(existing::contains).toList();
+        Map<String, TopicRules.Existing> found = new HashMap<>();
+        if (names.isEmpty()) {
+            return found;
+        }
+        Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames().get();
+        Map<ConfigResource, Config> configs = admin.describeConfigs(names.stream()
+            .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList()).all().get();
+        for (String name : names) {
+            ConfigEntry policy = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name)).get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            found.put(name, new TopicRules.Existing(descriptions.get(name).partitions().size(), policy == null ? null : policy.value()));
+        }
+        return found;
     }
 }

@@ -10,7 +10,7 @@ import dev.allotment.events.OrderLine;
 import dev.allotment.events.OrderPlaced;
 import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.RegistryAvroSerdes;
-import dev.allotment.schemas.RegistryUrls;
+import dev.allotment.schemas.RegistryConnection;
 import dev.allotment.schemas.Topics;
 import dev.allotment.services.audit.AuditRun;
 import dev.allotment.services.audit.TopicSnapshot;
@@ -77,7 +77,7 @@ class FaultSuiteIT {
             operator.start(Chaos.RECOVERY);
             Http admin = engine.http();
             setUp(admin);
-            AvroSerdes serdes = new RegistryAvroSerdes(new RegistryUrls(registry.url()));
+            AvroSerdes serdes = new RegistryAvroSerdes(RegistryConnection.of(registry.confluentApi()));
             Run run = new Run(settings, engine, operator, broker, registry, serdes);
             run.load();
             run.settle(broker.bootstrap());
@@ -114,7 +114,7 @@ class FaultSuiteIT {
         for (int i = 1; i <= settings.platformClients(); i++) {
             keys.append(",fault-platform-").append(i).append("=platform");
         }
-        return Map.of("ALLOTMENT_KAFKA", broker.bootstrap(), "ALLOTMENT_REGISTRY", registry.url(),
+        return Map.of("ALLOTMENT_KAFKA", broker.bootstrap(), "ALLOTMENT_REGISTRY", registry.confluentApi(),
             "ALLOTMENT_STATE_DIR", work.resolve("engine-state").toString(), "ALLOTMENT_TOPIC_PREFIX", TOPICS.prefix(),
             "ALLOTMENT_APPLICATION_ID", "fault-engine", "ALLOTMENT_API_KEYS", keys.toString(),
             "ALLOTMENT_WEBHOOK_SECRET", "fault-suite");

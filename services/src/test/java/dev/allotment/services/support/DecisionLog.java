@@ -5,7 +5,7 @@ import dev.allotment.events.AllocationCompleted;
 import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.AllocationRequested;
 import dev.allotment.schemas.RegistryAvroSerdes;
-import dev.allotment.schemas.RegistryUrls;
+import dev.allotment.schemas.RegistryConnection;
 import dev.allotment.schemas.Topics;
 import dev.allotment.services.audit.TopicSnapshot;
 import java.util.HashMap;
@@ -24,7 +24,7 @@ public final class DecisionLog {
     /** Units allocated per SKU at {@code location}. An allocation event that is not at a location counts by its SKU. */
     public static Map<String, Integer> allocated(Topics topics, String location) throws Exception {
         RealInfrastructure.Endpoints infra = RealInfrastructure.endpoints();
-        Deserializer<AllocationEvent> decoder = new RegistryAvroSerdes(new RegistryUrls(infra.registryUrl()))
+        Deserializer<AllocationEvent> decoder = new RegistryAvroSerdes(RegistryConnection.of(infra.registryUrl()))
             .value(AllocationEvent.class).deserializer();
         Map<String, Integer> allocated = new HashMap<>();
         Map<String, String> locationOf = new HashMap<>();
@@ -56,7 +56,7 @@ public final class DecisionLog {
 
     private static Map<String, Integer> kinds(Topics topics, String orderId, boolean uncommitted) throws Exception {
         RealInfrastructure.Endpoints infra = RealInfrastructure.endpoints();
-        Deserializer<AllocationEvent> decoder = new RegistryAvroSerdes(new RegistryUrls(infra.registryUrl()))
+        Deserializer<AllocationEvent> decoder = new RegistryAvroSerdes(RegistryConnection.of(infra.registryUrl()))
             .value(AllocationEvent.class).deserializer();
         Map<String, Integer> kinds = new HashMap<>();
         TopicSnapshot log = uncommitted ? TopicSnapshot.readUncommitted(infra.bootstrapServers(), topics.allocationEvents())

@@ -20,7 +20,7 @@ import org.testcontainers.kafka.KafkaContainer;
 public final class RealInfrastructure implements BeforeAllCallback {
     private static Endpoints endpoints;
 
-    /** Where the running broker and registry answer. */
+    /** Where the running broker and registry answer: the registry's Confluent API base URL. */
     public record Endpoints(String bootstrapServers, String registryUrl) {}
 
     private static final java.util.List<AutoCloseable> RUNNING = new java.util.ArrayList<>();
@@ -81,7 +81,7 @@ public final class RealInfrastructure implements BeforeAllCallback {
     private static String startRegistry() throws Exception {
         RegistryProcess registry = RegistryProcess.start(Files.createTempDirectory("allotment-test-registry"), freePort());
         RUNNING.add(registry);
-        return registry.url();
+        return registry.confluentApi();
     }
 
     public static int freePort() throws IOException {

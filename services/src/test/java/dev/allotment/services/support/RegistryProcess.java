@@ -33,6 +33,14 @@ public final class RegistryProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** Its Confluent-compatible API's base: what the engine is given as {@code allotment.registry.url}. */
+    public String confluentApi() {
+        return url() + CONFLUENT_API;
+    }
+
+    /** Where Apicurio 2.x serves the Confluent Schema Registry API. */
+    public static final String CONFLUENT_API = "/apis/ccompat/v7";
+
     /** Starts it (again) on the same port and data; returns once its Confluent-compatible API answers. */
     public void restart() throws Exception {
         Path jar = ChildJvm.findUp("deploy/registry/target/quarkus-app/quarkus-run.jar",
@@ -44,7 +52,7 @@ public final class RegistryProcess implements AutoCloseable {
             "-jar", jar.toString());
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("registry.log").toFile()));
         process = ChildJvm.owned(builder.start());
-        ChildJvm.await(process, () -> answers(url() + "/apis/ccompat/v7/subjects"), Duration.ofSeconds(90), "the registry",
+        ChildJvm.await(process, () -> answers(confluentApi() + "/subjects"), Duration.ofSeconds(90), "the registry",
             dir.resolve("registry.log"));
     }
 

@@ -21,7 +21,7 @@ import dev.allotment.events.LocationUpserted;
 import dev.allotment.events.MarkRequestSendFailed;
 import dev.allotment.events.MarkRequestSent;
 import dev.allotment.schemas.RegistryAvroSerdes;
-import dev.allotment.schemas.RegistryUrls;
+import dev.allotment.schemas.RegistryConnection;
 import dev.allotment.schemas.Topics;
 import dev.allotment.services.support.Http;
 import dev.allotment.services.support.RealInfrastructure;
@@ -236,7 +236,7 @@ class WebhookDeliveryEndToEndTest {
         RealInfrastructure.Endpoints infra = RealInfrastructure.endpoints();
         try (KafkaProducer<String, LocationEvent> producer = new KafkaProducer<>(Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()), new StringSerializer(),
-            new RegistryAvroSerdes(new RegistryUrls(infra.registryUrl())).value(LocationEvent.class).serializer())) {
+            new RegistryAvroSerdes(RegistryConnection.of(infra.registryUrl())).value(LocationEvent.class).serializer())) {
             producer.send(new ProducerRecord<>(TOPICS.locationEvents(), "location:" + location.getLocationId(),
                 new LocationEvent(java.util.UUID.randomUUID().toString(), java.time.Instant.now(), null, location))).get();
         }
@@ -342,7 +342,7 @@ class WebhookDeliveryEndToEndTest {
     static <T extends org.apache.avro.specific.SpecificRecord> List<ConsumerRecord<String, T>> readUntil(String topic, Class<T> type, Predicate<ConsumerRecord<String, T>> match,
                                                         int count) throws Exception {
         RealInfrastructure.Endpoints infra = RealInfrastructure.endpoints();
-        Deserializer<T> decoder = new RegistryAvroSerdes(new RegistryUrls(infra.registryUrl())).value(type).deserializer();
+        Deserializer<T> decoder = new RegistryAvroSerdes(RegistryConnection.of(infra.registryUrl())).value(type).deserializer();
         Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ConsumerRecord<String, T>> found = new ArrayList<>();

@@ -1,0 +1,78 @@
+package dev.allotment.services.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.allotment.schemas.TopicSpec;
+import dev.allotment.schemas.Topics;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TopicRulesTest {
+    static final Topics TOPICS = Topics.withPrefix("t.");
+    static final List<TopicSpec> SPECS = TOPICS.specs(4);
+
+    /** Every topic as the engine would create it. */
+    static Map<String, TopicRules.Existing> asCreated() {
+        Map<String, TopicRules.Existing> all = new HashMap<>();
+        SPECS.forEach(s -> all.put(s.name(), new TopicRules.Existing(s.partitions(), s.compacted() ? "compact" : "delete")));
+        return all;
+    }
+
+    static List<String> differences(Map<String, TopicRules.Existing> existing) {
+        return TopicRules.differences(SPECS, TopicRules.copartitioned(TOPICS), existing);
+    }
+
+    @Test
+    void threeBrokersOrMoreGetThreeReplicasAndTwoInSyncSmallerClustersOnePerBroker() {
+        assertEquals(new TopicRules.Replication((short) 3, 2), TopicRules.replication(3, (short) 0, 0));
+        assertEquals(new TopicRules.Replication((short) 3, 2), TopicRules.replication(9, (short) 0, 0));
+        assertEquals(new TopicRules.Replication((short) 2, 1), TopicRules.replication(2, (short) 0, 0));
+        assertEquals(new TopicRules.Replication((short) 1, 1), TopicRules.replication(1, (short) 0, 0));
+        assertEquals(new TopicRules.Replication((short) 5, 3), TopicRules.replication(6, (short) 5, 3), "settings override");
+        assertTrue(assertThrows(IllegalStateException.class, () -> TopicRules.replication(3, (short) 2, 3)).getMessage()
+            .contains("min-insync-replicas (3) is above the replication factor (2)"));
+        assertTrue(assertThrows(IllegalStateException.class, () -> TopicRules.replication(1, (short) 3, 0)).getMessage()
+            .contains("replication-factor is 3 but the cluster has 1 broker(s)"));
+    }
+
+    @Test
+    void topicsAsTheEngineCreatesThemHaveNoDifferenceWhateverTheirCountAsLongAsGroupsAgree() {
+        assertEquals(List.of(), differences(asCreated()));
+        Map<String, TopicRules.Existing> twelve = asCreated();
+        for (String t : List.of(TOPICS.orderEvents(), TOPICS.allocationEvents(), TOPICS.stockEvents(), TOPICS.commands())) {
+            twelve.put(t, new TopicRules.Existing(12, "delete"));
+        }
+        twelve.put(TOPICS.orderProjections(), new TopicRules.Existing(3, "compact"));
+        assertEquals(List.of(), differences(twelve));
+    }
+
+    @Test
+    void aCopartitionedTopicWithAnotherCountIsNamedWithItsGroup() {
+        Map<String, TopicRules.Existing> existing = asCreated();
+        existing.put(TOPICS.commands(), new TopicRules.Existing(6, "delete"));
+        existing.put(TOPICS.allocationEvents(), new TopicRules.Existing(2, "delete"));
+        List<String> found = differences(existing);
+        assertEquals(2, found.size(), found.toString());
+        assertTrue(found.get(0).startsWith("topic t.allocation-events has 2 partitions and t.order-events has 4: they must be co-partitioned"), found.get(0));
+        assertTrue(found.get(1).startsWith("topic t.commands has 6 partitions and t.stock-events has 4"), found.get(1));
+    }
+
+    @Test
+    void aMissingTopicAndAWrongCleanupPolicyAreEachNamed() {
+        Map<String, TopicRules.Existing> existing = asCreated();
+        existing.remove(TOPICS.deadLetters());
+        existing.put(TOPICS.orderEvents(), new TopicRules.Existing(4, "compact,delete"));
+        existing.put(TOPICS.stockLevels(), new TopicRules.Existing(4, "delete"));
+        List<String> found = differences(existing);
+        assertEquals(3, found.size(), found.toString());
+        assertTrue(found.contains("topic t.order-events has cleanup.policy=compact,delete; it is an event log and needs"
+            + " cleanup.policy=delete (compaction keeps one event per key and loses the rest)"), found.toString());
+        assertTrue(found.contains("topic t.stock-levels has cleanup.policy=delete; it is a latest-value feed and needs"
+            + " cleanup.policy=compact"), found.toString());
+        assertTrue(found.stream().anyMatch(f -> f.startsWith("topic t.dead-letters does not exist")), found.toString());
+    }
+}
