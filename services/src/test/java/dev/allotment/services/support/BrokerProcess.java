@@ -30,21 +30,38 @@ public final class BrokerProcess implements AutoCloseable {
 
     /** Formats a new cluster in {@code dir} and starts it on free ports; returns once it accepts connections. */
     public static BrokerProcess start(Path dir) throws Exception {
+        return start(dir, (port, controllerPort) -> java.util.Map.of(), java.util.List.of());
+    }
+
+    /**
+     * The same, with {@code overrides} (given the client and controller ports) set over the template's properties, and
+     * {@code formatArgs} added to the format (e.g. {@code --add-scram} for a SASL/SCRAM user). The broker is "listening"
+     * once its client port accepts a TCP connection, whatever the listener's protocol.
+     */
+    public static BrokerProcess start(Path dir, java.util.function.BiFunction<Integer, Integer, java.util.Map<String, String>> overrides,
+                                      java.util.List<String> formatArgs) throws Exception {
         Path broker = ChildJvm.findUp("deploy/broker", "the project's deploy/broker");
         Path lib = broker.resolve("target/lib");
         if (!Files.isDirectory(lib)) {
             throw new IllegalStateException("no " + lib + ": build it with mvn -f deploy/broker/pom.xml package (./allotment test does)");
         }
         int port = RealInfrastructure.freePort();
+        int controllerPort = RealInfrastructure.freePort();
         String template = Files.readString(broker.resolve("server.properties.template"));
         Path properties = dir.resolve("server.properties");
         Files.createDirectories(dir.resolve("logs"));
-        Files.writeString(properties, template.replace("@KAFKA_PORT@", Integer.toString(port))
-            .replace("@CONTROLLER_PORT@", Integer.toString(RealInfrastructure.freePort()))
+        StringBuilder text = new StringBuilder(template.replace("@KAFKA_PORT@", Integer.toString(port))
+            .replace("@CONTROLLER_PORT@", Integer.toString(controllerPort))
             .replace("@LOG_DIR@", dir.resolve("data").toAbsolutePath().toString()));
+        // a key set again further down a properties file is read with its last value
+        text.append("\n############################# Set by the test #############################\n");
+        overrides.apply(port, controllerPort).forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        Files.writeString(properties, text);
         BrokerProcess b = new BrokerProcess(dir, port, properties, lib);
         String clusterId = b.tool("random-uuid").trim();
-        b.tool("format", "-t", clusterId, "-c", properties.toString());
+        java.util.List<String> format = new java.util.ArrayList<>(java.util.List.of("format", "-t", clusterId, "-c", properties.toString()));
+        format.addAll(formatArgs);
+        b.tool(format.toArray(String[]::new));
         b.restart();
         return b;
     }
