@@ -14,6 +14,8 @@ import dev.allotment.events.OrderPlaced;
 import dev.allotment.schemas.RegistryAvroSerdes;
 import dev.allotment.schemas.RegistryConnection;
 import dev.allotment.schemas.Topics;
+import dev.allotment.services.audit.AuditRun;
+import dev.allotment.services.engine.KafkaConnection;
 import dev.allotment.services.support.Http;
 import dev.allotment.services.support.RealInfrastructure;
 import dev.allotment.services.support.RegistryFront;
@@ -164,6 +166,19 @@ class SecuredClusterIT {
         assertEquals(201, call("POST", "/orders", "{\"order_id\":\"drop-1\",\"channel\":\"drop\",\"lines\":[{\"line_id\":\"l-1\","
             + "\"sku\":\"SEC-B\",\"quantity\":1}]}").status());
         await().atMost(Duration.ofSeconds(30)).until(() -> WEBHOOKS.stream().anyMatch(b -> b.contains("drop-1")));
+
+        // the audit, as ./allotment audit --command-config reads the secured cluster, finds the engine's state in its logs
+        // (asked again until the engine is quiet: the order's fold may still be one commit behind the webhook)
+        KafkaConnection auditKafka = KafkaConnection.of(cluster.bootstrap(), cluster.write("audit.properties",
+            cluster.clientSettings()).toString(), Map.of());
+        String engineBase = "http://127.0.0.1:" + engine.context().getProperty("micronaut.server.port", Integer.class).orElseThrow();
+        java.util.concurrent.atomic.AtomicReference<AuditRun.Result> last = new java.util.concurrent.atomic.AtomicReference<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            last.set(AuditRun.of(auditKafka, TOPICS, new RegistryAvroSerdes(registryConnection), engineBase, KEY));
+            return last.get().differences().isEmpty();
+        });
+        AuditRun.Result audit = last.get();
+        assertFalse(audit.summary().startsWith("audit: 0 decisions"), "it read the decision log: " + audit.summary());
     }
 
     @Test

@@ -58,7 +58,7 @@ final class TopicCreator {
             if (create) {
                 create(admin, specs, replication);
             }
-            List<String> differences = TopicRules.differences(specs, TopicRules.copartitioned(topics), describe(admin, specs));
+            List<String> differences = TopicRules.differences(specs, TopicRules.copartitioned(topics), describeListed(admin, specs));
             if (!differences.isEmpty()) {
                 throw new IllegalStateException("the engine's topics on " + kafka.bootstrapServers() + " are not as it needs"
                     + " them:\n  - " + String.join("\n  - ", differences));
@@ -100,6 +100,36 @@ final class TopicCreator {
         }
         missing.forEach(t -> LOG.info("created topic {} ({} partitions, {}, replication factor {})", t.name(),
             t.numPartitions(), t.configs().get(TopicConfig.CLEANUP_POLICY_CONFIG), t.replicationFactor()));
+        awaitListed(admin, missing.stream().map(NewTopic::name).toList());
+    }
+
+    /**
+     * Until every one of {@code names} is listed: a topic is created once the controller has it, and a broker's
+     * metadata (what listing and describing read) catches up a moment later; the check that follows must not take a
+     * topic just created for a missing one (a CI run did).
+     */
+    private static void awaitListed(Admin admin, List<String> names) throws ExecutionException, InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!admin.listTopics().names().get().containsAll(names) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+
+    /** {@link #describe}, asked again for a while when a listed topic is not yet known to the broker answering. */
+    private static Map<String, TopicRules.Existing> describeListed(Admin admin, List<TopicSpec> specs)
+        throws ExecutionException, InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return describe(admin, specs);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                    || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** Partition count and cleanup policy of each of the engine's topics that exists. */
