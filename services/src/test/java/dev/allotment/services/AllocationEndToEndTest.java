@@ -235,8 +235,30 @@ class AllocationEndToEndTest {
         Http.Reply veeqo = call("POST", "/orders/323498/allocations",
             "{ \"allocation\": { \"warehouse_id\": 5, \"line_items_attributes\": [ { \"sellable_id\": 1226615, \"quantity\": 1 } ] }}");
         assertEquals(201, veeqo.status(), veeqo.body());
-        assertTrue(veeqo.json().path("allocated_completely").asBoolean());
-        assertEquals("5", veeqo.json().path("allocations").get(0).path("warehouse").path("id").asText());
+        JsonNode answer = veeqo.json();
+        assertTrue(answer.path("allocated_completely").asBoolean());
+        // ids sent as numbers come back as numbers
+        JsonNode made = answer.path("allocations").get(0);
+        assertTrue(made.path("warehouse").path("id").isIntegralNumber(), made.toString());
+        assertEquals(5, made.path("warehouse").path("id").asLong());
+        JsonNode sellable = made.path("line_items").get(0).path("sellable");
+        assertEquals(1226615L, sellable.path("id").asLong());
+        assertTrue(sellable.path("id").isIntegralNumber() && sellable.path("stock_entries").get(0).path("sellable_id").isIntegralNumber()
+            && sellable.path("stock_entries").get(0).path("warehouse_id").isIntegralNumber(), sellable.toString());
+        // the order, as Veeqo answers it
+        assertEquals("323498", answer.path("id").asText());
+        assertEquals("allocated", answer.path("status").asText(), answer.toString());
+        assertEquals("manual", answer.path("channel").path("name").asText());
+        assertEquals(1, answer.path("line_items").size());
+        assertEquals(1226615L, answer.path("line_items").get(0).path("sellable").path("id").asLong());
+        assertEquals(4, answer.path("line_items").get(0).path("sellable").path("inventory")
+            .path("physical_stock_level_at_all_warehouses").asInt());
+        for (String field : List.of("number", "cancel_reason", "cancelled_at")) {
+            assertTrue(answer.has(field) && answer.path(field).isNull(), field + ": " + answer);
+        }
+        for (String field : List.of("created_at", "updated_at")) {
+            assertTrue(answer.path(field).isTextual(), field + ": " + answer);
+        }
 
         // Envoy's examples: two locations, two inventory items
         String locA = "loc_2NDVMYM9Q5itESKOIAfJvx2FH8r";
@@ -273,6 +295,38 @@ class AllocationEndToEndTest {
         assertEquals(0, call("GET", "/stock/" + red, null).json().path("totals").path("allocated").asInt());
         Http.Reply reservations = ok(call("GET", "/reservations?limit=100", null));
         assertTrue(reservations.json().has("next_cursor") && reservations.json().has("previous_cursor"));
+    }
+
+    @Test
+    void aCancelledOrderLeavesTheReservationsAsEnvoyDeletesItAndPagesStillFillBothWays() {
+        // ids that sort together after every other test's orders ("~" is after the letters and digits)
+        for (String id : List.of("~res-1", "~res-2", "~res-3", "~res-4")) {
+            order(id, "manual", "SKU-RES", 1);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> call("GET", "/orders/~res-4", null).status() == 200
+            && call("GET", "/orders/~res-2", null).status() == 200);
+        ok(call("POST", "/orders/~res-2/cancel", null));
+        awaitOrder("~res-2", "cancelled");
+        ok(call("POST", "/orders/~res-3/cancel", null));
+        awaitOrder("~res-3", "cancelled");
+
+        // pages of one, from ~res-1 on: the cancelled two are skipped, and each page is full
+        JsonNode first = ok(call("GET", "/reservations?limit=1&cursor=" + new dev.allotment.services.http.PageCursor(true, "~res-0")
+            .encode(), null)).json();
+        assertEquals("~res-1", first.path("data").get(0).path("order").path("id").asText(), first.toString());
+        JsonNode second = ok(call("GET", "/reservations?limit=1&cursor=" + first.path("next_cursor").asText(), null)).json();
+        assertEquals("~res-4", second.path("data").get(0).path("order").path("id").asText(), second.toString());
+        JsonNode back = ok(call("GET", "/reservations?limit=1&cursor=" + second.path("previous_cursor").asText(), null)).json();
+        assertEquals("~res-1", back.path("data").get(0).path("order").path("id").asText(), back.toString());
+        JsonNode all = ok(call("GET", "/reservations?limit=100&cursor=" + new dev.allotment.services.http.PageCursor(true, "~res-0")
+            .encode(), null)).json();
+        List<String> ids = new ArrayList<>();
+        all.path("data").forEach(r -> ids.add(r.path("order").path("id").asText()));
+        assertEquals(List.of("~res-1", "~res-4"), ids);
+        JsonNode cancelled = ok(call("GET", "/orders/~res-2", null)).json();
+        assertTrue(cancelled.path("cancelled_at").isTextual(), "the order itself is still read by its id, with its "
+            + "cancellation's time: " + cancelled);
+        assertTrue(call("GET", "/orders/~res-1", null).json().path("cancelled_at").isNull());
     }
 
     @Test

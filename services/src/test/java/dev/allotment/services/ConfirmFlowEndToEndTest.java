@@ -95,10 +95,20 @@ class ConfirmFlowEndToEndTest {
             + "\"allocation\":{\"quantity_accepted\":\"4\",\"quantity_rejected\":\"0\",\"quantity_backordered\":\"0\"}}]}");
         assertEquals(422, wrong.status(), wrong.body());
         assertTrue(wrong.body().contains("l-1"), wrong.body());
+        // a backorder date that is not a date: 422 naming the field, nothing applied
+        Http.Reply notADate = supplier("PUT", "/orders/allocation/cf-1/", "{\"line_items\":[{\"line_item_uuid\":\"l-2\","
+            + "\"allocation\":{\"quantity_ordered\":4,\"quantity_allocated\":2,\"quantity_rejected\":0,\"quantity_backordered\":2,"
+            + "\"backorder_date\":\"next week\"}}]}");
+        assertEquals(422, notADate.status(), notADate.body());
+        assertEquals("invalid_date", notADate.json().path("error").asText(), notADate.body());
+        assertEquals("line_items[0].allocation.backorder_date", notADate.json().path("fields").get(0).path("field").asText());
+        assertEquals("sent", supplier("GET", "/allocation-requests/" + requestId, null).json().path("allocation_request")
+            .path("status").asText(), "nothing applied");
 
         Http.Reply answered = supplier("PUT", "/orders/allocation/cf-1/", "{\"line_items\":["
             + "{\"line_item_uuid\":\"l-1\",\"allocation\":{\"quantity_accepted\":\"5\",\"quantity_rejected\":\"0\",\"quantity_backordered\":\"0\"}},"
-            + "{\"line_item_uuid\":\"l-2\",\"allocation\":{\"quantity_accepted\":\"2\",\"quantity_rejected\":\"0\",\"quantity_backordered\":\"2\"}},"
+            + "{\"line_item_uuid\":\"l-2\",\"allocation\":{\"quantity_accepted\":\"2\",\"quantity_rejected\":\"0\",\"quantity_backordered\":\"2\","
+            + "\"backorder_date\":\"2030-01-10\"}},"
             + "{\"line_item_uuid\":\"l-3\",\"allocation\":{\"quantity_accepted\":0,\"quantity_rejected\":2,\"quantity_backordered\":0}},"
             + "{\"line_item_uuid\":\"no-such-line\",\"allocation\":{\"quantity_accepted\":\"1\",\"quantity_rejected\":\"0\",\"quantity_backordered\":\"0\"}}]}");
         assertEquals(200, answered.status(), answered.body());

@@ -2,6 +2,7 @@ package dev.allotment.services;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -87,6 +88,31 @@ class IndexedListsEndToEndTest {
         atY.forEach(a -> assertEquals("il-wh-y", a.path("location").path("id").asText(), a.toString()));
         await().atMost(Duration.ofSeconds(30)).until(() -> ordersAt("il-wh-x").size() == 3);
         assertEquals(List.of("il-o2", "il-o4", "il-o6"), ordersAt("il-wh-x"));
+
+        // Envoy's previous_cursor: from the last page of one, back through every page to the first, which has none
+        List<String> backwards = new ArrayList<>();
+        JsonNode page = lastPage("/allocations?location_id=il-wh-y&limit=1");
+        page.path("data").forEach(a -> backwards.add(0, a.path("order").path("id").asText()));
+        while (!page.path("previous_cursor").isNull()) {
+            page = admin("GET", "/allocations?location_id=il-wh-y&limit=1&cursor="
+                + URLEncoder.encode(page.path("previous_cursor").asText(), StandardCharsets.UTF_8), null).json();
+            assertFalse(page.path("next_cursor").isNull(), "a page reached backwards has one after it: " + page);
+            page.path("data").forEach(a -> backwards.add(0, a.path("order").path("id").asText()));
+            assertTrue(backwards.size() < 100, "the cursor does not end");
+        }
+        assertEquals(List.of("il-o1", "il-o3", "il-o5"), backwards.stream().filter(id -> id.startsWith("il-o")).toList(),
+            "the same allocations, read backwards");
+    }
+
+    /** The last page of a cursor-paged list, following next_cursor. */
+    private static JsonNode lastPage(String path) {
+        JsonNode body = admin("GET", path, null).json();
+        for (int pages = 0; !body.path("next_cursor").isNull(); pages++) {
+            assertTrue(pages < 100, "the cursor does not end");
+            body = admin("GET", path + "&cursor=" + URLEncoder.encode(body.path("next_cursor").asText(), StandardCharsets.UTF_8),
+                null).json();
+        }
+        return body;
     }
 
     @Test

@@ -101,7 +101,8 @@ public final class InternalQueries {
             case REQUESTS -> StateFrames.encode(here.requests(set(param(params, "statuses")),
                 params.get("locations") == null ? null : set(params.get("locations")), limit(params)),
                 InternalQueries::writeFoundRequest);
-            case ORDERS_AT -> records(here.ordersAt(param(params, "location"), params.get("after"), limit(params)));
+            case ORDERS_AT -> records(here.ordersAt(param(params, "location"), params.get("after"), params.get("before"),
+                limit(params)));
             case OUTCOMES -> records(here.outcomesUnder(param(params, "prefix")));
             case STOCKS -> records(here.stock(params.get("location"), params.get("after"), limit(params)));
             default -> throw new IllegalArgumentException("no internal query " + query);

@@ -142,10 +142,20 @@ public final class RoutedEngineState implements EngineState {
     }
 
     @Override
-    public List<OrderProjection> ordersAt(String locationId, String after, int limit) {
-        return firstOfAll(InternalQueries.ORDERS_AT, params("location", locationId, "after", after, "limit", Integer.toString(limit)),
-            s -> s.ordersAt(locationId, after, limit), StateFrames.records(OrderProjection.class),
-            Comparator.comparing(OrderProjection::getOrderId), limit + 1);
+    public List<OrderProjection> ordersAt(String locationId, String after, String before, int limit) {
+        Map<String, String> params = params("location", locationId, "after", after, "before", before, "limit",
+            Integer.toString(limit));
+        if (before == null) {
+            return firstOfAll(InternalQueries.ORDERS_AT, params, s -> s.ordersAt(locationId, after, null, limit),
+                StateFrames.records(OrderProjection.class), Comparator.comparing(OrderProjection::getOrderId), limit + 1);
+        }
+        // backwards: each instance answered its last limit + 1 before the bound; the union's last are the page
+        List<OrderProjection> all = new ArrayList<>();
+        RoutedEngineState.<List<OrderProjection>>lists(this, InternalQueries.ORDERS_AT, params,
+            s -> s.ordersAt(locationId, null, before, limit), StateFrames.records(OrderProjection.class)).forEach(all::addAll);
+        all.sort(Comparator.comparing(OrderProjection::getOrderId));
+        int keep = Math.min(all.size(), limit + 1);
+        return List.copyOf(all.subList(all.size() - keep, all.size()));
     }
 
     @Override

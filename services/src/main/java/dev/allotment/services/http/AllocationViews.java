@@ -81,12 +81,68 @@ final class AllocationViews {
         return true;
     }
 
+    /**
+     * Ids as a Veeqo client sent them: Veeqo's ids are integers, and an id the request gave as a JSON number (a
+     * {@code warehouse_id} of 5, a {@code sellable_id} of 1226615) is answered as a number wherever it appears; the
+     * engine keeps every id as text.
+     */
+    record VeeqoIds(java.util.Set<String> sentAsNumbers) {
+        static final VeeqoIds TEXT = new VeeqoIds(java.util.Set.of());
+
+        Object out(String id) {
+            if (id == null || !sentAsNumbers.contains(id)) {
+                return id;
+            }
+            try {
+                long value = Long.parseLong(id);
+                return Long.toString(value).equals(id) ? value : id;
+            } catch (NumberFormatException e) {
+                return id;
+            }
+        }
+    }
+
+    /**
+     * Veeqo's answer to {@code POST /orders/{id}/allocations}: the order, as Veeqo answers it, with the allocation just
+     * made ({@link #veeqo}): its id, number, status, channel, line items (each with its sellable and stock levels at
+     * every warehouse), {@code allocated_completely}, the cancellation's reason and time, and its times.
+     */
+    static Map<String, Object> veeqoOrder(EngineState state, OrderProjection order, Map<String, Object> allocation,
+                                          boolean allocatedCompletely, VeeqoIds ids) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", order.getOrderId());
+        view.put("number", order.getOrderNumber());
+        view.put("status", order.getStatus().name().toLowerCase(java.util.Locale.ROOT));
+        Map<String, Object> channel = new LinkedHashMap<>();
+        channel.put("id", order.getChannel());
+        channel.put("name", order.getChannel());
+        view.put("channel", channel);
+        Map<String, Map<String, Object>> sellables = new HashMap<>();
+        view.put("line_items", order.getLines().stream().map(l -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("id", l.getLineId());
+            item.put("quantity", l.getQuantity());
+            item.put("allocated_quantity", l.getAllocatedQuantity());
+            item.put("sellable", sellables.computeIfAbsent(l.getSku(), sku -> sellable(state, sku, ids)));
+            item.put("created_at", Views.time(order.getCreatedAt()));
+            item.put("updated_at", Views.time(order.getUpdatedAt()));
+            return item;
+        }).toList());
+        view.put("allocations", List.of(allocation));
+        view.put("allocated_completely", allocatedCompletely);
+        view.put("cancel_reason", order.getCancelReason());
+        view.put("cancelled_at", Views.time(order.getCancelledAt()));
+        view.put("created_at", Views.time(order.getCreatedAt()));
+        view.put("updated_at", Views.time(order.getUpdatedAt()));
+        return view;
+    }
+
     /** Veeqo's allocation, with each line's sellable and its stock entries per warehouse. */
     static Map<String, Object> veeqo(EngineState state, String orderId, String allocationId, String warehouseId,
-                                     Collection<String> skus, Instant at) {
+                                     Collection<String> skus, Instant at, VeeqoIds ids) {
         List<Map<String, Object>> lineItems = new ArrayList<>();
         for (String sku : skus) {
-            Map<String, Object> sellable = sellable(state, sku);
+            Map<String, Object> sellable = sellable(state, sku, ids);
             for (LineReservation line : state.lines(sku, orderId)) {
                 for (LineAllocation part : line.getAllocations()) {
                     if (part.getAllocationId().equals(allocationId)) {
@@ -104,7 +160,7 @@ final class AllocationViews {
         view.put("id", allocationId);
         view.put("order_id", orderId);
         Map<String, Object> warehouse = new LinkedHashMap<>();
-        warehouse.put("id", warehouseId);
+        warehouse.put("id", ids.out(warehouseId));
         warehouse.put("name", state.location(warehouseId).map(l -> l.getName()).orElse(null));
         view.put("warehouse", warehouse);
         view.put("line_items", lineItems);
@@ -113,9 +169,9 @@ final class AllocationViews {
         return view;
     }
 
-    private static Map<String, Object> sellable(EngineState state, String sku) {
+    private static Map<String, Object> sellable(EngineState state, String sku, VeeqoIds ids) {
         Map<String, Object> sellable = new LinkedHashMap<>();
-        sellable.put("id", sku);
+        sellable.put("id", ids.out(sku));
         sellable.put("sku_code", sku);
         List<Map<String, Object>> entries = new ArrayList<>();
         long physical = 0;   // in long: locations of up to Limits.MAX_QUANTITY each add up past the int range
@@ -127,8 +183,8 @@ final class AllocationViews {
             LocationStock s = e.getValue();
             boolean infinite = state.location(e.getKey()).map(l -> !l.getTracksStock()).orElse(false);
             Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("sellable_id", sku);
-            entry.put("warehouse_id", e.getKey());
+            entry.put("sellable_id", ids.out(sku));
+            entry.put("warehouse_id", ids.out(e.getKey()));
             entry.put("physical_stock_level", s.getPhysical());
             entry.put("allocated_stock_level", s.getAllocated());
             entry.put("available_stock_level", s.getPhysical() - s.getAllocated());

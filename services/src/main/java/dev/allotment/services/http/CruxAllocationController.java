@@ -93,7 +93,8 @@ public class CruxAllocationController {
         in.check();
         if (!mismatches.isEmpty()) {
             Map<String, Object> error = ErrorBody.invalid(mismatches);
-            error.put("error", "quantity_mismatch");
+            error.put("error", mismatches.stream().allMatch(m -> m.field().endsWith(".backorder_date")) ? "invalid_date"
+                : "quantity_mismatch");
             return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(error);
         }
         OrderProjection after = order;
@@ -150,10 +151,30 @@ public class CruxAllocationController {
                     + "with POST /allocation-requests/{id}/confirm or /reject");
             }
         }
-        return new Item(uuid, line, accepted, rejected, backordered, in.optionalString(allocation, "backorder_date",
-            at + "allocation.backorder_date"), in.optionalString(node, "supplier_provided_po_number", at + "supplier_provided_po_number"),
+        String backorderDate = in.optionalString(allocation, "backorder_date", at + "allocation.backorder_date");
+        if (backorderDate != null && !isDate(backorderDate)) {
+            mismatches.add(new ErrorBody.FieldError(at + "allocation.backorder_date", "must be a date, as 2030-01-10 or "
+                + "2030-01-10T00:00:00Z, was " + backorderDate));
+        }
+        return new Item(uuid, line, accepted, rejected, backordered, backorderDate,
+            in.optionalString(node, "supplier_provided_po_number", at + "supplier_provided_po_number"),
             in.optionalString(node, "supplier_provided_invoice_number", at + "supplier_provided_invoice_number"),
             node.get("supplier_provided_sku_cost"), where.size() == 1 ? where.iterator().next() : null, v2);
+    }
+
+    /** An ISO-8601 date ({@code 2030-01-10}) or date and time with its offset ({@code 2030-01-10T00:00:00Z}). */
+    static boolean isDate(String text) {
+        try {
+            java.time.LocalDate.parse(text);
+            return true;
+        } catch (java.time.format.DateTimeParseException e) {
+            try {
+                java.time.OffsetDateTime.parse(text);
+                return true;
+            } catch (java.time.format.DateTimeParseException e2) {
+                return false;
+            }
+        }
     }
 
     /** One SupplierAnswer per (SKU, location), decided on the SKU's partition. */

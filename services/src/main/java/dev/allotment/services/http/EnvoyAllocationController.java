@@ -206,54 +206,81 @@ public class EnvoyAllocationController {
                                     @Nullable @QueryValue("order_id") List<String> orderIds,
                                     @Nullable @QueryValue String cursor, @Nullable @QueryValue String limit) {
         int size = ReservationController.limit(limit);
-        String after = cursor == null || cursor.isBlank() ? null : PageCursor.decode(cursor).key();
-        List<Map<String, Object>> data = new ArrayList<>();
-        String lastOrder = null;
+        PageCursor at = cursor == null || cursor.isBlank() ? null : PageCursor.decode(cursor);
+        boolean backwards = at != null && !at.forward();
+        // whole orders, walked from the cursor in its direction, until the page holds `size` allocations
+        List<List<Map<String, Object>>> rows = new ArrayList<>();
+        List<String> pageOrders = new ArrayList<>();
+        int shown = 0;
         boolean more = false;
-        for (Iterator<OrderProjection> it = ordersAfter(after, orderIds, locationId, size + 1); it.hasNext(); ) {
+        for (Iterator<OrderProjection> it = orders(at, orderIds, locationId, size + 1); it.hasNext(); ) {
             OrderProjection o = it.next();
             List<AllocationProjection> matching = o.getAllocations().stream().filter(OrderFold::heldOrCompleted)
                 .filter(a -> locationId == null || locationId.equals(a.getLocationId())).toList();
-            if (!matching.isEmpty() && data.size() >= size) {
+            if (matching.isEmpty()) {
+                continue;
+            }
+            if (shown >= size) {
                 more = true;
                 break;
             }
-            matching.forEach(a -> data.add(AllocationViews.envoy(o, a)));
-            if (!matching.isEmpty()) {
-                lastOrder = o.getOrderId();
-            }
+            rows.add(matching.stream().map(a -> AllocationViews.envoy(o, a)).toList());
+            pageOrders.add(o.getOrderId());
+            shown += matching.size();
         }
+        if (backwards) {
+            java.util.Collections.reverse(rows);
+            java.util.Collections.reverse(pageOrders);
+        }
+        List<Map<String, Object>> data = new ArrayList<>();
+        rows.forEach(data::addAll);
+        boolean hasNext = backwards || more;
+        boolean hasPrevious = backwards ? more : at != null;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("data", data);
-        body.put("next_cursor", more && lastOrder != null ? new PageCursor(true, lastOrder).encode() : null);
-        body.put("previous_cursor", null);
+        body.put("next_cursor", hasNext && !pageOrders.isEmpty()
+            ? new PageCursor(true, pageOrders.get(pageOrders.size() - 1)).encode() : null);
+        body.put("previous_cursor", hasPrevious && !pageOrders.isEmpty() ? new PageCursor(false, pageOrders.get(0)).encode() : null);
         body.put("limit", size);
         return body;
     }
 
     /**
-     * The orders after {@code after} in order-id order: the named ones, each looked up by its key (so a filter by
-     * order costs its orders, not a scan of every order), or else those with an allocation at {@code locationId} (from
-     * the index of allocations by location) when it is given, or else every order; {@code batch} at a time (a page's
-     * worth and one: each order the index gives fills a row, so one batch usually is the page).
+     * The orders from the cursor on in its direction (after its key, ascending; or, for a cursor back, before its key,
+     * nearest first): the named ones, each looked up by its key (so a filter by order costs its orders, not a scan of
+     * every order), or else those with an allocation at {@code locationId} (from the index of allocations by location)
+     * when it is given, or else every order; {@code batch} at a time (a page's worth and one: each order the index gives
+     * fills a row, so one batch usually is the page).
      */
-    private Iterator<OrderProjection> ordersAfter(String after, List<String> orderIds, String locationId, int batch) {
+    private Iterator<OrderProjection> orders(PageCursor at, List<String> orderIds, String locationId, int batch) {
+        boolean backwards = at != null && !at.forward();
+        String from = at == null ? null : at.key();
         if (orderIds != null && !orderIds.isEmpty()) {
-            return new TreeSet<>(orderIds).stream().filter(id -> after == null || id.compareTo(after) > 0)
-                .map(state::order).flatMap(Optional::stream).iterator();
+            java.util.NavigableSet<String> ids = new TreeSet<>(orderIds);
+            java.util.NavigableSet<String> walked = from == null ? ids
+                : backwards ? ids.headSet(from, false).descendingSet() : ids.tailSet(from, false);
+            return walked.stream().map(state::order).flatMap(Optional::stream).iterator();
         }
         return new Iterator<>() {
-            private String last = after;
+            private String bound = from;
             private Iterator<OrderProjection> page = Collections.emptyIterator();
             private boolean exhausted;
 
             @Override
             public boolean hasNext() {
                 if (!page.hasNext() && !exhausted) {
-                    List<OrderProjection> next = locationId == null ? state.orders(last, null, batch)
-                        : state.ordersAt(locationId, last, batch);
+                    String after = backwards ? null : bound;
+                    String before = backwards ? bound : null;
+                    List<OrderProjection> next = locationId == null ? state.orders(after, before, batch)
+                        : state.ordersAt(locationId, after, before, batch);
                     exhausted = next.size() <= batch;
-                    page = next.subList(0, Math.min(batch, next.size())).iterator();
+                    // each read answers a batch and one in ascending order: the batch nearest the bound is walked
+                    List<OrderProjection> nearest = new ArrayList<>(backwards
+                        ? next.subList(Math.max(0, next.size() - batch), next.size()) : next.subList(0, Math.min(batch, next.size())));
+                    if (backwards) {
+                        Collections.reverse(nearest);
+                    }
+                    page = nearest.iterator();
                 }
                 return page.hasNext();
             }
@@ -264,7 +291,7 @@ public class EnvoyAllocationController {
                     throw new NoSuchElementException();
                 }
                 OrderProjection o = page.next();
-                last = o.getOrderId();
+                bound = o.getOrderId();
                 return o;
             }
         };

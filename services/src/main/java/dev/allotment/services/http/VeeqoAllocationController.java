@@ -57,6 +57,10 @@ public class VeeqoAllocationController {
             throw InvalidRequestException.of("allocation", "an object with warehouse_id and line_items_attributes is required");
         }
         String warehouse = in.requiredString(allocation, "warehouse_id", "allocation.warehouse_id");
+        java.util.Set<String> sentAsNumbers = new java.util.HashSet<>();
+        if (warehouse != null && allocation.get("warehouse_id").isIntegralNumber()) {
+            sentAsNumbers.add(warehouse);
+        }
         Map<String, List<LineQuantity>> bySku = new LinkedHashMap<>();
         List<JsonNode> items = in.array(allocation, "line_items_attributes", "allocation.line_items_attributes");
         if (items.isEmpty() && allocation.has("line_items_attributes")) {
@@ -65,6 +69,9 @@ public class VeeqoAllocationController {
         for (int i = 0; i < items.size(); i++) {
             String at = "allocation.line_items_attributes[" + i + "].";
             String sku = in.requiredString(items.get(i), "sellable_id", at + "sellable_id");
+            if (sku != null && items.get(i).get("sellable_id").isIntegralNumber()) {
+                sentAsNumbers.add(sku);
+            }
             Integer quantity = in.wholeNumber(items.get(i), "quantity", at + "quantity", null);
             if (quantity != null && quantity <= 0) {
                 in.error(at + "quantity", "must be above 0");
@@ -91,9 +98,12 @@ public class VeeqoAllocationController {
         if (refused != null) {
             return refused;
         }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("allocated_completely", AllocationViews.allocatedCompletely(state, order, bySku.keySet()));
-        answer.put("allocations", List.of(AllocationViews.veeqo(state, orderId, allocationId, warehouse, bySku.keySet(), now)));
-        return HttpResponse.<Map<String, Object>>status(HttpStatus.CREATED).body(answer);
+        // the order as Veeqo answers it: read once its fold has the allocation (bounded by the command timeout)
+        waits.folded(orderId, results);
+        OrderProjection after = state.order(orderId).orElse(order);
+        AllocationViews.VeeqoIds ids = new AllocationViews.VeeqoIds(sentAsNumbers);
+        Map<String, Object> made = AllocationViews.veeqo(state, orderId, allocationId, warehouse, bySku.keySet(), now, ids);
+        return HttpResponse.<Map<String, Object>>status(HttpStatus.CREATED).body(AllocationViews.veeqoOrder(state, after, made,
+            AllocationViews.allocatedCompletely(state, after, bySku.keySet()), ids));
     }
 }

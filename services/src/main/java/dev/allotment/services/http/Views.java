@@ -23,6 +23,7 @@ public final class Views {
         view.put("allocated_completely", allocatedCompletely(o));
         view.put("placed_at", time(o.getPlacedAt()));
         view.put("cancel_reason", o.getCancelReason());
+        view.put("cancelled_at", time(o.getCancelledAt()));
         view.put("lines", o.getLines().stream().map(Views::line).toList());
         view.put("allocations", o.getAllocations().stream().map(Views::allocation).toList());
         view.put("created_at", time(o.getCreatedAt()));

@@ -132,6 +132,7 @@ public final class OrderRules {
         return OrderProjection.newBuilder(order)
             .setStatus(OrderStatus.CANCELLED)
             .setCancelReason(reason)
+            .setCancelledAt(at)
             .setUpdatedAt(at)
             .setVersion(order.getVersion() + 1)
             .build();

@@ -46,9 +46,10 @@ public interface EngineState {
 
     /**
      * Up to {@code limit} orders holding, or having completed, an allocation at {@code locationId}, with ids after
-     * {@code after} (ascending; from the first when null), one more when there are more; read from an index.
+     * {@code after} (ascending; from the first when null), or, when {@code before} is given, the {@code limit} just
+     * before it (still ascending); one more when there are more; read from an index.
      */
-    List<OrderProjection> ordersAt(String locationId, String after, int limit);
+    List<OrderProjection> ordersAt(String locationId, String after, String before, int limit);
 
     /** The first outcome of a command decided on {@code sku}'s partition, once it is decided. */
     Optional<CommandOutcome> outcome(String sku, String commandId);

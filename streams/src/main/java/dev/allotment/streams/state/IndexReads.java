@@ -66,10 +66,11 @@ final class IndexReads {
     /** See {@link EngineState#ordersAt}: this partition's. */
     static List<OrderProjection> ordersAt(ReadOnlyKeyValueStore<String, String> index,
                                           ReadOnlyKeyValueStore<String, OrderProjection> orders, String locationId,
-                                          String after, int limit) {
+                                          String after, String before, int limit) {
         built(index);
         List<OrderProjection> found = new ArrayList<>();
-        for (String orderId : ids(index, IndexKeys.allocationsAt(locationId), after, limit + 1)) {
+        String prefix = IndexKeys.allocationsAt(locationId);
+        for (String orderId : before == null ? ids(index, prefix, after, limit + 1) : idsBefore(index, prefix, before, limit + 1)) {
             OrderProjection order = orders.get(orderId);
             if (order != null) {
                 found.add(order);
@@ -115,6 +116,22 @@ final class IndexReads {
                 }
             }
         }
+        return ids;
+    }
+
+    /** Up to {@code max} ids under {@code prefix} just before {@code before}, ascending. */
+    private static List<String> idsBefore(ReadOnlyKeyValueStore<String, String> index, String prefix, String before, int max) {
+        List<String> ids = new ArrayList<>();
+        String to = prefix + before;
+        try (KeyValueIterator<String, String> it = index.reverseRange(prefix, to)) {
+            while (it.hasNext() && ids.size() < max) {
+                KeyValue<String, String> next = it.next();
+                if (next.key.startsWith(prefix) && !next.key.equals(to)) {
+                    ids.add(next.key.substring(prefix.length()));
+                }
+            }
+        }
+        java.util.Collections.reverse(ids);
         return ids;
     }
 

@@ -130,13 +130,14 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
     }
 
     @Override
-    public List<OrderProjection> ordersAt(String locationId, String after, int limit) {
+    public List<OrderProjection> ordersAt(String locationId, String after, String before, int limit) {
         List<OrderProjection> all = new ArrayList<>();
         this.<String, OrderProjection, List<OrderProjection>>readEveryPartition(StoreNames.ORDER_INDEX, StoreNames.ORDERS,
-            topics.orderEvents(), (index, orders) -> IndexReads.ordersAt(index, orders, locationId, after, limit))
+            topics.orderEvents(), (index, orders) -> IndexReads.ordersAt(index, orders, locationId, after, before, limit))
             .forEach(all::addAll);
         all.sort(Comparator.comparing(OrderProjection::getOrderId));
-        return List.copyOf(all.subList(0, Math.min(limit + 1, all.size())));
+        int keep = Math.min(limit + 1, all.size());
+        return List.copyOf(before == null ? all.subList(0, keep) : all.subList(all.size() - keep, all.size()));
     }
 
     private static Optional<FoundRequest> requestOf(OrderProjection order, String requestId) {
