@@ -163,6 +163,9 @@ class AuthorizationMatrixTest {
             new Expectation("GET", "/prometheus", "/prometheus", null, ADMIN, none),
             new Expectation("GET", "/admin/transactions", "/admin/transactions", null, ADMIN, none),
             new Expectation("GET", "/admin/instance", "/admin/instance", null, ADMIN, none),
+            // a request that is not failed: the admin's call is let through (409) and sends nothing
+            new Expectation("POST", "/admin/allocation-requests/{requestId}/resend", "/admin/allocation-requests/"
+                + encode(requestA) + "/resend", null, ADMIN, none),
             // the other instances' alone (the cluster secret): no API key, the admin's included
             new Expectation("GET", "/internal/state/{query}", "/internal/state/order?key=" + ORDER_A, null, none, none),
             // names another instance, so that the admin's call is let through (400) without draining this one

@@ -61,12 +61,36 @@ final class RequestNotifier {
         this.failed = failed;
     }
 
+    /** How a request ended without its supplier's answer: the webhook's type, the request's status, why. */
+    record Ended(String allocationId, String type, String status, String reason) {
+        /** The end {@code event} tells of, when it is one (a cancellation, an outdating, a time-out); else empty. */
+        static Optional<Ended> of(AllocationEvent event) {
+            Object p = event.getPayload();
+            if (p instanceof dev.allotment.events.AllocationCancelled c) {
+                return Optional.of(new Ended(c.getAllocationId(), "allocation_request.cancelled", "cancelled", c.getReason()));
+            } else if (p instanceof dev.allotment.events.AllocationOutdated o) {
+                return Optional.of(new Ended(o.getAllocationId(), "allocation_request.outdated", "outdated", null));
+            } else if (p instanceof dev.allotment.events.AllocationTimedOut t) {
+                return Optional.of(new Ended(t.getAllocationId(), "allocation_request.timed_out", "timed-out", null));
+            }
+            return Optional.empty();
+        }
+    }
+
     static String commandId(AllocationEvent event) {
         return "webhook:" + event.getEventId();
     }
 
     /** Completes once the outcome is reported, or at once when there is nothing to deliver. */
     CompletableFuture<Void> notify(AllocationEvent event, AllocationRequested request) {
+        return notify(event, request, commandId(event)).thenApply(outcome -> null);
+    }
+
+    /**
+     * The same, reporting the outcome under {@code commandId} (a re-send's own, so that its report is not taken for the
+     * first one's); completes with the delivery's outcome, null when there was nothing to deliver.
+     */
+    CompletableFuture<WebhookSender.Outcome> notify(AllocationEvent event, AllocationRequested request, String commandId) {
         if (request.getLines().isEmpty()) {
             LOG.warn("allocation request {} of order {} (event {}) has no lines: no webhook, nothing to report",
                 request.getAllocationId(), event.getOrderId(), event.getEventId());
@@ -74,7 +98,45 @@ final class RequestNotifier {
         }
         return untilAvailable(() -> state.location(request.getLocationId()))
             .thenCompose(location -> deliver(event, request, location))
-            .thenCompose(outcome -> outcome == null ? CompletableFuture.completedFuture(null) : report(event, request, outcome));
+            .thenCompose(outcome -> outcome == null ? CompletableFuture.completedFuture(null)
+                : report(event, request, outcome, commandId).thenApply(reported -> outcome));
+    }
+
+    /**
+     * A request's end without an answer ({@code type}: {@code allocation_request.cancelled}, {@code .outdated},
+     * {@code .timed_out}): sent to its location's webhook when the allocation the event names is a request, signed and
+     * retried as the request was. Nothing is reported back: the request's status changed with the event.
+     */
+    CompletableFuture<Void> notifyEnded(AllocationEvent event, Ended ended) {
+        String allocationId = ended.allocationId();
+        return untilAvailable(() -> state.order(event.getOrderId()).flatMap(o -> o.getAllocations().stream()
+                .filter(a -> a.getRequest() && a.getAllocationId().equals(allocationId)).findFirst()))
+            .thenCompose(request -> request.isEmpty() ? CompletableFuture.completedFuture(null)
+                : untilAvailable(() -> state.location(request.get().getLocationId())).thenCompose(location -> {
+                    String webhook = location.map(LocationUpserted::getWebhookUrl).map(String::trim).orElse("");
+                    if (webhook.isEmpty()) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    URI url;
+                    try {
+                        url = WebhookTargets.parse(webhook);
+                    } catch (WebhookTargets.Forbidden e) {
+                        LOG.warn("location {} has an invalid webhook_url; {} of request {} is not sent: {}",
+                            request.get().getLocationId(), ended.type(), allocationId, e.getMessage());
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    byte[] body = message.statusBody(event, ended.type(), allocationId, ended.status(),
+                        request.get().getLocationId(), location.get().getName(), ended.reason());
+                    return sender.send(url, event.getEventId(), body).thenAccept(outcome -> {
+                        if (outcome.delivered()) {
+                            delivered.increment();
+                        } else {
+                            failed.increment();
+                            LOG.warn("webhook {} for allocation request {} of order {} failed after {} attempt(s): {}",
+                                ended.type(), allocationId, event.getOrderId(), outcome.attempts(), outcome.error());
+                        }
+                    });
+                }));
     }
 
     private CompletableFuture<WebhookSender.Outcome> deliver(AllocationEvent event, AllocationRequested request,
@@ -96,12 +158,13 @@ final class RequestNotifier {
         return sender.send(url, event.getEventId(), body);
     }
 
-    private CompletableFuture<Void> report(AllocationEvent event, AllocationRequested request, WebhookSender.Outcome outcome) {
+    private CompletableFuture<Void> report(AllocationEvent event, AllocationRequested request, WebhookSender.Outcome outcome,
+                                           String commandId) {
         String sku = request.getLines().get(0).getSku();
         Object payload = outcome.delivered()
             ? new MarkRequestSent(request.getAllocationId(), outcome.attempts())
             : new MarkRequestSendFailed(request.getAllocationId(), outcome.attempts(), outcome.error());
-        Command command = new Command(commandId(event), Instant.now(), PRINCIPAL, event.getOrderId(), payload, null);
+        Command command = new Command(commandId, Instant.now(), PRINCIPAL, event.getOrderId(), payload, null);
         return untilAvailable(() -> {
             publisher.publishCommands(List.of(Map.entry(sku, command)));
             return null;

@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends the webhooks of allocation requests at confirm-mode locations, outside the topology: one poll thread
- * reads committed {@code AllocationRequested} events and hands each to a {@link RequestNotifier}; deliveries
+ * reads committed {@code AllocationRequested} events, and the cancellations, outdatings and time-outs of requests,
+ * and hands each to a {@link RequestNotifier}; deliveries
  * run concurrently (at most {@code max-in-flight}; the partitions are paused beyond that). An offset is
  * committed only once every delivery before it is reported, so a crash means sending again, never skipping.
  */
@@ -58,8 +59,16 @@ public class WebhookDispatcher implements ConsumerRebalanceListener {
     private static final Duration COMMIT_EVERY = Duration.ofSeconds(1);
     private static final Duration DRAIN = Duration.ofSeconds(5);
 
-    /** A request read from partition {@code partition} at {@code offset}, waiting for or in delivery. */
-    private record Job(TopicPartition partition, long offset, AllocationEvent event, AllocationRequested request) {}
+    /**
+     * An event read from partition {@code partition} at {@code offset}, waiting for or in delivery: a request made
+     * ({@code request}) or a request's end without an answer ({@code ended}).
+     */
+    private record Job(TopicPartition partition, long offset, AllocationEvent event, AllocationRequested request,
+                       RequestNotifier.Ended ended) {
+        String allocationId() {
+            return request != null ? request.getAllocationId() : ended.allocationId();
+        }
+    }
 
     /** A job ended; {@code reported}: its outcome reached the engine (or there was nothing to report). */
     private record Finished(TopicPartition partition, long offset, boolean reported) {}
@@ -108,6 +117,24 @@ public class WebhookDispatcher implements ConsumerRebalanceListener {
             workers, timer, () -> running, meters.counter("allotment.webhooks.delivered"),
             meters.counter("allotment.webhooks.failed"));
         meters.gauge("allotment.webhooks.in.flight", inFlight);
+    }
+
+    /**
+     * Sends again the webhook of each of {@code events} (the {@code AllocationRequested} events of one request: one per
+     * SKU), as first sent (same body, same {@code Idempotency-Key}), each reported to the engine under a command id of
+     * its own, so a delivery now makes a {@code failed} request {@code sent}, retried as the first sending was.
+     * Returns at once; the request's status shows the outcome.
+     */
+    public void resend(List<AllocationEvent> events) {
+        String attempt = Long.toString(System.currentTimeMillis(), 36);
+        for (AllocationEvent e : events) {
+            notifier.notify(e, (AllocationRequested) e.getPayload(), RequestNotifier.commandId(e) + ":resend:" + attempt)
+                .whenComplete((outcome, error) -> {
+                    if (error != null) {
+                        LOG.warn("re-sending the webhook of event {} failed: {}", e.getEventId(), error.toString());
+                    }
+                });
+        }
     }
 
     @PostConstruct
@@ -215,9 +242,12 @@ public class WebhookDispatcher implements ConsumerRebalanceListener {
         }
         boolean confirm = event != null && event.getPayload() instanceof AllocationRequested q
             && q.getConfirmMode() == AllocationMode.CONFIRM;
-        ledger.read(partition, r.offset(), confirm);
+        java.util.Optional<RequestNotifier.Ended> ended = event == null ? java.util.Optional.empty() : RequestNotifier.Ended.of(event);
+        ledger.read(partition, r.offset(), confirm || ended.isPresent());
         if (confirm) {
-            backlog.add(new Job(partition, r.offset(), event, (AllocationRequested) event.getPayload()));
+            backlog.add(new Job(partition, r.offset(), event, (AllocationRequested) event.getPayload(), null));
+        } else if (ended.isPresent()) {
+            backlog.add(new Job(partition, r.offset(), event, null, ended.get()));
         }
     }
 
@@ -226,7 +256,8 @@ public class WebhookDispatcher implements ConsumerRebalanceListener {
             Job job = backlog.poll();
             inFlight.incrementAndGet();
             try {
-                notifier.notify(job.event(), job.request()).whenComplete((done, error) -> finish(job, error));
+                (job.request() != null ? notifier.notify(job.event(), job.request()) : notifier.notifyEnded(job.event(), job.ended()))
+                    .whenComplete((done, error) -> finish(job, error));
             } catch (RuntimeException e) {
                 finish(job, e);
             }
@@ -239,7 +270,7 @@ public class WebhookDispatcher implements ConsumerRebalanceListener {
         if (cause != null && !stopped) {
             // not transient (those are retried): holding the partition back for it would stop every later request
             LOG.error("webhook for allocation request {} of order {} (event {}) could not be handled; skipped",
-                job.request().getAllocationId(), job.event().getOrderId(), job.event().getEventId(), cause);
+                job.allocationId(), job.event().getOrderId(), job.event().getEventId(), cause);
         }
         finished.add(new Finished(job.partition(), job.offset(), !stopped));
     }

@@ -13,7 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The JSON body of an {@code allocation_request.created} webhook, built from the event that made the request. */
+/**
+ * The JSON bodies of the webhooks: {@code allocation_request.created}, built from the event that made the request, and
+ * the request's end without an answer ({@link #statusBody}).
+ */
 final class WebhookMessage {
     static final String TYPE = "allocation_request.created";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,6 +57,32 @@ final class WebhookMessage {
         body.put("id", event.getEventId());
         body.put("allocation_request", allocation);
         body.put("answer", answer);
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the webhook of event " + event.getEventId(), e);
+        }
+    }
+
+    /**
+     * The body of a webhook telling a supplier that a request it was sent has ended without its answer: {@code
+     * allocation_request.cancelled} (the order or the allocation was cancelled), {@code .outdated} (the order changed so
+     * the request no longer stands) or {@code .timed_out} (no answer within the location's confirm timeout).
+     */
+    byte[] statusBody(AllocationEvent event, String type, String requestId, String status, String locationId,
+                      String locationName, String reason) {
+        Map<String, Object> allocation = new LinkedHashMap<>();
+        allocation.put("id", requestId);
+        allocation.put("status", status);
+        allocation.put("warehouseId", locationId);
+        allocation.put("warehouseName", locationName);
+        allocation.put("order", Map.of("id", event.getOrderId()));
+        allocation.put("reason", reason);
+        allocation.put("updatedAt", event.getOccurredAt().toString());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", type);
+        body.put("id", event.getEventId());
+        body.put("allocation_request", allocation);
         try {
             return JSON.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {

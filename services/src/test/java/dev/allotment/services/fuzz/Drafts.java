@@ -348,6 +348,12 @@ final class Drafts {
         route("GET /prometheus", () -> new Draft("GET", "/prometheus"));
         route("GET /admin/transactions", () -> new Draft("GET", "/admin/transactions"));
         route("GET /admin/instance", () -> new Draft("GET", "/admin/instance"));
+        route("POST /admin/allocation-requests/{requestId}/resend", () -> {
+            String id = knownRequest();
+            Draft d = new Draft("POST", "/admin/allocation-requests/{}/resend", id);
+            d.contract = s -> new Effect.Command(orderOfRequest(id));
+            return d;
+        });
         // what another instance asks (the cluster secret's): keyed and list queries, and ones the engine does not know
         route("GET /internal/state/{query}", () -> {
             String query = pick(List.of("order", "history", "lines", "outcome", "stock", "request", "orders", "requests",

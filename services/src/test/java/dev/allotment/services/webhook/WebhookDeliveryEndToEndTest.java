@@ -202,6 +202,61 @@ class WebhookDeliveryEndToEndTest {
     }
 
     @Test
+    void aFailedDeliveryIsSentAgainByAnAdminAsItWasFirstSentAndTheRequestBecomesSent() throws Exception {
+        answers("/later", 404);   // refused once; the re-send is answered 200
+        supplierWithWebhook("sup-later", "Later", receiverUrl("/later"));
+        placeOrder("hook-later-1", "sup-later", "HOOK-L");
+        AllocationEvent event = awaitRequests("hook-later-1", 1).get(0).value();
+        String requestId = ((AllocationRequested) event.getPayload()).getAllocationId();
+        assertInstanceOf(MarkRequestSendFailed.class, awaitCommand("webhook:" + event.getEventId()).value().getPayload());
+        await().atMost(Duration.ofSeconds(20)).until(() -> "failed".equals(requestStatus(requestId)));
+
+        Http.Reply resent = call("POST", "/admin/allocation-requests/" + requestId + "/resend", null);
+        assertEquals(202, resent.status(), resent.body());
+        assertEquals(1, resent.json().path("webhooks").asInt());
+        await().atMost(Duration.ofSeconds(20)).until(() -> "sent".equals(requestStatus(requestId)));
+        List<Received> attempts = received("/later");
+        assertEquals(2, attempts.size(), "the refused first sending and the re-send");
+        assertEquals(event.getEventId(), attempts.get(1).header("Idempotency-Key"), "the same key: a receiver that took it drops it");
+        assertEquals(JSON.readTree(attempts.get(0).body()), JSON.readTree(attempts.get(1).body()));
+        assertSignedWithTheSecret(attempts.get(1));
+
+        Http.Reply again = call("POST", "/admin/allocation-requests/" + requestId + "/resend", null);
+        assertEquals(409, again.status(), again.body());
+        assertEquals("not_failed", again.json().path("error").asText());
+        assertEquals(404, call("POST", "/admin/allocation-requests/no-such-request/resend", null).status());
+    }
+
+    @Test
+    void aSupplierIsToldWhenItsRequestNoLongerStandsBecauseTheOrderWasCancelled() throws Exception {
+        supplierWithWebhook("sup-end", "Ends", receiverUrl("/end"));
+        placeOrder("hook-end-1", "sup-end", "HOOK-END");
+        AllocationEvent made = awaitRequests("hook-end-1", 1).get(0).value();
+        String requestId = ((AllocationRequested) made.getPayload()).getAllocationId();
+        await().atMost(Duration.ofSeconds(30)).until(() -> received("/end").size() == 1);
+
+        ok(call("POST", "/orders/hook-end-1/cancel", "{\"reason\":\"customer asked\"}"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> received("/end").size() == 2);
+        Received ended = received("/end").get(1);
+        JsonNode body = JSON.readTree(ended.body());
+        // Centra's "outdated": the order changed (here: was cancelled), so the request no longer stands
+        assertEquals("allocation_request.outdated", body.path("type").asText(), body.toString());
+        assertEquals(body.path("id").asText(), ended.header("Idempotency-Key"), "its own event's id");
+        assertTrue(!made.getEventId().equals(body.path("id").asText()), "not the request's event");
+        JsonNode request = body.path("allocation_request");
+        assertEquals(requestId, request.path("id").asText());
+        assertEquals("outdated", request.path("status").asText());
+        assertEquals("sup-end", request.path("warehouseId").asText());
+        assertEquals("hook-end-1", request.path("order").path("id").asText());
+        assertSignedWithTheSecret(ended);
+    }
+
+    /** An allocation request's status, as an admin reads it. */
+    static String requestStatus(String requestId) {
+        return call("GET", "/allocation-requests/" + requestId, null).json().path("allocation_request").path("status").asText();
+    }
+
+    @Test
     void aWebhookUrlPointingInsideByNowIsNotCalled() throws Exception {
         // a receiver on another loopback address, which the allow-list (127.0.0.1) does not let through
         HttpServer inside = HttpServer.create(new InetSocketAddress("127.0.0.2", 0), 0);
