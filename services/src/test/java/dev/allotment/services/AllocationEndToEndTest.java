@@ -298,6 +298,57 @@ class AllocationEndToEndTest {
     }
 
     @Test
+    void envoyMovesAnAllocationOfTwoSkusToAnotherLocationAllOrNothing() {
+        for (String at : List.of("wh-ams", "wh-ber")) {
+            ok(call("PUT", "/stock/" + at + "/SKU-MV1", "{\"physical\":5}"));
+            ok(call("PUT", "/stock/" + at + "/SKU-MV2", "{\"physical\":5}"));
+        }
+        assertEquals(201, call("POST", "/orders", "{\"order_id\":\"move-1\",\"channel\":\"manual\",\"lines\":["
+            + "{\"line_id\":\"l-1\",\"sku\":\"SKU-MV1\",\"quantity\":2},{\"line_id\":\"l-2\",\"sku\":\"SKU-MV2\",\"quantity\":1}]}").status());
+        Http.Reply created = call("POST", "/allocations/orders/move-1", "{\"allocations\":[{\"location\":{\"id\":\"wh-ams\"},"
+            + "\"items\":[{\"id\":\"SKU-MV1\",\"quantity\":2},{\"id\":\"SKU-MV2\",\"quantity\":1}]}]}");
+        assertEquals(201, created.status(), created.body());
+        String id = created.json().path("data").get(0).path("id").asText();
+
+        Http.Reply moved = call("PATCH", "/allocations/orders/move-1", "{\"allocations\":[{\"id\":\"" + id
+            + "\",\"location\":{\"id\":\"wh-ber\"}}]}");
+        assertEquals(200, moved.status(), moved.body());
+        JsonNode answer = moved.json().path("data").get(0);
+        assertEquals(id, answer.path("id").asText(), "the same allocation");
+        assertEquals("wh-ber", answer.path("location").path("id").asText(), answer.toString());
+        assertEquals(2, answer.path("items").size(), answer.toString());
+        for (String sku : List.of("SKU-MV1", "SKU-MV2")) {
+            assertEquals(0, allocatedAt(sku, "wh-ams"), sku + " released where it was");
+        }
+        assertEquals(2, allocatedAt("SKU-MV1", "wh-ber"));
+        assertEquals(1, allocatedAt("SKU-MV2", "wh-ber"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "wh-ber".equals(call("GET", "/allocations/orders/move-1", null)
+            .json().path("data").get(0).path("location").path("id").asText()));
+
+        // back to wh-ams, where SKU-MV2 has nothing left: refused for both SKUs, nothing moves
+        ok(call("PUT", "/stock/wh-ams/SKU-MV2", "{\"physical\":0}"));
+        Http.Reply refused = call("PATCH", "/allocations/orders/move-1", "{\"allocations\":[{\"id\":\"" + id
+            + "\",\"location\":{\"id\":\"wh-ams\"}}]}");
+        assertEquals(409, refused.status(), refused.body());
+        assertEquals("insufficient_stock", refused.json().path("error").asText(), refused.body());
+        assertEquals(2, allocatedAt("SKU-MV1", "wh-ber"), "SKU-MV1 stayed, though wh-ams had room for it");
+        assertEquals(0, allocatedAt("SKU-MV1", "wh-ams"));
+        JsonNode order = call("GET", "/orders/move-1", null).json();
+        assertEquals(3, order.path("lines").get(0).path("allocated_quantity").asInt() + order.path("lines").get(1)
+            .path("allocated_quantity").asInt(), order.toString());
+    }
+
+    /** The allocated quantity of {@code sku} at {@code location}, from GET /stock/{sku}. */
+    static int allocatedAt(String sku, String location) {
+        for (JsonNode level : call("GET", "/stock/" + sku, null).json().path("locations")) {
+            if (level.path("location_id").asText().equals(location)) {
+                return level.path("allocated").asInt();
+            }
+        }
+        throw new AssertionError("no stock level of " + sku + " at " + location);
+    }
+
+    @Test
     void aCancelledOrderLeavesTheReservationsAsEnvoyDeletesItAndPagesStillFillBothWays() {
         // ids that sort together after every other test's orders ("~" is after the letters and digits)
         for (String id : List.of("~res-1", "~res-2", "~res-3", "~res-4")) {

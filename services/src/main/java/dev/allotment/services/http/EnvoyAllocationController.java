@@ -126,7 +126,9 @@ public class EnvoyAllocationController {
             .map(e -> AllocationViews.envoyFresh(state, orderId, e.getKey(), e.getValue())).toList()));
     }
 
-    @Operation(summary = "Change quantities of, or complete, existing allocations (Envoy)")
+    @Operation(summary = "Change quantities of, move, or complete existing allocations (Envoy)",
+        description = "allocations[].location moves an allocation: its stock is released where it is and taken at the new "
+            + "location in one decision per SKU, all SKUs or none")
     @Patch(uri = "/orders/{orderId}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
     public HttpResponse<Map<String, Object>> update(HttpRequest<?> request, @PathVariable String orderId, @Body String body,
@@ -149,26 +151,34 @@ public class EnvoyAllocationController {
             Map<String, List<LineQuantity>> bySku = allocations.get(i).has("items")
                 ? items(in, allocations.get(i), at, false) : new LinkedHashMap<>();
             Instant completedAt = completedAt(in, allocations.get(i), at);
+            JsonNode location = allocations.get(i).get("location");
+            String moveTo = null;
+            if (location != null && !location.isNull()) {
+                moveTo = location.isObject() ? in.requiredString(location, "id", at + "location.id") : null;
+                if (!location.isObject()) {
+                    in.error(at + "location", "an object with the location's id");
+                }
+            }
             if (id == null) {
                 continue;
             }
             Set<String> skus = new LinkedHashSet<>(bySku.keySet());
             Set<String> held = skusHolding(order, id);
-            if (completedAt != null) {
-                skus.addAll(held);
+            if (completedAt != null || moveTo != null) {
+                skus.addAll(held);   // completed or moved whole: every SKU it holds
             }
             if (skus.isEmpty()) {
                 if (held.isEmpty()) {
                     in.error(at + "id", "order " + orderId + " has no allocation " + id);
                 } else {
-                    in.error(at, "give items to change or completed_at");
+                    in.error(at, "give items to change, a location to move it to, or completed_at");
                 }
                 continue;
             }
             skusOf.put(id, skus);
             for (String sku : skus) {
                 commands.add(Map.entry(sku, new Command(base + ":" + i + ":" + sku, now, caller, orderId,
-                    new UpdateAllocation(id, bySku.get(sku), completedAt), null)));
+                    new UpdateAllocation(id, bySku.get(sku), completedAt, moveTo), null)));
             }
         }
         in.check();

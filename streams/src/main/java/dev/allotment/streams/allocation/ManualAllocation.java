@@ -96,6 +96,9 @@ record ManualAllocation(SkuBook book, Locations locations, Ledger ledger) {
         if (u.getLines() != null) {
             applyChanges(t, u.getAllocationId(), planChanges(t, u, lines));
         }
+        if (u.getLocationId() != null) {
+            move(t, u.getAllocationId(), u.getLocationId(), lines);
+        }
         if (u.getCompletedAt() != null) {
             for (LineReservation line : lines) {
                 for (LineAllocation part : line.getAllocations()) {
@@ -106,6 +109,48 @@ record ManualAllocation(SkuBook book, Locations locations, Ledger ledger) {
                 ledger.endFlowIfSettled(t, line);   // completing a request confirms it
                 book.putLine(line);
             }
+        }
+    }
+
+    /**
+     * Moves the allocation's parts on this SKU to {@code locationId} (Envoy's {@code allocations[].location}): each holding
+     * part is released where it is and taken there under the same allocation id, in this one decision, so no reader sees
+     * the stock at both places or at neither. Refused, changing nothing, when the location is unknown, lacks the stock, or
+     * a part cannot move: completed (it has left its location) or a supplier's request (answered where it was sent).
+     */
+    private void move(Turn t, String allocationId, String locationId, List<LineReservation> lines) {
+        Site site = locations.site(locationId).orElseThrow(() ->
+            new Refusal(RefusalCode.UNKNOWN_LOCATION, "no location " + locationId));
+        List<Change> moving = new ArrayList<>();
+        long total = 0;
+        for (LineReservation line : lines) {
+            for (LineAllocation part : line.getAllocations()) {
+                if (!part.getAllocationId().equals(allocationId) || part.getLocationId().equals(locationId)) {
+                    continue;
+                }
+                if (PartStatus.of(part.getStatus()) == PartStatus.COMPLETED) {
+                    throw new Refusal(RefusalCode.ALLOCATION_COMPLETED, "allocation " + allocationId + " of " + t.sku()
+                        + " is completed at " + part.getLocationId() + " and cannot move");
+                }
+                if (part.getConfirm()) {
+                    throw new Refusal(RefusalCode.NOT_ACTIONABLE, "allocation " + allocationId + " of " + t.sku() + " is a "
+                        + "request sent to " + part.getLocationId() + "; it is answered there, not moved");
+                }
+                if (Parts.holds(part)) {
+                    moving.add(new Change(line, part, part.getQuantity()));
+                    total += part.getQuantity();
+                }
+            }
+        }
+        if (site.tracksStock() && total > Ledger.available(t.stock(), site.id())) {
+            throw new Refusal(RefusalCode.INSUFFICIENT_STOCK, "only " + Ledger.available(t.stock(), site.id()) + " of "
+                + t.sku() + " available at " + site.id() + "; moving allocation " + allocationId + " needs " + total);
+        }
+        for (Change m : moving) {
+            String from = m.part().getLocationId();
+            ledger.release(t, m.line(), m.part(), m.delta(), "moved to " + locationId);
+            ledger.allocateAt(t, m.line(), site, m.delta(), allocationId, "moved from " + from);
+            book.putLine(m.line());
         }
     }
 

@@ -114,6 +114,9 @@ public final class OrderFold {
             order.getAllocations().add(created);
             return created;
         });
+        // an allocation moved (Envoy's PATCH with a location): its parts were released where they were and requested
+        // here under the same id, one SKU after another, so the allocation is where its latest part was taken
+        allocation.setLocationId(r.getLocationId());
         for (AllocatedLine l : r.getLines()) {
             line(order, l.getLineId()).ifPresent(line -> {
                 line.setAllocatedQuantity(line.getAllocatedQuantity() + l.getQuantity());

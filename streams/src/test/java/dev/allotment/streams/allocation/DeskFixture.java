@@ -165,11 +165,15 @@ final class DeskFixture {
 
     /** Changes the allocation's quantity of the order's SKU. */
     void change(String orderId, String allocationId, int quantity) {
-        command(orderId, new UpdateAllocation(allocationId, List.of(new LineQuantity(null, SKU, quantity)), null));
+        command(orderId, new UpdateAllocation(allocationId, List.of(new LineQuantity(null, SKU, quantity)), null, null));
+    }
+
+    void move(String orderId, String allocationId, String location) {
+        command(orderId, new UpdateAllocation(allocationId, null, null, location));
     }
 
     void complete(String orderId, String allocationId) {
-        command(orderId, new UpdateAllocation(allocationId, null, now));
+        command(orderId, new UpdateAllocation(allocationId, null, now, null));
     }
 
     void delete(String orderId) {

@@ -3,6 +3,7 @@ package dev.allotment.streams.allocation;
 import static dev.allotment.streams.allocation.DeskFixture.DROP_SHIPPER;
 import static dev.allotment.streams.allocation.DeskFixture.LINE;
 import static dev.allotment.streams.allocation.DeskFixture.MANUAL;
+import static dev.allotment.streams.allocation.DeskFixture.OTHER_WAREHOUSE;
 import static dev.allotment.streams.allocation.DeskFixture.SKU;
 import static dev.allotment.streams.allocation.DeskFixture.SUPPLIER;
 import static dev.allotment.streams.allocation.DeskFixture.WAREHOUSE;
@@ -60,6 +61,37 @@ class ManualAllocationTest {
         assertEquals(RefusalCode.UNKNOWN_LINE, f.refused(() -> f.allocate("o-2", WAREHOUSE, 1, "al-m1")));
         assertEquals(RefusalCode.UNKNOWN_LINE, f.refused(() -> f.command("o-1",
             new AllocateLines(WAREHOUSE, List.of(new LineQuantity("l-9", SKU, 1)), "al-m1"))));
+    }
+
+    @Test
+    void movingAnAllocationReleasesItWhereItIsAndTakesItAtTheNewLocationInOneDecision() {
+        f.stock(OTHER_WAREHOUSE, 4);
+        f.allocate("o-1", WAREHOUSE, 3, "al-m1");
+
+        f.move("o-1", "al-m1", OTHER_WAREHOUSE);
+
+        assertEquals(List.of("AllocationCancelled", "AllocationRequested"), f.kinds(), "released, then taken, in one decision");
+        assertEquals(0, f.allocated(WAREHOUSE));
+        assertEquals(3, f.allocated(OTHER_WAREHOUSE));
+        assertEquals(OTHER_WAREHOUSE, f.part("o-1", "al-m1").getLocationId(), "the same allocation id, at its new place");
+        assertEquals(3, f.line("o-1").getAllocatedQuantity(), "the line keeps what it had");
+        assertEquals("moved to " + OTHER_WAREHOUSE, f.decidedOne(AllocationCancelled.class).getReason());
+        AllocationRequested taken = f.decidedOne(AllocationRequested.class);
+        assertEquals(OTHER_WAREHOUSE, taken.getLocationId());
+        assertEquals("moved from " + WAREHOUSE, taken.getReason());
+    }
+
+    @Test
+    void aMoveTheNewLocationCannotHoldOrToNowhereIsRefusedAndChangesNothing() {
+        f.stock(OTHER_WAREHOUSE, 2);
+        f.allocate("o-1", WAREHOUSE, 3, "al-m1");
+
+        assertEquals(RefusalCode.INSUFFICIENT_STOCK, f.refused(() -> f.move("o-1", "al-m1", OTHER_WAREHOUSE)));
+        assertEquals(RefusalCode.UNKNOWN_LOCATION, f.refused(() -> f.move("o-1", "al-m1", "wh-nowhere")));
+        assertEquals(3, f.allocated(WAREHOUSE));
+        assertEquals(0, f.allocated(OTHER_WAREHOUSE));
+        f.complete("o-1", "al-m1");
+        assertEquals(RefusalCode.ALLOCATION_COMPLETED, f.refused(() -> f.move("o-1", "al-m1", DROP_SHIPPER)));
     }
 
     @Test
@@ -129,7 +161,7 @@ class ManualAllocationTest {
 
     /** An Envoy PATCH may name one item twice (the edge passes both entries on); the change of such a PATCH. */
     private static UpdateAllocation namingTheItemTwice(int quantity) {
-        return new UpdateAllocation("al-m1", List.of(new LineQuantity(null, SKU, quantity), new LineQuantity(null, SKU, quantity)), null);
+        return new UpdateAllocation("al-m1", List.of(new LineQuantity(null, SKU, quantity), new LineQuantity(null, SKU, quantity)), null, null);
     }
 
     /** Applies the change, which may be refused: refusing it is one right answer, applying it once another. */

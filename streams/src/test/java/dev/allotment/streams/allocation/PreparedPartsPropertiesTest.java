@@ -102,7 +102,7 @@ class PreparedPartsPropertiesTest {
         }
         if (op instanceof Change c) {
             return SkuDeskPropertiesTest.firstAllocation(book, c.sku(), "o-" + c.order()).map(id -> new Pending(c.sku(), partId,
-                "o-" + c.order(), new UpdateAllocation(id, List.of(new LineQuantity(null, c.sku(), c.quantity())), null), null));
+                "o-" + c.order(), new UpdateAllocation(id, List.of(new LineQuantity(null, c.sku(), c.quantity())), null, null), null));
         }
         if (op instanceof Confirm c) {
             return SkuDeskPropertiesTest.request(book, c.sku(), "o-" + c.order(), c.pick()).map(id -> new Pending(c.sku(), partId,

@@ -49,13 +49,14 @@ class SkuDeskPropertiesTest {
     static final Map<String, Long> EVENTS = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     /** One step of a scenario. */
-    sealed interface Op permits SetStock, Adjust, Place, Allocate, Change, Complete, Delete, Cancel,
+    sealed interface Op permits SetStock, Adjust, Place, Allocate, Change, Move, Complete, Delete, Cancel,
         Confirm, Reject, Answer, Mark, Wait {}
     record SetStock(String loc, String sku, int physical) implements Op {}
     record Adjust(String loc, String sku, int delta) implements Op {}
     record Place(int order, String channel, int priority, int q1, int q2, boolean twoSkus) implements Op {}
     record Allocate(int order, String sku, String loc, int quantity) implements Op {}
     record Change(int order, String sku, int quantity) implements Op {}
+    record Move(int order, String sku, String loc) implements Op {}
     record Complete(int order, String sku) implements Op {}
     record Delete(int order, String sku) implements Op {}
     record Cancel(int order) implements Op {}
@@ -81,6 +82,7 @@ class SkuDeskPropertiesTest {
                 Arbitraries.integers().between(1, 6), Arbitraries.of(true, false)).as(Place::new)),
             Tuple(4, Combinators.combine(order, sku, loc, Arbitraries.integers().between(1, 5)).as(Allocate::new)),
             Tuple(2, Combinators.combine(order, sku, Arbitraries.integers().between(0, 6)).as(Change::new)),
+            Tuple(2, Combinators.combine(order, sku, loc).as(Move::new)),
             Tuple(2, Combinators.combine(order, sku).as(Complete::new)),
             Tuple(1, Combinators.combine(order, sku).as(Delete::new)),
             Tuple(1, order.map(Cancel::new)),
@@ -184,11 +186,15 @@ class SkuDeskPropertiesTest {
         }
         if (op instanceof Change c) {
             return firstAllocation(book, c.sku(), orderId).map(id -> List.of(desk.command(c.sku(), cmd, orderId,
-                new UpdateAllocation(id, List.of(new LineQuantity(null, c.sku(), c.quantity())), null), now))).orElse(List.of());
+                new UpdateAllocation(id, List.of(new LineQuantity(null, c.sku(), c.quantity())), null, null), now))).orElse(List.of());
+        }
+        if (op instanceof Move m) {
+            return firstAllocation(book, m.sku(), orderId).map(id -> List.of(desk.command(m.sku(), cmd, orderId,
+                new UpdateAllocation(id, null, null, m.loc()), now))).orElse(List.of());
         }
         if (op instanceof Complete c) {
             return firstAllocation(book, c.sku(), orderId).map(id -> List.of(desk.command(c.sku(), cmd, orderId,
-                new UpdateAllocation(id, null, now), now))).orElse(List.of());
+                new UpdateAllocation(id, null, now, null), now))).orElse(List.of());
         }
         if (op instanceof Delete d) {
             return List.of(desk.command(d.sku(), cmd, orderId, new DeleteAllocations(), now));
@@ -203,6 +209,8 @@ class SkuDeskPropertiesTest {
             return a.order();
         } else if (op instanceof Change c) {
             return c.order();
+        } else if (op instanceof Move m) {
+            return m.order();
         } else if (op instanceof Complete c) {
             return c.order();
         } else if (op instanceof Delete d) {

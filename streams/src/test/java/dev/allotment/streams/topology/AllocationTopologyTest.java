@@ -208,7 +208,7 @@ class AllocationTopologyTest {
 
         String allocationId = fixture.order("o-1").getAllocations().get(0).getAllocationId();
         fixture.commands.pipeInput("S1", new Command("complete-1", T0, "test", "o-1",
-            new UpdateAllocation(allocationId, null, T0.plusSeconds(60)), null));
+            new UpdateAllocation(allocationId, null, T0.plusSeconds(60), null), null));
         assertEquals(OrderStatus.COMPLETED, fixture.order("o-1").getStatus());
         assertEquals(2, fixture.skuStock("S1").getLocations().get("wh-a").getPhysical());
         assertEquals(2, fixture.skuStock("S1").getLocations().get("wh-a").getAllocated());

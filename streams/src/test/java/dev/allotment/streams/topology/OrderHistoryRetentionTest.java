@@ -57,7 +57,7 @@ class OrderHistoryRetentionTest {
     private void complete(String orderId, Instant at) {
         String allocationId = fixture.order(orderId).getAllocations().get(0).getAllocationId();
         fixture.commands.pipeInput("S1", new Command("complete-" + orderId, at, "test", orderId,
-            new UpdateAllocation(allocationId, null, at), null), at);
+            new UpdateAllocation(allocationId, null, at, null), null), at);
         assertEquals(OrderStatus.COMPLETED, fixture.order(orderId).getStatus());
     }
 
