@@ -119,6 +119,32 @@ class AllocationEndToEndTest {
         assertEquals(2, stock.path("totals").path("available").asInt());
     }
 
+    @Test
+    void aCountBelowWhatIsAllocatedStandsAndTheNewestOrderGivesWay() {
+        ok(call("PUT", "/stock/wh-ams/SKU-COUNT", "{\"physical\":4}"));
+        order("count-1", "web", "SKU-COUNT", 2);
+        awaitOrder("count-1", "allocated");
+        order("count-2", "web", "SKU-COUNT", 2);
+        awaitOrder("count-2", "allocated");
+
+        JsonNode level = ok(call("PUT", "/stock/wh-ams/SKU-COUNT", "{\"physical\":3}")).json();
+        assertEquals(List.of(3, 3, 0), List.of(level.path("physical").asInt(), level.path("allocated").asInt(),
+            level.path("available").asInt()), level.toString());
+
+        JsonNode newer = awaitOrder("count-2", "partially_allocated");
+        assertEquals(1, newer.path("lines").get(0).path("allocated_quantity").asInt());
+        assertEquals(1, newer.path("lines").get(0).path("backordered_quantity").asInt());
+        assertEquals("allocated", call("GET", "/orders/count-1", null).json().path("status").asText(), "the older order keeps its stock");
+        JsonNode events = ok(call("GET", "/orders/count-2/events", null)).json().path("events");
+        List<String> reasons = new ArrayList<>();
+        events.forEach(e -> {
+            if (e.path("type").asText().equals("AllocationCancelled")) {
+                reasons.add(e.path("payload").path("reason").asText(e.path("reason").asText()));
+            }
+        });
+        assertEquals(List.of("stock count: 3 of SKU-COUNT at wh-ams is below the 4 allocated there"), reasons, events.toString());
+    }
+
     /**
      * A platform whose client places keys by another partitioner (librdkafka's default is CRC32, not Java's murmur2)
      * puts an order and a SKU's stock in other partitions than the engine's own records for them. The engine moves

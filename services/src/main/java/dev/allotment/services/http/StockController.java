@@ -49,7 +49,10 @@ public class StockController {
         this.state = state;
     }
 
-    @Operation(summary = "Set the counted stock of a SKU at a location", description = "404 when the location does not exist.")
+    @Operation(summary = "Set the counted stock of a SKU at a location", description = "A count is a fact: below what is"
+        + " allocated there it stands, and allocations give way (lowest priority, then the newest line first), their lines"
+        + " routed on or back to waiting demand. 404 when the location does not exist; 409 in_progress while a command over"
+        + " several SKUs has set aside the stock the count would need.")
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Put(uri = "/{locationId}/{sku}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
@@ -82,7 +85,8 @@ public class StockController {
     }
 
     @Operation(summary = "Adjust stock by deltas (receipts, damage, shrinkage), in one batch",
-        description = "404 naming the location when one does not exist; nothing of the batch is sent then.")
+        description = "404 naming the location when one does not exist; nothing of the batch is sent then. An adjustment"
+            + " below what is allocated is applied like a count: allocations give way.")
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Post(uri = "/adjustments", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})

@@ -10,6 +10,7 @@ public enum RefusalCode {
     INVALID_QUANTITY("invalid_quantity", 422),
     /** An id or a free text the edge would have refused ({@code Limits}): the record came straight from Kafka. */
     INVALID_FIELD("invalid_field", 422),
+    /** No longer given (a count below what is allocated stands, {@link Shortfall}); kept so outcomes and dead letters written before read. */
     BELOW_ALLOCATED("below_allocated", 409),
     UNSUPPORTED("unsupported", 422),
     WRONG_KEY("wrong_key", 422),

@@ -24,6 +24,12 @@ public interface SkuBook {
     /** Every line of {@code orderId} with this SKU, in line-id order. */
     List<LineReservation> linesOfOrder(String sku, String orderId);
 
+    /**
+     * Every line of the SKU with a part holding stock at the location (a scan of the SKU's lines: for counts, which are
+     * rare beside orders).
+     */
+    List<LineReservation> linesHoldingAt(String sku, String locationId);
+
     /** Waiting lines of the SKU, first to be served first: priority (highest first), then time placed. */
     List<LineReservation> waiting(String sku, int max);
 

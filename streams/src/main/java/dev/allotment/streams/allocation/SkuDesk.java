@@ -45,14 +45,17 @@ public final class SkuDesk {
         this.book = book;
         this.locations = locations;
         this.ledger = new Ledger(book, locations);
-        this.counts = new StockCounts(ledger);
         this.router = new Router(book, locations, ledger);
+        this.counts = new StockCounts(new Shortfall(book, ledger, router));
         this.manual = new ManualAllocation(book, locations, ledger);
         this.confirmFlow = new ConfirmFlow(book, ledger, router);
         this.answers = new SupplierAnswers(book, ledger, router);
     }
 
-    /** Applies a StockSet, StockAdjusted or IncomingSet, then serves waiting lines; refuses one that would leave physical below allocated. */
+    /**
+     * Applies a StockSet, StockAdjusted or IncomingSet, then serves waiting lines; a count below what is allocated takes
+     * allocations back by the {@link Shortfall} rule.
+     */
     public Decisions stock(String sku, Object change, Instant at) {
         Turn t = turn(sku, at);
         counts.apply(t, change);

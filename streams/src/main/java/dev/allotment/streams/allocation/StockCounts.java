@@ -7,26 +7,25 @@ import dev.allotment.events.StockSet;
 import dev.allotment.streams.order.Limits;
 
 /**
- * Counts and adjustments of a SKU's stock at a location (StockSet, StockAdjusted, IncomingSet). A count that would
- * leave physical stock below what is allocated there is refused: allocations are released or completed first. So is one
- * the HTTP edge would have refused ({@link Limits}: ids, quantities, the reason's length), as it may come straight
- * from Kafka.
+ * Counts and adjustments of a SKU's stock at a location (StockSet, StockAdjusted, IncomingSet). A count is a fact: one
+ * below what is allocated there is applied, and allocations give way by the {@link Shortfall} rule. One the HTTP edge
+ * would have refused ({@link Limits}: ids, quantities, the reason's length, a negative physical) is refused, as it may
+ * come straight from Kafka.
  */
-record StockCounts(Ledger ledger) {
+record StockCounts(Shortfall shortfall) {
     /** Applies the change to the turn's stock; refuses it, changing nothing, when it breaks a rule. */
     void apply(Turn t, Object change) {
         requireId("sku", t.sku());
         if (change instanceof StockSet set) {
             requireId("location_id", set.getLocationId());
             requireQuantity("physical", set.getPhysical());
-            LocationStock at = Ledger.location(t.stock(), set.getLocationId(), t.at());
-            requireNotBelowAllocated(t.sku(), set.getLocationId(), at, set.getPhysical());
+            requireNotNegative(t.sku(), set.getLocationId(), set.getPhysical());
             if (set.getIncoming() != null) {
                 requireIncoming(set.getIncoming());
             }
-            at.setPhysical(set.getPhysical());
+            shortfall.countAt(t, set.getLocationId(), set.getPhysical());
             if (set.getIncoming() != null) {
-                at.setIncoming(set.getIncoming());
+                Ledger.location(t.stock(), set.getLocationId(), t.at()).setIncoming(set.getIncoming());
             }
             t.decided().stockChanged(set.getLocationId());
         } else if (change instanceof StockAdjusted adjusted) {
@@ -37,8 +36,8 @@ record StockCounts(Ledger ledger) {
             LocationStock at = Ledger.location(t.stock(), adjusted.getLocationId(), t.at());
             long physical = (long) at.getPhysical() + adjusted.getDelta();
             requireQuantity("physical", physical);
-            requireNotBelowAllocated(t.sku(), adjusted.getLocationId(), at, (int) physical);
-            at.setPhysical((int) physical);
+            requireNotNegative(t.sku(), adjusted.getLocationId(), physical);
+            shortfall.countAt(t, adjusted.getLocationId(), (int) physical);
             t.decided().stockChanged(adjusted.getLocationId());
         } else if (change instanceof IncomingSet incoming) {
             requireId("location_id", incoming.getLocationId());
@@ -70,14 +69,10 @@ record StockCounts(Ledger ledger) {
         requireQuantity("incoming", incoming);
     }
 
-    private void requireNotBelowAllocated(String sku, String locationId, LocationStock s, int physical) {
+    private static void requireNotNegative(String sku, String locationId, long physical) {
         if (physical < 0) {
             throw new Refusal(RefusalCode.INVALID_QUANTITY, "physical of " + sku + " at " + locationId
                 + " must not be negative, was " + physical);
-        }
-        if (ledger.tracksStock(locationId) && physical < s.getAllocated()) {
-            throw new Refusal(RefusalCode.BELOW_ALLOCATED, "physical " + physical + " of " + sku + " at " + locationId
-                + " would be below the " + s.getAllocated() + " allocated there; release or complete allocations first");
         }
     }
 }

@@ -64,6 +64,18 @@ public class TableSkuBook implements SkuBook {
     }
 
     @Override
+    public List<LineReservation> linesHoldingAt(String sku, String locationId) {
+        List<LineReservation> result = new ArrayList<>();
+        lines.scan(BookKeys.skuPrefix(sku), (key, line) -> {
+            if (line.getAllocations().stream().anyMatch(p -> Parts.holds(p) && p.getLocationId().equals(locationId))) {
+                result.add(line);
+            }
+            return true;
+        });
+        return result;
+    }
+
+    @Override
     public List<LineReservation> waiting(String sku, int max) {
         List<LineReservation> result = new ArrayList<>();
         waiting.scan(BookKeys.skuPrefix(sku), (key, lineKey) -> {

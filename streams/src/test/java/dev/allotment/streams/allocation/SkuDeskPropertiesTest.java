@@ -114,8 +114,10 @@ class SkuDeskPropertiesTest {
                 for (Decisions d : apply(desk, book, op, now, step)) {
                     replay(d, fromLog, now);
                 }
+                countIsAFact(book, op);
             } catch (Refusal refused) {
                 // a refused step changes nothing; the invariants below still have to hold
+                assertTrue(!(op instanceof SetStock), () -> "a count was refused (" + refused.getMessage() + "): " + op);
             }
             for (SkuDesk.SkuDecisions expired : desk.expire(now, 1_000)) {   // what the punctuator does every second
                 replay(expired.decisions(), fromLog, now);
@@ -202,6 +204,14 @@ class SkuDeskPropertiesTest {
         return SKUS.stream().map(sku -> desk.command(sku, cmd + sku, orderId, new ReleaseOrder("test"), now)).toList();
     }
 
+    /** A count (DESIGN §4, invariant 9) is never refused here and stands as counted, whatever was allocated. */
+    static void countIsAFact(InMemorySkuBook book, Op op) {
+        if (op instanceof SetStock s) {
+            assertEquals(s.physical(), book.stock(s.sku()).orElseThrow().getLocations().get(s.loc()).getPhysical(),
+                () -> "the count did not stand: " + op);
+        }
+    }
+
     static int orderOf(Op op) {
         if (op instanceof Place p) {
             return p.order();
@@ -236,6 +246,9 @@ class SkuDeskPropertiesTest {
     static void replay(Decisions d, DecisionReplay fromLog, Instant now) {
         for (Decisions.Decided e : d.events()) {
             EVENTS.merge(e.payload().getClass().getSimpleName(), 1L, Long::sum);
+            if (e.payload() instanceof AllocationCancelled c && c.getReason().startsWith("stock count")) {
+                EVENTS.merge("GaveWayToACount", 1L, Long::sum);
+            }
             fromLog.apply(e.orderId(), e.payload(), now);
         }
     }
@@ -312,7 +325,7 @@ class SkuDeskPropertiesTest {
     static void report() {
         System.out.println("SkuDeskPropertiesTest: " + OPERATIONS.get() + " operations checked; decisions " + EVENTS);
         for (String kind : List.of("AllocationConfirmed", "AllocationRejected", "AllocationTimedOut", "AllocationOutdated",
-                "AllocationSent", "AllocationSendFailed", "LineBackordered")) {
+                "AllocationSent", "AllocationSendFailed", "LineBackordered", "GaveWayToACount")) {
             assertTrue(EVENTS.getOrDefault(kind, 0L) > 0, "the generated scenarios never produced " + kind);
         }
     }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.allotment.events.AllocateLines;
+import dev.allotment.events.AllocationCancelled;
 import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.AllocationRequested;
 import dev.allotment.events.Command;
@@ -218,5 +219,33 @@ class AllocationTopologyTest {
         assertEquals(0, fixture.order("o-2").getLines().get(0).getAllocatedQuantity());
         assertEquals(OrderStatus.ALLOCATED, fixture.order("o-3").getStatus(), "released stock went to the waiting order");
         assertEquals(2, fixture.skuStock("S1").getLocations().get("wh-a").getAllocated());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
+    void aCountBelowWhatIsAllocatedStandsAndTheNewestLineGivesWayBackToWaitingDemand(String guarantee) throws Exception {
+        start(guarantee);
+        directWarehousesOnWeb("wh-a");
+        fixture.stockSet("wh-a", "S1", 4);
+        fixture.place("o-1", "web", new OrderLine("l-1", "S1", 2));
+        fixture.place("o-2", "web", new OrderLine("l-1", "S1", 2));
+        fixture.allocationEvents.readRecordsToList();
+        fixture.stockLevels.readRecordsToList();
+
+        fixture.stockSet("wh-a", "S1", 3);
+
+        StockLevel level = fixture.stockLevels.readValuesToList().stream().reduce((a, b) -> b).orElseThrow();
+        assertEquals(List.of(3, 3, 0), List.of(level.getPhysical(), level.getAllocated(), level.getAvailable()), "the count stands");
+        assertEquals(OrderStatus.ALLOCATED, fixture.order("o-1").getStatus(), "the older order keeps its stock");
+        OrderProjection newer = fixture.order("o-2");
+        assertEquals(OrderStatus.PARTIALLY_ALLOCATED, newer.getStatus());
+        assertEquals(1, newer.getLines().get(0).getAllocatedQuantity());
+        assertEquals(1, newer.getLines().get(0).getBackorderedQuantity(), "what gave way waits as backorder demand");
+        AllocationCancelled gaveWay = fixture.allocationEvents.readValuesToList().stream().map(AllocationEvent::getPayload)
+            .filter(AllocationCancelled.class::isInstance).map(AllocationCancelled.class::cast).findFirst().orElseThrow();
+        assertEquals("stock count: 3 of S1 at wh-a is below the 4 allocated there", gaveWay.getReason());
+
+        fixture.stock.pipeInput("S1", new StockEvent("receipt", T0, null, null, new StockAdjusted("S1", "wh-a", 1, "receipt")));
+        assertEquals(OrderStatus.ALLOCATED, fixture.order("o-2").getStatus(), "served first when stock comes");
     }
 }
