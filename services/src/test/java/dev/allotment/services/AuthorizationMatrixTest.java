@@ -124,6 +124,10 @@ class AuthorizationMatrixTest {
         return List.of(
             new Expectation("POST", "/orders", "/orders", order, WRITERS, none),
             new Expectation("POST", "/orders/{orderId}/cancel", "/orders/mx-unknown/cancel", "{}", WRITERS, none),
+            new Expectation("POST", "/orders/{orderId}/lines", "/orders/mx-unknown/lines",
+                "{\"line_id\":\"l-9\",\"sku\":\"S\",\"quantity\":1}", WRITERS, none),
+            new Expectation("PATCH", "/orders/{orderId}/lines/{lineId}", "/orders/mx-unknown/lines/l-1", "{\"quantity\":2}", WRITERS, none),
+            new Expectation("POST", "/orders/{orderId}/lines/{lineId}/cancel", "/orders/mx-unknown/lines/l-1/cancel", "{}", WRITERS, none),
             new Expectation("GET", "/orders/{orderId}{?as_of}", "/orders/" + ORDER_A, null, READERS, none),
             new Expectation("GET", "/orders/{orderId}/events", "/orders/" + ORDER_A + "/events", null, READERS, none),
             new Expectation("GET", "/reservations", "/reservations", null, READERS, none),

@@ -1,5 +1,6 @@
 package dev.allotment.services.engine;
 
+import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.streams.state.EngineState;
 import dev.allotment.streams.state.FoundRequest;
@@ -41,6 +42,21 @@ public class Waits {
         TopicPartition at = new TopicPartition(event.topic(), event.partition());
         return Polling.until(timeout, state.changes(), List.of(orderId),
             () -> commits.committed(at, event.offset()) ? state.order(orderId).filter(done) : Optional.empty());
+    }
+
+    /**
+     * The events logged under {@code commandId} in the order's history, once the engine has committed its processing of
+     * {@code event} and the command's decisions (or its refusal) are in the committed history; empty past the timeout.
+     */
+    public Optional<List<AllocationEvent>> logged(String orderId, RecordMetadata event, String commandId) {
+        TopicPartition at = new TopicPartition(event.topic(), event.partition());
+        return Polling.until(timeout, state.changes(), List.of(orderId), () -> {
+            if (!commits.committed(at, event.offset())) {
+                return Optional.empty();
+            }
+            List<AllocationEvent> mine = state.history(orderId).stream().filter(e -> commandId.equals(e.getCommandId())).toList();
+            return mine.isEmpty() ? Optional.empty() : Optional.of(mine);
+        });
     }
 
     /**

@@ -61,6 +61,7 @@ public final class Views {
         view.put("quantity", l.getQuantity());
         view.put("allocated_quantity", l.getAllocatedQuantity());
         view.put("backordered_quantity", l.getBackorderedQuantity());
+        view.put("cancelled_at", time(l.getCancelledAt()));
         return view;
     }
 

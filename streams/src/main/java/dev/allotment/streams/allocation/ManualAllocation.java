@@ -232,18 +232,26 @@ record ManualAllocation(SkuBook book, Locations locations, Ledger ledger) {
      */
     void releaseAll(Turn t, String orderId, String reason, boolean cancelLines) {
         for (LineReservation line : book.linesOfOrder(t.sku(), orderId)) {
-            for (LineAllocation part : List.copyOf(line.getAllocations())) {
-                if (part.getConfirm() && !Parts.isFinal(part) && (Parts.holds(part) || Parts.isShadow(part))) {
-                    ledger.outdate(t, line, List.of(part));
-                } else if (Parts.holds(part)) {
-                    ledger.release(t, line, part, part.getQuantity(), reason);
-                }
-            }
-            line.setWaiting(false);
-            if (cancelLines) {
-                line.setCancelled(true);
-            }
+            releaseLine(t, line, reason, cancelLines);
             book.putLine(line);
+        }
+    }
+
+    /**
+     * Releases what the line holds (a request not yet final is outdated, so its supplier is told) and stops it waiting;
+     * the caller stores it.
+     */
+    void releaseLine(Turn t, LineReservation line, String reason, boolean cancel) {
+        for (LineAllocation part : List.copyOf(line.getAllocations())) {
+            if (part.getConfirm() && !Parts.isFinal(part) && (Parts.holds(part) || Parts.isShadow(part))) {
+                ledger.outdate(t, line, List.of(part));
+            } else if (Parts.holds(part)) {
+                ledger.release(t, line, part, part.getQuantity(), reason);
+            }
+        }
+        line.setWaiting(false);
+        if (cancel) {
+            line.setCancelled(true);
         }
     }
 }

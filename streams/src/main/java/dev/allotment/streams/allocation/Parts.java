@@ -4,6 +4,11 @@ import dev.allotment.events.LineAllocation;
 
 /** A line's allocation parts ({@link LineAllocation}) read through their {@link PartStatus} and confirm flag. */
 public final class Parts {
+    /** Newest first (then the greater id): the order in which a line's parts give way. */
+    static final java.util.Comparator<LineAllocation> NEWEST_FIRST = java.util.Comparator
+        .comparing(LineAllocation::getCreatedAt, java.util.Comparator.reverseOrder())
+        .thenComparing(LineAllocation::getAllocationId, java.util.Comparator.reverseOrder());
+
     private Parts() {}
 
     public static PartStatus status(LineAllocation p) {

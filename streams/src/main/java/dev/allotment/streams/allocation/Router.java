@@ -1,5 +1,6 @@
 package dev.allotment.streams.allocation;
 
+import dev.allotment.events.LineAdded;
 import dev.allotment.events.LineBackordered;
 import dev.allotment.events.LineReservation;
 import dev.allotment.events.ReserveLine;
@@ -31,6 +32,9 @@ record Router(SkuBook book, Locations locations, Ledger ledger) {
             .setPriority(r.getPriority()).setPlacedAt(r.getPlacedAt()).setCancelled(false).setWaiting(false)
             .setAllocations(new ArrayList<>()).setDeclinedLocations(new ArrayList<>()).setAllocationBase(r.getAllocationId())
             .build();
+        if (r.getAdded()) {   // added to the order after it was placed: the order's history shows it
+            t.decided().decided(orderId, new LineAdded(r.getLineId(), t.sku(), r.getQuantity()));
+        }
         List<Site> routing = locations.routing(r.getChannel());
         if (!routing.isEmpty()) {
             route(t, line, AllocationPlanner.candidates(routing, r.getPreferredLocation()), site ->

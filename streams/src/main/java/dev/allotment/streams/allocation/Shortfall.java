@@ -30,10 +30,6 @@ record Shortfall(SkuBook book, Ledger ledger, Router router) {
         .thenComparing(LineReservation::getOrderId, Comparator.reverseOrder())
         .thenComparing(LineReservation::getLineId, Comparator.reverseOrder());
 
-    private static final Comparator<LineAllocation> NEWEST_PART_FIRST = Comparator
-        .comparing(LineAllocation::getCreatedAt, Comparator.reverseOrder())
-        .thenComparing(LineAllocation::getAllocationId, Comparator.reverseOrder());
-
     /**
      * Makes room for {@code physical} at the location: releases what is allocated there beyond it, by the rule, and
      * settles the lines that gave way once {@code physical} is set. Does nothing when nothing is over.
@@ -61,7 +57,7 @@ record Shortfall(SkuBook book, Ledger ledger, Router router) {
                 break;
             }
             List<LineAllocation> parts = line.getAllocations().stream()
-                .filter(p -> Parts.holds(p) && p.getLocationId().equals(locationId)).sorted(NEWEST_PART_FIRST).toList();
+                .filter(p -> Parts.holds(p) && p.getLocationId().equals(locationId)).sorted(Parts.NEWEST_FIRST).toList();
             for (LineAllocation part : parts) {
                 int quantity = Math.min(over, part.getQuantity());
                 if (quantity > 0) {

@@ -1,6 +1,8 @@
 package dev.allotment.streams.allocation;
 
 import dev.allotment.events.AllocateLines;
+import dev.allotment.events.CancelLine;
+import dev.allotment.events.ChangeLineQuantity;
 import dev.allotment.events.ConfirmAllocationRequest;
 import dev.allotment.events.DeleteAllocations;
 import dev.allotment.events.LocationStock;
@@ -40,6 +42,7 @@ public final class SkuDesk {
     private final ManualAllocation manual;
     private final ConfirmFlow confirmFlow;
     private final SupplierAnswers answers;
+    private final LineEdits edits;
 
     public SkuDesk(SkuBook book, Locations locations) {
         this.book = book;
@@ -50,6 +53,7 @@ public final class SkuDesk {
         this.manual = new ManualAllocation(book, locations, ledger);
         this.confirmFlow = new ConfirmFlow(book, ledger, router);
         this.answers = new SupplierAnswers(book, ledger, router);
+        this.edits = new LineEdits(book, ledger, router, manual);
     }
 
     /**
@@ -206,7 +210,7 @@ public final class SkuDesk {
         return t.decided();
     }
 
-    /** The commands that may give stock back: changes, deletes, cancellations and suppliers' answers. */
+    /** The commands that may give stock back: changes, deletes, cancellations, suppliers' answers and order edits. */
     private void freeingCommand(Turn t, String orderId, Object payload) {
         if (payload instanceof UpdateAllocation update) {
             manual.update(t, orderId, update);
@@ -221,6 +225,10 @@ public final class SkuDesk {
             confirmFlow.reject(t, orderId, reject.getAllocationId(), reject.getReason());
         } else if (payload instanceof SupplierAnswer answer) {
             answers.answer(t, orderId, answer);
+        } else if (payload instanceof ChangeLineQuantity change) {
+            edits.change(t, orderId, change);
+        } else if (payload instanceof CancelLine cancel) {
+            edits.cancel(t, orderId, cancel);
         } else {
             throw new Refusal(RefusalCode.UNSUPPORTED, payload.getClass().getSimpleName() + " is not decided on a SKU's partition");
         }

@@ -5,6 +5,9 @@ import dev.allotment.events.AllocationCancelled;
 import dev.allotment.events.AllocationCompleted;
 import dev.allotment.events.AllocationRequested;
 import dev.allotment.events.RequestLineState;
+import dev.allotment.events.LineAdded;
+import dev.allotment.events.LineCancelled;
+import dev.allotment.events.LineQuantityChanged;
 import dev.allotment.events.ReservationCreated;
 import dev.allotment.events.ReservedLine;
 import dev.allotment.streams.allocation.DecisionEvents;
@@ -46,6 +49,18 @@ public final class DecisionReplay {
             }
             return;
         }
+        if (payload instanceof LineAdded added) {
+            lines.putIfAbsent(lineKey(orderId, added.getLineId()), new Line(orderId, added.getLineId(), added.getSku(), added.getQuantity(), 0));
+            return;
+        }
+        if (payload instanceof LineQuantityChanged changed) {
+            resize(orderId, changed.getLineId(), changed.getQuantity());
+            return;
+        }
+        if (payload instanceof LineCancelled cancelled) {
+            resize(orderId, cancelled.getLineId(), cancelled.getQuantity());
+            return;
+        }
         String allocationId = DecisionEvents.allocationIdOf(payload);
         for (RequestLineState state : DecisionEvents.statesOf(payload)) {
             // a request's line after the decision: it holds its quantity, or nothing
@@ -77,6 +92,11 @@ public final class DecisionReplay {
                 completions.add(new Completion(at, l.getQuantity(), occurredAt));
             }
         }
+    }
+
+    /** The line's quantity after an edit of the order. */
+    private void resize(String orderId, String lineId, int quantity) {
+        lines.computeIfPresent(lineKey(orderId, lineId), (k, l) -> new Line(l.orderId(), l.lineId(), l.sku(), quantity, l.allocated()));
     }
 
     /** {@code quantity} more (or less) held for the line at the location. */

@@ -10,7 +10,10 @@ import dev.allotment.events.AllocationRejected;
 import dev.allotment.events.AllocationRequested;
 import dev.allotment.events.AllocationSendFailed;
 import dev.allotment.events.AllocationSent;
+import dev.allotment.events.LineAdded;
 import dev.allotment.events.LineBackordered;
+import dev.allotment.events.LineCancelled;
+import dev.allotment.events.LineQuantityChanged;
 import dev.allotment.events.LineProjection;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.events.OrderStatus;
@@ -82,6 +85,27 @@ public final class OrderFold {
             return cancelled(next, c);
         } else if (payload instanceof AllocationCompleted c) {
             return completed(next, c);
+        } else if (payload instanceof LineAdded added) {
+            if (line(next, added.getLineId()).isEmpty()) {   // live, the order's partition has marked it already
+                next.getLines().add(OrderEdits.newLine(added.getLineId(), added.getSku(), added.getQuantity()));
+            }
+            return true;
+        } else if (payload instanceof LineQuantityChanged changed) {
+            Optional<LineProjection> line = line(next, changed.getLineId());
+            line.ifPresent(l -> {
+                l.setQuantity(changed.getQuantity());
+                // what is newly waiting is logged as LineBackordered next; what no longer is, is not
+                l.setBackorderedQuantity(Math.min(l.getBackorderedQuantity(), Math.max(0, changed.getQuantity() - l.getAllocatedQuantity())));
+            });
+            return line.isPresent();
+        } else if (payload instanceof LineCancelled cancelled) {
+            Optional<LineProjection> line = line(next, cancelled.getLineId());
+            line.ifPresent(l -> {
+                l.setQuantity(cancelled.getQuantity());
+                l.setBackorderedQuantity(0);
+                l.setCancelledAt(event.getOccurredAt());
+            });
+            return line.isPresent();
         } else if (payload instanceof LineBackordered b && b.getLocationId() == null) {
             Optional<LineProjection> line = line(next, b.getLineId());
             line.ifPresent(l -> l.setBackorderedQuantity(b.getQuantity()));
@@ -243,7 +267,8 @@ public final class OrderFold {
 
     /** An order's status from its lines and allocations. */
     public static OrderStatus statusOf(OrderProjection order) {
-        if (order.getStatus() == OrderStatus.CANCELLED) {
+        if (order.getStatus() == OrderStatus.CANCELLED
+            || order.getLines().stream().allMatch(l -> l.getCancelledAt() != null)) {   // every line cancelled, one by one
             return OrderStatus.CANCELLED;
         }
         long quantity = 0;   // in long: lines of up to Limits.MAX_QUANTITY each add up past the int range

@@ -48,7 +48,7 @@ public final class OrderReplay {
 
     private static OrderProjection reserved(String orderId, ReservationCreated created, Instant at) {
         List<LineProjection> lines = new ArrayList<>();
-        created.getLines().forEach(l -> lines.add(new LineProjection(l.getLineId(), l.getSku(), l.getQuantity(), 0, 0)));
+        created.getLines().forEach(l -> lines.add(OrderEdits.newLine(l.getLineId(), l.getSku(), l.getQuantity())));
         return OrderProjection.newBuilder().setOrderId(orderId).setOrderNumber(created.getOrderNumber())
             .setChannel(created.getChannel()).setPriority(created.getPriority()).setPlacedAt(created.getPlacedAt())
             .setStatus(OrderStatus.RESERVED).setLines(lines).setAllocations(new ArrayList<>())

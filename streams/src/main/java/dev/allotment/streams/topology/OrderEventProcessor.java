@@ -2,9 +2,14 @@ package dev.allotment.streams.topology;
 
 import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.Command;
+import dev.allotment.events.CancelLine;
+import dev.allotment.events.ChangeLineQuantity;
 import dev.allotment.events.OrderCancelled;
 import dev.allotment.events.OrderEvent;
 import dev.allotment.events.OrderLine;
+import dev.allotment.events.OrderLineAdded;
+import dev.allotment.events.OrderLineCancelled;
+import dev.allotment.events.OrderLineChanged;
 import dev.allotment.events.OrderPlaced;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.events.OrderStatus;
@@ -17,7 +22,9 @@ import dev.allotment.events.StockLevel;
 import dev.allotment.streams.allocation.AllocationIds;
 import dev.allotment.streams.allocation.AllocationPlanner;
 import dev.allotment.streams.allocation.Site;
+import dev.allotment.streams.allocation.Refusal;
 import dev.allotment.streams.order.Limits;
+import dev.allotment.streams.order.OrderEdits;
 import dev.allotment.streams.order.OrderRules;
 import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.state.StoreNames;
@@ -26,6 +33,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -37,7 +45,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies allotment.order-events to the orders store: a valid OrderPlaced creates the reservation, an
- * OrderCancelled cancels it; each change is forwarded as a decision event, and its projection is published by the
+ * OrderCancelled cancels it, a line added, changed or cancelled goes to the line's partition; each change is forwarded as a decision event, and its projection is published by the
  * fold's {@link LatestFeed}.
  * Records that cannot be decoded or break the contract go to the dead letters; the stream goes on.
  */
@@ -97,6 +105,8 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
                 place(record, orderId, event, placed);
             } else if (event.getPayload() instanceof OrderCancelled cancelled) {
                 cancel(record, orderId, event, cancelled);
+            } else if (OrderEdits.isEdit(event.getPayload())) {
+                edit(record, orderId, event, event.getPayload());
             } else {
                 deadLetter(record, "unknown order event payload " + event.getPayload().getClass().getName(), null);
             }
@@ -131,8 +141,51 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
             for (OrderLine line : placed.getLines()) {
                 command(record, event, line.getSku(), "reserve:" + line.getLineId(), key, new ReserveLine(line.getLineId(),
                     line.getSku(), line.getQuantity(), placed.getChannel(), placed.getPriority(), placed.getPlacedAt(),
-                    preferred, allocationId));
+                    preferred, allocationId, false));
             }
+        }
+
+        /**
+         * A line added, changed or cancelled: checked against the order ({@link OrderEdits}), then sent to the line's
+         * partition, which decides and logs it. An added line is marked on the order at once, so a second line of its
+         * id is refused; the rest reaches the projection as the line's partition logs it.
+         */
+        private void edit(Record<byte[], byte[]> record, String key, OrderEvent event, Object edit) {
+            String named = edit instanceof OrderLineAdded a ? a.getOrderId() : edit instanceof OrderLineChanged c ? c.getOrderId()
+                : ((OrderLineCancelled) edit).getOrderId();
+            if (!key.equals(named)) {
+                deadLetter(record, "key '" + key + "' is not the order_id '" + named + "'", null);
+                return;
+            }
+            OrderProjection existing = orders.get(key);
+            if (existing == null) {
+                deadLetter(record, edit.getClass().getSimpleName() + " for unknown order " + key, null);
+                return;
+            }
+            if (!(edit instanceof OrderLineChanged) && OrderEdits.isRepeat(existing, edit)) {
+                LOG.debug("order {}: {} again (event {}): nothing to do", key, edit.getClass().getSimpleName(), event.getEventId());
+                return;
+            }
+            Optional<Refusal> refused = OrderEdits.refusal(existing, edit, limits);
+            if (refused.isPresent()) {
+                deadLetter(record, refused.get().code().wire() + ": " + edit.getClass().getSimpleName() + " " + key + ": "
+                    + refused.get().getMessage(), null);
+                return;
+            }
+            String lineId = OrderEdits.lineId(edit);
+            String suffix = OrderEdits.commandSuffix(edit);
+            if (edit instanceof OrderLineAdded added) {
+                OrderLine line = added.getLine();
+                orders.put(key, OrderEdits.withAddedLine(existing, line));
+                command(record, event, line.getSku(), suffix, key, new ReserveLine(line.getLineId(), line.getSku(),
+                    line.getQuantity(), existing.getChannel(), existing.getPriority(), event.getOccurredAt(), null,
+                    AllocationIds.derive(key, event.getEventId()), true));
+                return;
+            }
+            String sku = existing.getLines().stream().filter(l -> l.getLineId().equals(lineId)).findFirst().orElseThrow().getSku();
+            command(record, event, sku, suffix, key, edit instanceof OrderLineChanged changed
+                ? new ChangeLineQuantity(lineId, changed.getQuantity(), changed.getReason())
+                : new CancelLine(lineId, ((OrderLineCancelled) edit).getReason()));
         }
 
         /** The highest-ranked location that could fill the whole order, from the global (possibly stale) stock view. */

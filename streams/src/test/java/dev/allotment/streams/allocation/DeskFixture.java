@@ -145,7 +145,7 @@ final class DeskFixture {
     }
 
     void place(String orderId, String lineId, String channel, int quantity, int priority, String preferredLocation) {
-        command(orderId, new ReserveLine(lineId, SKU, quantity, channel, priority, now, preferredLocation, "al-" + orderId));
+        command(orderId, new ReserveLine(lineId, SKU, quantity, channel, priority, now, preferredLocation, "al-" + orderId, false));
     }
 
     /**
@@ -178,6 +178,16 @@ final class DeskFixture {
 
     void delete(String orderId) {
         command(orderId, new DeleteAllocations());
+    }
+
+    /** The platform changed the quantity of the order's line {@link #LINE}. */
+    void changeLine(String orderId, int quantity) {
+        command(orderId, new dev.allotment.events.ChangeLineQuantity(LINE, quantity, "customer edit"));
+    }
+
+    /** The platform cancelled the order's line {@link #LINE}. */
+    void cancelLine(String orderId) {
+        command(orderId, new dev.allotment.events.CancelLine(LINE, "out of season"));
     }
 
     void cancel(String orderId) {

@@ -50,7 +50,7 @@ class SkuDeskPropertiesTest {
 
     /** One step of a scenario. */
     sealed interface Op permits SetStock, Adjust, Place, Allocate, Change, Move, Complete, Delete, Cancel,
-        Confirm, Reject, Answer, Mark, Wait {}
+        Confirm, Reject, Answer, Mark, Wait, EditLine {}
     record SetStock(String loc, String sku, int physical) implements Op {}
     record Adjust(String loc, String sku, int delta) implements Op {}
     record Place(int order, String channel, int priority, int q1, int q2, boolean twoSkus) implements Op {}
@@ -65,6 +65,8 @@ class SkuDeskPropertiesTest {
     record Answer(int order, String sku, int accepted, int backordered, boolean mismatch) implements Op {}
     record Mark(int order, String sku, int pick, boolean sent) implements Op {}
     record Wait(int seconds) implements Op {}
+    /** The platform edits the order's line of the SKU: a new quantity, or 0 to cancel it. */
+    record EditLine(int order, String sku, int quantity) implements Op {}
 
     /** The fixture's channels: web (every site), shop (wh-b), drop (wh-a, drop-d); manual has no routing. */
     static final Locations LOCS = DeskFixture.LOCATIONS;
@@ -91,7 +93,8 @@ class SkuDeskPropertiesTest {
             Tuple(3, Combinators.combine(order, sku, Arbitraries.integers().between(0, 6), Arbitraries.integers().between(0, 6),
                 Arbitraries.of(false, false, false, true)).as(Answer::new)),
             Tuple(6, Combinators.combine(order, sku, Arbitraries.integers().between(0, 3), Arbitraries.of(true, false)).as(Mark::new)),
-            Tuple(2, Arbitraries.integers().between(1, 6).map(Wait::new)));
+            Tuple(2, Arbitraries.integers().between(1, 6).map(Wait::new)),
+            Tuple(3, Combinators.combine(order, sku, Arbitraries.integers().between(0, 8)).as(EditLine::new)));
         return op.list().ofMinSize(20).ofMaxSize(100);
     }
 
@@ -175,12 +178,12 @@ class SkuDeskPropertiesTest {
                 return List.of();
             }
             Decisions first = desk.command("S1", cmd + "a", orderId, new ReserveLine("l-1", "S1", p.q1(), p.channel(),
-                p.priority(), now, null, "al-" + orderId), now);
+                p.priority(), now, null, "al-" + orderId, false), now);
             if (!p.twoSkus()) {
                 return List.of(first);
             }
             return List.of(first, desk.command("S2", cmd + "b", orderId, new ReserveLine("l-2", "S2", p.q2(), p.channel(),
-                p.priority(), now, "wh-b", "al-" + orderId), now));
+                p.priority(), now, "wh-b", "al-" + orderId, false), now));
         }
         if (op instanceof Allocate a) {
             return List.of(desk.command(a.sku(), cmd, orderId, new AllocateLines(a.loc(),
@@ -200,6 +203,11 @@ class SkuDeskPropertiesTest {
         }
         if (op instanceof Delete d) {
             return List.of(desk.command(d.sku(), cmd, orderId, new DeleteAllocations(), now));
+        }
+        if (op instanceof EditLine e) {
+            String lineId = e.sku().equals("S1") ? "l-1" : "l-2";
+            return List.of(desk.command(e.sku(), cmd, orderId, e.quantity() == 0 ? new dev.allotment.events.CancelLine(lineId, "test")
+                : new dev.allotment.events.ChangeLineQuantity(lineId, e.quantity(), "test"), now));
         }
         return SKUS.stream().map(sku -> desk.command(sku, cmd + sku, orderId, new ReleaseOrder("test"), now)).toList();
     }
@@ -233,6 +241,8 @@ class SkuDeskPropertiesTest {
             return a.order();
         } else if (op instanceof Mark m) {
             return m.order();
+        } else if (op instanceof EditLine e) {
+            return e.order();
         }
         return ((Cancel) op).order();
     }
@@ -303,6 +313,8 @@ class SkuDeskPropertiesTest {
             }
             int total = sum;
             assertTrue(line.getAllocatedQuantity() <= line.getQuantity(), () -> "line over-allocated after " + after + ": " + line);
+            assertTrue(!line.getWaiting() || (!line.getCancelled() && line.getAllocatedQuantity() < line.getQuantity()),
+                () -> "a line waits with nothing to wait for after " + after + ": " + line);
             assertEquals(total, line.getAllocatedQuantity(), () -> "allocations do not add up after " + after + ": " + line);
         }
         for (SkuStock stock : book.allStock().values()) {
@@ -325,7 +337,7 @@ class SkuDeskPropertiesTest {
     static void report() {
         System.out.println("SkuDeskPropertiesTest: " + OPERATIONS.get() + " operations checked; decisions " + EVENTS);
         for (String kind : List.of("AllocationConfirmed", "AllocationRejected", "AllocationTimedOut", "AllocationOutdated",
-                "AllocationSent", "AllocationSendFailed", "LineBackordered", "GaveWayToACount")) {
+                "AllocationSent", "AllocationSendFailed", "LineBackordered", "GaveWayToACount", "LineQuantityChanged", "LineCancelled")) {
             assertTrue(EVENTS.getOrDefault(kind, 0L) > 0, "the generated scenarios never produced " + kind);
         }
     }

@@ -243,4 +243,27 @@ class OrderFoldTest {
 
         assertEquals(OrderStatus.PARTIALLY_ALLOCATED, OrderFold.statusOf(big));
     }
+
+    @Test
+    void editsOfALineFoldItsQuantityAndAllCancelledLinesCancelTheOrder() {
+        OrderProjection waiting = fold(RESERVED, requested("al-1", "wh-a", AllocationMode.DIRECT, 1),
+            LineBackordered.newBuilder().setLineId("l-1").setSku(SKU).setQuantity(2).build());
+
+        OrderProjection smaller = fold(waiting, new dev.allotment.events.LineQuantityChanged("l-1", SKU, 2, 3, "edit"));
+        assertEquals(List.of(2, 1, 1), List.of(line(smaller).getQuantity(), line(smaller).getAllocatedQuantity(),
+            line(smaller).getBackorderedQuantity()), "only what still waits stays backordered");
+        OrderProjection added = fold(smaller, new dev.allotment.events.LineAdded("l-2", "S2", 4));
+        assertEquals(List.of("l-1", "l-2"), added.getLines().stream().map(LineProjection::getLineId).toList());
+        assertEquals(OrderStatus.PARTIALLY_ALLOCATED, added.getStatus());
+        assertEquals(added.getLines(), fold(added, new dev.allotment.events.LineAdded("l-2", "S2", 4)).getLines(),
+            "a line already marked is not added twice");
+
+        OrderProjection oneCancelled = fold(added, new dev.allotment.events.LineCancelled("l-2", "S2", 0, "edit"));
+        LineProjection l2 = oneCancelled.getLines().get(1);
+        assertEquals(List.of(0, 0), List.of(l2.getQuantity(), l2.getBackorderedQuantity()));
+        assertTrue(l2.getCancelledAt() != null);
+        assertFalse(oneCancelled.getStatus() == OrderStatus.CANCELLED);
+        OrderProjection allCancelled = fold(oneCancelled, new dev.allotment.events.LineCancelled("l-1", SKU, 0, "edit"));
+        assertEquals(OrderStatus.CANCELLED, allCancelled.getStatus(), "every line cancelled one by one: the order is");
+    }
 }

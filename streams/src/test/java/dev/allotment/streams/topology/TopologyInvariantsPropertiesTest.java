@@ -22,6 +22,9 @@ import dev.allotment.events.MarkRequestSendFailed;
 import dev.allotment.events.MarkRequestSent;
 import dev.allotment.events.OrderEvent;
 import dev.allotment.events.OrderLine;
+import dev.allotment.events.OrderLineAdded;
+import dev.allotment.events.OrderLineCancelled;
+import dev.allotment.events.OrderLineChanged;
 import dev.allotment.events.OrderPlaced;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.events.RejectAllocationRequest;
@@ -64,6 +67,7 @@ class TopologyInvariantsPropertiesTest {
     static final List<String> SKUS = List.of("S1", "S2", "S3");
     static final List<String> LOCATIONS = List.of("wh-a", "wh-b", "sup-c");
     static final AtomicLong RECORDS = new AtomicLong();
+    static final Map<String, Long> EDITS = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** One input record of a scenario. */
     record Step(int kind, int order, String sku, String loc, int n) {}
@@ -72,7 +76,7 @@ class TopologyInvariantsPropertiesTest {
     Arbitrary<List<Step>> scenarios() {
         Arbitrary<Step> step = Combinators.combine(Arbitraries.frequency(
                 Tuple.of(3, 0), Tuple.of(2, 1), Tuple.of(5, 2), Tuple.of(4, 3), Tuple.of(1, 4), Tuple.of(1, 5), Tuple.of(1, 6),
-                Tuple.of(2, 7), Tuple.of(2, 8), Tuple.of(2, 9), Tuple.of(2, 10), Tuple.of(1, 11)),
+                Tuple.of(2, 7), Tuple.of(2, 8), Tuple.of(2, 9), Tuple.of(2, 10), Tuple.of(1, 11), Tuple.of(3, 12)),
             Arbitraries.integers().between(1, 15), Arbitraries.of(SKUS), Arbitraries.of(LOCATIONS),
             Arbitraries.integers().between(-4, 12)).as(Step::new);
         return step.list().ofMinSize(20).ofMaxSize(80);
@@ -139,6 +143,17 @@ class TopologyInvariantsPropertiesTest {
                             null, null, null), null));
                     });
                     case 10 -> fixture.driver.advanceWallClockTime(java.time.Duration.ofSeconds(3));
+                    case 12 -> {
+                        // the platform edits the order: adds a line, changes l-1's quantity, or cancels l-2 (what the
+                        // order cannot take is dead-lettered, as from Kafka)
+                        int q = Math.max(1, Math.abs(s.n()));
+                        Object edit = switch (Math.floorMod(s.n(), 3)) {
+                            case 0 -> new OrderLineAdded(orderId, new OrderLine("l-x" + i, s.sku(), q % 5 + 1));
+                            case 1 -> new OrderLineChanged(orderId, "l-1", q, "test");
+                            default -> new OrderLineCancelled(orderId, "l-2", "test");
+                        };
+                        fixture.orders.pipeInput(orderId, new OrderEvent("e" + i, at, null, edit));
+                    }
                     default -> anyRequest(fixture, s.sku(), orderId, s.n()).ifPresent(id -> fixture.commands.pipeInput(s.sku(),
                         new Command("c" + n, at, "webhook", orderId, s.n() % 2 == 0 ? new MarkRequestSent(id, 1)
                             : new MarkRequestSendFailed(id, 3, "down"), null)));
@@ -193,6 +208,7 @@ class TopologyInvariantsPropertiesTest {
     static void check(TopologyFixture fixture) {
         Map<String, Integer> open = new HashMap<>();
         Map<String, Integer> allocatedByLine = new HashMap<>();
+        Map<String, Integer> quantityByLine = new HashMap<>();
         Map<String, String> partStatus = new HashMap<>();
         KeyValueStore<String, LineReservation> lines = fixture.store(StoreNames.LINE_RESERVATIONS);
         try (KeyValueIterator<String, LineReservation> it = lines.all()) {
@@ -211,12 +227,15 @@ class TopologyInvariantsPropertiesTest {
                 assertTrue(l.getAllocatedQuantity() <= l.getQuantity(), "line over-allocated: " + l);
                 assertEquals(sum, l.getAllocatedQuantity(), "allocations do not add up: " + l);
                 allocatedByLine.put(l.getOrderId() + "/" + l.getLineId(), l.getAllocatedQuantity());
+                quantityByLine.put(l.getOrderId() + "/" + l.getLineId(), l.getQuantity());
             }
         }
         // invariant 3 from the decision log alone, as ./allotment audit recomputes it
         DecisionReplay fromLog = new DecisionReplay();
         List<org.apache.kafka.streams.test.TestRecord<String, dev.allotment.events.AllocationEvent>> log = fixture.allocationEvents.readRecordsToList();
         log.forEach(r -> fromLog.apply(r.key(), r.value().getPayload(), r.value().getOccurredAt()));
+        log.stream().map(r -> r.value().getPayload().getClass().getSimpleName()).filter(k -> k.startsWith("Line") && !k.equals("LineBackordered"))
+            .forEach(k -> EDITS.merge(k, 1L, Long::sum));
         KeyValueStore<String, SkuStock> stock = fixture.store(StoreNames.SKU_STOCK);
         try (KeyValueIterator<String, SkuStock> it = stock.all()) {
             while (it.hasNext()) {
@@ -241,6 +260,8 @@ class TopologyInvariantsPropertiesTest {
                 for (LineProjection l : o.getLines()) {
                     assertEquals(allocatedByLine.getOrDefault(o.getOrderId() + "/" + l.getLineId(), 0), l.getAllocatedQuantity(),
                         "projection of " + o.getOrderId() + " line " + l.getLineId() + " disagrees with its SKU partition");
+                    assertEquals(quantityByLine.getOrDefault(o.getOrderId() + "/" + l.getLineId(), l.getQuantity()), l.getQuantity(),
+                        "an edit left the quantity of " + o.getOrderId() + " line " + l.getLineId() + " differing from its SKU partition");
                 }
                 for (dev.allotment.events.AllocationProjection a : o.getAllocations()) {
                     for (dev.allotment.events.ProjectedAllocationLine item : a.getLines()) {
@@ -270,6 +291,9 @@ class TopologyInvariantsPropertiesTest {
 
     @AfterContainer
     static void report() {
-        System.out.println("TopologyInvariantsPropertiesTest: " + RECORDS.get() + " records piped");
+        System.out.println("TopologyInvariantsPropertiesTest: " + RECORDS.get() + " records piped; edits decided " + EDITS);
+        for (String kind : List.of("LineAdded", "LineQuantityChanged", "LineCancelled")) {
+            org.junit.jupiter.api.Assertions.assertTrue(EDITS.getOrDefault(kind, 0L) > 0, "the scenarios never produced " + kind);
+        }
     }
 }
