@@ -53,6 +53,8 @@ class AuthorizationMatrixTest {
     static Http http;
     /** A request at supplier A's location, and its order. */
     static String requestA;
+    /** A request of supplier A's that the matrix completes (ships): the first caller let through completes it. */
+    static String requestToShip;
     static final String ORDER_A = "mx-order-a";
 
     /** Who calls: the key it sends, if any. */
@@ -107,6 +109,7 @@ class AuthorizationMatrixTest {
         admin("PUT", "/channels/mx/routing", "{\"locations\":[\"" + SUP_A + "\"]}");
         admin("PUT", "/stock/" + WAREHOUSE + "/MX-1", "{\"physical\":100}");
         requestA = placeAtSupplierA(ORDER_A, "MX-1");
+        requestToShip = placeAtSupplierA("mx-order-ship", "MX-4");
     }
 
     @AfterAll
@@ -159,6 +162,8 @@ class AuthorizationMatrixTest {
                 "{}", SUPPLIERS_AND_WRITERS, notB),
             new Expectation("POST", "/allocation-requests/{id}/reject", "/allocation-requests/" + encode(requestA) + "/reject",
                 "{\"reason\":\"matrix\"}", SUPPLIERS_AND_WRITERS, notB),
+            new Expectation("POST", "/allocation-requests/{id}/complete", "/allocation-requests/" + encode(requestToShip) + "/complete",
+                null, SUPPLIERS_AND_WRITERS, notB),
             new Expectation("PUT", "/orders/allocation/{orderId}{/slash}", "/orders/allocation/" + ORDER_A + "/",
                 "{\"line_items\":[{\"line_item_uuid\":\"l-1\",\"allocation\":{\"quantity_accepted\":1}}]}", SUPPLIERS_AND_WRITERS, notB),
             new Expectation("GET", "/commands/{commandId}", "/commands/mx-unknown?sku=MX-1", null, ANY_KEY, none),

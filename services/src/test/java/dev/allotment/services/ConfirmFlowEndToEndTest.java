@@ -207,13 +207,10 @@ class ConfirmFlowEndToEndTest {
     }
 
     @Test
-    void aSkuCostPastTheRangeOfADoubleIsEchoedNotA500() throws Exception {
-        // found by HttpFuzzTest: supplier_provided_sku_cost 1e400 was read as an infinite double, whose decimal value threw
-        stock("sup-a", "COST-SKU", 5);
-        ok(admin("PUT", "/channels/crux/routing", "{\"locations\":[\"sup-a\"]}"));
-        place("cost-1", "crux", "{\"line_id\":\"l-1\",\"sku\":\"COST-SKU\",\"quantity\":1}");
-        await().atMost(Duration.ofSeconds(20)).until(() -> admin("GET", "/allocation-requests?order=cost-1", null).json()
-            .path("allocation_requests").size() == 1);
+    void aSkuCostPastTheRangeOfADoubleIsKeptExactlyNotA500() throws Exception {
+        // found by HttpFuzzTest: supplier_provided_sku_cost 1e400 was read as an infinite double, whose decimal value threw;
+        // the engine now keeps the cost, as its exact decimal text, and the answer shows what it keeps
+        sentToSupplierA("cost-1", "COST-SKU", 1);
         Http.Reply reply = supplier("PUT", "/orders/allocation/cost-1/", "{\"line_items\":[{\"line_item_uuid\":\"l-1\","
             + "\"supplier_provided_sku_cost\":1e400,\"allocation\":{\"quantity_ordered\":1,\"quantity_allocated\":1,"
             + "\"quantity_backordered\":0,\"quantity_rejected\":0}}]}");
@@ -223,6 +220,93 @@ class ConfirmFlowEndToEndTest {
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(reply.body());
         assertEquals(0, new java.math.BigDecimal("1E+400").compareTo(exact.path("line_items").path(0)
             .path("supplier_provided_sku_cost").decimalValue()), reply.body());
+    }
+
+    @Test
+    void aSuppliersPoInvoiceAndSkuCostAreKeptAndShownAndItsShipmentIsCounted() throws Exception {
+        String requestId = sentToSupplierA("doc-1", "DOC-SKU", 3);
+        // over the limits or not a decimal: refused naming the field, nothing applied
+        Http.Reply tooLong = supplier("PUT", "/orders/allocation/doc-1/", crux("\"" + "P".repeat(2_049) + "\"", "\"INV-42\"", "12.50", 3, 0));
+        assertEquals(422, tooLong.status(), tooLong.body());
+        assertEquals("line_items[0].supplier_provided_po_number", tooLong.json().path("fields").path(0).path("field").asText());
+        Http.Reply notADecimal = supplier("PUT", "/orders/allocation/doc-1/", crux("\"PO-42\"", "\"INV-42\"", "\"12,50\"", 3, 0));
+        assertEquals(400, notADecimal.status(), notADecimal.body());
+        assertEquals("line_items[0].supplier_provided_sku_cost", notADecimal.json().path("fields").path(0).path("field").asText());
+        assertEquals("sent", admin("GET", "/allocation-requests/" + requestId, null).json().path("allocation_request")
+            .path("status").asText(), "a refused answer applies nothing");
+
+        Http.Reply answered = supplier("PUT", "/orders/allocation/doc-1/", crux("\"PO-42\"", "\"INV-42\"", "12.50", 2, 1));
+        assertEquals(200, answered.status(), answered.body());
+        JsonNode line = answered.json().path("line_items").path(0);
+        assertEquals(List.of("Backordered", "PO-42", "INV-42", "0"), List.of(line.path("status").asText(),
+            line.path("supplier_provided_po_number").asText(), line.path("supplier_provided_invoice_number").asText(),
+            line.path("quantity_shipped").asText()), answered.body());
+        assertTrue(answered.body().contains("\"supplier_provided_sku_cost\":12.50"), "the cost exactly, trailing zero kept: "
+            + answered.body());
+        Http.Reply order = admin("GET", "/orders/doc-1", null);
+        JsonNode item = order.json().path("allocations").path(0).path("items").path(0);
+        assertEquals(List.of("PO-42", "INV-42"), List.of(item.path("supplier_provided_po_number").asText(),
+            item.path("supplier_provided_invoice_number").asText()), item.toString());
+        assertTrue(order.body().contains("\"supplier_provided_sku_cost\":12.50"), order.body());
+        Http.Reply request = supplier("GET", "/allocation-requests/" + requestId, null);
+        JsonNode centra = request.json().path("allocation_request").path("lines").path(0);
+        assertEquals(List.of("PO-42", "INV-42"), List.of(centra.path("supplier_provided_po_number").asText(),
+            centra.path("supplier_provided_invoice_number").asText()), centra.toString());
+        assertTrue(request.body().contains("\"supplier_provided_sku_cost\":12.50"), request.body());
+
+        // a part ships whole: not while it has a backordered unit the supplier does not have
+        Http.Reply early = supplier("POST", "/allocation-requests/" + requestId + "/complete", null);
+        assertEquals(409, early.status(), early.body());
+        assertEquals("not_actionable", early.json().path("error").asText(), early.body());
+        // the backordered unit arrives: answered without the numbers, which stay as the first answer gave them
+        Http.Reply arrived = supplier("PUT", "/orders/allocation/doc-1/", crux("null", "null", "null", 1, 0));
+        assertEquals(200, arrived.status(), arrived.body());
+        assertEquals(List.of("Allocated", "PO-42", "INV-42"), List.of(arrived.json().path("line_items").path(0).path("status").asText(),
+            arrived.json().path("line_items").path(0).path("supplier_provided_po_number").asText(),
+            arrived.json().path("line_items").path(0).path("supplier_provided_invoice_number").asText()), arrived.body());
+        // the supplier reports the request shipped; Crux's quantity_shipped counts it
+        Http.Reply shipped = supplier("POST", "/allocation-requests/" + requestId + "/complete", null);
+        assertEquals(200, shipped.status(), shipped.body());
+        assertEquals("completed", shipped.json().path("allocation_request").path("status").asText(), shipped.body());
+        Http.Reply again = supplier("POST", "/allocation-requests/" + requestId + "/complete", null);
+        assertEquals(List.of(409, "allocation_completed"), List.of(again.status(), again.json().path("error").asText()), "shipped once");
+        // asked again with nothing left to answer (0 requested of it), the supplier reads what the engine holds
+        Http.Reply after = supplier("PUT", "/orders/allocation/doc-1/", crux("null", "null", "null", 0, 0));
+        assertEquals(200, after.status(), after.body());
+        assertEquals(3, after.json().path("line_items").path(0).path("quantity_shipped").asInt(), after.body());
+        assertEquals("PO-42", after.json().path("line_items").path(0).path("supplier_provided_po_number").asText(), after.body());
+        assertEquals("completed", admin("GET", "/orders/doc-1", null).json().path("status").asText());
+        assertEquals(2, admin("GET", "/stock/DOC-SKU", null).json().path("locations").path(0).path("physical").asInt(),
+            "the shipped units left the supplier's stock");
+        String openApi = http.send("GET", "/openapi/allotment-0.1.yml", null).body();
+        assertTrue(openApi.contains("/allocation-requests/{id}/complete") && openApi.contains("supplier_provided_sku_cost"),
+            "the OpenAPI document describes the route and the fields");
+    }
+
+    /**
+     * An order of one line l-1 on a channel of sup-a alone, with 5 of the SKU there, once its request is sent to sup-a;
+     * the request's id.
+     */
+    static String sentToSupplierA(String orderId, String sku, int quantity) {
+        stock("sup-a", sku, 5);
+        ok(admin("PUT", "/channels/crux/routing", "{\"locations\":[\"sup-a\"]}"));
+        place(orderId, "crux", "{\"line_id\":\"l-1\",\"sku\":\"" + sku + "\",\"quantity\":" + quantity + "}");
+        await().atMost(Duration.ofSeconds(20)).until(() -> admin("GET", "/allocation-requests?order=" + orderId, null).json()
+            .path("allocation_requests").path(0).path("status").asText().equals("sent"));
+        return admin("GET", "/allocation-requests?order=" + orderId, null).json().path("allocation_requests").path(0)
+            .path("id").asText();
+    }
+
+    /**
+     * Crux's next-version body for line l-1 of an order, {@code po}, {@code invoice} and {@code cost} as JSON values;
+     * backordered units are dated 2030-01-10.
+     */
+    static String crux(String po, String invoice, String cost, int allocated, int backordered) {
+        return "{\"line_items\":[{\"line_item_uuid\":\"l-1\",\"supplier_provided_po_number\":" + po
+            + ",\"supplier_provided_invoice_number\":" + invoice + ",\"supplier_provided_sku_cost\":" + cost
+            + ",\"allocation\":{\"quantity_ordered\":" + (allocated + backordered) + ",\"quantity_allocated\":" + allocated
+            + ",\"quantity_backordered\":" + backordered + ",\"quantity_rejected\":0"
+            + (backordered > 0 ? ",\"backorder_date\":\"2030-01-10\"" : "") + "}}]}";
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.allotment.events.ConfirmAllocationRequest;
 import dev.allotment.events.LineProjection;
 import dev.allotment.events.ProjectedAllocationLine;
 import dev.allotment.events.RejectAllocationRequest;
+import dev.allotment.events.UpdateAllocation;
 import dev.allotment.services.auth.Allowed;
 import dev.allotment.services.auth.ApiKeyFilter;
 import dev.allotment.services.auth.Principal;
@@ -16,6 +17,8 @@ import dev.allotment.services.engine.RequestSkus;
 import dev.allotment.services.engine.Waits;
 import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.allocation.PartStatus;
+import dev.allotment.streams.allocation.RefusalCode;
+import dev.allotment.streams.order.OrderFold;
 import dev.allotment.streams.state.EngineState;
 import dev.allotment.streams.state.FoundRequest;
 import io.micronaut.core.annotation.Nullable;
@@ -46,7 +49,8 @@ import java.util.function.Function;
 
 /**
  * Centra's "direct, then confirm" API: {@code GET /allocation-requests} (status, order, warehouse,
- * page of 100) and the answers {@code POST /allocation-requests/{id}/confirm|reject}. A supplier's key
+ * page of 100), the answers {@code POST /allocation-requests/{id}/confirm|reject}, and the supplier's report that it
+ * shipped a request, {@code POST /allocation-requests/{id}/complete}. A supplier's key
  * sees and answers only the requests of its own locations; any other request is 404, so ids do not leak.
  */
 @Controller("/allocation-requests")
@@ -178,6 +182,41 @@ public class AllocationRequestController {
         }
         String why = reason;
         return answer(request, id, key, "reject", rid -> new RejectAllocationRequest(rid, why));
+    }
+
+    @Operation(summary = "Complete an allocation request: the supplier reports it shipped", description = "Every line the "
+        + "request still holds leaves the supplier's location (physical and allocated drop by its quantity) and counts as "
+        + "shipped: Crux's quantity_shipped. A request not yet confirmed is confirmed by it. 409 allocation_completed when it "
+        + "was shipped already, 409 not_actionable when it holds nothing (rejected, timed out or outdated) or still has "
+        + "backordered units (a part ships whole: answer the backorder first); 404 as above.")
+    @Post(uri = "/{id}/complete", produces = MediaType.APPLICATION_JSON)
+    @Allowed({Role.SUPPLIER, Role.PLATFORM, Role.ADMIN})
+    public HttpResponse<Map<String, Object>> complete(HttpRequest<?> request, @PathVariable String id,
+                                                      @Nullable @Header("Idempotency-Key") String key) {
+        FoundRequest found = state.request(id).filter(f -> visible(principal(request), f.request())).orElse(null);
+        Map<String, Object> unshippable = found == null ? null : unshippable(found.request());
+        if (unshippable != null) {
+            return HttpResponse.<Map<String, Object>>status(HttpStatus.CONFLICT).body(unshippable);
+        }
+        Instant shippedAt = Instant.now();
+        return answer(request, id, key, "complete", rid -> new UpdateAllocation(rid, null, shippedAt, null));
+    }
+
+    /**
+     * Why the request cannot be shipped as the projection shows it (the 409's body); null when it can. Completion ships a
+     * part whole, so a part with backordered units (which the supplier does not have yet) is answered first.
+     */
+    private static Map<String, Object> unshippable(AllocationProjection a) {
+        String request = "allocation request " + a.getAllocationId();
+        if (!OrderFold.holds(a)) {
+            return a.getLines().stream().anyMatch(ProjectedAllocationLine::getCompleted)
+                ? ErrorBody.of(RefusalCode.ALLOCATION_COMPLETED.wire(), request + " was shipped (completed) already")
+                : ErrorBody.of(RefusalCode.NOT_ACTIONABLE.wire(), request + " holds nothing to ship: it is " + a.getStatus());
+        }
+        boolean backordered = a.getLines().stream().anyMatch(l -> !l.getCompleted() && l.getBackorderedQuantity() > 0
+            && !PartStatus.of(l.getStatus()).isReleased());
+        return backordered ? ErrorBody.of(RefusalCode.NOT_ACTIONABLE.wire(), request + " has backordered units: answer them "
+            + "(Crux's PUT, or confirm or reject) before shipping") : null;
     }
 
     private HttpResponse<Map<String, Object>> answer(HttpRequest<?> request, String id, String key, String verb,

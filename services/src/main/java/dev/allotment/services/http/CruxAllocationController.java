@@ -33,6 +33,7 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,11 +45,15 @@ import java.util.Set;
  * Crux Connect's supplier answer, {@code PUT /orders/allocation/{order_uuid}/}, in both documented bodies:
  * {@code quantity_accepted/rejected/backordered} (quantities may be quoted), answered with
  * {@code [{line_item_uuid: status}]}; or {@code quantity_ordered/allocated/backordered/rejected} with
- * {@code backorder_date} and PO/invoice numbers, answered with {@code {"line_items": [...]}}.
+ * {@code backorder_date}, PO/invoice numbers and SKU cost, answered with {@code {"line_items": [...]}} from what the engine
+ * then holds: per line its status, the units the supplier shipped, and the PO/invoice numbers and SKU cost it keeps.
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class CruxAllocationController {
+    /** A request line no answer has given documents yet. */
+    private static final ProjectedAllocationLine NO_DOCUMENTS = ProjectedAllocationLine.newBuilder().setLineId("").setSku("")
+        .setQuantity(0).setCompleted(false).build();
     private final EngineState state;
     private final CommandGateway gateway;
     private final Waits waits;
@@ -59,14 +64,21 @@ public class CruxAllocationController {
         this.waits = waits;
     }
 
-    /** One line item of the body, resolved against the order; {@code nextVersion}: sent in the next version's body. */
+    /**
+     * One line item of the body, resolved against the order; {@code cost}: the SKU cost's exact decimal text;
+     * {@code nextVersion}: sent in the next version's body.
+     */
     private record Item(String uuid, LineProjection line, int accepted, int rejected, int backordered, String backorderDate,
-                        String po, String invoice, JsonNode cost, String location, boolean nextVersion) {}
+                        String po, String invoice, String cost, String location, boolean nextVersion) {}
 
     @Operation(summary = "Allocate order: a supplier's answer per line (Crux Connect)", description = "Accepted quantity is confirmed, "
         + "backordered is held at the supplier with its date, rejected is released and re-routed. Quantities must add up to what "
         + "was requested of the supplier for the line (422 naming the line). Per-line status: Allocated, Backordered, Cancelled, "
-        + "Rejected (no location left) or Item Not Found.")
+        + "Rejected (no location left) or Item Not Found. The next version's body may give per line supplier_provided_po_number, "
+        + "supplier_provided_invoice_number (texts, at most 2,048 characters) and supplier_provided_sku_cost (a decimal, kept "
+        + "exactly; 400 when not a decimal or negative, 422 limit_exceeded past 64 characters): the engine keeps them per request "
+        + "line and its answer shows what it holds, with quantity_shipped: the units the supplier shipped "
+        + "(POST /allocation-requests/{id}/complete).")
     @Put(uri = "/orders/allocation/{orderId}{/slash}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.SUPPLIER, Role.PLATFORM, Role.ADMIN})
     public HttpResponse<Object> allocate(HttpRequest<?> request, @PathVariable String orderId, @Nullable @PathVariable String slash,
@@ -113,6 +125,9 @@ public class CruxAllocationController {
     private static Item item(JsonInput in, JsonNode node, String at, OrderProjection order, Principal who,
                              List<ErrorBody.FieldError> mismatches) {
         String uuid = in.requiredString(node, "line_item_uuid", at + "line_item_uuid");
+        String po = in.optionalString(node, "supplier_provided_po_number", at + "supplier_provided_po_number");
+        String invoice = in.optionalString(node, "supplier_provided_invoice_number", at + "supplier_provided_invoice_number");
+        String cost = in.optionalDecimal(node, "supplier_provided_sku_cost", at + "supplier_provided_sku_cost");
         JsonNode allocation = node.get("allocation");
         if (allocation == null || !allocation.isObject()) {
             in.error(at + "allocation", "an object with the quantities is required");
@@ -130,7 +145,7 @@ public class CruxAllocationController {
         LineProjection line = uuid == null ? null : resolve(order, uuid);
         if (line == null) {
             return uuid == null ? null
-                : new Item(uuid, null, 0, 0, 0, null, null, null, node.get("supplier_provided_sku_cost"), null, v2);
+                : new Item(uuid, null, 0, 0, 0, null, po, invoice, cost, null, v2);
         }
         List<ProjectedAllocationLine> open = openParts(order, line.getLineId(), who);
         long requested = open.stream().mapToLong(p -> PartStatus.of(p.getStatus()).openQuantity(p.getQuantity(),
@@ -156,10 +171,8 @@ public class CruxAllocationController {
             mismatches.add(new ErrorBody.FieldError(at + "allocation.backorder_date", "must be a date, as 2030-01-10 or "
                 + "2030-01-10T00:00:00Z, was " + backorderDate));
         }
-        return new Item(uuid, line, accepted, rejected, backordered, backorderDate,
-            in.optionalString(node, "supplier_provided_po_number", at + "supplier_provided_po_number"),
-            in.optionalString(node, "supplier_provided_invoice_number", at + "supplier_provided_invoice_number"),
-            node.get("supplier_provided_sku_cost"), where.size() == 1 ? where.iterator().next() : null, v2);
+        return new Item(uuid, line, accepted, rejected, backordered, backorderDate, po, invoice, cost,
+            where.size() == 1 ? where.iterator().next() : null, v2);
     }
 
     /** An ISO-8601 date ({@code 2030-01-10}) or date and time with its offset ({@code 2030-01-10T00:00:00Z}). */
@@ -197,12 +210,12 @@ public class CruxAllocationController {
         groups.forEach((group, list) -> {
             String sku = list.get(0).line().getSku();
             String location = list.get(0).location();
-            List<LineAnswer> answers = list.stream().map(i -> new LineAnswer(i.line().getLineId(), i.accepted(), i.rejected(),
-                i.backordered(), i.backorderDate())).toList();
-            String po = list.stream().map(Item::po).filter(p -> p != null).findFirst().orElse(null);
-            String invoice = list.stream().map(Item::invoice).filter(p -> p != null).findFirst().orElse(null);
+            List<LineAnswer> answers = list.stream().map(i -> LineAnswer.newBuilder().setLineId(i.line().getLineId())
+                .setAccepted(i.accepted()).setRejected(i.rejected()).setBackordered(i.backordered())
+                .setBackorderDate(i.backorderDate()).setSupplierPoNumber(i.po()).setSupplierInvoiceNumber(i.invoice())
+                .setSupplierSkuCost(i.cost()).build()).toList();
             commands.add(Map.entry(sku, new Command(Outcomes.commandId(base, "answer:" + sku + ":" + location), now,
-                who == null ? null : who.name(), order.getOrderId(), new SupplierAnswer(location, answers, po, invoice, null), null)));
+                who == null ? null : who.name(), order.getOrderId(), new SupplierAnswer(location, answers, null, null, null), null)));
         });
         List<CommandGateway.Result> results = gateway.send(commands);
         HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
@@ -220,17 +233,39 @@ public class CruxAllocationController {
         return reply;
     }
 
+    /**
+     * The next version's reply, from what the engine holds after the answer (not the request echoed): per line, the units
+     * the supplier has shipped and what the supplier's request line keeps of its PO and invoice numbers and SKU cost.
+     */
     private static Map<String, Object> nextVersionReply(OrderProjection order, List<Item> items, Principal who) {
         List<Object> lines = new ArrayList<>();
         for (Item item : items) {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("line_item_uuid", item.uuid());
             view.put("status", status(order, item, who));
-            view.put("quantity_shipped", item.line() == null ? 0 : shipped(order, item.line().getLineId()));
-            view.put("supplier_provided_sku_cost", item.cost() == null || item.cost().isNull() ? null : item.cost().decimalValue());
+            List<ProjectedAllocationLine> parts = item.line() == null ? List.of() : supplierParts(order, item, who);
+            view.put("quantity_shipped", shipped(parts));
+            RequestViews.supplierDocuments(view, parts.stream().filter(CruxAllocationController::hasDocuments)
+                .reduce((first, second) -> second).orElse(NO_DOCUMENTS));
             lines.add(view);
         }
         return Map.of("line_items", lines);
+    }
+
+    private static boolean hasDocuments(ProjectedAllocationLine p) {
+        return p.getSupplierPoNumber() != null || p.getSupplierInvoiceNumber() != null || p.getSupplierSkuCost() != null;
+    }
+
+    /**
+     * The request lines of the item's order line at the supplier's location (the one it answered, else every location of
+     * the caller's), oldest request first.
+     */
+    private static List<ProjectedAllocationLine> supplierParts(OrderProjection order, Item item, Principal who) {
+        return order.getAllocations().stream()
+            .filter(a -> a.getRequest() && AllocationRequestController.visible(who, a))
+            .filter(a -> item.location() == null || item.location().equals(a.getLocationId()))
+            .sorted(Comparator.comparing(AllocationProjection::getCreatedAt))
+            .flatMap(a -> a.getLines().stream()).filter(p -> p.getLineId().equals(item.line().getLineId())).toList();
     }
 
     /** Crux's per-line status after the answer. */
@@ -255,9 +290,9 @@ public class CruxAllocationController {
         return "Allocated";
     }
 
-    private static long shipped(OrderProjection order, String lineId) {
-        return order.getAllocations().stream().flatMap(a -> a.getLines().stream())
-            .filter(p -> p.getLineId().equals(lineId) && p.getCompleted()).mapToLong(ProjectedAllocationLine::getQuantity).sum();
+    /** Crux's quantity_shipped: the units of these request lines the supplier reported shipped (completed). */
+    private static long shipped(List<ProjectedAllocationLine> parts) {
+        return parts.stream().filter(ProjectedAllocationLine::getCompleted).mapToLong(ProjectedAllocationLine::getQuantity).sum();
     }
 
     /** The answerable request lines of an order line within the caller's locations. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.order.Limits;
 import java.math.BigDecimal;
@@ -24,9 +25,11 @@ import java.util.function.Function;
 public final class JsonInput {
     /**
      * Numbers with a fraction are read exactly, as BigDecimal: read as doubles, 1.0000000000000000000001 was taken for 1
-     * (a whole number, accepted) and 1e400 for infinity (whose decimal value throws).
+     * (a whole number, accepted) and 1e400 for infinity (whose decimal value throws). Exactly means with their scale too:
+     * a SKU cost of 12.50 stays 12.50 (Jackson's tree would strip it to 12.5).
      */
-    private static final ObjectMapper MAPPER = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+    private static final ObjectMapper MAPPER = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+        .nodeFactory(JsonNodeFactory.withExactBigDecimals(true)).build();
     private final List<ErrorBody.FieldError> errors = new ArrayList<>();
     private boolean malformed;
 
@@ -78,6 +81,35 @@ public final class JsonInput {
         Optional<String> tooLong = Limits.textProblem(value);
         tooLong.ifPresent(p -> overLimit(path, p));
         return tooLong.isEmpty() ? value : null;
+    }
+
+    /**
+     * An optional amount of money, a JSON number or a quoted one ({@code 12.50}, {@code "12.50"}), as its exact decimal
+     * text ({@link BigDecimal#toString}: 1e400 stays {@code 1E+400}, never an infinity); null when absent. Not a decimal,
+     * or negative: an error; longer than {@link Limits#MAX_DECIMAL_LENGTH} characters: over the limit.
+     */
+    public String optionalDecimal(JsonNode parent, String name, String path) {
+        JsonNode node = parent.get(name);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String text;
+        try {
+            text = node.isTextual() ? new BigDecimal(node.asText()).toString() : node.isNumber() ? node.decimalValue().toString() : null;
+        } catch (NumberFormatException e) {
+            text = null;
+        }
+        if (text == null) {
+            error(path, "must be a decimal number");
+            return null;
+        }
+        Optional<String> problem = Limits.decimalProblem(text);
+        if (problem.isPresent() && text.length() > Limits.MAX_DECIMAL_LENGTH) {
+            overLimit(path, problem.get());
+        } else {
+            problem.ifPresent(p -> error(path, p));
+        }
+        return problem.isEmpty() ? text : null;
     }
 
     /** The field as text, null when absent; a field that is neither a string nor a whole number is an error. */

@@ -5,6 +5,7 @@ import dev.allotment.events.OrderProjection;
 import dev.allotment.events.ProjectedAllocationLine;
 import dev.allotment.streams.allocation.PartStatus;
 import dev.allotment.streams.state.EngineState;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -44,7 +45,18 @@ public final class RequestViews {
         view.put("backordered_quantity", l.getBackorderedQuantity());
         view.put("rejected_quantity", l.getRejectedQuantity());
         view.put("backorder_date", l.getBackorderDate());
+        supplierDocuments(view, l);
         return view;
+    }
+
+    /**
+     * What the supplier said of a request line when it answered, in Crux's names: PO and invoice numbers, and the SKU
+     * cost as a JSON number written exactly as the engine keeps it (12.50, 1E+400); null until an answer gives them.
+     */
+    static void supplierDocuments(Map<String, Object> view, ProjectedAllocationLine l) {
+        view.put("supplier_provided_po_number", l.getSupplierPoNumber());
+        view.put("supplier_provided_invoice_number", l.getSupplierInvoiceNumber());
+        view.put("supplier_provided_sku_cost", l.getSupplierSkuCost() == null ? null : new BigDecimal(l.getSupplierSkuCost()));
     }
 
     static String time(Instant at) {

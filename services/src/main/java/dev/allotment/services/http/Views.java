@@ -70,8 +70,14 @@ public final class Views {
         view.put("id", a.getAllocationId());
         view.put("location", Map.of("id", a.getLocationId()));
         view.put("status", a.getStatus());
-        List<Map<String, Object>> items = a.getLines().stream().map(l -> Map.<String, Object>of(
-            "id", l.getSku(), "line_id", l.getLineId(), "quantity", l.getQuantity())).toList();
+        List<Map<String, Object>> items = a.getLines().stream().map(l -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("id", l.getSku());
+            item.put("line_id", l.getLineId());
+            item.put("quantity", l.getQuantity());
+            RequestViews.supplierDocuments(item, l);
+            return item;
+        }).toList();
         view.put("items", items);
         view.put("created_at", time(a.getCreatedAt()));
         view.put("completed_at", time(a.getCompletedAt()));

@@ -303,6 +303,12 @@ final class Drafts {
             d.contract = s -> new Effect.Command(orderOfRequest(id));
             return d;
         });
+        route("POST /allocation-requests/{id}/complete", () -> {
+            String id = knownRequest();
+            Draft d = new Draft("POST", "/allocation-requests/{}/complete", id);
+            d.contract = s -> new Effect.Command(orderOfRequest(id));
+            return d;
+        });
         route("PUT /orders/allocation/{orderId}{/slash}", this::cruxAnswer);
     }
 

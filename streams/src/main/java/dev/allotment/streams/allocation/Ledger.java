@@ -158,6 +158,8 @@ record Ledger(SkuBook book, Locations locations) {
     static RequestLineState state(LineReservation line, LineAllocation p) {
         return RequestLineState.newBuilder().setLineId(line.getLineId()).setSku(line.getSku()).setQuantity(p.getQuantity())
             .setStatus(p.getStatus()).setBackorderedQuantity(p.getBackorderedQuantity()).setRejectedQuantity(p.getRejectedQuantity())
-            .setBackorderDate(p.getBackorderDate()).setLineAllocatedQuantity(line.getAllocatedQuantity()).build();
+            .setBackorderDate(p.getBackorderDate()).setLineAllocatedQuantity(line.getAllocatedQuantity())
+            .setSupplierPoNumber(p.getSupplierPoNumber()).setSupplierInvoiceNumber(p.getSupplierInvoiceNumber())
+            .setSupplierSkuCost(p.getSupplierSkuCost()).build();
     }
 }

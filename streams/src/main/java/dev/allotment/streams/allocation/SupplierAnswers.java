@@ -8,6 +8,7 @@ import dev.allotment.events.LineAnswer;
 import dev.allotment.events.LineBackordered;
 import dev.allotment.events.LineReservation;
 import dev.allotment.events.SupplierAnswer;
+import dev.allotment.streams.order.Limits;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,13 +20,49 @@ import java.util.Optional;
  * A supplier's answer per line (Crux's PUT, DESIGN §3): accepted units are confirmed, backordered ones are held at the
  * supplier with their date, rejected ones are released and re-routed. Planned for every line first (which request
  * parts each quantity settles, what a timed-out request takes back and supersedes), checked as a whole, then applied.
+ * What the supplier says of a line beside its quantities (PO and invoice numbers, SKU cost) is kept on every part the
+ * answer settles, so the decision log and the order's projection carry it.
  */
 record SupplierAnswers(SkuBook book, Ledger ledger, Router router) {
     /** How one answer settles one request part. */
     private record Split(LineAllocation part, int accepted, int backordered, int rejected) {}
 
+    /** What the supplier says of one line beside its quantities; a null keeps what an earlier answer said. */
+    record Documents(String poNumber, String invoiceNumber, String skuCost) {
+        /** The line's own, else the answer's (a producer may give the numbers once for the whole answer). */
+        static Documents of(SupplierAnswer a, LineAnswer ans) {
+            return new Documents(ans.getSupplierPoNumber() != null ? ans.getSupplierPoNumber() : a.getSupplierPoNumber(),
+                ans.getSupplierInvoiceNumber() != null ? ans.getSupplierInvoiceNumber() : a.getSupplierInvoiceNumber(),
+                ans.getSupplierSkuCost());
+        }
+
+        /** Refuses what the edge would have refused ({@link Limits}): the record came straight from Kafka. */
+        void check(String lineId) {
+            Limits.textProblem(poNumber).ifPresent(p -> invalid(lineId, "supplier_po_number", p));
+            Limits.textProblem(invoiceNumber).ifPresent(p -> invalid(lineId, "supplier_invoice_number", p));
+            Limits.decimalProblem(skuCost).ifPresent(p -> invalid(lineId, "supplier_sku_cost", p));
+        }
+
+        private static void invalid(String lineId, String field, String problem) {
+            throw new Refusal(RefusalCode.INVALID_FIELD, "line " + lineId + ": " + field + " " + problem);
+        }
+
+        void keepOn(LineAllocation part) {
+            if (poNumber != null) {
+                part.setSupplierPoNumber(poNumber);
+            }
+            if (invoiceNumber != null) {
+                part.setSupplierInvoiceNumber(invoiceNumber);
+            }
+            if (skuCost != null) {
+                part.setSupplierSkuCost(skuCost);
+            }
+        }
+    }
+
     /** One line's answer, planned: its splits, and the requests it supersedes to take a timed-out request's stock back. */
-    private record Plan(LineReservation line, LineAnswer answer, List<Split> splits, List<LineAllocation> superseded) {}
+    private record Plan(LineReservation line, LineAnswer answer, Documents documents, List<Split> splits,
+                        List<LineAllocation> superseded) {}
 
     void answer(Turn t, String orderId, SupplierAnswer a) {
         List<Plan> plans = new ArrayList<>();
@@ -49,6 +86,8 @@ record SupplierAnswers(SkuBook book, Ledger ledger, Router router) {
         if (ans.getAccepted() < 0 || ans.getRejected() < 0 || ans.getBackordered() < 0) {
             throw new Refusal(RefusalCode.INVALID_QUANTITY, "line " + ans.getLineId() + ": quantities must not be negative");
         }
+        Documents documents = Documents.of(a, ans);
+        documents.check(ans.getLineId());
         List<LineAllocation> parts = line.getAllocations().stream().filter(Parts::isAnswerable)
             .filter(p -> a.getLocationId() == null || a.getLocationId().equals(p.getLocationId()))
             .filter(p -> a.getAllocationId() == null || a.getAllocationId().equals(p.getAllocationId()))
@@ -79,13 +118,14 @@ record SupplierAnswers(SkuBook book, Ledger ledger, Router router) {
             }
         }
         int freed = splits.stream().filter(s -> Parts.holds(s.part())).mapToInt(Split::rejected).sum();
-        return Optional.of(new Plan(line, ans, splits, ConfirmFlow.supersede(line, taken - freed, parts, "the answer")));
+        return Optional.of(new Plan(line, ans, documents, splits, ConfirmFlow.supersede(line, taken - freed, parts, "the answer")));
     }
 
     private void apply(Turn t, String orderId, Plan plan) {
         LineReservation line = plan.line();
         ledger.outdate(t, line, plan.superseded());
         for (Split s : plan.splits()) {
+            plan.documents().keepOn(s.part());
             applySplit(t, orderId, line, s, plan.answer().getBackorderDate());
         }
         router.settle(t, line, "re-route: the supplier rejected part of line " + line.getLineId());

@@ -1,5 +1,6 @@
 package dev.allotment.streams.order;
 
+import java.math.BigDecimal;
 import java.util.Optional;
 
 /**
@@ -10,7 +11,10 @@ import java.util.Optional;
  * <ul>
  * <li>An id (order, line, SKU, location, channel, idempotency key) is opaque: 1 to {@value #MAX_ID_LENGTH} characters, no
  *     ISO control character (store keys use U+0000 as their separator), no whitespace at either end.</li>
- * <li>A free text (order number, name, reason, webhook URL) is at most {@value #MAX_TEXT_LENGTH} characters.</li>
+ * <li>A free text (order number, name, reason, webhook URL, a supplier's PO and invoice numbers) is at most
+ *     {@value #MAX_TEXT_LENGTH} characters.</li>
+ * <li>An amount of money (a supplier's SKU cost) is a decimal that is not negative, kept exactly as text, at most
+ *     {@value #MAX_DECIMAL_LENGTH} characters in its canonical form ({@link BigDecimal#toString}: 12.50, 1E+400).</li>
  * <li>A quantity is at most {@value #MAX_QUANTITY} either way: the wire keeps quantities as Avro {@code int}, and sums of
  *     them are taken in {@code long}.</li>
  * <li>An order has at most {@link #maxLines()} lines: its projection is rewritten with every decision about a line.</li>
@@ -20,6 +24,7 @@ public record Limits(int maxLines) {
     public static final int MAX_ID_LENGTH = 128;
     public static final int MAX_TEXT_LENGTH = 2_048;
     public static final int MAX_QUANTITY = 1_000_000_000;
+    public static final int MAX_DECIMAL_LENGTH = 64;
     /**
      * 500: the order's projection holds every line and is rewritten for each decision about one, so an order costs about
      * the square of its lines (20,000 lines held every other order for about 4.4 minutes: 500 cost 1/1,600 of that); and
@@ -72,6 +77,24 @@ public record Limits(int maxLines) {
         int length = text == null ? 0 : text.codePointCount(0, text.length());
         return length > MAX_TEXT_LENGTH
             ? Optional.of("must be at most " + MAX_TEXT_LENGTH + " characters, was " + length) : Optional.empty();
+    }
+
+    /**
+     * Why {@code text} is not an acceptable amount of money: not a decimal ({@link BigDecimal}'s syntax, which has no
+     * infinity), negative, or longer than {@value #MAX_DECIMAL_LENGTH} characters; empty when it is absent or acceptable.
+     */
+    public static Optional<String> decimalProblem(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        if (text.length() > MAX_DECIMAL_LENGTH) {
+            return Optional.of("must be at most " + MAX_DECIMAL_LENGTH + " characters, was " + text.length());
+        }
+        try {
+            return new BigDecimal(text).signum() < 0 ? Optional.of("must not be negative, was " + text) : Optional.empty();
+        } catch (NumberFormatException e) {
+            return Optional.of("must be a decimal number, was " + text);
+        }
     }
 
     /** Why {@code quantity} is out of range (beyond {@value #MAX_QUANTITY} either way); empty when it is not. */

@@ -174,6 +174,9 @@ public final class OrderFold {
                 item.setBackorderedQuantity(s.getBackorderedQuantity());
                 item.setRejectedQuantity(s.getRejectedQuantity());
                 item.setBackorderDate(s.getBackorderDate());
+                item.setSupplierPoNumber(s.getSupplierPoNumber());
+                item.setSupplierInvoiceNumber(s.getSupplierInvoiceNumber());
+                item.setSupplierSkuCost(s.getSupplierSkuCost());
                 line(order, s.getLineId()).ifPresent(l -> l.setAllocatedQuantity(s.getLineAllocatedQuantity()));
             }
             allocation.setStatus(statusOf(allocation));

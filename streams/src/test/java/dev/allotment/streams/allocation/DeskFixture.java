@@ -215,7 +215,7 @@ final class DeskFixture {
     /** The supplier at {@code location} answers for the order's line {@link #LINE}. */
     void answer(String orderId, String location, int accepted, int rejected, int backordered) {
         command(orderId, new SupplierAnswer(location, List.of(new LineAnswer(LINE, accepted, rejected, backordered,
-            BACKORDER_DATE)), null, null, null));
+            BACKORDER_DATE, null, null, null)), null, null, null));
     }
 
     /** Any command about the order's line(s) of {@link #SKU}. */

@@ -166,7 +166,7 @@ class SkuDeskPropertiesTest {
                         int backordered = Math.min(a.backordered(), q - accepted);
                         int rejected = q - accepted - backordered + (a.mismatch() ? 1 : 0);
                         return List.of(desk.command(a.sku(), cmd, orderId, new dev.allotment.events.SupplierAnswer(loc,
-                            List.of(new dev.allotment.events.LineAnswer(line.getLineId(), accepted, rejected, backordered, "2026-12-24")),
+                            List.of(new dev.allotment.events.LineAnswer(line.getLineId(), accepted, rejected, backordered, "2026-12-24", null, null, null)),
                             null, null, null), now));
                     }
                 }

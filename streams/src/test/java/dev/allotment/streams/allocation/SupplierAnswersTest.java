@@ -6,10 +6,13 @@ import static dev.allotment.streams.allocation.DeskFixture.SUPPLIER_TIMEOUT;
 import static dev.allotment.streams.allocation.DeskFixture.UNTRACKED_SUPPLIER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.allotment.events.AllocationConfirmed;
 import dev.allotment.events.LineAllocation;
 import dev.allotment.events.LineAnswer;
 import dev.allotment.events.LineBackordered;
+import dev.allotment.events.RequestLineState;
 import dev.allotment.events.SupplierAnswer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,7 +101,7 @@ class SupplierAnswersTest {
 
         assertEquals(RefusalCode.NOT_ACTIONABLE, f.refused(() -> f.answer("o-1", SUPPLIER, 6, 0, 0)));
         assertEquals(RefusalCode.UNKNOWN_LINE, f.refused(() -> f.command("o-1", new SupplierAnswer(SUPPLIER,
-            List.of(new LineAnswer("l-9", 1, 0, 0, null)), null, null, null))));
+            List.of(new LineAnswer("l-9", 1, 0, 0, null, null, null, null)), null, null, null))));
     }
 
     @Test
@@ -112,6 +115,64 @@ class SupplierAnswersTest {
         assertEquals(PartStatus.CONFIRMED, f.status("o-1", REQUEST));
         assertEquals(PartStatus.OUTDATED, f.status("o-1", "al-o-1@sup-e"));
         assertEquals(List.of(6, 0), List.of(f.allocated(SUPPLIER), f.allocated(UNTRACKED_SUPPLIER)));
+    }
+
+    /** The supplier's answer for line l-1 with what it says beside the quantities. */
+    private void answerWith(int accepted, int rejected, int backordered, String po, String invoice, String cost) {
+        f.command("o-1", new SupplierAnswer(SUPPLIER, List.of(LineAnswer.newBuilder().setLineId(DeskFixture.LINE).setAccepted(accepted)
+            .setRejected(rejected).setBackordered(backordered).setBackorderDate(BACKORDER_DATE).setSupplierPoNumber(po)
+            .setSupplierInvoiceNumber(invoice).setSupplierSkuCost(cost).build()), null, null, null));
+    }
+
+    private static List<String> documents(LineAllocation part) {
+        return Arrays.asList(part.getSupplierPoNumber(), part.getSupplierInvoiceNumber(), part.getSupplierSkuCost());
+    }
+
+    private static List<String> documents(RequestLineState state) {
+        return Arrays.asList(state.getSupplierPoNumber(), state.getSupplierInvoiceNumber(), state.getSupplierSkuCost());
+    }
+
+    @Test
+    void thePoInvoiceAndSkuCostOfAnAnswerAreKeptOnTheRequestAndCarriedByItsEvents() {
+        answerWith(3, 1, 2, "PO-9", "INV-9", "12.50");
+
+        List<String> given = List.of("PO-9", "INV-9", "12.50");
+        assertEquals(given, documents(f.part("o-1", REQUEST)), "the cost kept as its exact text, trailing zero and all");
+        assertEquals(given, documents(f.decidedOne(AllocationConfirmed.class).getStates().get(0)));
+        assertEquals(given, documents(f.decidedOne(LineBackordered.class).getStates().get(0)));
+    }
+
+    @Test
+    void aLaterAnswerKeepsWhatAnEarlierOneSaidUnlessItSaysOtherwise() {
+        answerWith(4, 0, 2, "PO-9", null, "1E+400");
+
+        answerWith(2, 0, 0, null, "INV-10", null);
+
+        assertEquals(Arrays.asList("PO-9", "INV-10", "1E+400"), documents(f.part("o-1", REQUEST)));
+        assertEquals(Arrays.asList("PO-9", "INV-10", "1E+400"),
+            documents(f.decidedOne(AllocationConfirmed.class).getStates().get(0)));
+    }
+
+    @Test
+    void theAnswersOwnNumbersStandForALineThatGivesNone() {
+        f.command("o-1", new SupplierAnswer(SUPPLIER, List.of(new LineAnswer(DeskFixture.LINE, 6, 0, 0, null, null, null, "3")),
+            "PO-ALL", "INV-ALL", null));
+
+        assertEquals(List.of("PO-ALL", "INV-ALL", "3"), documents(f.part("o-1", REQUEST)));
+    }
+
+    @Test
+    void aCostThatIsNoDecimalOrATextOverTheLimitsIsRefusedAndChangesNothing() {
+        for (String cost : List.of("Infinity", "NaN", "12,50", "-1", "1." + "0".repeat(70))) {
+            assertEquals(RefusalCode.INVALID_FIELD, f.refused(() -> answerWith(6, 0, 0, null, null, cost)), cost);
+        }
+        String tooLong = "x".repeat(2_049);
+        assertEquals(RefusalCode.INVALID_FIELD, f.refused(() -> answerWith(6, 0, 0, tooLong, null, null)));
+        assertEquals(RefusalCode.INVALID_FIELD, f.refused(() -> answerWith(6, 0, 0, null, tooLong, null)));
+        assertEquals(RefusalCode.INVALID_FIELD, f.refused(() -> f.command("o-1", new SupplierAnswer(SUPPLIER,
+            List.of(new LineAnswer(DeskFixture.LINE, 6, 0, 0, null, null, null, null)), tooLong, null, null))));
+        answerWith(6, 0, 0, "x".repeat(2_048), null, "0");
+        assertEquals(PartStatus.CONFIRMED, f.status("o-1", REQUEST), "the limits themselves are accepted");
     }
 
     @Test

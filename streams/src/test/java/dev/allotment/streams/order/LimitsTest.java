@@ -63,4 +63,18 @@ class LimitsTest {
         assertEquals(Optional.of("at most 3 lines per order, was 4"), new Limits(3).linesProblem(4));
         assertThrows(IllegalArgumentException.class, () -> new Limits(0));
     }
+
+    @Test
+    void anAmountOfMoneyIsADecimalKeptAsTextNeverAnInfinityNorNegative() {
+        assertEquals(Optional.empty(), Limits.decimalProblem(null));
+        assertEquals(Optional.empty(), Limits.decimalProblem("12.50"));
+        assertEquals(Optional.empty(), Limits.decimalProblem("0"));
+        assertEquals(Optional.empty(), Limits.decimalProblem("1E+400"), "past a double's range, yet exact");
+        assertEquals(Optional.of("must be a decimal number, was Infinity"), Limits.decimalProblem("Infinity"));
+        assertEquals(Optional.of("must be a decimal number, was 12,50"), Limits.decimalProblem("12,50"));
+        assertEquals(Optional.of("must be a decimal number, was  12.5"), Limits.decimalProblem(" 12.5"));
+        assertEquals(Optional.of("must not be negative, was -0.01"), Limits.decimalProblem("-0.01"));
+        assertEquals(Optional.empty(), Limits.decimalProblem("1." + "0".repeat(62)));
+        assertEquals(Optional.of("must be at most 64 characters, was 65"), Limits.decimalProblem("1." + "0".repeat(63)));
+    }
 }

@@ -123,6 +123,27 @@ class OrderFoldTest {
     }
 
     @Test
+    void aSuppliersPoInvoiceAndSkuCostFoldIntoTheRequestLineAndStayWithLaterStates() {
+        OrderProjection requested = fold(RESERVED, requested("al-1", "sup-c", AllocationMode.CONFIRM, 3));
+        RequestLineState answered = RequestLineState.newBuilder(state("backordered", 3, 3)).setBackorderedQuantity(1)
+            .setSupplierPoNumber("PO-7").setSupplierInvoiceNumber("INV-7").setSupplierSkuCost("12.50").build();
+
+        OrderProjection backordered = fold(requested, new AllocationConfirmed("al-1", List.of(answered)),
+            LineBackordered.newBuilder().setLineId("l-1").setSku(SKU).setQuantity(1).setLocationId("sup-c")
+                .setAllocationId("al-1").setStates(List.of(answered)).build());
+
+        ProjectedAllocationLine item = allocation(backordered, "al-1").getLines().get(0);
+        assertEquals(List.of("PO-7", "INV-7", "12.50"), List.of(item.getSupplierPoNumber(), item.getSupplierInvoiceNumber(),
+            item.getSupplierSkuCost()), "the cost's text as decided: its trailing zero kept");
+        assertEquals(null, allocation(requested, "al-1").getLines().get(0).getSupplierPoNumber(), "none before the answer");
+        OrderProjection confirmed = fold(backordered, new AllocationConfirmed("al-1", List.of(RequestLineState.newBuilder(answered)
+            .setStatus("confirmed").setBackorderedQuantity(0).setSupplierInvoiceNumber("INV-8").build())));
+        assertEquals(List.of("PO-7", "INV-8", "12.50"), List.of(allocation(confirmed, "al-1").getLines().get(0).getSupplierPoNumber(),
+            allocation(confirmed, "al-1").getLines().get(0).getSupplierInvoiceNumber(),
+            allocation(confirmed, "al-1").getLines().get(0).getSupplierSkuCost()));
+    }
+
+    @Test
     void aRejectedRequestReleasesItsLinesQuantity() {
         OrderProjection requested = fold(RESERVED, requested("al-1", "sup-c", AllocationMode.CONFIRM, 3));
 

@@ -8,12 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.allotment.events.AllocationConfirmed;
+import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.AllocationProjection;
 import dev.allotment.events.Command;
 import dev.allotment.events.CommandOutcome;
 import dev.allotment.events.ConfirmAllocationRequest;
 import dev.allotment.events.ConfirmMode;
 import dev.allotment.events.LineAnswer;
+import dev.allotment.events.LineBackordered;
 import dev.allotment.events.LocationKind;
 import dev.allotment.events.MarkRequestSendFailed;
 import dev.allotment.events.MarkRequestSent;
@@ -21,10 +24,12 @@ import dev.allotment.events.OrderLine;
 import dev.allotment.events.OrderStatus;
 import dev.allotment.events.ProjectedAllocationLine;
 import dev.allotment.events.RejectAllocationRequest;
+import dev.allotment.events.RequestLineState;
 import dev.allotment.events.StockEvent;
 import dev.allotment.events.StockSet;
 import dev.allotment.events.SupplierAnswer;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AutoClose;
@@ -177,9 +182,9 @@ class ConfirmFlowTopologyTest {
         start(guarantee);
         place("o-1", 6);
         String id = request("o-1", "sup-1").getAllocationId();
-        String mismatch = send("o-1", new SupplierAnswer("sup-1", List.of(new LineAnswer("l-1", 3, 1, 1, null)), null, null, null));
+        String mismatch = send("o-1", new SupplierAnswer("sup-1", List.of(new LineAnswer("l-1", 3, 1, 1, null, null, null, null)), null, null, null));
         assertEquals("quantity_mismatch", fixture.outcome(mismatch).getCode());
-        assertTrue(fixture.outcome(send("o-1", new SupplierAnswer("sup-1", List.of(new LineAnswer("l-1", 3, 1, 2, "2026-12-24")),
+        assertTrue(fixture.outcome(send("o-1", new SupplierAnswer("sup-1", List.of(new LineAnswer("l-1", 3, 1, 2, "2026-12-24", null, null, null)),
             "PO-1", "INV-1", null))).getAccepted());
         ProjectedAllocationLine held = line(request("o-1", "sup-1"));
         assertEquals("backordered", held.getStatus());
@@ -192,9 +197,46 @@ class ConfirmFlowTopologyTest {
         fixture.driver.advanceWallClockTime(Duration.ofSeconds(61));
         assertEquals("backordered", request("o-1", "sup-1").getStatus(), "an answered request does not time out");
         // later the supplier ships the backorder
-        assertTrue(fixture.outcome(send("o-1", new SupplierAnswer("sup-1", List.of(new LineAnswer("l-1", 2, 0, 0, null)), null, null, id)))
+        assertTrue(fixture.outcome(send("o-1", new SupplierAnswer("sup-1", List.of(new LineAnswer("l-1", 2, 0, 0, null, null, null, null)), null, null, id)))
             .getAccepted());
         assertEquals("confirmed", line(request("o-1", "sup-1")).getStatus());
         assertEquals(5, line(request("o-1", "sup-1")).getQuantity());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
+    void aCruxAnswersPoInvoiceAndSkuCostReachTheDecisionLogAndTheOrdersProjection(String guarantee) throws Exception {
+        start(guarantee);
+        place("o-1", 6);
+        fixture.allocationEvents.readRecordsToList();
+        LineAnswer.Builder answer = LineAnswer.newBuilder().setLineId("l-1").setAccepted(4).setRejected(0).setBackordered(2)
+            .setBackorderDate("2026-12-24").setSupplierPoNumber("PO-77").setSupplierInvoiceNumber("INV-77");
+        // straight from Kafka, a cost the edge would have refused: refused with its reason, and the engine goes on
+        String infinite = send("o-1", new SupplierAnswer("sup-1", List.of(answer.setSupplierSkuCost("Infinity").build()), null, null, null));
+        assertEquals("invalid_field", fixture.outcome(infinite).getCode());
+        assertTrue(fixture.outcome(infinite).getReason().contains("supplier_sku_cost"), fixture.outcome(infinite).getReason());
+        assertTrue(fixture.outcome(send("o-1", new SupplierAnswer("sup-1", List.of(answer.setSupplierSkuCost("1E+400").build()),
+            null, null, null))).getAccepted());
+
+        List<Object> decided = fixture.allocationEvents.readValuesToList().stream().map(AllocationEvent::getPayload).toList();
+        List<String> given = List.of("PO-77", "INV-77", "1E+400");
+        RequestLineState confirmed = decided.stream().filter(AllocationConfirmed.class::isInstance).map(AllocationConfirmed.class::cast)
+            .findFirst().orElseThrow(() -> new AssertionError("no AllocationConfirmed in " + decided)).getStates().get(0);
+        RequestLineState backordered = decided.stream().filter(LineBackordered.class::isInstance).map(LineBackordered.class::cast)
+            .findFirst().orElseThrow(() -> new AssertionError("no LineBackordered in " + decided)).getStates().get(0);
+        assertEquals(given, documents(confirmed.getSupplierPoNumber(), confirmed.getSupplierInvoiceNumber(), confirmed.getSupplierSkuCost()));
+        assertEquals(given, documents(backordered.getSupplierPoNumber(), backordered.getSupplierInvoiceNumber(),
+            backordered.getSupplierSkuCost()));
+        ProjectedAllocationLine held = line(request("o-1", "sup-1"));
+        assertEquals(given, documents(held.getSupplierPoNumber(), held.getSupplierInvoiceNumber(), held.getSupplierSkuCost()));
+        fixture.publishProjections();
+        ProjectedAllocationLine published = fixture.projections.readValuesToList().stream().reduce((a, b) -> b).orElseThrow()
+            .getAllocations().stream().filter(a -> a.getLocationId().equals("sup-1")).findFirst().orElseThrow().getLines().get(0);
+        assertEquals(given, documents(published.getSupplierPoNumber(), published.getSupplierInvoiceNumber(),
+            published.getSupplierSkuCost()), "the compacted projection topic carries them too");
+    }
+
+    private static List<String> documents(String po, String invoice, String cost) {
+        return Arrays.asList(po, invoice, cost);
     }
 }

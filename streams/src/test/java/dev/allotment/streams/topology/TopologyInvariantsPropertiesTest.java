@@ -139,7 +139,7 @@ class TopologyInvariantsPropertiesTest {
                         int accepted = Math.floorMod(s.n(), q + 1);
                         int backordered = Math.floorMod(s.n() * 7, q - accepted + 1);
                         fixture.commands.pipeInput(s.sku(), new Command("c" + n, at, "test", orderId, new SupplierAnswer("sup-c",
-                            List.of(new LineAnswer(l.getLineId(), accepted, q - accepted - backordered, backordered, "2026-12-01")),
+                            List.of(new LineAnswer(l.getLineId(), accepted, q - accepted - backordered, backordered, "2026-12-01", null, null, null)),
                             null, null, null), null));
                     });
                     case 10 -> fixture.driver.advanceWallClockTime(java.time.Duration.ofSeconds(3));
