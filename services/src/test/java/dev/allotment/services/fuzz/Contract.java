@@ -109,6 +109,34 @@ final class Contract {
         return new Effect.CancelOrder(orderId);
     }
 
+    Effect addLine(String orderId, byte[] body) {
+        JsonNode json = object(body);
+        String lineId = id(json, "line_id");
+        String sku = id(json, "sku");
+        long quantity = whole(json, "quantity", true);
+        if (quantity < 1) {
+            throw new Refusal("quantity below 1");
+        }
+        return new Effect.EditLine(orderId, lineId, sku, (int) quantity);
+    }
+
+    Effect changeLine(String orderId, String lineId, byte[] body) {
+        JsonNode json = object(body);
+        long quantity = whole(json, "quantity", true);
+        text(json, "reason");
+        if (quantity < 1) {
+            throw new Refusal("quantity below 1");
+        }
+        return new Effect.EditLine(orderId, lineId, null, (int) quantity);
+    }
+
+    Effect cancelLine(String orderId, String lineId, byte[] body) {
+        if (body != null && !new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            text(object(body), "reason");
+        }
+        return new Effect.EditLine(orderId, lineId, null, null);
+    }
+
     Effect setStock(String locationId, String sku, byte[] body, Set<String> locations) {
         pathId(locationId, "locationId");
         pathId(sku, "sku");

@@ -117,6 +117,28 @@ final class Drafts {
             d.contract = s -> Contract.read(() -> contract.cancel(s.ids().get(0), s.body()));
             return d;
         });
+        route("POST /orders/{orderId}/lines", () -> {
+            String order = knownOrder();
+            Draft d = new Draft("POST", "/orders/{}/lines", order);
+            String lineId = random.nextInt(4) == 0 ? pick(lineIdsOf(order)) : "fz-l-" + tag + "-" + (++made);
+            d.body = object("line_id", lineId).put("sku", pick(SKUS)).put("quantity", 1 + random.nextInt(5));
+            d.contract = s -> Contract.read(() -> contract.addLine(s.ids().get(0), s.body()));
+            return d;
+        });
+        route("PATCH /orders/{orderId}/lines/{lineId}", () -> {
+            String order = knownOrder();
+            Draft d = new Draft("PATCH", "/orders/{}/lines/{}", order, pick(lineIdsOf(order)));
+            d.body = object("reason", "customer edit").put("quantity", random.nextInt(7));
+            d.contract = s -> Contract.read(() -> contract.changeLine(s.ids().get(0), s.ids().get(1), s.body()));
+            return d;
+        });
+        route("POST /orders/{orderId}/lines/{lineId}/cancel", () -> {
+            String order = knownOrder();
+            Draft d = new Draft("POST", "/orders/{}/lines/{}/cancel", order, pick(lineIdsOf(order)));
+            d.body = random.nextInt(3) == 0 ? null : object("reason", "customer edit");
+            d.contract = s -> Contract.read(() -> contract.cancelLine(s.ids().get(0), s.ids().get(1), s.body()));
+            return d;
+        });
         route("GET /orders/{orderId}{?as_of}", () -> new Draft("GET", "/orders/{}", knownOrder())
             .query("as_of", random.nextInt(4) == 0 ? pick(List.of(Instant.now().toString(), "2020-01-01T00:00:00Z", "yesterday")) : null));
         route("GET /orders/{orderId}/events", () -> new Draft("GET", "/orders/{}/events", knownOrder()));
@@ -388,6 +410,13 @@ final class Drafts {
 
     private String knownOrder() {
         return model.orders.isEmpty() || random.nextInt(10) == 0 ? "fz-no-such-order" : pick(new ArrayList<>(model.orders.keySet()));
+    }
+
+    /** The order's line ids as the model has them, and one it has not. */
+    private List<String> lineIdsOf(String order) {
+        List<String> ids = new ArrayList<>(model.orders.getOrDefault(order, List.of()).stream().map(Effect.Line::lineId).toList());
+        ids.add("l-none");
+        return ids;
     }
 
     private List<String> skusOf(String order) {

@@ -21,6 +21,9 @@ public sealed interface Effect {
 
     record CancelOrder(String orderId) implements Effect {}
 
+    /** A line added ({@code sku} set), its quantity changed, or it cancelled ({@code quantity} null). */
+    record EditLine(String orderId, String lineId, String sku, Integer quantity) implements Effect {}
+
     /** {@code incoming} null: left as it was. */
     record SetStock(String locationId, String sku, int physical, Integer incoming) implements Effect {}
 

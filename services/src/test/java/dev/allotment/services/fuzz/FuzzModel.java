@@ -39,6 +39,8 @@ public final class FuzzModel {
     public final Map<String, Set<String>> allocationIds = new LinkedHashMap<>();
     public final List<String> cursors = new ArrayList<>();
     public final List<String> commandPaths = new ArrayList<>();
+    /** Order lines ({@code order/line}) whose cancellation was accepted. */
+    public final Set<String> cancelledLines = new java.util.HashSet<>();
 
     /** Applies an accepted request's effect, answered at {@code answeredAt}. */
     public void accepted(Effect effect, Instant answeredAt) {
@@ -47,6 +49,8 @@ public final class FuzzModel {
             refusedOrderIds.remove(p.orderId());
         } else if (effect instanceof Effect.CancelOrder c) {
             cancelled.add(c.orderId());
+        } else if (effect instanceof Effect.EditLine e && orders.containsKey(e.orderId())) {
+            edited(e);
         } else if (effect instanceof Effect.SetStock s) {
             Stock at = stock.computeIfAbsent(new Place(s.locationId(), s.sku()), k -> new Stock());
             at.physical = s.physical();
@@ -58,6 +62,21 @@ public final class FuzzModel {
         } else if (effect instanceof Effect.Routing r) {
             routing.put(r.channel(), r.locations());
         }
+    }
+
+    /** An accepted edit: a line added, its quantity changed, or (quantity null) cancelled, its quantity then unknown here. */
+    private void edited(Effect.EditLine e) {
+        List<Effect.Line> lines = new ArrayList<>(orders.get(e.orderId()));
+        if (e.sku() != null) {
+            if (lines.stream().noneMatch(l -> l.lineId().equals(e.lineId()))) {
+                lines.add(new Effect.Line(e.lineId(), e.sku(), e.quantity()));
+            }
+        } else if (e.quantity() != null) {
+            lines.replaceAll(l -> l.lineId().equals(e.lineId()) ? new Effect.Line(l.lineId(), l.sku(), e.quantity()) : l);
+        } else {
+            cancelledLines.add(e.orderId() + "/" + e.lineId());   // what stays of it (what shipped) is not followed here
+        }
+        orders.put(e.orderId(), List.copyOf(lines));
     }
 
     public void adjusted(Effect.Adjustment a) {
