@@ -2,7 +2,8 @@
 # A guided scenario against a running engine (`./allotment up` in another terminal):
 # two warehouses and a supplier, a channel's routing, stock, an order allocated whole, an order split
 # across warehouses, an order waiting as backorder and filled by a stock receipt, a manual (Veeqo)
-# allocation, an Envoy completion, and a cancellation releasing stock to waiting demand.
+# allocation, an Envoy completion, a cancellation releasing stock to waiting demand, order edits (a line's
+# quantity changed, a line added, a line cancelled) and a stock count below what is allocated.
 # usage: docs/demo.sh [API_KEY] [BASE_URL]   (the key defaults to the admin key in .allotment/api-keys)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -69,5 +70,18 @@ call POST /orders "{\"order_id\":\"demo-e-$RUN\",\"channel\":\"web\",\"lines\":[
 sleep 1
 call POST /orders/demo-d-$RUN/cancel '{"reason":"customer request"}'
 wait_status demo-e-$RUN allocated; call GET /orders/demo-e-$RUN
+call GET /stock/$S1
+step "Order edits: order E's line 1 goes from 2 to 1 (one released), a line of $S2 is added, then line 1 is cancelled"
+call PATCH /orders/demo-e-$RUN/lines/1 '{"quantity":1,"reason":"customer changed the basket"}'
+call POST /orders/demo-e-$RUN/lines "{\"line_id\":\"2\",\"sku\":\"$S2\",\"quantity\":1}"
+call POST /orders/demo-e-$RUN/lines/1/cancel '{"reason":"out of season"}'
+[ "$(field /orders/demo-e-$RUN "d['lines'][0]['cancelled_at'] is not None")" = True ]
+LINES_SHOWN=80 call GET /orders/demo-e-$RUN/events
+
+step "A count is a fact: Amsterdam counts 4 of $S1 where 5 are allocated; the newest order (C) gives one back and waits"
+call PUT /stock/wh-ams/$S1 '{"physical":4}'
+for _ in $(seq 1 100); do [ "$(field /orders/demo-c-$RUN "d['lines'][0]['backordered_quantity']")" = 1 ] && break; sleep 0.1; done
+call GET /orders/demo-c-$RUN
+[ "$(field /orders/demo-c-$RUN "d['lines'][0]['backordered_quantity']")" = 1 ]
 call GET /stock/$S1
 step "Done: every decision is on allotment.allocation-events; projections on allotment.order-projections"

@@ -177,6 +177,7 @@ final class AllocationViews {
         long physical = 0;   // in long: locations of up to Limits.MAX_QUANTITY each add up past the int range
         long allocated = 0;
         long incoming = 0;
+        long held = 0;
         Map<String, LocationStock> levels = state.stock(sku).map(s -> (Map<String, LocationStock>) new TreeMap<>(s.getLocations()))
             .orElse(Map.of());
         for (Map.Entry<String, LocationStock> e : levels.entrySet()) {
@@ -187,7 +188,7 @@ final class AllocationViews {
             entry.put("warehouse_id", ids.out(e.getKey()));
             entry.put("physical_stock_level", s.getPhysical());
             entry.put("allocated_stock_level", s.getAllocated());
-            entry.put("available_stock_level", s.getPhysical() - s.getAllocated());
+            entry.put("available_stock_level", s.getPhysical() - s.getAllocated() - s.getHeld());   // cart holds take from it too
             entry.put("incoming_stock_level", s.getIncoming());
             entry.put("infinite", infinite);
             entry.put("updated_at", Views.time(s.getUpdatedAt()));
@@ -195,12 +196,13 @@ final class AllocationViews {
             physical += s.getPhysical();
             allocated += s.getAllocated();
             incoming += s.getIncoming();
+            held += s.getHeld();
         }
         sellable.put("stock_entries", entries);
         Map<String, Object> inventory = new LinkedHashMap<>();
         inventory.put("physical_stock_level_at_all_warehouses", physical);
         inventory.put("allocated_stock_level_at_all_warehouses", allocated);
-        inventory.put("available_stock_level_at_all_warehouses", physical - allocated);
+        inventory.put("available_stock_level_at_all_warehouses", physical - allocated - held);
         inventory.put("incoming_stock_level_at_all_warehouses", incoming);
         sellable.put("inventory", inventory);
         return sellable;

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -28,6 +29,7 @@ public final class OrderRequests {
         Integer priority = in.wholeNumber(json, "priority", "priority", 0);
         Instant placedAt = placedAt(in, json, now);
         List<OrderLine> lines = new ArrayList<>();
+        Map<String, String> holds = new java.util.LinkedHashMap<>();   // line id to the cart hold it converts
         List<JsonNode> items = in.array(json, "lines", "lines");
         Optional<String> tooMany = limits.linesProblem(items.size());
         if (tooMany.isPresent()) {   // refused before its lines are read
@@ -43,12 +45,16 @@ public final class OrderRequests {
             String lineId = in.requiredString(item, "line_id", at + "line_id");
             String sku = in.requiredString(item, "sku", at + "sku");
             Integer quantity = in.wholeNumber(item, "quantity", at + "quantity", null);
+            String holdId = in.optionalString(item, "hold_id", at + "hold_id");
             lines.add(new OrderLine(lineId, sku, quantity == null ? 0 : quantity));
+            if (holdId != null && lineId != null) {
+                holds.put(lineId, holdId);
+            }
         }
         in.check();
         OrderPlaced placed = OrderPlaced.newBuilder().setOrderId(orderId).setOrderNumber(orderNumber)
             .setChannel(channel == null || channel.isBlank() ? "default" : channel)
-            .setPriority(priority).setPlacedAt(placedAt).setLines(lines).build();
+            .setPriority(priority).setPlacedAt(placedAt).setLines(lines).setLineHolds(holds.isEmpty() ? null : holds).build();
         List<String> violations = OrderRules.violations(placed, limits);
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(violations.stream().map(v -> {

@@ -193,42 +193,10 @@ public class StockController {
     }
 
     private Map<String, Object> skuView(SkuStock s) {
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("sku", s.getSku());
-        List<Map<String, Object>> locations = new ArrayList<>();
-        long physical = 0;   // in long: locations of up to Limits.MAX_QUANTITY each add up past the int range
-        long allocated = 0;
-        long incoming = 0;
-        long available = 0;
-        for (Map.Entry<String, LocationStock> e : new TreeMap<>(s.getLocations()).entrySet()) {
-            Map<String, Object> level = level(s.getSku(), e.getKey(), e.getValue());
-            locations.add(level);
-            physical += e.getValue().getPhysical();
-            allocated += e.getValue().getAllocated();
-            incoming += e.getValue().getIncoming();
-            available += Math.max(0, e.getValue().getPhysical() - e.getValue().getAllocated());
-        }
-        view.put("locations", locations);
-        Map<String, Object> totals = new LinkedHashMap<>();
-        totals.put("physical", physical);
-        totals.put("allocated", allocated);
-        totals.put("available", available);
-        totals.put("incoming", incoming);
-        view.put("totals", totals);
-        return view;
+        return new StockViews(state).sku(s);
     }
 
     Map<String, Object> level(String sku, String locationId, LocationStock s) {
-        boolean tracks = state.location(locationId).map(LocationUpserted::getTracksStock).orElse(true);
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("location_id", locationId);
-        view.put("sku", sku);
-        view.put("physical", s == null ? 0 : s.getPhysical());
-        view.put("allocated", s == null ? 0 : s.getAllocated());
-        view.put("available", s == null ? 0 : s.getPhysical() - s.getAllocated());
-        view.put("incoming", s == null ? 0 : s.getIncoming());
-        view.put("infinite", !tracks);
-        view.put("updated_at", s == null ? null : Views.time(s.getUpdatedAt()));
-        return view;
+        return new StockViews(state).level(sku, locationId, s);
     }
 }

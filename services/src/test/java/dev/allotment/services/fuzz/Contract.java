@@ -137,6 +137,29 @@ final class Contract {
         return new Effect.EditLine(orderId, lineId, null, null);
     }
 
+    /** A cart hold (placed or released): its fields are checked here; what it holds is checked by GET /stock and the audit. */
+    Effect hold(byte[] body) {
+        JsonNode json = object(body);
+        id(json, "hold_id");
+        id(json, "sku");
+        id(json, "channel");
+        if (whole(json, "quantity", true) < 1) {
+            throw new Refusal("quantity below 1");
+        }
+        long ttl = whole(json, "ttl_seconds", true);
+        if (ttl < 1 || ttl > 7 * 24 * 3600) {
+            throw new Refusal("ttl_seconds out of range");
+        }
+        return Effect.NONE;
+    }
+
+    Effect releaseHold(byte[] body) {
+        JsonNode json = object(body);
+        id(json, "sku");
+        text(json, "reason");
+        return Effect.NONE;
+    }
+
     Effect setStock(String locationId, String sku, byte[] body, Set<String> locations) {
         pathId(locationId, "locationId");
         pathId(sku, "sku");

@@ -139,6 +139,20 @@ final class Drafts {
             d.contract = s -> Contract.read(() -> contract.cancelLine(s.ids().get(0), s.ids().get(1), s.body()));
             return d;
         });
+        route("POST /holds", () -> {
+            Draft d = new Draft("POST", "/holds");
+            d.body = object("hold_id", "fz-h-" + tag + "-" + random.nextInt(20)).put("sku", pick(SKUS))
+                .put("quantity", 1 + random.nextInt(4)).put("channel", pick(List.of("fz-web", "fz-drop", "fz-manual")))
+                .put("ttl_seconds", pick(List.of(1, 2, 30, 600)));
+            d.contract = s -> Contract.read(() -> contract.hold(s.body()));
+            return d;
+        });
+        route("POST /holds/{holdId}/release", () -> {
+            Draft d = new Draft("POST", "/holds/{}/release", "fz-h-" + tag + "-" + random.nextInt(20));
+            d.body = object("sku", pick(SKUS));
+            d.contract = s -> Contract.read(() -> contract.releaseHold(s.body()));
+            return d;
+        });
         route("GET /orders/{orderId}{?as_of}", () -> new Draft("GET", "/orders/{}", knownOrder())
             .query("as_of", random.nextInt(4) == 0 ? pick(List.of(Instant.now().toString(), "2020-01-01T00:00:00Z", "yesterday")) : null));
         route("GET /orders/{orderId}/events", () -> new Draft("GET", "/orders/{}/events", knownOrder()));

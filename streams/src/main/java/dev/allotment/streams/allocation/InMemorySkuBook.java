@@ -1,5 +1,6 @@
 package dev.allotment.streams.allocation;
 
+import dev.allotment.events.CartHold;
 import dev.allotment.events.LineReservation;
 import dev.allotment.events.SkuStock;
 import java.util.HashMap;
@@ -16,7 +17,8 @@ public final class InMemorySkuBook extends TableSkuBook {
     }
 
     private InMemorySkuBook(MapTable<SkuStock> stock, MapTable<LineReservation> lines) {
-        super(stock, lines, new MapTable<>(k -> k), new MapTable<>(k -> k), new MapTable<>(k -> k));
+        super(stock, lines, new MapTable<>(k -> k), new MapTable<>(k -> k), new MapTable<>(k -> k),
+            new MapTable<>(h -> CartHold.newBuilder(h).build()), new MapTable<>(k -> k));
         this.stock = stock;
         this.lines = lines;
     }

@@ -136,7 +136,7 @@ record Ledger(SkuBook book, Locations locations) {
 
     static int available(SkuStock stock, String locationId) {
         LocationStock s = stock.getLocations().get(locationId);
-        return s == null ? 0 : s.getPhysical() - s.getAllocated();
+        return s == null ? 0 : s.getPhysical() - s.getAllocated() - s.getHeld();
     }
 
     /** What is available at every location that tracks stock (in long: locations of up to Limits.MAX_QUANTITY each add up past the int range). */
@@ -144,14 +144,14 @@ record Ledger(SkuBook book, Locations locations) {
         long total = 0;
         for (Map.Entry<String, LocationStock> e : stock.getLocations().entrySet()) {
             if (tracksStock(e.getKey())) {
-                total += Math.max(0, e.getValue().getPhysical() - e.getValue().getAllocated());
+                total += Math.max(0, e.getValue().getPhysical() - e.getValue().getAllocated() - e.getValue().getHeld());
             }
         }
         return total;
     }
 
     static LocationStock location(SkuStock stock, String locationId, Instant at) {
-        return stock.getLocations().computeIfAbsent(locationId, id -> new LocationStock(0, 0, 0, at));
+        return stock.getLocations().computeIfAbsent(locationId, id -> new LocationStock(0, 0, 0, at, 0));
     }
 
     /** A request part's state as the decision log carries it. */

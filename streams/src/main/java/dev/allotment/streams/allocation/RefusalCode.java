@@ -31,6 +31,8 @@ public enum RefusalCode {
     QUANTITY_MISMATCH("quantity_mismatch", 422),
     /** A line is held by a part of a multi-SKU command whose group is not decided yet. */
     IN_PROGRESS("in_progress", 409),
+    /** A cart hold id given again with another quantity or channel. */
+    HOLD_CONFLICT("hold_conflict", 409),
     /** A multi-SKU command whose parts did not all answer their coordinator in time: none applied. */
     COMMAND_TIMED_OUT("command_timed_out", 409);
 

@@ -1,11 +1,13 @@
 package dev.allotment.streams.allocation;
 
+import dev.allotment.events.HeldPart;
 import dev.allotment.events.LineAdded;
 import dev.allotment.events.LineBackordered;
 import dev.allotment.events.LineReservation;
 import dev.allotment.events.ReserveLine;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -19,7 +21,7 @@ import java.util.function.Function;
  * that site is {@code <base>@<site>~<n>}, n from the SKU's sequence. So an allocation told to a warehouse or supplier
  * never grows behind its back: only a manual change does that, by naming the allocation.
  */
-record Router(SkuBook book, Locations locations, Ledger ledger) {
+record Router(SkuBook book, Locations locations, Ledger ledger, CartHolds holds) {
     /** How many waiting lines one change of stock looks at. */
     static final int FILL_BATCH = 10_000;
     /** A placed order's line: its reservation, routed at once when its channel has routing (the preferred site first). */
@@ -35,6 +37,9 @@ record Router(SkuBook book, Locations locations, Ledger ledger) {
         if (r.getAdded()) {   // added to the order after it was placed: the order's history shows it
             t.decided().decided(orderId, new LineAdded(r.getLineId(), t.sku(), r.getQuantity()));
         }
+        if (r.getHoldId() != null) {
+            convert(t, line, r.getHoldId());
+        }
         List<Site> routing = locations.routing(r.getChannel());
         if (!routing.isEmpty()) {
             route(t, line, AllocationPlanner.candidates(routing, r.getPreferredLocation()), site ->
@@ -43,6 +48,21 @@ record Router(SkuBook book, Locations locations, Ledger ledger) {
             waitForTheRest(t, line);
         }
         book.putLine(line);
+    }
+
+    /**
+     * A line naming a cart hold: the hold ends, and what it held is allocated to the line where it was held (as much as
+     * the line asks; any more goes back to available). An unknown or expired hold converts nothing: the line is routed
+     * as any other.
+     */
+    private void convert(Turn t, LineReservation line, String holdId) {
+        for (HeldPart part : holds.take(t, holdId)) {
+            int take = Math.min(part.getQuantity(), line.getQuantity() - line.getAllocatedQuantity());
+            Optional<Site> site = locations.site(part.getLocationId());
+            if (take > 0 && site.isPresent()) {
+                ledger.allocateAt(t, line, site.get(), take, allocationId(t, line, site.get()), "hold " + holdId + " converted");
+            }
+        }
     }
 
     /**

@@ -8,8 +8,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * A count is a fact (DESIGN §4, invariant 9): when a location is counted (or adjusted) below what is allocated there,
- * allocations give way, never the count. The rule, in the order parts give way:
+ * A count is a fact (DESIGN §4, invariant 9): when a location is counted (or adjusted) below what is allocated and
+ * held there, cart holds give way first (newest first: {@link CartHolds#giveWayAt}), then allocations, never the count.
+ * The rule, in the order allocations give way:
  * <ol>
  *   <li>lines of the lowest priority first;</li>
  *   <li>among equal priorities, the line placed last first (then the greater order id, then line id);</li>
@@ -23,7 +24,7 @@ import java.util.List;
  * <p>Stock set aside for a command over several SKUs that is being decided elsewhere is on no line yet; a count that
  * needs it is refused {@link RefusalCode#IN_PROGRESS} (for a moment: until that command is decided).
  */
-record Shortfall(SkuBook book, Ledger ledger, Router router) {
+record Shortfall(SkuBook book, Ledger ledger, Router router, CartHolds holds) {
     /** The order parts give way in: lowest priority, then newest line placed. */
     static final Comparator<LineReservation> GIVES_WAY_FIRST = Comparator.comparingInt(LineReservation::getPriority)
         .thenComparing(LineReservation::getPlacedAt, Comparator.reverseOrder())
@@ -36,8 +37,7 @@ record Shortfall(SkuBook book, Ledger ledger, Router router) {
      */
     void countAt(Turn t, String locationId, int physical) {
         LocationStock at = Ledger.location(t.stock(), locationId, t.at());
-        int over = at.getAllocated() - physical;
-        if (over <= 0 || !ledger.tracksStock(locationId)) {
+        if (at.getAllocated() + at.getHeld() <= physical || !ledger.tracksStock(locationId)) {
             at.setPhysical(physical);
             return;
         }
@@ -45,9 +45,16 @@ record Shortfall(SkuBook book, Ledger ledger, Router router) {
         long onLines = holding.stream().flatMap(l -> l.getAllocations().stream())
             .filter(p -> Parts.holds(p) && p.getLocationId().equals(locationId)).mapToLong(LineAllocation::getQuantity).sum();
         long setAside = at.getAllocated() - onLines;
-        if (physical < setAside) {
+        if (physical < setAside) {   // checked before anything gives way: a refusal changes nothing
             throw new Refusal(RefusalCode.IN_PROGRESS, "a command over several SKUs has set aside " + setAside + " of "
                 + t.sku() + " at " + locationId + " while it is decided; count again once it is");
+        }
+        // cart holds give way first: a checkout is not yet an order
+        holds.giveWayAt(t, locationId, Math.min(at.getHeld(), at.getAllocated() + at.getHeld() - physical));
+        int over = at.getAllocated() - physical;
+        if (over <= 0) {
+            at.setPhysical(physical);
+            return;
         }
         String why = "stock count: " + physical + " of " + t.sku() + " at " + locationId + " is below the "
             + at.getAllocated() + " allocated there";

@@ -1,5 +1,6 @@
 package dev.allotment.streams.allocation;
 
+import dev.allotment.events.CartHold;
 import dev.allotment.events.LineReservation;
 import dev.allotment.events.SkuStock;
 import java.util.List;
@@ -53,6 +54,21 @@ public interface SkuBook {
     void hold(String lineKey, String partId);
 
     void unhold(String lineKey);
+
+    /** The cart hold of that id on the SKU, while it holds stock. */
+    Optional<CartHold> cartHold(String sku, String holdId);
+
+    /** Every cart hold of the SKU (a scan: for counts, which are rare beside orders). */
+    List<CartHold> cartHolds(String sku);
+
+    /** Stores the hold and indexes its expiry. */
+    void putCartHold(CartHold hold);
+
+    /** Removes the hold and its expiry entry. */
+    void removeCartHold(CartHold hold);
+
+    /** Up to {@code max} holds due at {@code now}, earliest first (every SKU of this book). */
+    List<CartHold> dueCartHolds(java.time.Instant now, int max);
 
     /** A draft of this book: a flow run on it writes nothing here until {@link Draft#apply()}; dropped, nothing at all. */
     Draft draft();

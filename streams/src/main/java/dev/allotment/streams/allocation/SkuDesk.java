@@ -5,6 +5,8 @@ import dev.allotment.events.CancelLine;
 import dev.allotment.events.ChangeLineQuantity;
 import dev.allotment.events.ConfirmAllocationRequest;
 import dev.allotment.events.DeleteAllocations;
+import dev.allotment.events.HoldPlaced;
+import dev.allotment.events.HoldReleased;
 import dev.allotment.events.LocationStock;
 import dev.allotment.events.MarkRequestSendFailed;
 import dev.allotment.events.MarkRequestSent;
@@ -43,13 +45,15 @@ public final class SkuDesk {
     private final ConfirmFlow confirmFlow;
     private final SupplierAnswers answers;
     private final LineEdits edits;
+    private final CartHolds holds;
 
     public SkuDesk(SkuBook book, Locations locations) {
         this.book = book;
         this.locations = locations;
         this.ledger = new Ledger(book, locations);
-        this.router = new Router(book, locations, ledger);
-        this.counts = new StockCounts(new Shortfall(book, ledger, router));
+        this.holds = new CartHolds(book, ledger, locations);
+        this.router = new Router(book, locations, ledger, holds);
+        this.counts = new StockCounts(new Shortfall(book, ledger, router, holds));
         this.manual = new ManualAllocation(book, locations, ledger);
         this.confirmFlow = new ConfirmFlow(book, ledger, router);
         this.answers = new SupplierAnswers(book, ledger, router);
@@ -57,12 +61,19 @@ public final class SkuDesk {
     }
 
     /**
-     * Applies a StockSet, StockAdjusted or IncomingSet, then serves waiting lines; a count below what is allocated takes
-     * allocations back by the {@link Shortfall} rule.
+     * Applies a StockSet, StockAdjusted or IncomingSet, or places or releases a cart hold ({@link CartHolds}), then
+     * serves waiting lines; a count below what is allocated and held takes holds, then allocations back by the
+     * {@link Shortfall} rule.
      */
     public Decisions stock(String sku, Object change, Instant at) {
         Turn t = turn(sku, at);
-        counts.apply(t, change);
+        if (change instanceof HoldPlaced placed) {
+            holds.place(t, placed);
+        } else if (change instanceof HoldReleased released) {
+            holds.release(t, released.getHoldId());
+        } else {
+            counts.apply(t, change);
+        }
         router.fill(t);
         book.putStock(t.stock());
         return t.decided();
@@ -243,6 +254,13 @@ public final class SkuDesk {
      */
     public List<SkuDecisions> expire(Instant now, int max) {
         List<SkuDecisions> decided = new ArrayList<>();
+        for (dev.allotment.events.CartHold due : book.dueCartHolds(now, max)) {   // a cart hold past its time to live
+            Turn t = turn(due.getSku(), now);
+            holds.release(t, due.getHoldId());
+            router.fill(t);
+            book.putStock(t.stock());
+            decided.add(new SkuDecisions(due.getSku(), t.decided()));
+        }
         for (RequestExpiry due : book.dueExpiries(now, max)) {
             book.removeExpiry(due);
             Turn t = turn(due.sku(), now);

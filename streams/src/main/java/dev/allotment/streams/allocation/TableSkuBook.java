@@ -1,5 +1,6 @@
 package dev.allotment.streams.allocation;
 
+import dev.allotment.events.CartHold;
 import dev.allotment.events.LineReservation;
 import dev.allotment.events.SkuStock;
 import java.time.Instant;
@@ -18,15 +19,78 @@ public class TableSkuBook implements SkuBook {
     private final Table<String> waiting;
     private final Table<String> expiries;
     private final Table<String> holds;
+    private final Table<CartHold> cartHolds;
+    private final Table<String> cartHoldExpiries;
 
-    /** {@code waiting}: waiting key to line key; {@code expiries}: expiry key to SKU; {@code holds}: line key to the part holding it. */
+    /**
+     * {@code waiting}: waiting key to line key; {@code expiries}: expiry key to SKU; {@code holds}: line key to the part
+     * holding it; {@code cartHolds}: SKU and hold id to the cart hold; {@code cartHoldExpiries}: its expiry key to its key.
+     */
     public TableSkuBook(Table<SkuStock> stock, Table<LineReservation> lines, Table<String> waiting, Table<String> expiries,
-                        Table<String> holds) {
+                        Table<String> holds, Table<CartHold> cartHolds, Table<String> cartHoldExpiries) {
         this.stock = stock;
         this.lines = lines;
         this.waiting = waiting;
         this.expiries = expiries;
         this.holds = holds;
+        this.cartHolds = cartHolds;
+        this.cartHoldExpiries = cartHoldExpiries;
+    }
+
+    private static String cartHoldKey(String sku, String holdId) {
+        return BookKeys.skuPrefix(sku) + holdId;
+    }
+
+    private static String cartHoldExpiryKey(CartHold hold) {
+        return SortableDigits.padded(Math.max(0, hold.getExpiresAt().toEpochMilli()), 19) + BookKeys.SEPARATOR
+            + cartHoldKey(hold.getSku(), hold.getHoldId());
+    }
+
+    @Override
+    public Optional<CartHold> cartHold(String sku, String holdId) {
+        return Optional.ofNullable(cartHolds.get(cartHoldKey(sku, holdId)));
+    }
+
+    @Override
+    public List<CartHold> cartHolds(String sku) {
+        List<CartHold> result = new ArrayList<>();
+        cartHolds.scan(BookKeys.skuPrefix(sku), (key, hold) -> result.add(hold));
+        return result;
+    }
+
+    @Override
+    public void putCartHold(CartHold hold) {
+        CartHold was = cartHolds.get(cartHoldKey(hold.getSku(), hold.getHoldId()));
+        if (was == null || !was.getExpiresAt().equals(hold.getExpiresAt())) {
+            if (was != null) {
+                cartHoldExpiries.delete(cartHoldExpiryKey(was));
+            }
+            cartHoldExpiries.put(cartHoldExpiryKey(hold), cartHoldKey(hold.getSku(), hold.getHoldId()));
+        }
+        cartHolds.put(cartHoldKey(hold.getSku(), hold.getHoldId()), hold);
+    }
+
+    @Override
+    public void removeCartHold(CartHold hold) {
+        cartHoldExpiries.delete(cartHoldExpiryKey(hold));
+        cartHolds.delete(cartHoldKey(hold.getSku(), hold.getHoldId()));
+    }
+
+    @Override
+    public List<CartHold> dueCartHolds(Instant now, int max) {
+        List<CartHold> due = new ArrayList<>();
+        String until = SortableDigits.padded(Math.max(0, now.toEpochMilli()), 19);
+        cartHoldExpiries.scan("", (key, holdKey) -> {   // keys sort by expiry time
+            if (key.substring(0, 19).compareTo(until) > 0) {
+                return false;
+            }
+            CartHold hold = cartHolds.get(holdKey);
+            if (hold != null) {
+                due.add(hold);
+            }
+            return due.size() < max;
+        });
+        return due;
     }
 
     @Override
@@ -143,7 +207,8 @@ public class TableSkuBook implements SkuBook {
     public Draft draft() {
         return new DraftBook(new OverlayTable<>(stock, s -> SkuStock.newBuilder(s).build()),
             new OverlayTable<>(lines, l -> LineReservation.newBuilder(l).build()), new OverlayTable<>(waiting, k -> k),
-            new OverlayTable<>(expiries, k -> k), new OverlayTable<>(holds, k -> k));
+            new OverlayTable<>(expiries, k -> k), new OverlayTable<>(holds, k -> k),
+            new OverlayTable<>(cartHolds, h -> CartHold.newBuilder(h).build()), new OverlayTable<>(cartHoldExpiries, k -> k));
     }
 
     /** A book over drafts of this one's tables. */
@@ -152,9 +217,10 @@ public class TableSkuBook implements SkuBook {
         private final OverlayTable<LineReservation> lines;
 
         DraftBook(OverlayTable<SkuStock> stock, OverlayTable<LineReservation> lines, OverlayTable<String> waiting,
-                  OverlayTable<String> expiries, OverlayTable<String> holds) {
-            super(stock, lines, waiting, expiries, holds);
-            this.tables = List.of(stock, lines, waiting, expiries, holds);
+                  OverlayTable<String> expiries, OverlayTable<String> holds, OverlayTable<CartHold> cartHolds,
+                  OverlayTable<String> cartHoldExpiries) {
+            super(stock, lines, waiting, expiries, holds, cartHolds, cartHoldExpiries);
+            this.tables = List.of(stock, lines, waiting, expiries, holds, cartHolds, cartHoldExpiries);
             this.lines = lines;
         }
 

@@ -1,5 +1,7 @@
 package dev.allotment.streams.audit;
 
+import dev.allotment.events.HoldPlaced;
+import dev.allotment.events.HoldReleased;
 import dev.allotment.events.IncomingSet;
 import dev.allotment.events.StockAdjusted;
 import dev.allotment.events.StockSet;
@@ -38,7 +40,8 @@ public final class StockReplay {
             stock(set.getSku(), set.getLocationId()).add(new Change(at, (long) set.getPhysical(), 0));
         } else if (change instanceof StockAdjusted adjusted) {
             stock(adjusted.getSku(), adjusted.getLocationId()).add(new Change(at, null, adjusted.getDelta()));
-        } else if (!(change instanceof IncomingSet)) {
+        } else if (!(change instanceof IncomingSet || change instanceof HoldPlaced || change instanceof HoldReleased)) {
+            // incoming stock and cart holds change no physical quantity
             throw new IllegalArgumentException("not a stock change: " + change.getClass().getSimpleName());
         }
     }

@@ -62,6 +62,14 @@ public final class OrderRules {
             }
             Limits.quantityProblem(line.getQuantity()).ifPresent(p -> problems.add(at + "quantity: " + p));
         }
+        if (placed.getLineHolds() != null) {
+            placed.getLineHolds().forEach((lineId, holdId) -> {
+                if (!seen.contains(lineId)) {
+                    problems.add("line_holds: names line '" + lineId + "', which the order does not have");
+                }
+                id("line_holds." + lineId, holdId, problems);
+            });
+        }
         return problems;
     }
 

@@ -42,6 +42,10 @@ public final class StoreNames {
     public static final String COMMAND_OUTCOME_EXPIRY = "command-outcome-expiry";
     /** (SKU, order id, line id) to the part of a multi-SKU command holding the line until its group is decided. */
     public static final String LINE_HOLDS = "line-holds";
+    /** (SKU, hold id) to a cart hold (POST /holds) while it holds stock, beside the SKU's stock. */
+    public static final String CART_HOLDS = "cart-holds";
+    /** (expiry time, SKU, hold id): when each cart hold is released, sorted by that time. */
+    public static final String CART_HOLD_EXPIRY = "cart-hold-expiry";
     /** A multi-SKU command's part id to what it holds while prepared, on its SKU's partition. */
     public static final String PREPARED_PARTS = "prepared-parts";
     /** Group id to a multi-SKU command's votes, on its coordinator SKU's partition, while undecided. */

@@ -1,6 +1,7 @@
 package dev.allotment.streams.topology;
 
 import dev.allotment.events.AllocationEvent;
+import dev.allotment.events.CartHold;
 import dev.allotment.events.Command;
 import dev.allotment.events.CommandOutcome;
 import dev.allotment.events.GroupState;
@@ -136,6 +137,8 @@ public final class AllotmentTopology {
         store(topology, StoreNames.COMMAND_OUTCOME_EXPIRY, Serdes.String(), "sku-processor");
         store(topology, StoreNames.REQUEST_EXPIRY, Serdes.String(), "sku-processor");
         store(topology, StoreNames.LINE_HOLDS, Serdes.String(), "sku-processor");
+        store(topology, StoreNames.CART_HOLDS, serdes.value(CartHold.class), "sku-processor");
+        store(topology, StoreNames.CART_HOLD_EXPIRY, Serdes.String(), "sku-processor");
         store(topology, StoreNames.PREPARED_PARTS, serdes.value(PreparedPart.class), "sku-processor");
         store(topology, StoreNames.COMMAND_GROUPS, serdes.value(GroupState.class), "sku-processor");
         store(topology, StoreNames.GROUP_DEADLINES, Serdes.String(), "sku-processor");

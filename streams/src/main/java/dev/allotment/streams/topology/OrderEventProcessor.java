@@ -138,10 +138,11 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
                 order.getChannel(), order.getPriority(), order.getPlacedAt(), lines), "reservation-created");
             String preferred = preferredLocation(placed);
             String allocationId = AllocationIds.derive(key, event.getEventId());
+            Map<String, String> holds = placed.getLineHolds() == null ? Map.of() : placed.getLineHolds();
             for (OrderLine line : placed.getLines()) {
                 command(record, event, line.getSku(), "reserve:" + line.getLineId(), key, new ReserveLine(line.getLineId(),
                     line.getSku(), line.getQuantity(), placed.getChannel(), placed.getPriority(), placed.getPlacedAt(),
-                    preferred, allocationId, false));
+                    preferred, allocationId, false, holds.get(line.getLineId())));
             }
         }
 
@@ -179,7 +180,7 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
                 orders.put(key, OrderEdits.withAddedLine(existing, line));
                 command(record, event, line.getSku(), suffix, key, new ReserveLine(line.getLineId(), line.getSku(),
                     line.getQuantity(), existing.getChannel(), existing.getPriority(), event.getOccurredAt(), null,
-                    AllocationIds.derive(key, event.getEventId()), true));
+                    AllocationIds.derive(key, event.getEventId()), true, null));
                 return;
             }
             String sku = existing.getLines().stream().filter(l -> l.getLineId().equals(lineId)).findFirst().orElseThrow().getSku();

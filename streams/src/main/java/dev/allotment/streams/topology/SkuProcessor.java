@@ -5,6 +5,8 @@ import dev.allotment.events.Command;
 import dev.allotment.events.CommandOutcome;
 import dev.allotment.events.CommandRejected;
 import dev.allotment.events.GroupState;
+import dev.allotment.events.HoldPlaced;
+import dev.allotment.events.HoldReleased;
 import dev.allotment.events.IncomingSet;
 import dev.allotment.events.LocationStock;
 import dev.allotment.events.RecordAnswer;
@@ -83,7 +85,8 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             KeyValueStore<String, String> stockIndex = context.getStateStore(StoreNames.STOCK_INDEX);
             IndexBackfill.schedule(context, stock, stockIndex, s -> StockIndex.add(stockIndex, s));
             this.book = new TableSkuBook(new StockIndex(new StoreTable<>(stock), stockIndex), table(context, StoreNames.LINE_RESERVATIONS),
-                table(context, StoreNames.WAITING), table(context, StoreNames.REQUEST_EXPIRY), table(context, StoreNames.LINE_HOLDS));
+                table(context, StoreNames.WAITING), table(context, StoreNames.REQUEST_EXPIRY), table(context, StoreNames.LINE_HOLDS),
+                table(context, StoreNames.CART_HOLDS), table(context, StoreNames.CART_HOLD_EXPIRY));
             this.outcomes = new CommandOutcomes(context::recordMetadata, context.getStateStore(StoreNames.COMMAND_OUTCOMES),
                 context.getStateStore(StoreNames.COMMAND_OUTCOME_EXPIRY), outcomeRetention);
             Object globalStore = context.getStateStore(StoreNames.LOCATIONS);
@@ -155,7 +158,8 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
         private void stock(Record<byte[], byte[]> record, String sku, StockEvent event) {
             Object payload = event.getPayload();
             String named = payload instanceof StockSet s ? s.getSku() : payload instanceof StockAdjusted a ? a.getSku()
-                : payload instanceof IncomingSet i ? i.getSku() : sku;
+                : payload instanceof IncomingSet i ? i.getSku() : payload instanceof HoldPlaced h ? h.getSku()
+                : payload instanceof HoldReleased r ? r.getSku() : sku;
             String commandId = event.getCommandId();
             if (outcomes.seen(commandId, event.getPrincipal())) {
                 return; // a retry of an applied stock change
@@ -267,7 +271,7 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
                 }
                 boolean tracks = locations.site(locationId).map(Site::tracksStock).orElse(true);
                 StockLevel level = new StockLevel(sku, locationId, s.getPhysical(), s.getAllocated(),
-                    s.getPhysical() - s.getAllocated(), s.getIncoming(), tracks, s.getUpdatedAt());
+                    s.getPhysical() - s.getAllocated() - s.getHeld(), s.getIncoming(), tracks, s.getUpdatedAt(), s.getHeld());
                 context.forward(new Record<Object, Object>(new StockLevelKey(sku, locationId), level, timestamp),
                     NodeNames.STOCK_LEVELS);
             }

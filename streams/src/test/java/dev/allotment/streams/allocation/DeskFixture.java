@@ -128,6 +128,20 @@ final class DeskFixture {
         stockChange(new StockAdjusted(SKU, location, delta, "count"));
     }
 
+    /** A checkout holds {@code quantity} of {@link #SKU} on the channel for {@code ttlSeconds}. */
+    void hold(String holdId, String channel, int quantity, int ttlSeconds) {
+        stockChange(new dev.allotment.events.HoldPlaced(holdId, SKU, quantity, channel, ttlSeconds));
+    }
+
+    void releaseHold(String holdId) {
+        stockChange(new dev.allotment.events.HoldReleased(holdId, SKU, "cart abandoned"));
+    }
+
+    /** Places the order's line {@link #LINE} of {@link #SKU} naming a cart hold it converts. */
+    void placeConverting(String orderId, String channel, int quantity, String holdId) {
+        command(orderId, new ReserveLine(LINE, SKU, quantity, channel, 0, now, null, "al-" + orderId, false, holdId));
+    }
+
     void incoming(String location, int incoming) {
         stockChange(new IncomingSet(SKU, location, incoming));
     }
@@ -145,7 +159,7 @@ final class DeskFixture {
     }
 
     void place(String orderId, String lineId, String channel, int quantity, int priority, String preferredLocation) {
-        command(orderId, new ReserveLine(lineId, SKU, quantity, channel, priority, now, preferredLocation, "al-" + orderId, false));
+        command(orderId, new ReserveLine(lineId, SKU, quantity, channel, priority, now, preferredLocation, "al-" + orderId, false, null));
     }
 
     /**
@@ -255,7 +269,7 @@ final class DeskFixture {
 
     /** The SKU's stock level at the location (all zero where nothing was ever counted). */
     LocationStock level(String location) {
-        return book.stock(SKU).map(s -> s.getLocations().get(location)).orElse(new LocationStock(0, 0, 0, T0));
+        return book.stock(SKU).map(s -> s.getLocations().get(location)).orElse(new LocationStock(0, 0, 0, T0, 0));
     }
 
     int allocated(String location) {

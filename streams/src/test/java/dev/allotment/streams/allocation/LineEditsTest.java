@@ -120,7 +120,7 @@ class LineEditsTest {
     @Test
     void aLineAddedAfterThePlacementIsLoggedThenRoutedLikeAnyOther() {
         f.stock(OTHER_WAREHOUSE, 1);
-        f.command("o-1", new ReserveLine("l-2", SKU, 2, SHOP, 0, f.now(), null, "al-o-1-edit", true));
+        f.command("o-1", new ReserveLine("l-2", SKU, 2, SHOP, 0, f.now(), null, "al-o-1-edit", true, null));
 
         assertEquals("LineAdded", f.kinds().get(0));
         assertEquals(2, f.decidedOne(LineAdded.class).getQuantity());

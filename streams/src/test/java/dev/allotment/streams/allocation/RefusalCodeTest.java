@@ -25,7 +25,7 @@ class RefusalCodeTest {
         assertEquals(EnumSet.of(RefusalCode.BELOW_ALLOCATED, RefusalCode.INSUFFICIENT_STOCK, RefusalCode.ORDER_CANCELLED,
             RefusalCode.ALLOCATION_COMPLETED, RefusalCode.REQUEST_CONFIRMED, RefusalCode.REQUEST_REJECTED,
             RefusalCode.REQUEST_OUTDATED, RefusalCode.LINE_FULLY_ALLOCATED, RefusalCode.NOT_ACTIONABLE, RefusalCode.IN_PROGRESS,
-            RefusalCode.COMMAND_TIMED_OUT), answeredWith(409));
+            RefusalCode.COMMAND_TIMED_OUT, RefusalCode.HOLD_CONFLICT), answeredWith(409));
     }
 
     @Test

@@ -50,7 +50,7 @@ class SkuDeskPropertiesTest {
 
     /** One step of a scenario. */
     sealed interface Op permits SetStock, Adjust, Place, Allocate, Change, Move, Complete, Delete, Cancel,
-        Confirm, Reject, Answer, Mark, Wait, EditLine {}
+        Confirm, Reject, Answer, Mark, Wait, EditLine, Hold, PlaceHeld, ReleaseHold {}
     record SetStock(String loc, String sku, int physical) implements Op {}
     record Adjust(String loc, String sku, int delta) implements Op {}
     record Place(int order, String channel, int priority, int q1, int q2, boolean twoSkus) implements Op {}
@@ -67,6 +67,11 @@ class SkuDeskPropertiesTest {
     record Wait(int seconds) implements Op {}
     /** The platform edits the order's line of the SKU: a new quantity, or 0 to cancel it. */
     record EditLine(int order, String sku, int quantity) implements Op {}
+    /** A checkout holds stock of the SKU on the channel for {@code ttl} seconds (hold id {@code h-<hold>}). */
+    record Hold(int hold, String sku, String channel, int quantity, int ttl) implements Op {}
+    /** An order whose line of the SKU names hold {@code h-<hold>}: it converts it, when it still holds. */
+    record PlaceHeld(int order, int hold, String sku, String channel, int quantity) implements Op {}
+    record ReleaseHold(int hold, String sku) implements Op {}
 
     /** The fixture's channels: web (every site), shop (wh-b), drop (wh-a, drop-d); manual has no routing. */
     static final Locations LOCS = DeskFixture.LOCATIONS;
@@ -94,7 +99,13 @@ class SkuDeskPropertiesTest {
                 Arbitraries.of(false, false, false, true)).as(Answer::new)),
             Tuple(6, Combinators.combine(order, sku, Arbitraries.integers().between(0, 3), Arbitraries.of(true, false)).as(Mark::new)),
             Tuple(2, Arbitraries.integers().between(1, 6).map(Wait::new)),
-            Tuple(3, Combinators.combine(order, sku, Arbitraries.integers().between(0, 8)).as(EditLine::new)));
+            Tuple(3, Combinators.combine(order, sku, Arbitraries.integers().between(0, 8)).as(EditLine::new)),
+            Tuple(3, Combinators.combine(Arbitraries.integers().between(1, 3), sku, Arbitraries.of("web", "shop", "drop"),
+                Arbitraries.integers().between(1, 5), Arbitraries.integers().between(1, 30)).as(Hold::new)),
+            // orders 13 to 24 are placed only by these, so they are not all taken by Place before a hold is there
+            Tuple(3, Combinators.combine(Arbitraries.integers().between(1, 24), Arbitraries.integers().between(1, 3), sku,
+                Arbitraries.of("web", "shop", "drop", "manual"), Arbitraries.integers().between(1, 6)).as(PlaceHeld::new)),
+            Tuple(1, Combinators.combine(Arbitraries.integers().between(1, 3), sku).as(ReleaseHold::new)));
         return op.list().ofMinSize(20).ofMaxSize(100);
     }
 
@@ -102,8 +113,40 @@ class SkuDeskPropertiesTest {
         return net.jqwik.api.Tuple.of(weight, a);
     }
 
+    /**
+     * Cart holds in the thick of it: plenty of stock at the two warehouses, holds and the orders that convert them,
+     * orders that do not, waits past their times to live, releases and counts.
+     */
+    @Provide
+    Arbitrary<List<Op>> holdScenarios() {
+        Arbitrary<Integer> hold = Arbitraries.integers().between(1, 4);
+        Arbitrary<String> channel = Arbitraries.of("web", "shop");
+        Arbitrary<Op> op = Arbitraries.frequencyOf(
+            Tuple(2, Combinators.combine(Arbitraries.of("wh-a", "wh-b"), Arbitraries.just("S1"), Arbitraries.integers().between(0, 12))
+                .as(SetStock::new)),
+            Tuple(5, Combinators.combine(hold, Arbitraries.just("S1"), channel, Arbitraries.integers().between(1, 4),
+                Arbitraries.integers().between(2, 12)).as(Hold::new)),
+            Tuple(5, Combinators.combine(Arbitraries.integers().between(1, 40), hold, Arbitraries.just("S1"), channel,
+                Arbitraries.integers().between(1, 5)).as(PlaceHeld::new)),
+            Tuple(2, Combinators.combine(Arbitraries.integers().between(1, 12), Arbitraries.of("web", "shop"), Arbitraries.just(0),
+                Arbitraries.integers().between(1, 4), Arbitraries.just(1), Arbitraries.just(false)).as(Place::new)),
+            Tuple(1, Combinators.combine(hold, Arbitraries.just("S1")).as(ReleaseHold::new)),
+            Tuple(1, Arbitraries.integers().between(1, 40).map(Cancel::new)),
+            Tuple(2, Arbitraries.integers().between(1, 6).map(Wait::new)));
+        return op.list().ofMinSize(20).ofMaxSize(80);
+    }
+
+    @Property(tries = 300)
+    void holdsAndOrdersNeverOversellTogether(@ForAll("holdScenarios") List<Op> scenario) {
+        run(scenario);
+    }
+
     @Property(tries = 500)
     void noSequenceBreaksTheInvariants(@ForAll("scenarios") List<Op> scenario) {
+        run(scenario);
+    }
+
+    static void run(List<Op> scenario) {
         InMemorySkuBook book = new InMemorySkuBook();
         SkuDesk desk = new SkuDesk(book, LOCS);
         DecisionReplay fromLog = new DecisionReplay();
@@ -126,6 +169,7 @@ class SkuDeskPropertiesTest {
                 replay(expired.decisions(), fromLog, now);
             }
             OPERATIONS.incrementAndGet();
+            assertTrue(book.dueCartHolds(now, 1).isEmpty(), "a cart hold past its time to live still holds after " + op);
             checkInvariants(book, fromLog, op);
             checkRequests(book, terminal, now, op);
         }
@@ -141,6 +185,13 @@ class SkuDeskPropertiesTest {
         }
         if (op instanceof Wait) {
             return List.of();
+        }
+        if (op instanceof Hold h) {
+            return List.of(desk.stock(h.sku(), new dev.allotment.events.HoldPlaced("h-" + h.hold(), h.sku(), h.quantity(), h.channel(),
+                h.ttl()), now));
+        }
+        if (op instanceof ReleaseHold r) {
+            return List.of(desk.stock(r.sku(), new dev.allotment.events.HoldReleased("h-" + r.hold(), r.sku(), "test"), now));
         }
         String orderId = "o-" + orderOf(op);
         if (op instanceof Confirm c) {
@@ -173,17 +224,24 @@ class SkuDeskPropertiesTest {
             }
             return List.of();
         }
+        if (op instanceof PlaceHeld p) {
+            if (!book.linesOfOrder("S1", orderId).isEmpty() || !book.linesOfOrder("S2", orderId).isEmpty()) {
+                return List.of();
+            }
+            return List.of(desk.command(p.sku(), cmd, orderId, new ReserveLine(p.sku().equals("S1") ? "l-1" : "l-2", p.sku(),
+                p.quantity(), p.channel(), 0, now, null, "al-" + orderId, false, "h-" + p.hold()), now));
+        }
         if (op instanceof Place p) {
             if (!book.linesOfOrder("S1", orderId).isEmpty() || !book.linesOfOrder("S2", orderId).isEmpty()) {
                 return List.of();
             }
             Decisions first = desk.command("S1", cmd + "a", orderId, new ReserveLine("l-1", "S1", p.q1(), p.channel(),
-                p.priority(), now, null, "al-" + orderId, false), now);
+                p.priority(), now, null, "al-" + orderId, false, null), now);
             if (!p.twoSkus()) {
                 return List.of(first);
             }
             return List.of(first, desk.command("S2", cmd + "b", orderId, new ReserveLine("l-2", "S2", p.q2(), p.channel(),
-                p.priority(), now, "wh-b", "al-" + orderId, false), now));
+                p.priority(), now, "wh-b", "al-" + orderId, false, null), now));
         }
         if (op instanceof Allocate a) {
             return List.of(desk.command(a.sku(), cmd, orderId, new AllocateLines(a.loc(),
@@ -243,6 +301,8 @@ class SkuDeskPropertiesTest {
             return m.order();
         } else if (op instanceof EditLine e) {
             return e.order();
+        } else if (op instanceof PlaceHeld p) {
+            return p.order();
         }
         return ((Cancel) op).order();
     }
@@ -258,6 +318,9 @@ class SkuDeskPropertiesTest {
             EVENTS.merge(e.payload().getClass().getSimpleName(), 1L, Long::sum);
             if (e.payload() instanceof AllocationCancelled c && c.getReason().startsWith("stock count")) {
                 EVENTS.merge("GaveWayToACount", 1L, Long::sum);
+            }
+            if (e.payload() instanceof AllocationRequested r && r.getReason().startsWith("hold ")) {
+                EVENTS.merge("HoldConverted", 1L, Long::sum);
             }
             fromLog.apply(e.orderId(), e.payload(), now);
         }
@@ -323,8 +386,11 @@ class SkuDeskPropertiesTest {
                 String key = stock.getSku() + "@" + e.getKey();
                 assertTrue(s.getAllocated() >= 0, () -> "negative allocated at " + key + " after " + after);
                 if (SITES.get(e.getKey()).tracksStock()) {
-                    assertTrue(s.getAllocated() <= s.getPhysical(), () -> "OVERSELL at " + key + " after " + after + ": " + s);
+                    assertTrue(s.getAllocated() + s.getHeld() <= s.getPhysical(), () -> "OVERSELL at " + key + " after " + after + ": " + s);
                 }
+                int heldByHolds = book.cartHolds(stock.getSku()).stream().flatMap(h -> h.getParts().stream())
+                    .filter(p -> p.getLocationId().equals(e.getKey())).mapToInt(dev.allotment.events.HeldPart::getQuantity).sum();
+                assertEquals(heldByHolds, s.getHeld(), () -> "held at " + key + " is not the sum of its holds after " + after);
                 assertEquals(openByLocation.getOrDefault(key, 0), s.getAllocated(),
                     () -> "allocated at " + key + " is not the sum of open allocations after " + after);
                 assertEquals(fromLog.allocated().getOrDefault(new DecisionReplay.At(stock.getSku(), e.getKey()), 0L), (long) s.getAllocated(),
@@ -337,7 +403,7 @@ class SkuDeskPropertiesTest {
     static void report() {
         System.out.println("SkuDeskPropertiesTest: " + OPERATIONS.get() + " operations checked; decisions " + EVENTS);
         for (String kind : List.of("AllocationConfirmed", "AllocationRejected", "AllocationTimedOut", "AllocationOutdated",
-                "AllocationSent", "AllocationSendFailed", "LineBackordered", "GaveWayToACount", "LineQuantityChanged", "LineCancelled")) {
+                "AllocationSent", "AllocationSendFailed", "LineBackordered", "GaveWayToACount", "LineQuantityChanged", "LineCancelled", "HoldConverted")) {
             assertTrue(EVENTS.getOrDefault(kind, 0L) > 0, "the generated scenarios never produced " + kind);
         }
     }
