@@ -3,7 +3,8 @@
 # two warehouses and a supplier, a channel's routing, stock, an order allocated whole, an order split
 # across warehouses, an order waiting as backorder and filled by a stock receipt, a manual (Veeqo)
 # allocation, an Envoy completion, a cancellation releasing stock to waiting demand, order edits (a line's
-# quantity changed, a line added, a line cancelled) and a stock count below what is allocated.
+# quantity changed, a line added, a line cancelled), a stock count below what is allocated, and a cart hold
+# converted into an order.
 # usage: docs/demo.sh [API_KEY] [BASE_URL]   (the key defaults to the admin key in .allotment/api-keys)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -84,4 +85,12 @@ for _ in $(seq 1 100); do [ "$(field /orders/demo-c-$RUN "d['lines'][0]['backord
 call GET /orders/demo-c-$RUN
 [ "$(field /orders/demo-c-$RUN "d['lines'][0]['backordered_quantity']")" = 1 ]
 call GET /stock/$S1
+step "A cart hold: a checkout holds 1 of $S2 (Berlin, the only place with it); the order naming the hold converts it"
+call POST /holds "{\"hold_id\":\"demo-h-$RUN\",\"sku\":\"$S2\",\"quantity\":1,\"channel\":\"web\",\"ttl_seconds\":600}"
+[ "$(field /stock/$S2 "d['totals']['held']")" = 1 ]
+call POST /orders "{\"order_id\":\"demo-f-$RUN\",\"channel\":\"web\",\"lines\":[{\"line_id\":\"1\",\"sku\":\"$S2\",\"quantity\":1,\"hold_id\":\"demo-h-$RUN\"}]}"
+wait_status demo-f-$RUN allocated
+[ "$(field /orders/demo-f-$RUN/events "[e['payload'].get('reason') for e in d['events'] if e['type']=='AllocationRequested'][0]")" = "hold demo-h-$RUN converted" ]
+call GET /stock/$S2
+[ "$(field /stock/$S2 "d['totals']['held']")" = 0 ]
 step "Done: every decision is on allotment.allocation-events; projections on allotment.order-projections"
