@@ -76,7 +76,7 @@ class TopologyInvariantsPropertiesTest {
     Arbitrary<List<Step>> scenarios() {
         Arbitrary<Step> step = Combinators.combine(Arbitraries.frequency(
                 Tuple.of(3, 0), Tuple.of(2, 1), Tuple.of(5, 2), Tuple.of(4, 3), Tuple.of(1, 4), Tuple.of(1, 5), Tuple.of(1, 6),
-                Tuple.of(2, 7), Tuple.of(2, 8), Tuple.of(2, 9), Tuple.of(2, 10), Tuple.of(1, 11), Tuple.of(3, 12)),
+                Tuple.of(2, 7), Tuple.of(2, 8), Tuple.of(2, 9), Tuple.of(2, 10), Tuple.of(1, 11), Tuple.of(3, 12), Tuple.of(3, 13)),
             Arbitraries.integers().between(1, 15), Arbitraries.of(SKUS), Arbitraries.of(LOCATIONS),
             Arbitraries.integers().between(-4, 12)).as(Step::new);
         return step.list().ofMinSize(20).ofMaxSize(80);
@@ -143,6 +143,19 @@ class TopologyInvariantsPropertiesTest {
                             null, null, null), null));
                     });
                     case 10 -> fixture.driver.advanceWallClockTime(java.time.Duration.ofSeconds(3));
+                    case 13 -> {
+                        // a checkout holds stock of the SKU; every other time an order's line converts that hold
+                        String holdId = "h-" + Math.floorMod(s.n(), 3);
+                        if (s.order() % 2 == 0) {
+                            fixture.stock.pipeInput(s.sku(), new StockEvent("h" + i, at, "hold:" + i, null,
+                                new dev.allotment.events.HoldPlaced(holdId, s.sku(), Math.max(1, Math.abs(s.n()) % 4), "web", 1 + Math.abs(s.n()) % 5)));
+                        } else {
+                            fixture.orders.pipeInput(orderId, new OrderEvent("ph" + i, at, null, OrderPlaced.newBuilder()
+                                .setOrderId(orderId).setChannel("web").setPlacedAt(at)
+                                .setLines(List.of(new OrderLine("l-1", s.sku(), Math.max(1, Math.abs(s.n()) % 4))))
+                                .setLineHolds(Map.of("l-1", holdId)).build()));
+                        }
+                    }
                     case 12 -> {
                         // the platform edits the order: adds a line, changes l-1's quantity, or cancels l-2 (what the
                         // order cannot take is dead-lettered, as from Kafka)
@@ -236,15 +249,24 @@ class TopologyInvariantsPropertiesTest {
         log.forEach(r -> fromLog.apply(r.key(), r.value().getPayload(), r.value().getOccurredAt()));
         log.stream().map(r -> r.value().getPayload().getClass().getSimpleName()).filter(k -> k.startsWith("Line") && !k.equals("LineBackordered"))
             .forEach(k -> EDITS.merge(k, 1L, Long::sum));
+        log.stream().filter(r -> r.value().getPayload() instanceof dev.allotment.events.AllocationRequested a && a.getReason().startsWith("hold "))
+            .forEach(r -> EDITS.merge("HoldConverted", 1L, Long::sum));
+        Map<String, Integer> heldByHolds = new HashMap<>();
+        KeyValueStore<String, dev.allotment.events.CartHold> holds = fixture.store(StoreNames.CART_HOLDS);
+        try (KeyValueIterator<String, dev.allotment.events.CartHold> it = holds.all()) {
+            it.forEachRemaining(kv -> kv.value.getParts().forEach(p ->
+                heldByHolds.merge(kv.value.getSku() + "@" + p.getLocationId(), p.getQuantity(), Integer::sum)));
+        }
         KeyValueStore<String, SkuStock> stock = fixture.store(StoreNames.SKU_STOCK);
         try (KeyValueIterator<String, SkuStock> it = stock.all()) {
             while (it.hasNext()) {
                 KeyValue<String, SkuStock> kv = it.next();
                 for (Map.Entry<String, LocationStock> e : kv.value.getLocations().entrySet()) {
                     String key = kv.key + "@" + e.getKey();
-                    assertTrue(e.getValue().getAllocated() >= 0 && e.getValue().getAllocated() <= e.getValue().getPhysical(),
-                        "OVERSELL at " + key + ": " + e.getValue());
+                    assertTrue(e.getValue().getAllocated() >= 0 && e.getValue().getHeld() >= 0
+                        && e.getValue().getAllocated() + e.getValue().getHeld() <= e.getValue().getPhysical(), "OVERSELL at " + key + ": " + e.getValue());
                     assertEquals(open.getOrDefault(key, 0), e.getValue().getAllocated(), "allocated at " + key);
+                    assertEquals(heldByHolds.getOrDefault(key, 0), e.getValue().getHeld(), "held at " + key + " is not its holds'");
                     assertEquals(fromLog.allocated().getOrDefault(new DecisionReplay.At(kv.key, e.getKey()), 0L),
                         (long) e.getValue().getAllocated(), "the decision log alone disagrees with the state at " + key);
                 }
@@ -292,7 +314,7 @@ class TopologyInvariantsPropertiesTest {
     @AfterContainer
     static void report() {
         System.out.println("TopologyInvariantsPropertiesTest: " + RECORDS.get() + " records piped; edits decided " + EDITS);
-        for (String kind : List.of("LineAdded", "LineQuantityChanged", "LineCancelled")) {
+        for (String kind : List.of("LineAdded", "LineQuantityChanged", "LineCancelled", "HoldConverted")) {
             org.junit.jupiter.api.Assertions.assertTrue(EDITS.getOrDefault(kind, 0L) > 0, "the scenarios never produced " + kind);
         }
     }
