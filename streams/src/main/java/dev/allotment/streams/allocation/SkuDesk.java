@@ -43,6 +43,7 @@ public final class SkuDesk {
     private final ConfirmFlow confirmFlow;
     private final SupplierAnswers answers;
     private final LineEdits edits;
+    private final Promises promises;
 
     public SkuDesk(SkuBook book, Locations locations) {
         this.book = book;
@@ -54,6 +55,7 @@ public final class SkuDesk {
         this.confirmFlow = new ConfirmFlow(book, ledger, router);
         this.answers = new SupplierAnswers(book, ledger, router);
         this.edits = new LineEdits(book, ledger, router, manual);
+        this.promises = new Promises(book, router);
     }
 
     /**
@@ -64,6 +66,7 @@ public final class SkuDesk {
         Turn t = turn(sku, at);
         counts.apply(t, change);
         router.fill(t);
+        promises.refresh(t);   // batches set, arrived or slipped: every waiting line's date may move
         book.putStock(t.stock());
         return t.decided();
     }
@@ -172,6 +175,7 @@ public final class SkuDesk {
     private Decisions serveWaiting(String sku, Instant at) {
         Turn t = turn(sku, at);
         router.fill(t);
+        datePromises(t);
         book.putStock(t.stock());
         return t.decided();
     }
@@ -206,6 +210,7 @@ public final class SkuDesk {
             freeingCommand(t, orderId, payload);
             router.fill(t);   // what these released may serve waiting lines
         }
+        datePromises(t);
         book.putStock(t.stock());
         return t.decided();
     }
@@ -248,11 +253,19 @@ public final class SkuDesk {
             Turn t = turn(due.sku(), now);
             if (confirmFlow.expire(t, due)) {
                 router.fill(t);
+                datePromises(t);
                 book.putStock(t.stock());
                 decided.add(new SkuDecisions(due.sku(), t.decided()));
             }
         }
         return decided;
+    }
+
+    /** Moves the promise dates of waiting lines when the turn may have changed them (see {@link Promises#due}). */
+    private void datePromises(Turn t) {
+        if (promises.due(t)) {
+            promises.refresh(t);
+        }
     }
 
     private Turn turn(String sku, Instant at) {

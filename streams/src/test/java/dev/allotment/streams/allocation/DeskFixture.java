@@ -129,7 +129,7 @@ final class DeskFixture {
     }
 
     void incoming(String location, int incoming) {
-        stockChange(new IncomingSet(SKU, location, incoming));
+        stockChange(new IncomingSet(SKU, location, incoming, null));
     }
 
     void stockChange(Object change) {
@@ -255,7 +255,7 @@ final class DeskFixture {
 
     /** The SKU's stock level at the location (all zero where nothing was ever counted). */
     LocationStock level(String location) {
-        return book.stock(SKU).map(s -> s.getLocations().get(location)).orElse(new LocationStock(0, 0, 0, T0));
+        return book.stock(SKU).map(s -> s.getLocations().get(location)).orElse(new LocationStock(0, 0, 0, T0, null));
     }
 
     int allocated(String location) {
