@@ -48,6 +48,24 @@ public final class JsonInput {
         }
     }
 
+    /** A body that must be a JSON array (a list of items, such as incoming batches). */
+    public static List<JsonNode> parseArray(String body) {
+        if (body == null || body.isBlank()) {
+            throw InvalidRequestException.of("body", "a JSON array is required");
+        }
+        try {
+            JsonNode node = MAPPER.readTree(body);
+            if (node == null || !node.isArray()) {
+                throw InvalidRequestException.of("body", "must be a JSON array");
+            }
+            List<JsonNode> items = new ArrayList<>();
+            node.forEach(items::add);
+            return items;
+        } catch (JsonProcessingException e) {
+            throw InvalidRequestException.of("body", "not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
     /** A required id (every required string of the API names something): {@link Limits#idProblem}. */
     public String requiredString(JsonNode parent, String name, String path) {
         return id(parent, name, path, Limits::idProblem);

@@ -227,6 +227,7 @@ public class StockController {
         view.put("allocated", s == null ? 0 : s.getAllocated());
         view.put("available", s == null ? 0 : s.getPhysical() - s.getAllocated());
         view.put("incoming", s == null ? 0 : s.getIncoming());
+        view.put("incoming_batches", IncomingStockController.batches(s));
         view.put("infinite", !tracks);
         view.put("updated_at", s == null ? null : Views.time(s.getUpdatedAt()));
         return view;
