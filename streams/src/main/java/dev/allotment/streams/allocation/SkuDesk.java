@@ -44,8 +44,15 @@ public final class SkuDesk {
     private final SupplierAnswers answers;
     private final LineEdits edits;
     private final Promises promises;
+    /** False for a dry run: a line it re-dated would be held with the lines the command changes. */
+    private final boolean datesPromises;
 
     public SkuDesk(SkuBook book, Locations locations) {
+        this(book, locations, true);
+    }
+
+    private SkuDesk(SkuBook book, Locations locations, boolean datesPromises) {
+        this.datesPromises = datesPromises;
         this.book = book;
         this.locations = locations;
         this.ledger = new Ledger(book, locations);
@@ -98,7 +105,7 @@ public final class SkuDesk {
      */
     public Prepared prepare(String sku, List<Part> parts, Instant at) {
         SkuBook.Draft draft = book.draft();
-        SkuDesk dry = new SkuDesk(draft, locations);
+        SkuDesk dry = new SkuDesk(draft, locations, false);
         for (Part part : parts) {
             if (!isClientCommand(part.payload())) {
                 throw new Refusal(RefusalCode.UNSUPPORTED, part.payload().getClass().getSimpleName() + " is not part of a client's command");
@@ -263,7 +270,7 @@ public final class SkuDesk {
 
     /** Moves the promise dates of waiting lines when the turn may have changed them (see {@link Promises#due}). */
     private void datePromises(Turn t) {
-        if (promises.due(t)) {
+        if (datesPromises && promises.due(t)) {
             promises.refresh(t);
         }
     }

@@ -18,8 +18,6 @@ import java.util.List;
  * come straight from Kafka. Incoming stock is a number, or dated batches adding up to it (issue 18: promise dates).
  */
 record StockCounts(Shortfall shortfall) {
-    /** The most incoming batches one location keeps for a SKU. */
-    static final int MAX_BATCHES = 100;
 
     /** Applies the change to the turn's stock; refuses it, changing nothing, when it breaks a rule. */
     void apply(Turn t, Object change) {
@@ -69,14 +67,14 @@ record StockCounts(Shortfall shortfall) {
 
     /**
      * The IncomingSet's batches as stored, earliest first (null when it has none): each of 1..{@link Limits#MAX_QUANTITY},
-     * dated, at most {@link #MAX_BATCHES}, adding up to its {@code incoming}.
+     * dated, at most {@link Limits#MAX_INCOMING_BATCHES}, adding up to its {@code incoming}.
      */
     private static List<StockBatch> batches(IncomingSet incoming) {
         if (incoming.getBatches() == null) {
             return null;
         }
-        if (incoming.getBatches().size() > MAX_BATCHES) {
-            throw new Refusal(RefusalCode.INVALID_FIELD, "batches: at most " + MAX_BATCHES + " per location, were "
+        if (incoming.getBatches().size() > Limits.MAX_INCOMING_BATCHES) {
+            throw new Refusal(RefusalCode.INVALID_FIELD, "batches: at most " + Limits.MAX_INCOMING_BATCHES + " per location, were "
                 + incoming.getBatches().size());
         }
         List<StockBatch> batches = new ArrayList<>();
