@@ -45,8 +45,6 @@ import java.util.UUID;
  */
 @Controller("/stock")
 public class IncomingStockController {
-    /** The most batches one location keeps for a SKU (the engine refuses more: StockCounts.MAX_BATCHES). */
-    static final int MAX_BATCHES = 100;
     /** How many waiting lines available-to-promise reads (the engine dates as many: Router.FILL_BATCH). */
     static final int MAX_WAITING = 10_000;
 
@@ -62,7 +60,7 @@ public class IncomingStockController {
 
     @Operation(summary = "Replace the incoming batches of a SKU at a location",
         description = "Body: a JSON array of batches, [{\"quantity\":5,\"expected_at\":\"2030-01-10T00:00:00Z\"}] (at most "
-            + MAX_BATCHES + "; an empty array clears them). incoming becomes their sum. Waiting lines are promised the date"
+            + Limits.MAX_INCOMING_BATCHES + "; an empty array clears them). incoming becomes their sum. Waiting lines are promised the date"
             + " of the batch that covers them (expected_at on the order's line). Answers the location's stock level. 404"
             + " when the location does not exist; 400 naming the field ([0].expected_at) for bad input; 422 over a limit.")
     @ExecuteOn(TaskExecutors.BLOCKING)
@@ -91,14 +89,13 @@ public class IncomingStockController {
                 total += quantity;
             }
         }
-        if (items.size() > MAX_BATCHES) {
-            in.overLimit("body", "at most " + MAX_BATCHES + " batches, were " + items.size());
+        if (items.size() > Limits.MAX_INCOMING_BATCHES) {
+            in.overLimit("body", "at most " + Limits.MAX_INCOMING_BATCHES + " batches, were " + items.size());
         }
         Limits.quantityProblem(total).ifPresent(p -> in.overLimit("body", "the batches' total " + p));
         in.check();
         if (state.location(locationId).isEmpty()) {
-            return HttpResponse.<Map<String, Object>>status(HttpStatus.NOT_FOUND)
-                .body(ErrorBody.of("not_found", "no location " + locationId + " (PUT /locations/" + locationId + " first)"));
+            return StockController.unknownLocation(locationId);
         }
         StockEvent event = new StockEvent(UUID.randomUUID().toString(), Instant.now(),
             Outcomes.commandId(IdempotencyKeys.commandBase(request), "incoming:" + locationId + ":" + sku),

@@ -34,33 +34,26 @@ public final class JsonInput {
     private boolean malformed;
 
     public static JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
-            throw InvalidRequestException.of("body", "a JSON object is required");
-        }
-        try {
-            JsonNode node = MAPPER.readTree(body);
-            if (node == null || !node.isObject()) {
-                throw InvalidRequestException.of("body", "must be a JSON object");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw InvalidRequestException.of("body", "not valid JSON: " + e.getOriginalMessage());
-        }
+        return tree(body, "a JSON object", JsonNode::isObject);
     }
 
     /** A body that must be a JSON array (a list of items, such as incoming batches). */
     public static List<JsonNode> parseArray(String body) {
+        List<JsonNode> items = new ArrayList<>();
+        tree(body, "a JSON array", JsonNode::isArray).forEach(items::add);
+        return items;
+    }
+
+    private static JsonNode tree(String body, String what, java.util.function.Predicate<JsonNode> is) {
         if (body == null || body.isBlank()) {
-            throw InvalidRequestException.of("body", "a JSON array is required");
+            throw InvalidRequestException.of("body", what + " is required");
         }
         try {
             JsonNode node = MAPPER.readTree(body);
-            if (node == null || !node.isArray()) {
-                throw InvalidRequestException.of("body", "must be a JSON array");
+            if (node == null || !is.test(node)) {
+                throw InvalidRequestException.of("body", "must be " + what);
             }
-            List<JsonNode> items = new ArrayList<>();
-            node.forEach(items::add);
-            return items;
+            return node;
         } catch (JsonProcessingException e) {
             throw InvalidRequestException.of("body", "not valid JSON: " + e.getOriginalMessage());
         }
