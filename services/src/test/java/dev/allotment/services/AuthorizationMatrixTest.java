@@ -147,6 +147,9 @@ class AuthorizationMatrixTest {
             new Expectation("POST", "/stock/adjustments", "/stock/adjustments", "{\"adjustments\":[{\"location_id\":\""
                 + WAREHOUSE + "\",\"sku\":\"MX-2\",\"delta\":1}]}", WRITERS, none),
             new Expectation("GET", "/stock/{sku}", "/stock/MX-1", null, READERS, none),
+            new Expectation("PUT", "/stock/{locationId}/{sku}/incoming", "/stock/" + WAREHOUSE + "/MX-2/incoming",
+                "[{\"quantity\":1,\"expected_at\":\"2030-01-10T00:00:00Z\"}]", WRITERS, none),
+            new Expectation("GET", "/stock/{sku}/atp", "/stock/MX-1/atp", null, READERS, none),
             new Expectation("GET", "/stock", "/stock", null, READERS, none),
             new Expectation("POST", "/orders/{orderId}/allocations", "/orders/mx-unknown/allocations", "{\"allocation\":"
                 + "{\"warehouse_id\":\"" + WAREHOUSE + "\",\"line_items_attributes\":[{\"sellable_id\":\"MX-1\",\"quantity\":1}]}}",

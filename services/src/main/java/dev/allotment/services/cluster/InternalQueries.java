@@ -21,6 +21,7 @@ public final class InternalQueries {
     static final String ORDER = "order";
     static final String HISTORY = "history";
     static final String LINES = "lines";
+    static final String WAITING = "waiting";
     static final String OUTCOME = "outcome";
     static final String STOCK = "stock";
     static final String REQUEST = "request";
@@ -33,7 +34,7 @@ public final class InternalQueries {
     /** The store of each keyed query, whose {@code key} param names the partition. */
     private static final Map<String, String> KEYED_STORES = Map.of(ORDER, StoreNames.ORDERS, HISTORY,
         StoreNames.ORDER_HISTORY, LINES, StoreNames.LINE_RESERVATIONS, OUTCOME, StoreNames.COMMAND_OUTCOMES, STOCK,
-        StoreNames.SKU_STOCK);
+        StoreNames.SKU_STOCK, WAITING, StoreNames.WAITING);
 
     /** The list queries, each over every local partition of the engine's order or SKU topic. */
     private static final Set<String> ORDER_LISTS = Set.of(ORDERS, REQUESTS, REQUEST, ORDERS_AT);
@@ -93,6 +94,7 @@ public final class InternalQueries {
             case ORDER -> records(here.order(param(params, "key")).stream().toList());
             case HISTORY -> records(here.history(param(params, "key")));
             case LINES -> records(here.lines(param(params, "key"), param(params, "order")));
+            case WAITING -> records(here.waiting(param(params, "key"), limit(params)));
             case OUTCOME -> records(here.outcome(param(params, "key"), param(params, "command")).stream().toList());
             case STOCK -> records(here.stock(param(params, "key")).stream().toList());
             case REQUEST -> StateFrames.encode(here.request(param(params, "key")).stream().toList(),

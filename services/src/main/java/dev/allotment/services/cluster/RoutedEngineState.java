@@ -92,6 +92,14 @@ public final class RoutedEngineState implements EngineState {
             p -> p.list(InternalQueries.LINES, Map.of("key", sku, "order", orderId), StateFrames.records(LineReservation.class)));
     }
 
+    /** An empty queue is an answer too: a standby copy within the lag bound may give it. */
+    @Override
+    public List<LineReservation> waiting(String sku, int max) {
+        return keyed(StoreNames.WAITING, sku, l -> true, s -> s.waiting(sku, max),
+            p -> p.list(InternalQueries.WAITING, Map.of("key", sku, "limit", Integer.toString(max)),
+                StateFrames.records(LineReservation.class)));
+    }
+
     @Override
     public Optional<CommandOutcome> outcome(String sku, String commandId) {
         return keyed(StoreNames.COMMAND_OUTCOMES, sku, Optional::isPresent, s -> s.outcome(sku, commandId),

@@ -34,13 +34,24 @@ public final class JsonInput {
     private boolean malformed;
 
     public static JsonNode parse(String body) {
+        return tree(body, "a JSON object", JsonNode::isObject);
+    }
+
+    /** A body that must be a JSON array (a list of items, such as incoming batches). */
+    public static List<JsonNode> parseArray(String body) {
+        List<JsonNode> items = new ArrayList<>();
+        tree(body, "a JSON array", JsonNode::isArray).forEach(items::add);
+        return items;
+    }
+
+    private static JsonNode tree(String body, String what, java.util.function.Predicate<JsonNode> is) {
         if (body == null || body.isBlank()) {
-            throw InvalidRequestException.of("body", "a JSON object is required");
+            throw InvalidRequestException.of("body", what + " is required");
         }
         try {
             JsonNode node = MAPPER.readTree(body);
-            if (node == null || !node.isObject()) {
-                throw InvalidRequestException.of("body", "must be a JSON object");
+            if (node == null || !is.test(node)) {
+                throw InvalidRequestException.of("body", "must be " + what);
             }
             return node;
         } catch (JsonProcessingException e) {

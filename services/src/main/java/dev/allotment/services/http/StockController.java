@@ -187,7 +187,7 @@ public class StockController {
     }
 
     /** Stock is counted only where a location was declared ({@code PUT /locations/{id}}): elsewhere there is nothing to find. */
-    private static HttpResponse<Map<String, Object>> unknownLocation(String locationId) {
+    static HttpResponse<Map<String, Object>> unknownLocation(String locationId) {
         return HttpResponse.<Map<String, Object>>status(HttpStatus.NOT_FOUND)
             .body(ErrorBody.of("not_found", "no location " + locationId + " (PUT /locations/" + locationId + " first)"));
     }

@@ -51,6 +51,7 @@ record StockViews(EngineState state) {
         view.put("held", s == null ? 0 : s.getHeld());
         view.put("available", s == null ? 0 : s.getPhysical() - s.getAllocated() - s.getHeld());
         view.put("incoming", s == null ? 0 : s.getIncoming());
+        view.put("incoming_batches", IncomingStockController.batches(s));
         view.put("infinite", !tracks);
         view.put("updated_at", s == null ? null : Views.time(s.getUpdatedAt()));
         return view;

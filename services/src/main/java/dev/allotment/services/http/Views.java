@@ -62,6 +62,7 @@ public final class Views {
         view.put("allocated_quantity", l.getAllocatedQuantity());
         view.put("backordered_quantity", l.getBackorderedQuantity());
         view.put("cancelled_at", time(l.getCancelledAt()));
+        view.put("expected_at", time(l.getExpectedAt()));
         return view;
     }
 

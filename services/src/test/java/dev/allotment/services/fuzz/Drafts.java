@@ -36,6 +36,8 @@ final class Drafts {
         final List<String> ids = new ArrayList<>();
         final Map<String, List<String>> query = new LinkedHashMap<>();
         ObjectNode body;
+        /** The body when the route takes a JSON array instead of an object (then {@link #body} is null). */
+        ArrayNode items;
         /** The effect if accepted, from the path ids and the body bytes as sent. */
         Function<Sent, Effect> contract = s -> Effect.NONE;
 
@@ -256,6 +258,18 @@ final class Drafts {
             return d;
         });
         route("GET /stock/{sku}", () -> new Draft("GET", "/stock/{}", random.nextInt(6) == 0 ? "FZ-NONE" : pick(SKUS)));
+        // incoming batches: the model does not follow incoming stock (no invariant it checks reads it)
+        route("PUT /stock/{locationId}/{sku}/incoming", () -> {
+            Draft d = new Draft("PUT", "/stock/{}/{}/incoming", pick(WAREHOUSES), pick(SKUS));
+            d.items = NODES.arrayNode();
+            for (int i = 0, n = random.nextInt(4); i < n; i++) {
+                d.items.add(object("expected_at", Instant.parse("2030-01-01T00:00:00Z").plusSeconds(86_400L * random.nextInt(60))
+                    .toString()).put("quantity", 1 + random.nextInt(20)));
+            }
+            return d;
+        });
+        route("GET /stock/{sku}/atp", () -> new Draft("GET", "/stock/{}/atp", random.nextInt(6) == 0 ? "FZ-NONE" : pick(SKUS))
+            .query("until", maybe(Instant.parse("2030-01-01T00:00:00Z").plusSeconds(86_400L * random.nextInt(60)))));
         route("GET /stock", () -> new Draft("GET", "/stock").query("location_id", maybe(pick(WAREHOUSES)))
             .query("limit", maybe(1 + random.nextInt(100))).query("cursor", maybe(cursor())));
     }

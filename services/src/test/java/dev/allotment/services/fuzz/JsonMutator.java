@@ -59,15 +59,20 @@ final class JsonMutator {
     }
 
     /** Applies one to three mutations to {@code root} in place, each noted. */
-    static void mutate(Random random, ObjectNode root, List<String> notes) {
+    static void mutate(Random random, com.fasterxml.jackson.databind.node.ContainerNode<?> root, List<String> notes) {
         int times = 1 + random.nextInt(random.nextInt(4) == 0 ? 3 : 1);
         for (int i = 0; i < times; i++) {
             List<Slot> slots = new ArrayList<>();
             collect(root, "", slots);
             if (slots.isEmpty() || random.nextInt(10) == 0) {
                 String name = random.nextBoolean() ? "unexpected_field" : Values.oddString(random);
-                root.set(name, oddValue(random));
-                notes.add("extra field " + Text.escape(Text.shorten(name, 40)));
+                if (root instanceof ObjectNode object) {
+                    object.set(name, oddValue(random));
+                    notes.add("extra field " + Text.escape(Text.shorten(name, 40)));
+                } else {
+                    ((ArrayNode) root).add(oddValue(random));
+                    notes.add("extra item");
+                }
                 continue;
             }
             mutate(random, slots.get(random.nextInt(slots.size())), notes);

@@ -119,7 +119,8 @@ public final class RequestFuzzer {
     }
 
     private byte[] body(Drafts.Draft draft, int mode, List<String> notes) {
-        if (draft.body == null) {
+        com.fasterxml.jackson.databind.node.ContainerNode<?> root = draft.body != null ? draft.body : draft.items;
+        if (root == null) {
             if (!draft.method.equals("GET") && !draft.method.equals("HEAD") && mode >= 70 && mode < 85) {
                 notes.add("a body where none is expected");
                 return JsonMutator.write(random, JsonMutator.oddValue(random));
@@ -127,13 +128,13 @@ public final class RequestFuzzer {
             return null;
         }
         if (mode < 35 || mode >= 85) {
-            return JsonMutator.write(random, draft.body);
+            return JsonMutator.write(random, root);
         }
         if (mode < 70) {
-            JsonMutator.mutate(random, draft.body, notes);
-            return JsonMutator.write(random, draft.body);
+            JsonMutator.mutate(random, root, notes);
+            return JsonMutator.write(random, root);
         }
-        return JsonMutator.corrupt(random, JsonMutator.write(random, draft.body), maxBody, notes);
+        return JsonMutator.corrupt(random, JsonMutator.write(random, root), maxBody, notes);
     }
 
     private Effect effect(Drafts.Draft draft, List<String> ids, String rawSegment, byte[] body) {

@@ -151,7 +151,7 @@ record Ledger(SkuBook book, Locations locations) {
     }
 
     static LocationStock location(SkuStock stock, String locationId, Instant at) {
-        return stock.getLocations().computeIfAbsent(locationId, id -> new LocationStock(0, 0, 0, at, 0));
+        return stock.getLocations().computeIfAbsent(locationId, id -> new LocationStock(0, 0, 0, at, 0, null));
     }
 
     /** A request part's state as the decision log carries it. */

@@ -222,6 +222,9 @@ record ManualAllocation(SkuBook book, Locations locations, Ledger ledger) {
             } else if (c.delta() < 0) {
                 ledger.release(t, c.line(), c.part(), -c.delta(), "manual change");
             }
+            if (c.line().getAllocatedQuantity() >= c.line().getQuantity()) {   // raised by hand to the whole line
+                c.line().setWaiting(false);
+            }
             book.putLine(c.line());
         }
     }

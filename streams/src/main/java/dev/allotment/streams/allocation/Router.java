@@ -92,13 +92,17 @@ record Router(SkuBook book, Locations locations, Ledger ledger, CartHolds holds)
             if (ledger.totalAvailable(t.stock()) <= 0) {
                 return;
             }
-            List<Site> stocked = open(line, AllocationPlanner.candidates(locations.routing(line.getChannel()), null))
-                .stream().filter(Site::tracksStock).toList();
-            if (route(t, line, stocked, site -> "backorder filled") > 0) {
+            if (route(t, line, stockedSites(line), site -> "backorder filled") > 0) {
                 waitForTheRest(t, line);
                 book.putLine(line);
             }
         }
+    }
+
+    /** The sites a waiting line can be filled from: its channel's routing, not declined, that track stock, in order. */
+    List<Site> stockedSites(LineReservation line) {
+        return open(line, AllocationPlanner.candidates(locations.routing(line.getChannel()), null))
+            .stream().filter(Site::tracksStock).toList();
     }
 
     /** Allocates what {@code candidates} can take of the line's unallocated quantity, in their order; how much. */
@@ -118,7 +122,7 @@ record Router(SkuBook book, Locations locations, Ledger ledger, CartHolds holds)
         line.setWaiting(remaining > 0);
         if (remaining > 0) {
             t.decided().decided(line.getOrderId(), new LineBackordered(line.getLineId(), line.getSku(), remaining,
-                null, null, null, List.of()));
+                null, null, null, List.of(), line.getExpectedAt()));   // the date stands until Promises moves it
         }
     }
 

@@ -46,8 +46,16 @@ public final class SkuDesk {
     private final SupplierAnswers answers;
     private final LineEdits edits;
     private final CartHolds holds;
+    private final Promises promises;
+    /** False for a dry run: a line it re-dated would be held with the lines the command changes. */
+    private final boolean datesPromises;
 
     public SkuDesk(SkuBook book, Locations locations) {
+        this(book, locations, true);
+    }
+
+    private SkuDesk(SkuBook book, Locations locations, boolean datesPromises) {
+        this.datesPromises = datesPromises;
         this.book = book;
         this.locations = locations;
         this.ledger = new Ledger(book, locations);
@@ -58,6 +66,7 @@ public final class SkuDesk {
         this.confirmFlow = new ConfirmFlow(book, ledger, router);
         this.answers = new SupplierAnswers(book, ledger, router);
         this.edits = new LineEdits(book, ledger, router, manual);
+        this.promises = new Promises(book, router);
     }
 
     /**
@@ -75,6 +84,7 @@ public final class SkuDesk {
             counts.apply(t, change);
         }
         router.fill(t);
+        promises.refresh(t);   // batches set, arrived or slipped: every waiting line's date may move
         book.putStock(t.stock());
         return t.decided();
     }
@@ -106,7 +116,7 @@ public final class SkuDesk {
      */
     public Prepared prepare(String sku, List<Part> parts, Instant at) {
         SkuBook.Draft draft = book.draft();
-        SkuDesk dry = new SkuDesk(draft, locations);
+        SkuDesk dry = new SkuDesk(draft, locations, false);
         for (Part part : parts) {
             if (!isClientCommand(part.payload())) {
                 throw new Refusal(RefusalCode.UNSUPPORTED, part.payload().getClass().getSimpleName() + " is not part of a client's command");
@@ -183,6 +193,7 @@ public final class SkuDesk {
     private Decisions serveWaiting(String sku, Instant at) {
         Turn t = turn(sku, at);
         router.fill(t);
+        datePromises(t);
         book.putStock(t.stock());
         return t.decided();
     }
@@ -217,6 +228,7 @@ public final class SkuDesk {
             freeingCommand(t, orderId, payload);
             router.fill(t);   // what these released may serve waiting lines
         }
+        datePromises(t);
         book.putStock(t.stock());
         return t.decided();
     }
@@ -249,8 +261,9 @@ public final class SkuDesk {
     public record SkuDecisions(String sku, Decisions decisions) {}
 
     /**
-     * Times out the requests due at {@code now} (at most {@code max} index entries): each releases its quantity and
-     * re-routes it, yet stays confirmable until its line's flow ends (see {@link ConfirmFlow}).
+     * Gives back the cart holds past their time to live, and times out the requests due at {@code now} (at most {@code
+     * max} index entries of each): each releases its quantity and re-routes it, yet stays confirmable until its line's
+     * flow ends (see {@link ConfirmFlow}).
      */
     public List<SkuDecisions> expire(Instant now, int max) {
         List<SkuDecisions> decided = new ArrayList<>();
@@ -258,6 +271,7 @@ public final class SkuDesk {
             Turn t = turn(due.getSku(), now);
             holds.release(t, due.getHoldId());
             router.fill(t);
+            datePromises(t);
             book.putStock(t.stock());
             decided.add(new SkuDecisions(due.getSku(), t.decided()));
         }
@@ -266,11 +280,19 @@ public final class SkuDesk {
             Turn t = turn(due.sku(), now);
             if (confirmFlow.expire(t, due)) {
                 router.fill(t);
+                datePromises(t);
                 book.putStock(t.stock());
                 decided.add(new SkuDecisions(due.sku(), t.decided()));
             }
         }
         return decided;
+    }
+
+    /** Moves the promise dates of waiting lines when the turn may have changed them (see {@link Promises#due}). */
+    private void datePromises(Turn t) {
+        if (datesPromises && promises.due(t)) {
+            promises.refresh(t);
+        }
     }
 
     private Turn turn(String sku, Instant at) {

@@ -25,6 +25,8 @@ public record Limits(int maxLines) {
     public static final int MAX_TEXT_LENGTH = 2_048;
     public static final int MAX_QUANTITY = 1_000_000_000;
     public static final int MAX_DECIMAL_LENGTH = 64;
+    /** The most incoming batches one location keeps for a SKU (promise dates are computed over all of a SKU's batches). */
+    public static final int MAX_INCOMING_BATCHES = 100;
     /**
      * 500: the order's projection holds every line and is rewritten for each decision about one, so an order costs about
      * the square of its lines (20,000 lines held every other order for about 4.4 minutes: 500 cost 1/1,600 of that); and

@@ -96,6 +96,7 @@ public final class OrderFold {
                 l.setQuantity(changed.getQuantity());
                 // what is newly waiting is logged as LineBackordered next; what no longer is, is not
                 l.setBackorderedQuantity(Math.min(l.getBackorderedQuantity(), Math.max(0, changed.getQuantity() - l.getAllocatedQuantity())));
+                datedWhileBackordered(l);
             });
             return line.isPresent();
         } else if (payload instanceof LineCancelled cancelled) {
@@ -103,12 +104,17 @@ public final class OrderFold {
             line.ifPresent(l -> {
                 l.setQuantity(cancelled.getQuantity());
                 l.setBackorderedQuantity(0);
+                datedWhileBackordered(l);
                 l.setCancelledAt(event.getOccurredAt());
             });
             return line.isPresent();
         } else if (payload instanceof LineBackordered b && b.getLocationId() == null) {
             Optional<LineProjection> line = line(next, b.getLineId());
-            line.ifPresent(l -> l.setBackorderedQuantity(b.getQuantity()));
+            line.ifPresent(l -> {
+                l.setBackorderedQuantity(b.getQuantity());
+                l.setExpectedAt(b.getExpectedAt());
+                datedWhileBackordered(l);
+            });
             return line.isPresent();
         }
         String allocationId = DecisionEvents.allocationIdOf(payload);   // a request's lines set to what was decided
@@ -116,6 +122,13 @@ public final class OrderFold {
             : states(next, allocationId, DecisionEvents.statesOf(payload));
         found.ifPresent(a -> annotate(a, payload));
         return found.isPresent();
+    }
+
+    /** A line's promise date (expected_at) holds while it is backordered: one no longer waiting has none. */
+    private static void datedWhileBackordered(LineProjection line) {
+        if (line.getBackorderedQuantity() <= 0) {
+            line.setExpectedAt(null);
+        }
     }
 
     /** What a request's decision adds beside its lines' states: delivery attempts, a rejection's reason. */
@@ -145,6 +158,7 @@ public final class OrderFold {
             line(order, l.getLineId()).ifPresent(line -> {
                 line.setAllocatedQuantity(line.getAllocatedQuantity() + l.getQuantity());
                 line.setBackorderedQuantity(Math.max(0, line.getBackorderedQuantity() - l.getQuantity()));
+                datedWhileBackordered(line);
             });
             ProjectedAllocationLine item = item(allocation, l.getLineId()).orElseGet(() -> newItem(allocation, l.getLineId(), l.getSku()));
             if (PartStatus.of(item.getStatus()).isReleased()) {   // a new part under an id whose earlier part was released

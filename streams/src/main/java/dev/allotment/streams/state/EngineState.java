@@ -35,6 +35,12 @@ public interface EngineState {
     /** The reservations of the order's lines of one SKU, beside the SKU's stock, in line-id order. */
     List<LineReservation> lines(String sku, String orderId);
 
+    /**
+     * The SKU's lines waiting for stock (backorder demand), first to be served first (priority, then time placed), at
+     * most {@code max}: what available-to-promise subtracts.
+     */
+    List<LineReservation> waiting(String sku, int max);
+
     /** An allocation request by its id alone, with its order. */
     Optional<FoundRequest> request(String requestId);
 

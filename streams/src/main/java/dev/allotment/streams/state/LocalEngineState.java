@@ -111,6 +111,25 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
             s -> values(s.prefixScan(BookKeys.orderPrefix(sku, orderId), KEYS)));
     }
 
+    /** Read from the waiting queue (service order), each entry's line from the reservations of the same partition. */
+    @Override
+    public List<LineReservation> waiting(String sku, int max) {
+        return this.<List<LineReservation>>onKeyPartition(StoreNames.WAITING, sku, (running, partition) -> {
+            ReadOnlyKeyValueStore<String, String> queue = store(running, StoreNames.WAITING, partition);
+            ReadOnlyKeyValueStore<String, LineReservation> lines = store(running, StoreNames.LINE_RESERVATIONS, partition);
+            List<LineReservation> found = new ArrayList<>();
+            try (KeyValueIterator<String, String> it = queue.prefixScan(BookKeys.skuPrefix(sku), KEYS)) {
+                while (it.hasNext() && found.size() < max) {
+                    LineReservation line = lines.get(it.next().value);
+                    if (line != null) {
+                        found.add(line);
+                    }
+                }
+            }
+            return found;
+        });
+    }
+
     /** Found through the {@code allocation-requests} index (request id to order id), then read from its order. */
     @Override
     public Optional<FoundRequest> request(String requestId) {
@@ -241,13 +260,18 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
 
     /** {@code query} on store {@code name} of the partition that owns {@code key}. */
     private <V, T> T readKeyed(String name, String key, Function<ReadOnlyKeyValueStore<String, V>, T> query) {
+        return onKeyPartition(name, key, (running, partition) -> query.apply(this.<V>store(running, name, partition)));
+    }
+
+    /** {@code query} on the partition that owns {@code key} in store {@code name} (whose stores it may open). */
+    private <T> T onKeyPartition(String name, String key, BiFunction<KafkaStreams, Integer, T> query) {
         return retrying(name, () -> {
             KafkaStreams running = running();
             KeyQueryMetadata meta = running.queryMetadataForKey(name, key, KEYS);
             if (!owned(meta)) {
                 throw new InvalidStateStoreException("the engine is rebalancing; no owner of " + key + " yet");
             }
-            return query.apply(store(running, name, meta.partition()));
+            return query.apply(running, meta.partition());
         });
     }
 

@@ -143,7 +143,7 @@ final class DeskFixture {
     }
 
     void incoming(String location, int incoming) {
-        stockChange(new IncomingSet(SKU, location, incoming));
+        stockChange(new IncomingSet(SKU, location, incoming, null));
     }
 
     void stockChange(Object change) {
@@ -269,7 +269,7 @@ final class DeskFixture {
 
     /** The SKU's stock level at the location (all zero where nothing was ever counted). */
     LocationStock level(String location) {
-        return book.stock(SKU).map(s -> s.getLocations().get(location)).orElse(new LocationStock(0, 0, 0, T0, 0));
+        return book.stock(SKU).map(s -> s.getLocations().get(location)).orElse(new LocationStock(0, 0, 0, T0, 0, null));
     }
 
     int allocated(String location) {

@@ -44,7 +44,7 @@ class PreparedPartsPropertiesTest {
     /** A prepared part waiting for its group's decision. */
     record Pending(String sku, String partId, String orderId, Object payload, SkuDesk.Prepared prepared) {}
 
-    @Property(tries = 500)
+    @Property(tries = 1_000)   // the scenarios mix many kinds of step: enough groups must be decided both ways
     void preparedPartsNeverBreakTheInvariants(@ForAll("scenarios") List<Op> scenario, @ForAll long seed) {
         Random random = new Random(seed);
         InMemorySkuBook book = new InMemorySkuBook();
@@ -143,7 +143,7 @@ class PreparedPartsPropertiesTest {
                 String key = stock.getSku() + "@" + e.getKey();
                 LocationStock s = e.getValue();
                 if (SkuDeskPropertiesTest.SITES.get(e.getKey()).tracksStock()) {
-                    assertTrue(s.getAllocated() <= s.getPhysical(), () -> "OVERSELL at " + key + " after " + after + ": " + s);
+                    assertTrue(s.getAllocated() + s.getHeld() <= s.getPhysical(), () -> "OVERSELL at " + key + " after " + after + ": " + s);
                 }
                 int aside = held.getOrDefault(key, 0);
                 assertEquals(open.getOrDefault(key, 0) + aside, s.getAllocated(),

@@ -50,7 +50,7 @@ class SkuDeskPropertiesTest {
 
     /** One step of a scenario. */
     sealed interface Op permits SetStock, Adjust, Place, Allocate, Change, Move, Complete, Delete, Cancel,
-        Confirm, Reject, Answer, Mark, Wait, EditLine, Hold, PlaceHeld, ReleaseHold {}
+        Confirm, Reject, Answer, Mark, Wait, EditLine, Hold, PlaceHeld, ReleaseHold, Incoming {}
     record SetStock(String loc, String sku, int physical) implements Op {}
     record Adjust(String loc, String sku, int delta) implements Op {}
     record Place(int order, String channel, int priority, int q1, int q2, boolean twoSkus) implements Op {}
@@ -72,6 +72,8 @@ class SkuDeskPropertiesTest {
     /** An order whose line of the SKU names hold {@code h-<hold>}: it converts it, when it still holds. */
     record PlaceHeld(int order, int hold, String sku, String channel, int quantity) implements Op {}
     record ReleaseHold(int hold, String sku) implements Op {}
+    /** Incoming batches replaced at a location: {@code count} of them (0 clears), quantities and days from now. */
+    record Incoming(String loc, String sku, int count, int quantity, int days) implements Op {}
 
     /** The fixture's channels: web (every site), shop (wh-b), drop (wh-a, drop-d); manual has no routing. */
     static final Locations LOCS = DeskFixture.LOCATIONS;
@@ -105,7 +107,9 @@ class SkuDeskPropertiesTest {
             // orders 13 to 24 are placed only by these, so they are not all taken by Place before a hold is there
             Tuple(3, Combinators.combine(Arbitraries.integers().between(1, 24), Arbitraries.integers().between(1, 3), sku,
                 Arbitraries.of("web", "shop", "drop", "manual"), Arbitraries.integers().between(1, 6)).as(PlaceHeld::new)),
-            Tuple(1, Combinators.combine(Arbitraries.integers().between(1, 3), sku).as(ReleaseHold::new)));
+            Tuple(1, Combinators.combine(Arbitraries.integers().between(1, 3), sku).as(ReleaseHold::new)),
+            Tuple(3, Combinators.combine(loc, sku, Arbitraries.integers().between(0, 3), Arbitraries.integers().between(0, 6),
+                Arbitraries.integers().between(1, 30)).as(Incoming::new)));
         return op.list().ofMinSize(20).ofMaxSize(100);
     }
 
@@ -172,6 +176,7 @@ class SkuDeskPropertiesTest {
             assertTrue(book.dueCartHolds(now, 1).isEmpty(), "a cart hold past its time to live still holds after " + op);
             checkInvariants(book, fromLog, op);
             checkRequests(book, terminal, now, op);
+            checkPromiseDates(book, op);
         }
     }
 
@@ -192,6 +197,14 @@ class SkuDeskPropertiesTest {
         }
         if (op instanceof ReleaseHold r) {
             return List.of(desk.stock(r.sku(), new dev.allotment.events.HoldReleased("h-" + r.hold(), r.sku(), "test"), now));
+        }
+        if (op instanceof Incoming in) {   // a quantity of 0 is refused: the step changes nothing
+            List<dev.allotment.events.IncomingBatch> batches = new java.util.ArrayList<>();
+            for (int i = 0; i < in.count(); i++) {
+                batches.add(new dev.allotment.events.IncomingBatch(in.quantity() + i, now.plus(java.time.Duration.ofDays(in.days() * (i + 1L) % 31))));
+            }
+            int total = batches.stream().mapToInt(dev.allotment.events.IncomingBatch::getQuantity).sum();
+            return List.of(desk.stock(in.sku(), new dev.allotment.events.IncomingSet(in.sku(), in.loc(), total, batches), now));
         }
         String orderId = "o-" + orderOf(op);
         if (op instanceof Confirm c) {
@@ -399,8 +412,29 @@ class SkuDeskPropertiesTest {
         }
     }
 
+    static final AtomicLong DATED = new AtomicLong();
+
+    /** Every waiting line's promise date is none, or the date of a batch at a location that could serve it. */
+    static void checkPromiseDates(InMemorySkuBook book, Op after) {
+        for (LineReservation line : book.allLines()) {
+            if (!line.getWaiting() || line.getExpectedAt() == null) {
+                continue;
+            }
+            DATED.incrementAndGet();
+            SkuStock stock = book.stock(line.getSku()).orElseThrow();
+            boolean found = LOCS.routing(line.getChannel()).stream()
+                .filter(site -> site.tracksStock() && !line.getDeclinedLocations().contains(site.id()))
+                .map(site -> stock.getLocations().get(site.id()))
+                .anyMatch(s -> s != null && s.getIncomingBatches() != null
+                    && s.getIncomingBatches().stream().anyMatch(b -> b.getExpectedAt().equals(line.getExpectedAt())));
+            assertTrue(found, () -> "a waiting line is promised a date no batch it could use has, after " + after + ": " + line
+                + " stock " + stock);
+        }
+    }
+
     @AfterContainer
     static void report() {
+        assertTrue(DATED.get() > 0, "the generated scenarios never promised a waiting line a date");
         System.out.println("SkuDeskPropertiesTest: " + OPERATIONS.get() + " operations checked; decisions " + EVENTS);
         for (String kind : List.of("AllocationConfirmed", "AllocationRejected", "AllocationTimedOut", "AllocationOutdated",
                 "AllocationSent", "AllocationSendFailed", "LineBackordered", "GaveWayToACount", "LineQuantityChanged", "LineCancelled", "HoldConverted")) {

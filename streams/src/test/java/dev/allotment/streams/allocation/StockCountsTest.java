@@ -187,7 +187,7 @@ class StockCountsTest {
     @Test
     void incomingStockServesNoWaitingLine() {
         f.place("o-1", DeskFixture.SHOP, 2);
-        f.stockChange(new IncomingSet(SKU, DeskFixture.OTHER_WAREHOUSE, 5));
+        f.stockChange(new IncomingSet(SKU, DeskFixture.OTHER_WAREHOUSE, 5, null));
 
         assertEquals(0, f.line("o-1").getAllocatedQuantity());
         assertTrue(f.line("o-1").getWaiting());

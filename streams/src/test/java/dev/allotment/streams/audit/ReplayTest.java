@@ -77,7 +77,7 @@ class ReplayTest {
         stock.applied(new StockSet("S1", "wh-a", 10, null), T0);
         stock.applied(new dev.allotment.events.HoldPlaced("h-1", "S1", 4, "web", 60), T0.plusSeconds(1));
         stock.applied(new dev.allotment.events.HoldReleased("h-1", "S1", null), T0.plusSeconds(2));
-        stock.applied(new dev.allotment.events.IncomingSet("S1", "wh-a", 7), T0.plusSeconds(3));
+        stock.applied(new dev.allotment.events.IncomingSet("S1", "wh-a", 7, null), T0.plusSeconds(3));
 
         assertEquals(10, stock.physical(WH));
     }

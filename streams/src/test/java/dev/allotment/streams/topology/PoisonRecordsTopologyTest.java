@@ -105,7 +105,7 @@ class PoisonRecordsTopologyTest {
         start(guarantee);
         fixture.raw(fixture.topics.allocationEvents()).pipeInput(key("o-x"), (byte[]) null);
         AllocationEvent stray = AllocationEvent.newBuilder().setEventId("stray").setOccurredAt(TopologyFixture.T0)
-            .setOrderId("o-nobody").setPayload(new LineBackordered("l-1", "S1", 1, null, null, null, List.of())).build();
+            .setOrderId("o-nobody").setPayload(new LineBackordered("l-1", "S1", 1, null, null, null, List.of(), null)).build();
         fixture.raw(fixture.topics.allocationEvents()).pipeInput(key("o-nobody"), fixture.serdes
             .value(AllocationEvent.class).serializer().serialize(fixture.topics.allocationEvents(), stray));
 
