@@ -4,7 +4,7 @@
 # across warehouses, an order waiting as backorder and filled by a stock receipt, a manual (Veeqo)
 # allocation, an Envoy completion, a cancellation releasing stock to waiting demand, order edits (a line's
 # quantity changed, a line added, a line cancelled), a stock count below what is allocated, and a cart hold
-# converted into an order.
+# converted into an order, and a promise date that moves when its delivery slips.
 # usage: docs/demo.sh [API_KEY] [BASE_URL]   (the key defaults to the admin key in .allotment/api-keys)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -93,4 +93,14 @@ wait_status demo-f-$RUN allocated
 [ "$(field /orders/demo-f-$RUN/events "[e['payload'].get('reason') for e in d['events'] if e['type']=='AllocationRequested'][0]")" = "hold demo-h-$RUN converted" ]
 call GET /stock/$S2
 [ "$(field /stock/$S2 "d['totals']['held']")" = 0 ]
+step "Promise dates: 5 of $S1 expected in Amsterdam on 10 January; order C's waiting unit is promised that date"
+call PUT /stock/wh-ams/$S1/incoming '[{"quantity":5,"expected_at":"2030-01-10T00:00:00Z"}]'
+for _ in $(seq 1 100); do [ "$(field /orders/demo-c-$RUN "d['lines'][0]['expected_at']")" = 2030-01-10T00:00:00Z ] && break; sleep 0.1; done
+[ "$(field /orders/demo-c-$RUN "d['lines'][0]['expected_at']")" = 2030-01-10T00:00:00Z ]
+call GET "/stock/$S1/atp?until=2030-02-01T00:00:00Z"
+step "The delivery slips to 1 February: the promise moves with it"
+call PUT /stock/wh-ams/$S1/incoming '[{"quantity":5,"expected_at":"2030-02-01T00:00:00Z"}]'
+for _ in $(seq 1 100); do [ "$(field /orders/demo-c-$RUN "d['lines'][0]['expected_at']")" = 2030-02-01T00:00:00Z ] && break; sleep 0.1; done
+[ "$(field /orders/demo-c-$RUN "d['lines'][0]['expected_at']")" = 2030-02-01T00:00:00Z ]
+call GET /orders/demo-c-$RUN
 step "Done: every decision is on allotment.allocation-events; projections on allotment.order-projections"

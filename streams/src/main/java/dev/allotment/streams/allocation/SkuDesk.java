@@ -149,7 +149,8 @@ public final class SkuDesk {
     /**
      * Applies prepared parts, their group having committed: lets go of what they held, then decides them, in order, as
      * commands, all or none (on a draft, applied only when every one applies). Each part's decisions, or the refusal
-     * that stopped them all with what letting go served: only a cancellation of their order, which no hold stops, can.
+     * that stopped them all with what letting go served: only what no hold stops can: a cancellation of their order,
+     * an edit of its line, or a count of the SKU below what is allocated ({@link Shortfall}).
      */
     public Settled commit(String sku, List<Part> parts, Prepared prepared, Instant at) {
         release(sku, prepared, at);
