@@ -128,7 +128,7 @@ public final class Platform implements AutoCloseable {
     public Future<RecordMetadata> place(String eventId, String orderId, String channel, List<OrderLine> lines) {
         Instant now = Instant.now();
         return orders.send(new ProducerRecord<>(stack.topics().orderEvents(), orderId, new OrderEvent(
-            eventId, now, null, new OrderPlaced(orderId, null, channel, 0, now, lines))));
+            eventId, now, null, new OrderPlaced(orderId, null, channel, 0, now, lines, null))));
     }
 
     public void flushOrders() {
