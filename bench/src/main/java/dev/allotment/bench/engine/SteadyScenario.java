@@ -153,6 +153,8 @@ public final class SteadyScenario {
         }
         platform.flushOrders();
         completions.awaitAllCompleted(label + " warm-up", STALL, decisions::check);
+        TopicRecords records = new TopicRecords(stack);
+        Map<String, Long> recordsBefore = records.quiet();
         long start = System.nanoTime();
         Measurement lines = new Measurement(start, Long.MAX_VALUE);
         Measurement orders = new Measurement(start, Long.MAX_VALUE);
@@ -166,7 +168,13 @@ public final class SteadyScenario {
             platform.flushOrders();
             completions.awaitAllCompleted(label, STALL, decisions::check);
         }
-        return result(label, null, lines, orders, before);
+        RunResult run = result(label, null, lines, orders, before);
+        // after the timed window: the fold trails the decisions, and its records count
+        Map<String, Object> perLine = TopicRecords.perLine(recordsBefore, records.quiet(), records.changelogPrefix(),
+            lines.measuredCompleted());
+        run.extra().put("records_per_line", perLine);
+        System.out.println("steady " + label + ": records per line, by topic: " + perLine);
+        return run;
     }
 
     /**
