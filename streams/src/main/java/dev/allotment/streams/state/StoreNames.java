@@ -14,11 +14,6 @@ public final class StoreNames {
      * its id (see HistoryExpiryKeys); empty unless a retention of order history is set.
      */
     public static final String ORDER_HISTORY_EXPIRY = "order-history-expiry";
-    /**
-     * Order ids whose projection changed since allotment.order-projections last had it: published once per interval,
-     * not once per decision (see LatestFeed).
-     */
-    public static final String PROJECTIONS_PENDING = "order-projections-pending";
     /** Allocation request id to its order id, on the order's partition: how a request is found by its id alone. */
     public static final String ALLOCATION_REQUESTS = "allocation-requests";
     /**

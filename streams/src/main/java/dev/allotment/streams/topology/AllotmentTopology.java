@@ -106,8 +106,6 @@ public final class AllotmentTopology {
         store(topology, StoreNames.ORDER_HISTORY_EXPIRY, Serdes.String(), "order-fold-processor");
         store(topology, StoreNames.ALLOCATION_REQUESTS, Serdes.String(), "order-fold-processor");
         store(topology, StoreNames.ORDER_INDEX, Serdes.String(), "order-events-processor", "order-fold-processor");
-        // cached: an order's many decisions within one commit mark it pending once
-        cachedStore(topology, StoreNames.PROJECTIONS_PENDING, Serdes.String(), "order-events-processor", "order-fold-processor");
         topology.addSink(NodeNames.ALLOCATION_EVENTS, topics.allocationEvents(), Serdes.String().serializer(),
             serdes.value(AllocationEvent.class).serializer(), "order-events-processor");
         topology.addSink(NodeNames.ORDER_PROJECTIONS, topics.orderProjections(), Serdes.String().serializer(),
@@ -128,8 +126,10 @@ public final class AllotmentTopology {
             serdes.value(StockEvent.class).deserializer(), w.locationChanges(), w.hooks().changes(), w.hooks().homes(),
             w.settings().commandOutcomeRetention(), w.settings().commandGroupTimeout()),
             NodeNames.SKU_DEAD_LETTERS, "sku"), "sku-source");
-        // cached: a popular SKU's stock changes with every decision; RocksDB and its changelog see it once per commit
-        cachedStore(topology, StoreNames.SKU_STOCK, serdes.value(SkuStock.class), "sku-processor");
+        // a popular SKU's stock changes with every decision: kept as an object until the commit, serialized into RocksDB
+        // and its changelog once then; the stock levels feed is published from that commit (SkuProcessor)
+        topology.addStateStore(CommitTimeStore.builder(StoreNames.SKU_STOCK, serdes.value(SkuStock.class),
+            s -> SkuStock.newBuilder(s).build()), "sku-processor");
         store(topology, StoreNames.STOCK_INDEX, Serdes.String(), "sku-processor");
         store(topology, StoreNames.LINE_RESERVATIONS, serdes.value(LineReservation.class), "sku-processor");
         store(topology, StoreNames.WAITING, Serdes.String(), "sku-processor");
@@ -156,12 +156,6 @@ public final class AllotmentTopology {
     private static <V> void store(Topology topology, String name, Serde<V> values, String... processors) {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values),
             processors);
-    }
-
-    /** {@link #store}, behind a record cache: RocksDB and the changelog see a key once per commit, however often it changes. */
-    private static <V> void cachedStore(Topology topology, String name, Serde<V> values, String... processors) {
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values)
-            .withCachingEnabled(), processors);
     }
 
     /** A sink that writes records as received, bytes in and out (dead letters; events forwarded to their home partition). */

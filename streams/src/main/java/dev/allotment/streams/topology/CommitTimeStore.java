@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -44,14 +45,42 @@ final class CommitTimeStore<V> extends WrappedStateStore<KeyValueStore<String, V
     /** A write not yet in the store beneath: a value, or a deletion (null). */
     private record Pending<V>(V value) {}
 
-    private final ConcurrentSkipListMap<String, Pending<V>> pending = new ConcurrentSkipListMap<>(BYTE_ORDER);
+    /**
+     * Told what each commit writes, in the commit's flush (inside its transaction): a processor publishes a "latest" feed
+     * from it, once per key per commit ({@link CommitForwarder}).
+     */
+    interface Flushes<V> {
+        /** {@code key} is written with {@code value} (null: deleted) by this commit. */
+        void written(String key, V value);
 
-    CommitTimeStore(KeyValueStore<String, V> inner) {
-        super(inner);
+        /** Every key of this commit has been written. */
+        default void done() {}
     }
 
-    /** A persistent, changelogged store of {@code name} (no record cache: this store is the cache) under one. */
+    private final ConcurrentSkipListMap<String, Pending<V>> pending = new ConcurrentSkipListMap<>(BYTE_ORDER);
+    private volatile Flushes<V> flushes;
+    /** What the task's own reads get of a pending value: the value itself, or a copy when the task changes what it reads. */
+    private final UnaryOperator<V> readCopy;
+
+    CommitTimeStore(KeyValueStore<String, V> inner, UnaryOperator<V> readCopy) {
+        super(inner);
+        this.readCopy = readCopy;
+    }
+
+    /**
+     * A persistent, changelogged store of {@code name} (no record cache: this store is the cache) under one, for values
+     * that are never changed once written (the order fold copies on write): a read of a pending value gets it as it is.
+     */
     static <V> StoreBuilder<KeyValueStore<String, V>> builder(String name, Serde<V> values) {
+        return builder(name, values, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #builder(String, Serde)}, for values the task changes in place once read (the SKU desk's stock): a read
+     * of a pending value gets {@code readCopy} of it, as a read of a serializing store gets a fresh value, so that a
+     * dry run or a refused input changes nothing it did not write.
+     */
+    static <V> StoreBuilder<KeyValueStore<String, V>> builder(String name, Serde<V> values, UnaryOperator<V> readCopy) {
         StoreBuilder<KeyValueStore<String, V>> inner = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name),
             Serdes.String(), values);
         return new StoreBuilder<>() {
@@ -79,7 +108,7 @@ final class CommitTimeStore<V> extends WrappedStateStore<KeyValueStore<String, V
 
             @Override
             public KeyValueStore<String, V> build() {
-                return new CommitTimeStore<>(inner.build());
+                return new CommitTimeStore<>(inner.build(), readCopy);
             }
 
             @Override
@@ -99,22 +128,44 @@ final class CommitTimeStore<V> extends WrappedStateStore<KeyValueStore<String, V
         };
     }
 
+    /**
+     * Tells {@code flushes} what each commit writes to {@code store}, a CommitTimeStore as a processor gets it (under
+     * Kafka Streams' read-write decorator); replaces the one told before (a task's processor is initialised again when
+     * the task is recycled).
+     */
+    @SuppressWarnings("unchecked")
+    static <V> void onFlush(StateStore store, Flushes<V> flushes) {
+        StateStore s = store;
+        while (!(s instanceof CommitTimeStore<?>) && s instanceof WrappedStateStore<?, ?, ?> wrapper) {
+            s = wrapper.wrapped();
+        }
+        if (!(s instanceof CommitTimeStore<?> commitTime)) {
+            throw new IllegalArgumentException("store " + store.name() + " is not a CommitTimeStore");
+        }
+        ((CommitTimeStore<V>) commitTime).flushes = flushes;
+    }
+
     @Override
     public void init(StateStoreContext context, StateStore root) {
         pending.clear();
         super.init(context, root);
     }
 
-    /** Before every commit: what was written since the last one goes into the store beneath, each key once. */
+    /**
+     * Before every commit: what was written since the last one goes into the store beneath, each key once, and {@link
+     * Flushes} hears of each.
+     */
     @Override
     public void flushCache() {
-        writePending();
+        writePending(flushes);
         super.flushCache();
     }
 
     @Override
     public void commit(Map<org.apache.kafka.common.TopicPartition, Long> changelogOffsets) {
-        writePending();   // empty after flushCache: a commit path that skipped it still writes before the store commits
+        // empty after flushCache: a commit path that skipped it still writes before the store commits; nothing may be
+        // forwarded here (the transaction may be committed already)
+        writePending(null);
         super.commit(changelogOffsets);
     }
 
@@ -131,7 +182,7 @@ final class CommitTimeStore<V> extends WrappedStateStore<KeyValueStore<String, V
         super.close();
     }
 
-    private void writePending() {
+    private void writePending(Flushes<V> told) {
         for (Map.Entry<String, Pending<V>> e : pending.entrySet()) {
             if (e.getValue().value() == null) {
                 wrapped().delete(e.getKey());
@@ -139,6 +190,12 @@ final class CommitTimeStore<V> extends WrappedStateStore<KeyValueStore<String, V
                 wrapped().put(e.getKey(), e.getValue().value());
             }
             pending.remove(e.getKey(), e.getValue());   // after the write: a reader finds the key in one place or the other
+            if (told != null) {
+                told.written(e.getKey(), e.getValue().value());
+            }
+        }
+        if (told != null) {
+            told.done();
         }
     }
 
@@ -157,7 +214,7 @@ final class CommitTimeStore<V> extends WrappedStateStore<KeyValueStore<String, V
     @Override
     public V get(String key) {
         Pending<V> p = pending.get(key);
-        return p != null ? p.value() : wrapped().get(key);
+        return p == null ? wrapped().get(key) : p.value() == null ? null : readCopy.apply(p.value());
     }
 
     @Override
@@ -265,7 +322,7 @@ final class CommitTimeStore<V> extends WrappedStateStore<KeyValueStore<String, V
                     }
                     Map.Entry<String, Pending<V>> write = writes.get(w++);
                     if (write.getValue().value() != null) {
-                        return KeyValue.pair(write.getKey(), write.getValue().value());
+                        return KeyValue.pair(write.getKey(), readCopy.apply(write.getValue().value()));
                     }
                 }
             }

@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies allotment.order-events to the orders store: a valid OrderPlaced creates the reservation, an
- * OrderCancelled cancels it, a line added, changed or cancelled goes to the line's partition; each change is forwarded as a decision event, and its projection is published by the
- * fold's {@link LatestFeed}.
+ * OrderCancelled cancels it, a line added, changed or cancelled goes to the line's partition; each change is forwarded as a decision event, and its projection is published when
+ * the task commits (the fold's feed of the orders store, {@link CommitTimeStore.Flushes}).
  * Records that cannot be decoded or break the contract go to the dead letters; the stream goes on.
  */
 record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges locationChanges, StoreChanges changes,
@@ -63,7 +63,6 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
         private DeadLetterSink deadLetters;
         private GlobalLocations locations;
         private KeyValueStore<String, StockLevel> stockView;
-        private KeyValueStore<String, String> projectionsPending;
         private OrderIndex index;
 
         @Override
@@ -72,7 +71,6 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
             this.orders = context.getStateStore(StoreNames.ORDERS);
             this.locations = new GlobalLocations(context.getStateStore(StoreNames.LOCATIONS), locationChanges);
             this.stockView = context.getStateStore(StoreNames.STOCK_VIEW);
-            this.projectionsPending = context.getStateStore(StoreNames.PROJECTIONS_PENDING);
             this.index = new OrderIndex(context.getStateStore(StoreNames.ORDER_INDEX));   // filled, when new, by the fold
             this.deadLetters = new DeadLetterSink(context, NodeNames.DEAD_LETTERS, "order-events");
         }
@@ -243,7 +241,6 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
                 .setPayload(decision)
                 .build();
             context.forward(new Record<Object, Object>(order.getOrderId(), logged, record.timestamp()), NodeNames.ALLOCATION_EVENTS);
-            projectionsPending.put(order.getOrderId(), "");   // published by the fold's LatestFeed
         }
 
         private void deadLetter(Record<byte[], byte[]> record, String reason, Throwable error) {

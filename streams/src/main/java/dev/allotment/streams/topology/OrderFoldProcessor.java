@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -49,7 +50,6 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
             private KeyValueStore<String, OrderProjection> orders;
             private KeyValueStore<String, AllocationEvent> history;
             private KeyValueStore<String, String> requests;
-            private LatestFeed<OrderProjection> feed;
             private OrderIndex index;
             private DeadLetterSink deadLetters;
             /** Null without a retention. */
@@ -64,9 +64,7 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
                 KeyValueStore<String, String> indexStore = context.getStateStore(StoreNames.ORDER_INDEX);
                 this.index = new OrderIndex(indexStore);
                 IndexBackfill.schedule(context, orders, indexStore, index::add);
-                this.feed = new LatestFeed<>(context, context.getStateStore(StoreNames.PROJECTIONS_PENDING), orders::get,
-                    NodeNames.ORDER_PROJECTIONS);
-                context.schedule(LatestFeed.INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> feed.publish(now, LatestFeed.BATCH));
+                publishAtCommit(context, context.getStateStore(StoreNames.ORDERS));
                 this.deadLetters = new DeadLetterSink(context, NodeNames.FOLD_DEAD_LETTERS, "order-fold");
                 if (historyRetention != null) {
                     this.expiry = new OrderHistoryExpiry(orders, history, context.getStateStore(StoreNames.ORDER_HISTORY_EXPIRY),
@@ -74,6 +72,20 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
                     context.schedule(HISTORY_SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
                         now -> expiry.forget(Instant.ofEpochMilli(now), HISTORY_SWEEP_BATCH));
                 }
+            }
+
+            /**
+             * allotment.order-projections gets each order the commit wrote (placed, edited or folded, by either processor of
+             * the store), once per commit and in its transaction: a compacted "latest" feed, whose readers keep the last
+             * value of a key, loses nothing, and an order's many decisions within one commit make one record.
+             */
+            private static void publishAtCommit(ProcessorContext<Object, Object> context, StateStore orders) {
+                CommitForwarder forwarder = new CommitForwarder(context);
+                CommitTimeStore.<OrderProjection>onFlush(orders, (orderId, order) -> {
+                    if (order != null) {
+                        forwarder.forward(new Record<Object, Object>(orderId, order, forwarder.now()), NodeNames.ORDER_PROJECTIONS);
+                    }
+                });
             }
 
             @Override
@@ -96,7 +108,6 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
                 next.ifPresent(n -> {
                     orders.put(orderId, n);
                     index.changed(order, n);
-                    feed.changed(orderId);
                 });
                 // after the projection: an event in the history means the projection already includes it (read-your-writes)
                 history.put(HistoryKeys.of(orderId, context.recordMetadata().map(m -> m.offset()).orElse(0L)), event);

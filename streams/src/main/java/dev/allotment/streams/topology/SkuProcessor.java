@@ -32,8 +32,13 @@ import dev.allotment.streams.support.DeadLetterSink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -77,11 +82,28 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
         private DeadLetterSink deadLetters;
         private long expirySequence;
         private GroupParts groups;
+        /** The locations whose stock level changed since the last commit, per SKU: published when the task commits. */
+        private final Map<String, Set<String>> levelsDue = new LinkedHashMap<>();
+        private CommitForwarder forwarder;
 
         @Override
         public void init(ProcessorContext<Object, Object> context) {
             this.context = context;
             KeyValueStore<String, SkuStock> stock = context.getStateStore(StoreNames.SKU_STOCK);
+            levelsDue.clear();
+            this.forwarder = new CommitForwarder(context);
+            CommitTimeStore.<SkuStock>onFlush(stock, new CommitTimeStore.Flushes<>() {
+                @Override
+                public void written(String sku, SkuStock written) {
+                    publishLevels(sku, written);
+                }
+
+                @Override
+                public void done() {
+                    // a location marked whose SKU's stock this commit did not write: its level as it stands
+                    new ArrayList<>(levelsDue.keySet()).forEach(sku -> publishLevels(sku, book.stock(sku).orElse(null)));
+                }
+            });
             KeyValueStore<String, String> stockIndex = context.getStateStore(StoreNames.STOCK_INDEX);
             IndexBackfill.schedule(context, stock, stockIndex, s -> StockIndex.add(stockIndex, s));
             this.book = new TableSkuBook(new StockIndex(new StoreTable<>(stock), stockIndex), table(context, StoreNames.LINE_RESERVATIONS),
@@ -263,16 +285,30 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             for (Decisions.Decided e : decided.events()) {
                 forwardEvent(timestamp, e.orderId(), causeId + ":" + (n++), commandId, at, e.payload());
             }
-            SkuStock stock = book.stock(sku).orElse(null);
-            for (String locationId : decided.changedLocations()) {
-                LocationStock s = stock == null ? null : stock.getLocations().get(locationId);
+            if (!decided.changedLocations().isEmpty()) {
+                levelsDue.computeIfAbsent(sku, k -> new LinkedHashSet<>()).addAll(decided.changedLocations());
+            }
+        }
+
+        /**
+         * allotment.stock-levels gets each (SKU, location) whose stock changed once per commit, in the commit's
+         * transaction, not once per decision: a compacted "latest" feed loses nothing by it, and a popular SKU's many
+         * decisions within one commit make one record per location.
+         */
+        private void publishLevels(String sku, SkuStock stock) {
+            Set<String> due = levelsDue.remove(sku);
+            if (due == null || stock == null) {
+                return;
+            }
+            for (String locationId : due) {
+                LocationStock s = stock.getLocations().get(locationId);
                 if (s == null) {
                     continue;
                 }
                 boolean tracks = locations.site(locationId).map(Site::tracksStock).orElse(true);
                 StockLevel level = new StockLevel(sku, locationId, s.getPhysical(), s.getAllocated(),
                     s.getPhysical() - s.getAllocated() - s.getHeld(), s.getIncoming(), tracks, s.getUpdatedAt(), s.getHeld());
-                context.forward(new Record<Object, Object>(new StockLevelKey(sku, locationId), level, timestamp),
+                forwarder.forward(new Record<Object, Object>(new StockLevelKey(sku, locationId), level, forwarder.now()),
                     NodeNames.STOCK_LEVELS);
             }
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.Map;
 import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
@@ -37,7 +38,7 @@ class CommitTimeStoreTest {
     void open() {
         beneath = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("orders"), Serdes.String(), Serdes.String())
             .withLoggingDisabled().withCachingDisabled().build();
-        store = new CommitTimeStore<>(beneath);
+        store = new CommitTimeStore<>(beneath, UnaryOperator.identity());
         MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
         store.init(context.getStateStoreContext(), store);
     }
@@ -61,6 +62,52 @@ class CommitTimeStoreTest {
 
         assertEquals("b", beneath.get("o-1"), "the last write, once");
         assertEquals("b", store.get("o-1"));
+    }
+
+    @Test
+    void theFlushTellsEachKeyOnceWithItsLastValueThenThatItIsDoneAndTheStoreCommitTellsNothing() {
+        List<String> told = new ArrayList<>();
+        CommitTimeStore.<String>onFlush(store, new CommitTimeStore.Flushes<>() {
+            @Override
+            public void written(String key, String value) {
+                told.add(key + "=" + value);
+            }
+
+            @Override
+            public void done() {
+                told.add("done");
+            }
+        });
+        store.put("o-2", "a");
+        store.put("o-1", "a");
+        store.put("o-2", "b");
+        store.put("o-3", "a");
+        store.delete("o-3");
+
+        store.flushCache();
+        assertEquals(List.of("o-1=a", "o-2=b", "o-3=null", "done"), told, "each key once, its last write, in key order");
+
+        told.clear();
+        store.put("o-4", "a");
+        store.commit(Map.of());
+        assertEquals(List.of(), told, "the store's commit may come after the transaction's: nothing is told there");
+        assertEquals("a", beneath.get("o-4"), "though the write still reaches the store beneath");
+    }
+
+    @Test
+    void aPendingValueIsReadAsTheStoresCopyOfItSoThatChangingWhatWasReadChangesNothingStored() {
+        KeyValueStore<String, byte[]> bytesBeneath = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("bytes"),
+            Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().withCachingDisabled().build();
+        CommitTimeStore<byte[]> bytes = new CommitTimeStore<>(bytesBeneath, byte[]::clone);
+        bytes.init(new MockProcessorContext<>().getStateStoreContext(), bytes);
+        bytes.put("k", new byte[] {1});
+
+        bytes.get("k")[0] = 2;   // changed by a reader
+        try (KeyValueIterator<String, byte[]> it = bytes.all()) {
+            it.next().value[0] = 3;   // changed by a scan
+        }
+
+        assertEquals(1, bytes.get("k")[0], "a read gets a copy, as a serializing store's read gets a fresh value");
     }
 
     @Test

@@ -51,7 +51,6 @@ class OrderTopologyTest {
         assertEquals("o-1", logged.getOrderId());
         assertEquals("e-1", logged.getCausationId());
         assertEquals(List.of(5, 0), List.of(created.getLines().get(1).getQuantity(), created.getLines().get(1).getAllocatedQuantity()));
-        fixture.publishProjections();
         OrderProjection projection = fixture.projections.readValue();
         assertEquals(OrderStatus.RESERVED, projection.getStatus());
         assertEquals(projection, fixture.order("o-1"));
@@ -70,7 +69,6 @@ class OrderTopologyTest {
         assertEquals("o-bad", new String(letter.key(), StandardCharsets.UTF_8));
         assertTrue(DeadLetters.header(letter.headers(), DeadLetters.REASON).startsWith("cannot decode an OrderEvent"));
         assertEquals(fixture.topics.orderEvents(), DeadLetters.header(letter.headers(), DeadLetters.TOPIC));
-        fixture.publishProjections();
         assertEquals("o-2", fixture.projections.readValue().getOrderId());
     }
 
@@ -90,7 +88,6 @@ class OrderTopologyTest {
         assertTrue(reasons.get(1).contains("lines[0].quantity"), reasons.get(1));
         assertTrue(reasons.get(2).contains("duplicate 'l-1'"), reasons.get(2));
         assertTrue(reasons.get(3).contains("is not the order_id"), reasons.get(3));
-        fixture.publishProjections();
         assertTrue(fixture.projections.isEmpty());
         assertNull(fixture.order("o-3"));
     }
@@ -114,7 +111,6 @@ class OrderTopologyTest {
         assertTrue(reasons.get(0).contains("lines: at most 500 lines per order, was 501"), reasons.get(0));
         assertTrue(reasons.get(1).contains("order_id: must not contain control character U+0000"), reasons.get(1));
         assertNull(fixture.order("o-big"));
-        fixture.publishProjections();
         assertEquals("o-7", fixture.projections.readValue().getOrderId());
         assertTrue(fixture.projections.isEmpty());
     }
@@ -145,7 +141,6 @@ class OrderTopologyTest {
         fixture.orders.pipeInput("o-1", placed("e-1-other", "o-1", new OrderLine("l-1", "SKU-1", 9)));
 
         assertEquals(1, fixture.allocationEvents.readRecordsToList().size());
-        fixture.publishProjections();
         assertEquals(1, fixture.projections.readRecordsToList().size());
         assertEquals(1, fixture.deadLetters.readRecordsToList().size());
         assertEquals(2, fixture.order("o-1").getLines().get(0).getQuantity());

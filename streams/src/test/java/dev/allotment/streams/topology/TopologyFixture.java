@@ -186,11 +186,6 @@ final class TopologyFixture implements AutoCloseable {
         return this.<SkuStock>store(StoreNames.SKU_STOCK).get(sku);
     }
 
-    /** Lets the fold's feed publish what changed: the wall clock moves on one {@link LatestFeed#INTERVAL}. */
-    void publishProjections() {
-        driver.advanceWallClockTime(LatestFeed.INTERVAL);
-    }
-
     CommandOutcome outcome(String commandId) {
         return this.<CommandOutcome>store(StoreNames.COMMAND_OUTCOMES).get(commandId);
     }
