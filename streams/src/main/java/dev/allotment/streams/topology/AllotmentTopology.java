@@ -129,7 +129,7 @@ public final class AllotmentTopology {
         // a popular SKU's stock changes with every decision: kept as an object until the commit, serialized into RocksDB
         // and its changelog once then; the stock levels feed is published from that commit (SkuProcessor)
         topology.addStateStore(CommitTimeStore.builder(StoreNames.SKU_STOCK, serdes.value(SkuStock.class),
-            s -> SkuStock.newBuilder(s).build()), "sku-processor");
+            StockCopies::copy), "sku-processor");
         store(topology, StoreNames.STOCK_INDEX, Serdes.String(), "sku-processor");
         store(topology, StoreNames.LINE_RESERVATIONS, serdes.value(LineReservation.class), "sku-processor");
         store(topology, StoreNames.WAITING, Serdes.String(), "sku-processor");
