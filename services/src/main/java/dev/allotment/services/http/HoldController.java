@@ -36,10 +36,12 @@ import java.util.UUID;
 public class HoldController {
     private final CommandGateway gateway;
     private final EngineState state;
+    private final StockViews views;
 
     public HoldController(CommandGateway gateway, EngineState state) {
         this.gateway = gateway;
         this.state = state;
+        this.views = new StockViews(state);
     }
 
     @Operation(summary = "Hold stock for a checkout", description = "Body {\"hold_id\",\"sku\",\"quantity\",\"channel\",\"ttl_seconds\"}:"
@@ -70,7 +72,7 @@ public class HoldController {
         view.put("quantity", quantity);
         view.put("channel", channel);
         view.put("expires_at", Views.time(now.plusSeconds(ttl)));
-        view.put("stock", state.stock(sku).map(s -> new StockViews(state).sku(s)).orElse(null));
+        view.put("stock", state.stock(sku).map(views::sku).orElse(null));
         return HttpResponse.status(HttpStatus.CREATED).body(view);
     }
 
@@ -94,7 +96,7 @@ public class HoldController {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("hold_id", holdId);
         view.put("released", true);
-        view.put("stock", state.stock(sku).map(s -> new StockViews(state).sku(s)).orElse(null));
+        view.put("stock", state.stock(sku).map(views::sku).orElse(null));
         return HttpResponse.ok(view);
     }
 

@@ -43,10 +43,12 @@ import java.util.UUID;
 public class StockController {
     private final CommandGateway gateway;
     private final EngineState state;
+    private final StockViews views;
 
     public StockController(CommandGateway gateway, EngineState state) {
         this.gateway = gateway;
         this.state = state;
+        this.views = new StockViews(state);
     }
 
     @Operation(summary = "Set the counted stock of a SKU at a location", description = "A count is a fact: below what is"
@@ -193,10 +195,10 @@ public class StockController {
     }
 
     private Map<String, Object> skuView(SkuStock s) {
-        return new StockViews(state).sku(s);
+        return views.sku(s);
     }
 
     Map<String, Object> level(String sku, String locationId, LocationStock s) {
-        return new StockViews(state).level(sku, locationId, s);
+        return views.level(sku, locationId, s);
     }
 }

@@ -36,6 +36,18 @@ public final class OrderEdits {
         throw new IllegalArgumentException("not an order edit: " + edit.getClass().getSimpleName());
     }
 
+    /** The order an edit names. */
+    public static String orderId(Object edit) {
+        if (edit instanceof OrderLineAdded added) {
+            return added.getOrderId();
+        } else if (edit instanceof OrderLineChanged changed) {
+            return changed.getOrderId();
+        } else if (edit instanceof OrderLineCancelled cancelled) {
+            return cancelled.getOrderId();
+        }
+        throw new IllegalArgumentException("not an order edit: " + edit.getClass().getSimpleName());
+    }
+
     /** Whether {@code payload} is an order edit. */
     public static boolean isEdit(Object payload) {
         return payload instanceof OrderLineAdded || payload instanceof OrderLineChanged || payload instanceof OrderLineCancelled;

@@ -150,8 +150,7 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
          * id is refused; the rest reaches the projection as the line's partition logs it.
          */
         private void edit(Record<byte[], byte[]> record, String key, OrderEvent event, Object edit) {
-            String named = edit instanceof OrderLineAdded a ? a.getOrderId() : edit instanceof OrderLineChanged c ? c.getOrderId()
-                : ((OrderLineCancelled) edit).getOrderId();
+            String named = OrderEdits.orderId(edit);
             if (!key.equals(named)) {
                 deadLetter(record, "key '" + key + "' is not the order_id '" + named + "'", null);
                 return;

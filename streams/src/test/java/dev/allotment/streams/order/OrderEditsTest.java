@@ -1,6 +1,7 @@
 package dev.allotment.streams.order;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,6 +66,15 @@ class OrderEditsTest {
         assertEquals(2, OrderEdits.completed(shipped, "l-1"));
         assertTrue(refused(shipped, new OrderLineChanged("o-1", "l-1", 1, null)).orElseThrow().startsWith("allocation_completed: 2 of line l-1"));
         assertEquals(Optional.empty(), refused(shipped, new OrderLineChanged("o-1", "l-1", 2, null)));
+    }
+
+    @Test
+    void anEditNamesItsOrderAndItsLineWhateverItsKind() {
+        assertEquals("o-7", OrderEdits.orderId(new OrderLineAdded("o-7", new OrderLine("l-3", "S3", 1))));
+        assertEquals("o-8", OrderEdits.orderId(new OrderLineChanged("o-8", "l-1", 2, null)));
+        assertEquals("o-9", OrderEdits.orderId(new OrderLineCancelled("o-9", "l-2", null)));
+        assertEquals("l-3", OrderEdits.lineId(new OrderLineAdded("o-7", new OrderLine("l-3", "S3", 1))));
+        assertThrows(IllegalArgumentException.class, () -> OrderEdits.orderId(new OrderLine("l-1", "S1", 1)));
     }
 
     @Test
