@@ -90,8 +90,10 @@ public class StreamsRuntime {
         SchemaRegistrar registrar = new SchemaRegistrar(registry);
         registrar.verify();
         registrar.registerAll(SchemaCatalog.subjects(topics));
-        // a platform's producer may place keys by another partitioner than Java's: such records go to their home
-        partitionCounts = Map.copyOf(TopicCreator.partitions(kafka, List.of(topics.orderEvents(), topics.stockEvents())));
+        // a platform's producer may place keys by another partitioner than Java's: such records go to their home; and an
+        // order's lines whose SKUs share a partition of the commands are sent there as one command
+        partitionCounts = Map.copyOf(TopicCreator.partitions(kafka, List.of(topics.orderEvents(), topics.stockEvents(),
+            topics.commands())));
         HomePartitions homes = new HomePartitions(partitionCounts);
         deadLetters = new KafkaDeadLetterOutlet(kafka, topics.deadLetters());
         Topology topology = AllotmentTopology.build(topics, serdes, new TopologyHooks(changes, homes, deadLetters),

@@ -15,7 +15,10 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * same murmur2) and not handled where it was found.
  */
 public final class HomePartitions {
-    /** Partitions of each platform-fed topic; a topic not in it (TopologyTestDriver) has every record at home. */
+    /**
+     * Partitions of each platform-fed topic, and of allotment.commands (an order's lines on one of its partitions are
+     * sent as one command); a topic not in it (TopologyTestDriver) has every record at home.
+     */
     private final Map<String, Integer> partitions;
 
     public HomePartitions(Map<String, Integer> partitions) {
@@ -35,6 +38,12 @@ public final class HomePartitions {
         RecordMetadata where = context.recordMetadata().get();
         Integer count = partitions.get(where.topic());
         return count != null && count > 0 && where.partition() != of(record.key(), count);
+    }
+
+    /** The partition of {@code topic} the default partitioner puts {@code key} in; -1 when the topic's partitions are unknown. */
+    int home(String topic, String key) {
+        Integer count = partitions.get(topic);
+        return count == null || count <= 0 ? -1 : of(key.getBytes(java.nio.charset.StandardCharsets.UTF_8), count);
     }
 
     static int of(byte[] key, int partitions) {

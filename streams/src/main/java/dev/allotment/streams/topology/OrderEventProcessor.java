@@ -16,7 +16,9 @@ import dev.allotment.events.OrderStatus;
 import dev.allotment.events.ReleaseOrder;
 import dev.allotment.events.ReservationCancelled;
 import dev.allotment.events.ReservationCreated;
+import dev.allotment.events.LineToReserve;
 import dev.allotment.events.ReserveLine;
+import dev.allotment.events.ReserveLines;
 import dev.allotment.events.ReservedLine;
 import dev.allotment.events.StockLevel;
 import dev.allotment.streams.allocation.AllocationIds;
@@ -30,6 +32,7 @@ import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.state.StoreNames;
 import dev.allotment.streams.support.DeadLetterSink;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * Records that cannot be decoded or break the contract go to the dead letters; the stream goes on.
  */
 record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges locationChanges, StoreChanges changes,
-                           HomePartitions homes, Limits limits) implements ProcessorSupplier<byte[], byte[], Object, Object> {
+                           HomePartitions homes, Limits limits, String commandsTopic) implements ProcessorSupplier<byte[], byte[], Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(OrderEventProcessor.class);
     @Override
     public Processor<byte[], byte[], Object, Object> get() {
@@ -137,10 +140,20 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
             String preferred = preferredLocation(placed);
             String allocationId = AllocationIds.derive(key, event.getEventId());
             Map<String, String> holds = placed.getLineHolds() == null ? Map.of() : placed.getLineHolds();
+            List<LineToReserve> reserves = new ArrayList<>(placed.getLines().size());
             for (OrderLine line : placed.getLines()) {
-                command(record, event, line.getSku(), "reserve:" + line.getLineId(), key, new ReserveLine(line.getLineId(),
+                reserves.add(new LineToReserve(event.getEventId() + ":reserve:" + line.getLineId(), new ReserveLine(line.getLineId(),
                     line.getSku(), line.getQuantity(), placed.getChannel(), placed.getPriority(), placed.getPlacedAt(),
-                    preferred, allocationId, false, holds.get(line.getLineId())));
+                    preferred, allocationId, false, holds.get(line.getLineId()))));
+            }
+            for (List<LineToReserve> batch : ReserveBatches.byPartition(reserves, sku -> homes.home(commandsTopic, sku))) {
+                LineToReserve first = batch.get(0);
+                if (batch.size() == 1) {
+                    send(record, event, first.getReserve().getSku(), first.getCommandId(), key, first.getReserve());
+                } else {   // each line is decided there under its own command id, as if sent alone
+                    send(record, event, first.getReserve().getSku(), first.getCommandId() + "+" + (batch.size() - 1), key,
+                        new ReserveLines(batch));
+                }
             }
         }
 
@@ -202,7 +215,12 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
 
         private void command(Record<byte[], byte[]> record, OrderEvent cause, String sku, String suffix, String orderId,
                              Object payload) {
-            Command command = Command.newBuilder().setCommandId(cause.getEventId() + ":" + suffix)
+            send(record, cause, sku, cause.getEventId() + ":" + suffix, orderId, payload);
+        }
+
+        private void send(Record<byte[], byte[]> record, OrderEvent cause, String sku, String commandId, String orderId,
+                          Object payload) {
+            Command command = Command.newBuilder().setCommandId(commandId)
                 .setIssuedAt(cause.getOccurredAt()).setPrincipal("engine").setOrderId(orderId).setPayload(payload).build();
             context.forward(new Record<Object, Object>(sku, command, record.timestamp()), NodeNames.COMMANDS);
         }

@@ -9,7 +9,9 @@ import dev.allotment.events.HoldPlaced;
 import dev.allotment.events.HoldReleased;
 import dev.allotment.events.IncomingSet;
 import dev.allotment.events.LocationStock;
+import dev.allotment.events.LineToReserve;
 import dev.allotment.events.RecordAnswer;
+import dev.allotment.events.ReserveLines;
 import dev.allotment.events.SkuStock;
 import dev.allotment.events.StockAdjusted;
 import dev.allotment.events.StockEvent;
@@ -200,6 +202,10 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
         }
 
         private void command(Record<byte[], byte[]> record, String sku, Command command) {
+            if (command.getPayload() instanceof ReserveLines batch) {
+                reserveEach(record, command, batch);
+                return;
+            }
             if (command.getGroup() != null) {
                 groups.handle(record, sku, command);   // a part of a multi-SKU command, a vote or a decision: all or nothing
                 return;
@@ -222,6 +228,32 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             } catch (Refusal refusal) {
                 LOG.info("command {} for order {} ({}) refused: {}", commandId, command.getOrderId(), sku, refusal.getMessage());
                 refused(command, refusal.code().wire(), refusal.getMessage());
+            }
+        }
+
+        /**
+         * An order's lines on this partition, sent as one record: each decided as the ReserveLine it would have been
+         * sent as alone, on its own SKU. A line whose SKU is not at home here (the commands topic's partitions changed
+         * under the engine) is sent on to its home as a command of its own rather than decided here.
+         */
+        private void reserveEach(Record<byte[], byte[]> record, Command batch, ReserveLines lines) {
+            int here = context.recordMetadata().map(m -> m.partition()).orElse(-1);
+            for (LineToReserve line : lines.getLines()) {
+                String sku = line.getReserve().getSku();
+                Command alone = Command.newBuilder().setCommandId(line.getCommandId()).setIssuedAt(batch.getIssuedAt())
+                    .setPrincipal(batch.getPrincipal()).setOrderId(batch.getOrderId()).setPayload(line.getReserve()).build();
+                int home = homes.home(topics.commands(), sku);
+                if (home >= 0 && here >= 0 && home != here) {
+                    LOG.warn("line {} of order {} reached partition {} of the commands, but SKU {} is at home on {}: sent there",
+                        line.getReserve().getLineId(), batch.getOrderId(), here, sku, home);
+                    context.forward(new Record<Object, Object>(sku, alone, record.timestamp()), NodeNames.SKU_COMMANDS);
+                    continue;
+                }
+                try {
+                    command(record, sku, alone);
+                } finally {
+                    changes.changed(sku);
+                }
             }
         }
 

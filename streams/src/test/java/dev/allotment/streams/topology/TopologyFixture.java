@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -70,12 +71,23 @@ final class TopologyFixture implements AutoCloseable {
 
     private TopologyFixture(String applicationId, String guarantee, Instant wallClock, TopologySettings settings)
         throws IOException {
+        this(applicationId, guarantee, wallClock, settings, 1);
+    }
+
+    /**
+     * {@code commandPartitions}: how many partitions the topology is told allotment.commands has (the driver's topics
+     * have one): an order's lines on one partition go as one command, and a line found on another partition than its
+     * SKU's is sent on.
+     */
+    private TopologyFixture(String applicationId, String guarantee, Instant wallClock, TopologySettings settings,
+                            int commandPartitions) throws IOException {
         Properties props = EngineStreamsConfig.defaults(applicationId, "unused:9092",
             Files.createTempDirectory("topology-test").toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         // a null wall clock is the driver's own default: the real time
         driver = new TopologyTestDriver(AllotmentTopology.build(topics, serdes,
-            new TopologyHooks(new StoreChanges(), HomePartitions.unknown(), globalDeadLetters::add),
+            new TopologyHooks(new StoreChanges(), new HomePartitions(Map.of(topics.commands(), commandPartitions)),
+                globalDeadLetters::add),
             settings), props, wallClock);
         orders = input(topics.orderEvents(), serdes.value(OrderEvent.class).serializer());
         rawOrders = input(topics.orderEvents(), Serdes.ByteArray().serializer());
@@ -113,6 +125,11 @@ final class TopologyFixture implements AutoCloseable {
     static TopologyFixture start(String applicationId, String guarantee, Instant wallClock, TopologySettings settings)
         throws IOException {
         return new TopologyFixture(applicationId, guarantee, wallClock, settings);
+    }
+
+    /** The topology told that allotment.commands has {@code partitions} partitions, though the driver has one. */
+    static TopologyFixture startWithCommandPartitions(String applicationId, String guarantee, int partitions) throws IOException {
+        return new TopologyFixture(applicationId, guarantee, null, TopologySettings.DEFAULTS, partitions);
     }
 
     @Override
