@@ -101,7 +101,7 @@ public final class SkuDesk {
         }
         router.fill(t);
         promises.refresh(t);   // batches set, arrived or slipped: every waiting line's date may move
-        transfers.settle(t, before, false, false);
+        settleShards(t, before, false, false);
         book.putStock(t.stock());
         return t.decided();
     }
@@ -210,12 +210,7 @@ public final class SkuDesk {
 
     private Decisions serveWaiting(String sku, Instant at) {
         Turn t = turn(sku, at);
-        Map<String, Integer> before = transfers.physicals(t);
-        router.fill(t);
-        datePromises(t);
-        settleShards(t, before);
-        book.putStock(t.stock());
-        return t.decided();
+        return serve(t, transfers.physicals(t), false, false);
     }
 
     /**
@@ -225,14 +220,7 @@ public final class SkuDesk {
     public Decisions shardMessage(String key, Object message, Instant at) {
         Turn t = turn(key, at);
         Map<String, Integer> before = transfers.physicals(t);
-        boolean wanted = transfers.receive(t, message);
-        router.fill(t);
-        datePromises(t);
-        if (live) {
-            transfers.settle(t, before, wanted, false);
-        }
-        book.putStock(t.stock());
-        return t.decided();
+        return serve(t, before, transfers.receive(t, message), false);
     }
 
     /**
@@ -241,20 +229,22 @@ public final class SkuDesk {
      */
     public Decisions rebalance(String key, Instant at) {
         Turn t = turn(key, at);
-        Map<String, Integer> before = transfers.physicals(t);
+        return serve(t, transfers.physicals(t), true, true);
+    }
+
+    /** Serves waiting lines from what the turn left available, ends the turn ({@link #settleShards}) and stores it. */
+    private Decisions serve(Turn t, Map<String, Integer> before, boolean wanted, boolean rebalance) {
         router.fill(t);
         datePromises(t);
-        if (live) {
-            transfers.settle(t, before, true, true);
-        }
+        settleShards(t, before, wanted, rebalance);
         book.putStock(t.stock());
         return t.decided();
     }
 
     /** The end of a turn of a sharded SKU ({@link ShardTransfers#settle}); nothing for a dry run. */
-    private void settleShards(Turn t, Map<String, Integer> before) {
+    private void settleShards(Turn t, Map<String, Integer> before, boolean wanted, boolean rebalance) {
         if (live) {
-            transfers.settle(t, before, false, false);
+            transfers.settle(t, before, wanted, rebalance);
         }
     }
 
@@ -290,7 +280,7 @@ public final class SkuDesk {
             router.fill(t);   // what these released may serve waiting lines
         }
         datePromises(t);
-        settleShards(t, before);
+        settleShards(t, before, false, false);
         book.putStock(t.stock());
         return t.decided();
     }
@@ -333,22 +323,14 @@ public final class SkuDesk {
             Turn t = turn(due.getSku(), now);
             Map<String, Integer> before = transfers.physicals(t);
             holds.release(t, due.getHoldId());
-            router.fill(t);
-            datePromises(t);
-            settleShards(t, before);
-            book.putStock(t.stock());
-            decided.add(new SkuDecisions(due.getSku(), t.decided()));
+            decided.add(new SkuDecisions(due.getSku(), serve(t, before, false, false)));
         }
         for (RequestExpiry due : book.dueExpiries(now, max)) {
             book.removeExpiry(due);
             Turn t = turn(due.sku(), now);
             Map<String, Integer> before = transfers.physicals(t);
             if (confirmFlow.expire(t, due)) {
-                router.fill(t);
-                datePromises(t);
-                settleShards(t, before);
-                book.putStock(t.stock());
-                decided.add(new SkuDecisions(due.sku(), t.decided()));
+                decided.add(new SkuDecisions(due.sku(), serve(t, before, false, false)));
             }
         }
         return decided;
