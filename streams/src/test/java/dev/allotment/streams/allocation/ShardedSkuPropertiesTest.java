@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.allotment.events.AllocationCancelled;
+import dev.allotment.events.CancelLine;
+import dev.allotment.events.ChangeLineQuantity;
 import dev.allotment.events.LineAllocation;
 import dev.allotment.events.LineReservation;
 import dev.allotment.events.LocationStock;
@@ -28,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -47,8 +50,9 @@ import net.jqwik.api.statistics.Statistics;
  * Issue 19, item 2: zero oversell with a hot SKU split into 2 to 5 shards ({@link ShardPlan}), each its own
  * {@link SkuDesk} over its own book, joined by a simulated network that holds the shard protocol's messages
  * ({@link ShardTransfers}) for many steps and delivers them in random order across links, in order on each link (a
- * link is one shard's task producing to another's partition: Kafka keeps that order). Random orders (lines routed to
- * shards by the plan), cancellations, completions, counts and adjustments at home, and rebalancing rounds. After every
+ * link is one shard's task producing to another's partition: Kafka keeps that order), or in any order at all. Random
+ * orders (lines routed to shards by the plan), cancellations, line edits, completions, counts and adjustments at home,
+ * and rebalancing rounds. After every
  * step: the Ledger's rule at every shard; no line over-allocated; units neither created nor lost (every shard's
  * physical and every unit in flight add up to what home's books say it lent and holds, and those to what the counts,
  * adjustments and completions say); no more allocated over the shards than the true stock, but for what a count took
@@ -73,9 +77,11 @@ class ShardedSkuPropertiesTest {
     };
     static final Map<String, Long> SEEN = new ConcurrentSkipListMap<>();
 
-    sealed interface Op permits Place, Cancel, Complete, Count, Adjust, Deliver, Rebalance {}
+    sealed interface Op permits Place, Cancel, Edit, Complete, Count, Adjust, Deliver, Rebalance {}
     record Place(int order, String channel, int quantity, int priority) implements Op {}
     record Cancel(int order) implements Op {}
+    /** The platform changes the order's line to {@code quantity}, or cancels it (0). */
+    record Edit(int order, int quantity) implements Op {}
     record Complete(int order) implements Op {}
     record Count(String location, int physical) implements Op {}
     record Adjust(String location, int delta) implements Op {}
@@ -91,6 +97,7 @@ class ShardedSkuPropertiesTest {
             Tuple.of(8, Combinators.combine(order, Arbitraries.of("both", "both", "a", "b"), Arbitraries.integers().between(1, 6),
                 Arbitraries.integers().between(0, 2)).as(Place::new)),
             Tuple.of(2, order.map(Cancel::new)),
+            Tuple.of(2, Combinators.combine(order, Arbitraries.integers().between(0, 8)).as(Edit::new)),
             Tuple.of(3, order.map(Complete::new)),
             Tuple.of(3, Combinators.combine(location, Arbitraries.integers().between(0, 30)).as(Count::new)),
             Tuple.of(3, Combinators.combine(location, Arbitraries.integers().between(-8, 12)).as(Adjust::new)),
@@ -113,7 +120,7 @@ class ShardedSkuPropertiesTest {
         Statistics.label("shards").collect(shards);
         Statistics.label("messages in order on each link").collect(inOrderPerLink);
         Statistics.label("kinds of message delivered").collect(net.kinds.size() >= 5 ? "5 or more" : net.kinds.size() + "");
-        Statistics.label("a count's recall met by giving way").collect(net.kinds.contains("gave way at a shard"));
+        Statistics.label("an allocation at a shard gave way to a count's recall").collect(net.kinds.contains("gave way at a shard"));
     }
 
     /** The shards' desks, the messages in flight between them, and the models of each location's stock. */
@@ -153,7 +160,7 @@ class ShardedSkuPropertiesTest {
         void step(Op op) {
             now = now.plusSeconds(1);
             String order = op instanceof Place p ? "o-" + p.order() : op instanceof Cancel c ? "o-" + c.order()
-                : op instanceof Complete c ? "o-" + c.order() : null;
+                : op instanceof Edit e ? "o-" + e.order() : op instanceof Complete c ? "o-" + c.order() : null;
             String key = order == null ? SKU : plan.keyOf(SKU, order);
             int k = ShardPlan.shard(key).index();
             if (op instanceof Place p) {
@@ -163,6 +170,9 @@ class ShardedSkuPropertiesTest {
                 }
             } else if (op instanceof Cancel) {
                 refusable(key, () -> desks.get(k).command(key, "c-" + ++commands, order, new ReleaseOrder("test"), now));
+            } else if (op instanceof Edit e) {
+                refusable(key, () -> desks.get(k).command(key, "c-" + ++commands, order, e.quantity() == 0
+                    ? new CancelLine("l-1", "test") : new ChangeLineQuantity("l-1", e.quantity(), "test"), now));
             } else if (op instanceof Complete) {
                 complete(key, order);
             } else if (op instanceof Count c) {
@@ -231,7 +241,9 @@ class ShardedSkuPropertiesTest {
         void deliver(Decisions.ShardMessage m) {
             Object payload = m.payload();
             String kind = payload.getClass().getSimpleName();
-            if (payload instanceof ShardRecall r && r.getMust()) {
+            if (payload instanceof ShardWant w && w.getQuantity() == 0) {
+                kind = "ShardWant (withdrawn)";
+            } else if (payload instanceof ShardRecall r && r.getMust()) {
                 kind = "ShardRecall (a count's)";
             } else if (payload instanceof ShardReturn r) {
                 kind = r.getShipped() > 0 ? "ShardReturn (shipped)" : r.getQuantity() > 0 ? "ShardReturn (units)" : "ShardReturn (none)";
@@ -264,7 +276,7 @@ class ShardedSkuPropertiesTest {
 
         /** Every message delivered (in random order across links), then a rebalancing round, then every message again. */
         void quiesce() {
-            java.util.Random random = new java.util.Random(commands);
+            Random random = new Random(commands);
             for (int round = 0; round < 2; round++) {
                 int delivered = 0;
                 while (inFlight()) {
@@ -389,7 +401,7 @@ class ShardedSkuPropertiesTest {
     @AfterContainer
     static void report() {
         System.out.println("ShardedSkuPropertiesTest: " + SEEN);
-        for (String kind : List.of("ShardGrant", "ShardWant", "ShardRecall", "ShardRecall (a count's)", "ShardReturn (units)",
+        for (String kind : List.of("ShardGrant", "ShardWant", "ShardWant (withdrawn)", "ShardRecall", "ShardRecall (a count's)", "ShardReturn (units)",
                 "ShardReturn (shipped)", "allocation gave way at a shard to a count's recall")) {
             assertTrue(SEEN.getOrDefault(kind, 0L) > 0, "the generated scenarios never produced " + kind);
         }
