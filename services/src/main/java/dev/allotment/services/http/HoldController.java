@@ -56,7 +56,7 @@ public class HoldController {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
         String holdId = in.requiredString(json, "hold_id", "hold_id");
-        String sku = in.requiredString(json, "sku", "sku");
+        String sku = in.requiredSku(json, "sku", "sku");
         Integer quantity = in.wholeNumber(json, "quantity", "quantity", null);
         String channel = in.requiredString(json, "channel", "channel");
         Integer ttl = in.wholeNumber(json, "ttl_seconds", "ttl_seconds", null);
@@ -85,7 +85,7 @@ public class HoldController {
                                                      @Nullable @Header("Idempotency-Key") String key) {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
-        String sku = in.requiredString(json, "sku", "sku");
+        String sku = in.requiredSku(json, "sku", "sku");
         String reason = in.optionalString(json, "reason", "reason");
         in.check();
         HttpResponse<Map<String, Object>> refused = send(request, sku, "release-hold:" + holdId, new HoldReleased(holdId, sku, reason),

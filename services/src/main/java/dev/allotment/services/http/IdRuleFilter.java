@@ -22,7 +22,8 @@ import java.util.Optional;
  * The id rule ({@link Limits}) for every route's path variables and the {@code Idempotency-Key} header, in one place,
  * before any controller runs: a bad one is a 400 naming it, and nothing is published. A {@code PUT} names what it creates
  * or replaces, so its ids are held to the full rule; other methods name what exists, perhaps with an id the engine made
- * (allocation and command ids are longer), so theirs to the rule's characters only. Ordered just after the security
+ * (allocation and command ids are longer), so theirs to the rule's characters only; a {@code sku} a {@code PUT} names
+ * has no shard mark either ({@link Limits#skuProblem}). Ordered just after the security
  * phase: it runs after authentication once {@code ApiKeyFilter} is ordered in that phase (unordered, it runs last).
  */
 @ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
@@ -47,7 +48,8 @@ public class IdRuleFilter {
                 continue;
             }
             String id = value == null ? null : value.toString();
-            (request.getMethod() == HttpMethod.PUT ? Limits.idProblem(id) : Limits.referenceProblem(id))
+            (request.getMethod() != HttpMethod.PUT ? Limits.referenceProblem(id)
+                : variable.getName().equals("sku") ? Limits.skuProblem(id) : Limits.idProblem(id))
                 .ifPresent(p -> problems.add(new ErrorBody.FieldError(variable.getName(), p)));
         }
         String key = request.getHeaders().get("Idempotency-Key");

@@ -64,6 +64,11 @@ public final class JsonInput {
         return id(parent, name, path, Limits::idProblem);
     }
 
+    /** A required SKU id: an id without the shard mark ({@link Limits#skuProblem}). */
+    public String requiredSku(JsonNode parent, String name, String path) {
+        return id(parent, name, path, Limits::skuProblem);
+    }
+
     /** A required id of something the engine made, such as an allocation: {@link Limits#referenceProblem}. */
     public String requiredReference(JsonNode parent, String name, String path) {
         return id(parent, name, path, Limits::referenceProblem);

@@ -69,7 +69,7 @@ public class OrderEditController {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
         String lineId = in.requiredString(json, "line_id", "line_id");
-        String sku = in.requiredString(json, "sku", "sku");
+        String sku = in.requiredSku(json, "sku", "sku");
         Integer quantity = in.wholeNumber(json, "quantity", "quantity", null);
         in.check();
         return edit(orderId, new OrderLineAdded(orderId, new OrderLine(lineId, sku, quantity)), idempotencyKey, HttpStatus.CREATED);

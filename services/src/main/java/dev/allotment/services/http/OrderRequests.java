@@ -43,7 +43,7 @@ public final class OrderRequests {
                 continue;
             }
             String lineId = in.requiredString(item, "line_id", at + "line_id");
-            String sku = in.requiredString(item, "sku", at + "sku");
+            String sku = in.requiredSku(item, "sku", at + "sku");
             Integer quantity = in.wholeNumber(item, "quantity", at + "quantity", null);
             String holdId = in.optionalString(item, "hold_id", at + "hold_id");
             lines.add(new OrderLine(lineId, sku, quantity == null ? 0 : quantity));

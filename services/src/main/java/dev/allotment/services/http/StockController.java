@@ -105,7 +105,7 @@ public class StockController {
         for (int i = 0; i < items.size(); i++) {
             String at = "adjustments[" + i + "].";
             String location = in.requiredString(items.get(i), "location_id", at + "location_id");
-            String sku = in.requiredString(items.get(i), "sku", at + "sku");
+            String sku = in.requiredSku(items.get(i), "sku", at + "sku");
             Integer delta = in.wholeNumber(items.get(i), "delta", at + "delta", null);
             String reason = in.optionalString(items.get(i), "reason", at + "reason");
             if (delta != null && delta == 0) {

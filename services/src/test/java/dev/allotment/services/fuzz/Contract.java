@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -244,14 +245,19 @@ final class Contract {
     }
 
     private static void idRule(String value, String name) {
-        if (value.isBlank() || Limits.idProblem(value).isPresent()) {
+        if (value.isBlank() || rule(value, name).isPresent()) {
             throw new Refusal(name + " breaks the id rule");
         }
     }
 
+    /** The id rule, and for a SKU no shard mark ({@link Limits#skuProblem}). */
+    private static Optional<String> rule(String value, String name) {
+        return name.equals("sku") ? Limits.skuProblem(value) : Limits.idProblem(value);
+    }
+
     /** A path variable of a PUT: held to the whole id rule. */
     private static void pathId(String value, String name) {
-        if (value == null || Limits.idProblem(value).isPresent()) {
+        if (value == null || rule(value, name).isPresent()) {
             throw new Refusal(name + " in the path breaks the id rule");
         }
     }

@@ -111,8 +111,10 @@ record CartHolds(SkuBook book, Ledger ledger, Locations locations) {
     }
 
     private static void requireValid(HoldPlaced h) {
-        for (String[] id : List.of(new String[] {"hold_id", h.getHoldId()}, new String[] {"sku", h.getSku()},
-                new String[] {"channel", h.getChannel()})) {
+        Limits.skuProblem(h.getSku()).ifPresent(p -> {
+            throw new Refusal(RefusalCode.INVALID_FIELD, "sku: " + p);
+        });
+        for (String[] id : List.of(new String[] {"hold_id", h.getHoldId()}, new String[] {"channel", h.getChannel()})) {
             Limits.idProblem(id[1]).ifPresent(p -> {
                 throw new Refusal(RefusalCode.INVALID_FIELD, id[0] + ": " + p);
             });

@@ -5,12 +5,19 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** What one input decided: events for the decision log (by order) and the locations whose stock changed. */
+/**
+ * What one input decided: events for the decision log (by order), the locations whose stock changed, and the messages
+ * of a hot SKU's shard protocol ({@link ShardTransfers}) to send to other shards of the SKU.
+ */
 public final class Decisions {
     /** One decision event for an order's log. */
     public record Decided(String orderId, Object payload) {}
 
+    /** A shard protocol message (ShardGrant, ShardWant, ShardRecall, ShardReturn) for the shard of key {@code to}. */
+    public record ShardMessage(String to, Object payload) {}
+
     private final List<Decided> events = new ArrayList<>();
+    private final List<ShardMessage> shardMessages = new ArrayList<>();
     private final Set<String> changedLocations = new LinkedHashSet<>();
 
     void decided(String orderId, Object payload) {
@@ -19,6 +26,15 @@ public final class Decisions {
 
     void stockChanged(String locationId) {
         changedLocations.add(locationId);
+    }
+
+    void send(String to, Object payload) {
+        shardMessages.add(new ShardMessage(to, payload));
+    }
+
+    /** The shard messages to send, in the order they were decided (keyed by {@link ShardMessage#to}). */
+    public List<ShardMessage> shardMessages() {
+        return shardMessages;
     }
 
     public List<Decided> events() {

@@ -24,7 +24,7 @@ import java.util.Map;
 record Ledger(SkuBook book, Locations locations) {
     /** The SKU's stock as held, or none anywhere yet. */
     SkuStock stockOf(String sku) {
-        return book.stock(sku).orElseGet(() -> new SkuStock(sku, new HashMap<>(), 1L));
+        return book.stock(sku).orElseGet(() -> new SkuStock(sku, new HashMap<>(), 1L, null));
     }
 
     /** Takes {@code quantity} at a location for the line (no part is touched). */

@@ -29,7 +29,9 @@ import java.util.TreeMap;
  * tests on maps. It hands each input to the flow that decides it, in a {@link Turn} of its own, and stores the SKU's
  * stock after: {@link StockCounts}, the {@link Router} (reserve, re-route, backorder fill), {@link ManualAllocation},
  * the {@link ConfirmFlow} and {@link SupplierAnswers}, all moving stock through one {@link Ledger}. A refused input
- * changes nothing.
+ * changes nothing. A hot SKU split into shards ({@link ShardPlan}) has a desk per shard, each deciding its own lines
+ * and stock; {@link ShardTransfers} moves units between them at the end of every turn, by messages the turn's
+ * {@link Decisions} carry ({@link #shardMessage}, {@link #rebalance}).
  */
 public final class SkuDesk {
     static {
@@ -47,21 +49,33 @@ public final class SkuDesk {
     private final LineEdits edits;
     private final CartHolds holds;
     private final Promises promises;
-    /** False for a dry run: a line it re-dated would be held with the lines the command changes. */
-    private final boolean datesPromises;
+    private final ShardPlan plan;
+    private final ShardTransfers transfers;
+    /**
+     * False for a dry run: a line it re-dated would be held with the lines the command changes, and stock it moved
+     * between shards would be moved for a command that may never apply.
+     */
+    private final boolean live;
 
     public SkuDesk(SkuBook book, Locations locations) {
-        this(book, locations, true);
+        this(book, locations, ShardPlan.UNSHARDED);
     }
 
-    private SkuDesk(SkuBook book, Locations locations, boolean datesPromises) {
-        this.datesPromises = datesPromises;
+    public SkuDesk(SkuBook book, Locations locations, ShardPlan plan) {
+        this(book, locations, plan, true);
+    }
+
+    private SkuDesk(SkuBook book, Locations locations, ShardPlan plan, boolean live) {
+        this.live = live;
         this.book = book;
         this.locations = locations;
+        this.plan = plan;
         this.ledger = new Ledger(book, locations);
         this.holds = new CartHolds(book, ledger, locations);
         this.router = new Router(book, locations, ledger, holds);
-        this.counts = new StockCounts(new Shortfall(book, ledger, router, holds));
+        Shortfall shortfall = new Shortfall(book, ledger, router, holds);
+        this.counts = new StockCounts(shortfall);
+        this.transfers = new ShardTransfers(book, ledger, router, shortfall, plan);
         this.manual = new ManualAllocation(book, locations, ledger);
         this.confirmFlow = new ConfirmFlow(book, ledger, router);
         this.answers = new SupplierAnswers(book, ledger, router);
@@ -72,19 +86,22 @@ public final class SkuDesk {
     /**
      * Applies a StockSet, StockAdjusted or IncomingSet, or places or releases a cart hold ({@link CartHolds}), then
      * serves waiting lines; a count below what is allocated and held takes holds, then allocations back by the
-     * {@link Shortfall} rule.
+     * {@link Shortfall} rule. At home of a sharded SKU a count sets the total of all its shards ({@link
+     * ShardTransfers#countAtHome}).
      */
     public Decisions stock(String sku, Object change, Instant at) {
         Turn t = turn(sku, at);
+        Map<String, Integer> before = transfers.physicals(t);
         if (change instanceof HoldPlaced placed) {
             holds.place(t, placed);
         } else if (change instanceof HoldReleased released) {
             holds.release(t, released.getHoldId());
         } else {
-            counts.apply(t, change);
+            counts.apply(t, transfers.countAtHome(t, change));
         }
         router.fill(t);
         promises.refresh(t);   // batches set, arrived or slipped: every waiting line's date may move
+        settleShards(t, before, false, false);
         book.putStock(t.stock());
         return t.decided();
     }
@@ -98,7 +115,7 @@ public final class SkuDesk {
             return decide(sku, commandId, orderId, payload, at);
         }
         SkuBook.Draft draft = book.draft();
-        Decisions decided = new SkuDesk(draft, locations).decide(sku, commandId, orderId, payload, at);
+        Decisions decided = new SkuDesk(draft, locations, plan).decide(sku, commandId, orderId, payload, at);
         refuseHeld(draft.writtenLines());
         draft.apply();
         return decided;
@@ -116,7 +133,7 @@ public final class SkuDesk {
      */
     public Prepared prepare(String sku, List<Part> parts, Instant at) {
         SkuBook.Draft draft = book.draft();
-        SkuDesk dry = new SkuDesk(draft, locations, false);
+        SkuDesk dry = new SkuDesk(draft, locations, plan, false);
         for (Part part : parts) {
             if (!isClientCommand(part.payload())) {
                 throw new Refusal(RefusalCode.UNSUPPORTED, part.payload().getClass().getSimpleName() + " is not part of a client's command");
@@ -155,7 +172,7 @@ public final class SkuDesk {
     public Settled commit(String sku, List<Part> parts, Prepared prepared, Instant at) {
         release(sku, prepared, at);
         SkuBook.Draft draft = book.draft();
-        SkuDesk real = new SkuDesk(draft, locations);
+        SkuDesk real = new SkuDesk(draft, locations, plan);
         List<Decisions> decided = new ArrayList<>();
         try {
             for (Part part : parts) {
@@ -193,10 +210,42 @@ public final class SkuDesk {
 
     private Decisions serveWaiting(String sku, Instant at) {
         Turn t = turn(sku, at);
+        return serve(t, transfers.physicals(t), false, false);
+    }
+
+    /**
+     * Applies a message of the shard protocol (ShardGrant, ShardWant, ShardRecall, ShardReturn) to this shard of a
+     * sharded SKU ({@code key}: its shard key), then serves waiting lines; what it sends on is in the decisions.
+     */
+    public Decisions shardMessage(String key, Object message, Instant at) {
+        Turn t = turn(key, at);
+        Map<String, Integer> before = transfers.physicals(t);
+        return serve(t, before, transfers.receive(t, message), false);
+    }
+
+    /**
+     * A rebalancing round at this shard of a sharded SKU: at home, what shards and home's own lines want and its free
+     * units cannot give is recalled from the shards that want nothing, and a count's debt no recall covers is recalled.
+     */
+    public Decisions rebalance(String key, Instant at) {
+        Turn t = turn(key, at);
+        return serve(t, transfers.physicals(t), true, true);
+    }
+
+    /** Serves waiting lines from what the turn left available, ends the turn ({@link #settleShards}) and stores it. */
+    private Decisions serve(Turn t, Map<String, Integer> before, boolean wanted, boolean rebalance) {
         router.fill(t);
         datePromises(t);
+        settleShards(t, before, wanted, rebalance);
         book.putStock(t.stock());
         return t.decided();
+    }
+
+    /** The end of a turn of a sharded SKU ({@link ShardTransfers#settle}); nothing for a dry run. */
+    private void settleShards(Turn t, Map<String, Integer> before, boolean wanted, boolean rebalance) {
+        if (live) {
+            transfers.settle(t, before, wanted, rebalance);
+        }
     }
 
     private void refuseHeld(List<String> lines) {
@@ -217,6 +266,7 @@ public final class SkuDesk {
 
     private Decisions decide(String sku, String commandId, String orderId, Object payload, Instant at) {
         Turn t = turn(sku, at);
+        Map<String, Integer> before = transfers.physicals(t);
         if (payload instanceof ReserveLine reserve) {
             router.reserve(t, orderId, reserve);
         } else if (payload instanceof AllocateLines allocate) {
@@ -230,6 +280,7 @@ public final class SkuDesk {
             router.fill(t);   // what these released may serve waiting lines
         }
         datePromises(t);
+        settleShards(t, before, false, false);
         book.putStock(t.stock());
         return t.decided();
     }
@@ -270,20 +321,16 @@ public final class SkuDesk {
         List<SkuDecisions> decided = new ArrayList<>();
         for (dev.allotment.events.CartHold due : book.dueCartHolds(now, max)) {   // a cart hold past its time to live
             Turn t = turn(due.getSku(), now);
+            Map<String, Integer> before = transfers.physicals(t);
             holds.release(t, due.getHoldId());
-            router.fill(t);
-            datePromises(t);
-            book.putStock(t.stock());
-            decided.add(new SkuDecisions(due.getSku(), t.decided()));
+            decided.add(new SkuDecisions(due.getSku(), serve(t, before, false, false)));
         }
         for (RequestExpiry due : book.dueExpiries(now, max)) {
             book.removeExpiry(due);
             Turn t = turn(due.sku(), now);
+            Map<String, Integer> before = transfers.physicals(t);
             if (confirmFlow.expire(t, due)) {
-                router.fill(t);
-                datePromises(t);
-                book.putStock(t.stock());
-                decided.add(new SkuDecisions(due.sku(), t.decided()));
+                decided.add(new SkuDecisions(due.sku(), serve(t, before, false, false)));
             }
         }
         return decided;
@@ -291,7 +338,7 @@ public final class SkuDesk {
 
     /** Moves the promise dates of waiting lines when the turn may have changed them (see {@link Promises#due}). */
     private void datePromises(Turn t) {
-        if (datesPromises && promises.due(t)) {
+        if (live && promises.due(t)) {
             promises.refresh(t);
         }
     }

@@ -21,7 +21,9 @@ record StockCounts(Shortfall shortfall) {
 
     /** Applies the change to the turn's stock; refuses it, changing nothing, when it breaks a rule. */
     void apply(Turn t, Object change) {
-        requireId("sku", t.sku());
+        Limits.skuProblem(t.sku()).ifPresent(p -> {
+            throw new Refusal(RefusalCode.INVALID_FIELD, "sku: " + p);
+        });
         if (change instanceof StockSet set) {
             requireId("location_id", set.getLocationId());
             requireQuantity("physical", set.getPhysical());

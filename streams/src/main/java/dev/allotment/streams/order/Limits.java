@@ -11,6 +11,8 @@ import java.util.Optional;
  * <ul>
  * <li>An id (order, line, SKU, location, channel, idempotency key) is opaque: 1 to {@value #MAX_ID_LENGTH} characters, no
  *     ISO control character (store keys use U+0000 as their separator), no whitespace at either end.</li>
+ * <li>A SKU id is an id without {@value #SHARD_MARK}: the engine names a hot SKU's shards {@code <sku>#<k>}
+ *     (docs/design/sku-shards.md), so a SKU of that form would be taken for another SKU's shard.</li>
  * <li>A free text (order number, name, reason, webhook URL, a supplier's PO and invoice numbers) is at most
  *     {@value #MAX_TEXT_LENGTH} characters.</li>
  * <li>An amount of money (a supplier's SKU cost) is a decimal that is not negative, kept exactly as text, at most
@@ -25,6 +27,8 @@ public record Limits(int maxLines) {
     public static final int MAX_TEXT_LENGTH = 2_048;
     public static final int MAX_QUANTITY = 1_000_000_000;
     public static final int MAX_DECIMAL_LENGTH = 64;
+    /** What separates a SKU from its shard's number in a shard key ({@code SKU-1#2}); no SKU id may contain it. */
+    public static final char SHARD_MARK = '#';
     /** The most incoming batches one location keeps for a SKU (promise dates are computed over all of a SKU's batches). */
     public static final int MAX_INCOMING_BATCHES = 100;
     /**
@@ -49,6 +53,17 @@ public record Limits(int maxLines) {
             return Optional.of("must be at most " + MAX_ID_LENGTH + " characters, was " + length);
         }
         return referenceProblem(id);
+    }
+
+    /** Why {@code sku} is not an acceptable SKU id: {@link #idProblem}, or it contains {@value #SHARD_MARK}; empty when it is. */
+    public static Optional<String> skuProblem(String sku) {
+        Optional<String> problem = idProblem(sku);
+        if (problem.isPresent()) {
+            return problem;
+        }
+        int at = sku.indexOf(SHARD_MARK);
+        return at < 0 ? Optional.empty()
+            : Optional.of("must not contain '" + SHARD_MARK + "' (at " + at + "): it names a SKU's shard");
     }
 
     /**

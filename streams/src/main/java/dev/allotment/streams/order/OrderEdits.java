@@ -148,7 +148,7 @@ public final class OrderEdits {
         Limits.idProblem(lineId(edit)).ifPresent(p -> problems.add("line_id: " + p));
         if (edit instanceof OrderLineAdded added) {
             OrderLine line = added.getLine();
-            Limits.idProblem(line.getSku()).ifPresent(p -> problems.add("sku: " + p));
+            Limits.skuProblem(line.getSku()).ifPresent(p -> problems.add("sku: " + p));
             quantityProblem(line.getQuantity()).ifPresent(problems::add);
         } else if (edit instanceof OrderLineChanged changed) {
             quantityProblem(changed.getQuantity()).ifPresent(problems::add);

@@ -56,7 +56,7 @@ public final class OrderRules {
             if (id(at + "line_id", line.getLineId(), problems) && !seen.add(line.getLineId())) {
                 problems.add(at + "line_id: duplicate '" + line.getLineId() + "'");
             }
-            id(at + "sku", line.getSku(), problems);
+            sku(at + "sku", line.getSku(), problems);
             if (line.getQuantity() <= 0) {
                 problems.add(at + "quantity: must be a whole number above 0, was " + line.getQuantity());
             }
@@ -78,6 +78,11 @@ public final class OrderRules {
         Optional<String> problem = isBlank(value) ? Optional.of("required") : Limits.idProblem(value);
         problem.ifPresent(p -> problems.add(field + ": " + p));
         return problem.isEmpty();
+    }
+
+    /** Adds why {@code value} is not an acceptable SKU id, if it is not ({@link Limits#skuProblem}). */
+    private static void sku(String field, String value, List<String> problems) {
+        (isBlank(value) ? Optional.of("required") : Limits.skuProblem(value)).ifPresent(p -> problems.add(field + ": " + p));
     }
 
     /** Every way {@code cancelled} breaks the order contract (its reason is a free text), each naming its field. */

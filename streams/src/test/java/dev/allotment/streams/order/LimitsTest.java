@@ -21,6 +21,14 @@ class LimitsTest {
     }
 
     @Test
+    void aSkuIsAnIdWithoutTheShardMarkWhichNamesASkusShard() {
+        assertEquals(Optional.empty(), Limits.skuProblem("SKU-1"));
+        assertEquals(Optional.empty(), Limits.idProblem("SKU-1#2"), "any other id may contain it");
+        assertEquals(Optional.of("must not contain '#' (at 5): it names a SKU's shard"), Limits.skuProblem("SKU-1#2"));
+        assertEquals(Optional.of("required"), Limits.skuProblem(""), "and the id rules still come first");
+    }
+
+    @Test
     void anIdHasNoControlCharacterAndNoWhitespaceAtEitherEnd() {
         assertEquals(Optional.of("must not contain control character U+0000 (at 1)"), Limits.idProblem("a\u0000b"));
         assertEquals(Optional.of("must not contain control character U+007F (at 0)"), Limits.idProblem("\u007fab"));

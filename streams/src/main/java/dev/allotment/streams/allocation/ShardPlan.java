@@ -1,0 +1,73 @@
+package dev.allotment.streams.allocation;
+
+import dev.allotment.streams.order.Limits;
+import java.util.Map;
+
+/**
+ * How many shards (sub-allotments, each with its own single writer) each SKU's stock is split into, and which shard an
+ * order's line of it goes to (docs/design/sku-shards.md). Shard 0 is the SKU itself ({@code SKU-1}), shard k &ge; 1 is
+ * {@code SKU-1#k}: a SKU with one shard, the default, is keyed as it always was. SKU ids cannot contain the mark
+ * ({@link Limits#skuProblem}), so a key names one shard of one SKU.
+ */
+public record ShardPlan(Map<String, Integer> shardsBySku, int defaultShards) {
+    /** Every SKU in one shard: the engine as it was. */
+    public static final ShardPlan UNSHARDED = new ShardPlan(Map.of(), 1);
+
+    public ShardPlan {
+        shardsBySku = Map.copyOf(shardsBySku);
+        if (defaultShards < 1 || shardsBySku.values().stream().anyMatch(n -> n < 1)) {
+            throw new IllegalArgumentException("a SKU has at least one shard: " + shardsBySku + ", default " + defaultShards);
+        }
+    }
+
+    /** One shard of one SKU: {@code index} 0 is home. */
+    public record Shard(String sku, int index) {
+        public boolean home() {
+            return index == 0;
+        }
+    }
+
+    /** How many shards the SKU's stock is split into. */
+    public int shards(String sku) {
+        return shardsBySku.getOrDefault(sku, defaultShards);
+    }
+
+    /** The key of the SKU's shard {@code index}: the SKU itself for 0. */
+    public static String key(String sku, int index) {
+        return index == 0 ? sku : sku + Limits.SHARD_MARK + index;
+    }
+
+    /** The SKU and shard a key names (a SKU's own key is its shard 0). */
+    public static Shard shard(String key) {
+        int mark = key.lastIndexOf(Limits.SHARD_MARK);
+        if (mark < 0) {
+            return new Shard(key, 0);
+        }
+        return new Shard(key.substring(0, mark), Integer.parseInt(key.substring(mark + 1)));
+    }
+
+    /** The shard an order's lines of the SKU go to: a stable hash of the order id, so all of them go to one shard. */
+    public int shardOf(String sku, String orderId) {
+        int n = shards(sku);
+        return n == 1 ? 0 : Math.floorMod(mix(orderId.hashCode()), n);
+    }
+
+    /** The key an order's line of the SKU is reserved on. */
+    public String keyOf(String sku, String orderId) {
+        return key(sku, shardOf(sku, orderId));
+    }
+
+    /** Whether the key names a shard of a SKU split into more than one. */
+    public boolean sharded(String key) {
+        return shards(shard(key).sku()) > 1;
+    }
+
+    /** Spreads ids that differ in their last characters only (o-1, o-2, …) over the shards (MurmurHash3's finalizer). */
+    private static int mix(int h) {
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        return h ^ (h >>> 16);
+    }
+}
