@@ -40,10 +40,11 @@ record ShardTransfers(SkuBook book, Ledger ledger, Router router, Shortfall shor
 
     /** Each location's physical at the start of a turn, to see at its end what rose (empty for a SKU not sharded). */
     Map<String, Integer> physicals(Turn t) {
-        Map<String, Integer> physical = new HashMap<>();
-        if (sharded(t)) {
-            t.stock().getLocations().forEach((location, s) -> physical.put(location, s.getPhysical()));
+        if (!sharded(t)) {
+            return Map.of();   // every turn of every SKU asks: an unsharded one costs nothing
         }
+        Map<String, Integer> physical = new HashMap<>();
+        t.stock().getLocations().forEach((location, s) -> physical.put(location, s.getPhysical()));
         return physical;
     }
 
