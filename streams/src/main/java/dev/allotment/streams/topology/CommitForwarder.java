@@ -13,7 +13,9 @@ import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
  * transaction as the store writes it describes. This is how the DSL's cached {@code KTable}s emit once per key per
  * commit ({@code TimestampedCacheFlushListener}): outside {@code process} and punctuations no processor is current, so
  * the processor's node (taken in {@code init}, where Kafka Streams makes it current) is made current for the forward,
- * with a record context of its own, and the ones before are put back. Kafka Streams has no public hook for it; this is
+ * with a record context of its own, and the ones before are put back. A task that is revoked closes its processors,
+ * then commits: that last flush forwards through the closed processor's node, as the DSL's cache flush does then, so
+ * nothing written before the revocation misses its feed. Kafka Streams has no public hook for it; this is
  * its internal API, as the flush is, and the topology tests and the real-broker tests prove both are called.
  */
 final class CommitForwarder {

@@ -53,7 +53,7 @@ final class CommitTimeStore<V> extends WrappedStateStore<KeyValueStore<String, V
         /** {@code key} is written with {@code value} (null: deleted) by this commit. */
         void written(String key, V value);
 
-        /** Every key of this commit has been written. */
+        /** Every key of this commit has been written (told only after a commit that wrote something). */
         default void done() {}
     }
 
@@ -188,9 +188,8 @@ final class CommitTimeStore<V> extends WrappedStateStore<KeyValueStore<String, V
 
     private void writePending(Flushes<V> told) {
         if (pending.isEmpty()) {
-            if (told != null) {
-                told.done();
-            }
+            // nothing to tell: and a standby task (its store recycled from an active one, whose processor set the
+            // listener) restores beneath this store, never through it, so it is never told anything either
             return;
         }
         List<Map.Entry<String, Pending<V>>> writes = new ArrayList<>(pending.entrySet());

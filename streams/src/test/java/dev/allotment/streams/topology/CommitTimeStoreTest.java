@@ -92,6 +92,9 @@ class CommitTimeStoreTest {
         store.commit(Map.of());
         assertEquals(List.of(), told, "the store's commit may come after the transaction's: nothing is told there");
         assertEquals("a", beneath.get("o-4"), "though the write still reaches the store beneath");
+
+        store.flushCache();
+        assertEquals(List.of(), told, "a commit that wrote nothing tells nothing (a standby's store is never written through)");
     }
 
     @Test
