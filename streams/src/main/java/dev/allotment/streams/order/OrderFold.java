@@ -258,6 +258,8 @@ public final class OrderFold {
             }
             if (allocation.getLines().isEmpty()) {
                 AvroLists.removeIdentical(order.getAllocations(), allocation);
+            } else {   // what is left decides, as after every other decision: a request whose held line went is no longer allocated
+                allocation.setStatus(statusOf(allocation));
             }
         });
         return found.isPresent();

@@ -32,8 +32,9 @@ import java.util.Set;
  * order's status. What only the decision log carries stays as the projection has it: a request's
  * send attempts and rejection reason ({@link #rejected} sets the latter for the edge's rejection), a line's waiting
  * quantity and promise date, edits, the version. A new allocation's creation time is its first part's (the decision's
- * time on the SKU's partition; the fold takes the decision record's, a few milliseconds later), and its items follow
- * the lines given (the fold's follow the log). Pure, and copy on write like {@link OrderFold}: the projection given is
+ * time on the SKU's partition; the fold takes the decision record's, a few milliseconds later), its items follow the
+ * lines given (the fold's follow the log), and a completion time is the latest of the parts completed since the
+ * projection (the fold's is the one that completed it, which no view the edge builds from this shows). Pure, and copy on write like {@link OrderFold}: the projection given is
  * not changed.
  */
 public final class OrderOverlay {
@@ -138,8 +139,10 @@ public final class OrderOverlay {
         }
         copy.setStatus(OrderFold.statusOf(copy));
         if (copy.getCompletedAt() == null && PartStatus.COMPLETED.wire().equals(copy.getStatus())) {
-            copy.setCompletedAt(parts.stream().map(p -> p.part().getCompletedAt()).filter(t -> t != null)
-                .max(Comparator.naturalOrder()).orElse(null));
+            // the fold stamps the completion that completes it; the latest of the parts completed since is that one
+            copy.setCompletedAt(parts.stream().filter(p -> Parts.isCompleted(p.part()) && a.getLines().stream().noneMatch(i ->
+                    i.getLineId().equals(p.line().getLineId()) && i.getCompleted()))
+                .map(p -> p.part().getCompletedAt()).max(Comparator.naturalOrder()).orElse(null));
         }
         return copy;
     }

@@ -77,7 +77,8 @@ final class OverlayCheck {
     /**
      * What the views show of an order, in a form that compares: its status, each line's allocated quantity, and each
      * allocation by id with its items by line (a completed item's status is hidden, as every view hides it). Send attempts
-     * and reasons are the log's alone; a new allocation's creation time is the decision's, not its record's.
+     * and reasons are the log's alone; a new allocation's creation time is the decision's, not its record's; a
+     * completion time is the fold's (Envoy's answer reads it from the lines, no view built from the overlay shows it).
      */
     static Map<String, Object> views(OrderProjection o, Set<String> known) {
         Map<String, Object> view = new TreeMap<>();
@@ -93,7 +94,7 @@ final class OverlayCheck {
             }
             view.put("allocation " + a.getAllocationId(), List.of(a.getLocationId(), a.getStatus(), a.getRequest(),
                 String.valueOf(known.contains(a.getAllocationId()) ? a.getCreatedAt() : "new"), String.valueOf(a.getExpiresAt()),
-                String.valueOf(a.getCompletedAt()), items));
+                items));
         }
         return view;
     }
