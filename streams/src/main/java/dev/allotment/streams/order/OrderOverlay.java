@@ -34,7 +34,9 @@ import java.util.Set;
  * quantity and promise date, edits, the version. A new allocation's creation time is its first part's (the decision's
  * time on the SKU's partition; the fold takes the decision record's, a few milliseconds later), its items follow the
  * lines given (the fold's follow the log), and a completion time is the latest of the parts completed since the
- * projection (the fold's is the one that completed it, which no view the edge builds from this shows). Pure, and copy on write like {@link OrderFold}: the projection given is
+ * projection (the fold's is the one that completed it, which no view the edge builds from this shows). An allocation
+ * id released in full and taken again on the same line (a request re-routed to the same location) is a new allocation
+ * to the fold, with the new part's creation and expiry; the overlay cannot see the release and keeps the projection's. Pure, and copy on write like {@link OrderFold}: the projection given is
  * not changed.
  */
 public final class OrderOverlay {

@@ -186,7 +186,7 @@ class TopologyInvariantsPropertiesTest {
                     sinceOrderStep.put(orderId, now);
                 }
             }
-            sinceOrderStep.values().forEach(o -> OVERLAID.merge(OverlayCheck.overlayIsTheFold(fixture, o, SKUS, null, false, null)
+            sinceOrderStep.values().forEach(o -> OVERLAID.merge(OverlayCheck.overlayIsTheFold(fixture, o, SKUS, null, false, null, false)
                 ? "changed since the order's last step" : "unchanged since the order's last step", 1L, Long::sum));
             check(fixture);
             IndexesAgree.check(fixture);
