@@ -98,6 +98,9 @@ class AtomicCommandEndToEndTest {
         Http.Reply crux = call(SUPPLIER, "PUT", "/orders/allocation/ao-3/", "{\"line_items\":[{\"line_item_uuid\":\"l-4\",\"allocation\":"
             + "{\"quantity_accepted\":1,\"quantity_rejected\":0,\"quantity_backordered\":0}}]}", "atomic-3");
         assertEquals(200, crux.status(), "the supplier confirms l-4 alone: " + crux.body());
+        // the request as the order's projection shows it once it has folded the answer (one fold after the answer)
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> call(ADMIN, "GET", "/allocation-requests/"
+            + requestId, null, null).json().path("allocation_request").path("lines").toString(), lines -> lines.contains("confirmed"));
 
         String before = call(ADMIN, "GET", "/allocation-requests/" + requestId, null, null).json().path("allocation_request")
             .path("lines").toString();
@@ -133,6 +136,14 @@ class AtomicCommandEndToEndTest {
         Http.Reply confirm = call(SUPPLIER, "POST", "/allocation-requests/" + requestId + "/confirm", null, "atomic-5");
 
         assertEquals(200, confirm.status(), confirm.body());
+        // the answer, from the SKUs' lines, shows every line confirmed; so does the projection, once it has folded them
+        JsonNode answered = confirm.json().path("allocation_request");
+        assertEquals(lines, answered.path("lines").size(), answered.toString());
+        for (JsonNode line : answered.path("lines")) {
+            assertEquals("confirmed", line.path("status").asText(), "a line answered unconfirmed: " + answered);
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> call(ADMIN, "GET", "/allocation-requests/"
+            + requestId, null, null).json().path("allocation_request").path("status").asText(), "confirmed"::equals);
         JsonNode request = call(ADMIN, "GET", "/allocation-requests/" + requestId, null, null).json().path("allocation_request");
         assertEquals(lines, request.path("lines").size(), request.toString());
         for (JsonNode line : request.path("lines")) {

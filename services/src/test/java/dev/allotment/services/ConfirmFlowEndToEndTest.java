@@ -125,12 +125,13 @@ class ConfirmFlowEndToEndTest {
         assertEquals(5, allocatedAt("CF-X", "sup-a"));
         assertEquals(4, allocatedAt("CF-Y", "sup-a"));
         assertEquals(0, allocatedAt("CF-Z", "sup-a"));
-        // Centra's list (admin sees both suppliers) agrees with both
+        // Centra's list (admin sees both suppliers) agrees with both, once the order's projection has folded the answer
+        // (the answer itself read the SKUs' lines, one hop; the list reads the projection, one fold later)
+        await().atMost(Duration.ofSeconds(20)).until(() -> statusByWarehouse(admin("GET", "/allocation-requests?status=all&order=cf-1",
+            null).json()).get("sup-a"), "backordered"::equals);
         JsonNode all = admin("GET", "/allocation-requests?status=all&order=cf-1", null).json();
         assertEquals("ok", all.path("status").asText());
-        Map<String, String> statusByWarehouse = new java.util.HashMap<>();
-        all.path("allocation_requests").forEach(r -> statusByWarehouse.put(r.path("warehouseId").asText(), r.path("status").asText()));
-        assertEquals("backordered", statusByWarehouse.get("sup-a"), all.toString());
+        assertEquals("backordered", statusByWarehouse(all).get("sup-a"), all.toString());
         await().atMost(Duration.ofSeconds(20)).until(() -> admin("GET", "/allocation-requests?order=cf-1&warehouse=sup-b", null)
             .json().path("allocation_requests").path(0).path("status").asText().equals("sent"));
         JsonNode supA = all.path("allocation_requests").get(0);
@@ -180,6 +181,9 @@ class ConfirmFlowEndToEndTest {
         Http.Reply confirmed = admin("POST", "/allocation-requests/" + id + "/confirm", null);
         assertEquals(200, confirmed.status(), confirmed.body());
         assertEquals("confirmed", confirmed.json().path("allocation_request").path("status").asText(), confirmed.body());
+        // answered from the SKU's committed lines, one hop after the decision: what the projection shows once it folds it
+        await().atMost(Duration.ofSeconds(20)).until(() -> admin("GET", "/allocation-requests/" + id, null).json(),
+            confirmed.json()::equals);
         assertEquals("allocated", admin("GET", "/orders/cf-2", null).json().path("status").asText());
         Http.Reply again = admin("POST", "/allocation-requests/" + id + "/reject", "{\"reason\":\"too late\"}");
         assertEquals(409, again.status(), again.body());
@@ -243,6 +247,9 @@ class ConfirmFlowEndToEndTest {
             line.path("quantity_shipped").asText()), answered.body());
         assertTrue(answered.body().contains("\"supplier_provided_sku_cost\":12.50"), "the cost exactly, trailing zero kept: "
             + answered.body());
+        // the order's projection shows the answer one fold after it was answered
+        await().atMost(Duration.ofSeconds(20)).until(() -> admin("GET", "/orders/doc-1", null).json().path("allocations").path(0)
+            .path("items").path(0).path("supplier_provided_po_number").asText(), "PO-42"::equals);
         Http.Reply order = admin("GET", "/orders/doc-1", null);
         JsonNode item = order.json().path("allocations").path(0).path("items").path(0);
         assertEquals(List.of("PO-42", "INV-42"), List.of(item.path("supplier_provided_po_number").asText(),
@@ -275,7 +282,8 @@ class ConfirmFlowEndToEndTest {
         assertEquals(200, after.status(), after.body());
         assertEquals(3, after.json().path("line_items").path(0).path("quantity_shipped").asInt(), after.body());
         assertEquals("PO-42", after.json().path("line_items").path(0).path("supplier_provided_po_number").asText(), after.body());
-        assertEquals("completed", admin("GET", "/orders/doc-1", null).json().path("status").asText());
+        await().atMost(Duration.ofSeconds(20)).until(() -> admin("GET", "/orders/doc-1", null).json().path("status").asText(),
+            "completed"::equals);
         assertEquals(2, admin("GET", "/stock/DOC-SKU", null).json().path("locations").path(0).path("physical").asInt(),
             "the shipped units left the supplier's stock");
         String openApi = http.send("GET", "/openapi/allotment-0.1.yml", null).body();
@@ -341,6 +349,12 @@ class ConfirmFlowEndToEndTest {
             }
             return false;
         });
+    }
+
+    static Map<String, String> statusByWarehouse(JsonNode requests) {
+        Map<String, String> statuses = new java.util.HashMap<>();
+        requests.path("allocation_requests").forEach(r -> statuses.put(r.path("warehouseId").asText(), r.path("status").asText()));
+        return statuses;
     }
 
     static List<JsonNode> webhooks(String path, String orderId) {

@@ -7,9 +7,7 @@ import dev.allotment.streams.state.FoundRequest;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -56,28 +54,6 @@ public class Waits {
             }
             List<AllocationEvent> mine = state.history(orderId).stream().filter(e -> commandId.equals(e.getCommandId())).toList();
             return mine.isEmpty() ? Optional.empty() : Optional.of(mine);
-        });
-    }
-
-    /**
-     * Until the order's fold has applied every decision event the accepted commands logged for it, so an answer built
-     * from the projection reads the commands' own writes.
-     */
-    public void folded(String orderId, List<CommandGateway.Result> results) {
-        Map<String, Integer> expected = new HashMap<>();
-        results.stream().filter(CommandGateway.Result::accepted)
-            .forEach(r -> expected.put(r.commandId(), r.outcome().get().getEvents()));
-        if (expected.values().stream().allMatch(n -> n == 0)) {
-            return;
-        }
-        Polling.until(timeout, state.changes(), List.of(orderId), () -> {
-            Map<String, Integer> seen = new HashMap<>();
-            state.history(orderId).forEach(e -> {
-                if (e.getCommandId() != null && expected.containsKey(e.getCommandId())) {
-                    seen.merge(e.getCommandId(), 1, Integer::sum);
-                }
-            });
-            return expected.entrySet().stream().allMatch(x -> seen.getOrDefault(x.getKey(), 0) >= x.getValue());
         });
     }
 

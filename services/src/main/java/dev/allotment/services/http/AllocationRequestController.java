@@ -5,6 +5,7 @@ import dev.allotment.events.AllocationProjection;
 import dev.allotment.events.Command;
 import dev.allotment.events.ConfirmAllocationRequest;
 import dev.allotment.events.LineProjection;
+import dev.allotment.events.OrderProjection;
 import dev.allotment.events.ProjectedAllocationLine;
 import dev.allotment.events.RejectAllocationRequest;
 import dev.allotment.events.UpdateAllocation;
@@ -19,6 +20,7 @@ import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.allocation.PartStatus;
 import dev.allotment.streams.allocation.RefusalCode;
 import dev.allotment.streams.order.OrderFold;
+import dev.allotment.streams.order.OrderOverlay;
 import dev.allotment.streams.state.EngineState;
 import dev.allotment.streams.state.FoundRequest;
 import io.micronaut.core.annotation.Nullable;
@@ -164,7 +166,7 @@ public class AllocationRequestController {
     @Allowed({Role.SUPPLIER, Role.PLATFORM, Role.ADMIN})
     public HttpResponse<Map<String, Object>> confirm(HttpRequest<?> request, @PathVariable String id,
                                                      @Nullable @Header("Idempotency-Key") String key) {
-        return answer(request, id, key, "confirm", ConfirmAllocationRequest::new);
+        return answer(request, id, key, "confirm", new ConfirmAllocationRequest(id), null);
     }
 
     @Operation(summary = "Reject an allocation request", description = "Body (optional): {\"reason\": \"...\"}. The stock held there "
@@ -180,8 +182,7 @@ public class AllocationRequestController {
             reason = in.optionalString(json, "reason", "reason");
             in.check();
         }
-        String why = reason;
-        return answer(request, id, key, "reject", rid -> new RejectAllocationRequest(rid, why));
+        return answer(request, id, key, "reject", new RejectAllocationRequest(id, reason), null);
     }
 
     @Operation(summary = "Complete an allocation request: the supplier reports it shipped", description = "Every line the "
@@ -193,13 +194,8 @@ public class AllocationRequestController {
     @Allowed({Role.SUPPLIER, Role.PLATFORM, Role.ADMIN})
     public HttpResponse<Map<String, Object>> complete(HttpRequest<?> request, @PathVariable String id,
                                                       @Nullable @Header("Idempotency-Key") String key) {
-        FoundRequest found = state.request(id).filter(f -> visible(principal(request), f.request())).orElse(null);
-        Map<String, Object> unshippable = found == null ? null : unshippable(found.request());
-        if (unshippable != null) {
-            return HttpResponse.<Map<String, Object>>status(HttpStatus.CONFLICT).body(unshippable);
-        }
-        Instant shippedAt = Instant.now();
-        return answer(request, id, key, "complete", rid -> new UpdateAllocation(rid, null, shippedAt, null));
+        return answer(request, id, key, "complete", new UpdateAllocation(id, null, Instant.now(), null),
+            AllocationRequestController::unshippable);
     }
 
     /**
@@ -219,8 +215,12 @@ public class AllocationRequestController {
             + "(Crux's PUT, or confirm or reject) before shipping") : null;
     }
 
-    private HttpResponse<Map<String, Object>> answer(HttpRequest<?> request, String id, String key, String verb,
-                                                     Function<String, Object> payload) {
+    /**
+     * Sends a supplier's answer to request {@code id} ({@code payload}) on each SKU of it, unless {@code refusal} (when
+     * given) refuses it as the SKUs hold it (a 409 with its body); answers with the request as decided.
+     */
+    private HttpResponse<Map<String, Object>> answer(HttpRequest<?> request, String id, String key, String verb, Object payload,
+                                                     Function<AllocationProjection, Map<String, Object>> refusal) {
         Principal who = principal(request);
         FoundRequest found = waits.request(id).filter(f -> visible(who, f.request())).orElse(null);
         if (found == null) {
@@ -235,20 +235,32 @@ public class AllocationRequestController {
         if (skus.isEmpty()) {   // released since: its SKUs answer that they know no such request
             found.request().getLines().forEach(l -> skus.add(l.getSku()));
         }
+        if (refusal != null) {   // as the SKUs hold it: the projection may not have folded the supplier's last answer yet
+            AllocationProjection now = DecidedOrders.allocation(DecidedOrders.of(state, found.order(), skus, null), id)
+                .orElse(found.request());
+            Map<String, Object> refused = refusal.apply(now);
+            if (refused != null) {
+                return HttpResponse.<Map<String, Object>>status(HttpStatus.CONFLICT).body(refused);
+            }
+        }
         Instant now = Instant.now();
         List<Map.Entry<String, Command>> commands = new ArrayList<>();
         for (String sku : skus) {
             commands.add(Map.entry(sku, new Command(Outcomes.commandId(IdempotencyKeys.commandBase(request), verb + ":" + id + ":" + sku), now,
-                who == null ? null : who.name(), orderId, payload.apply(id), null)));
+                who == null ? null : who.name(), orderId, payload, null)));
         }
         List<CommandGateway.Result> results = gateway.send(commands);
         HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
         if (refused != null) {
             return refused;
         }
-        // the decision is folded into the order one hop later: answer with the request as it is then
-        waits.folded(orderId, results);
-        return HttpResponse.ok(ok(state.request(id).orElse(found)));
+        // one hop: the committed outcomes, and the SKUs' committed lines laid over the projection, which folds them later
+        OrderProjection decided = DecidedOrders.after(state, found.order(), skus, results);
+        AllocationProjection answered = DecidedOrders.allocation(decided, id).orElse(found.request());
+        if (payload instanceof RejectAllocationRequest reject && DecidedOrders.logged(results)) {
+            answered = OrderOverlay.rejected(answered, reject.getReason());   // the reason the rejection logged
+        }
+        return HttpResponse.ok(ok(new FoundRequest(decided, answered)));
     }
 
     private Map<String, Object> ok(FoundRequest f) {

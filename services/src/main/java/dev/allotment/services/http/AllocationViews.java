@@ -2,7 +2,6 @@ package dev.allotment.services.http;
 
 import dev.allotment.events.AllocationProjection;
 import dev.allotment.events.LineAllocation;
-import dev.allotment.events.LineProjection;
 import dev.allotment.events.LineReservation;
 import dev.allotment.events.LocationStock;
 import dev.allotment.events.OrderProjection;
@@ -64,21 +63,6 @@ final class AllocationViews {
         view.put("items", items.entrySet().stream().map(e -> Map.<String, Object>of("id", e.getKey(), "quantity", e.getValue())).toList());
         view.put("completed_at", Views.time(completedAt));
         return view;
-    }
-
-    /** Whether every line of the order is allocated, with fresh lines for {@code skus} and the projection for the rest. */
-    static boolean allocatedCompletely(EngineState state, OrderProjection order, Collection<String> skus) {
-        Map<String, Integer> fresh = new HashMap<>();
-        for (String sku : skus) {
-            state.lines(sku, order.getOrderId()).forEach(l -> fresh.put(l.getLineId(), l.getAllocatedQuantity()));
-        }
-        for (LineProjection l : order.getLines()) {
-            int allocated = fresh.getOrDefault(l.getLineId(), l.getAllocatedQuantity());
-            if (allocated < l.getQuantity()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

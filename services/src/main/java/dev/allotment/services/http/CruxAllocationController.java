@@ -88,12 +88,17 @@ public class CruxAllocationController {
         JsonInput in = new JsonInput();
         List<JsonNode> raw = in.array(json, "line_items", "line_items");
         in.check();
-        OrderProjection order = state.order(orderId).filter(o -> o.getAllocations().stream()
+        OrderProjection projected = state.order(orderId).filter(o -> o.getAllocations().stream()
             .anyMatch(a -> a.getRequest() && AllocationRequestController.visible(who, a))).orElse(null);
-        if (order == null) {
+        if (projected == null) {
             return HttpResponse.status(HttpStatus.NOT_FOUND).body(ErrorBody.of("not_found",
                 "no order " + orderId + " with an allocation request for you"));
         }
+        // the lines it names as their SKUs hold them: the projection may not have folded the supplier's last answer yet
+        Set<String> skus = new LinkedHashSet<>();
+        raw.forEach(node -> Optional.ofNullable(node.get("line_item_uuid")).filter(u -> u.isTextual() || u.isIntegralNumber())
+            .map(uuid -> resolve(projected, uuid.asText())).ifPresent(line -> skus.add(line.getSku())));
+        OrderProjection order = DecidedOrders.of(state, projected, skus, null);
         List<Item> items = new ArrayList<>();
         List<ErrorBody.FieldError> mismatches = new ArrayList<>();
         for (int i = 0; i < raw.size(); i++) {
@@ -111,8 +116,8 @@ public class CruxAllocationController {
         }
         OrderProjection after = order;
         if (order.getStatus() != OrderStatus.CANCELLED) {
-            waits.folded(orderId, send(order, items, who, IdempotencyKeys.commandBase(request)));
-            after = state.order(orderId).orElse(order);
+            // one hop: the committed outcomes, and the SKUs' committed lines laid over the projection, which folds them later
+            after = DecidedOrders.after(state, order, skus, send(order, items, who, IdempotencyKeys.commandBase(request)));
         }
         boolean nextVersion = items.stream().anyMatch(Item::nextVersion);
         return HttpResponse.ok(nextVersion ? nextVersionReply(after, items, who) : firstVersionReply(after, items, who));

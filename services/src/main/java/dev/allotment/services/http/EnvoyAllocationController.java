@@ -62,17 +62,12 @@ public class EnvoyAllocationController {
     }
 
     /**
-     * Sends the commands; when all are accepted, waits (bounded) until the order's projection has folded their
-     * decisions, so that {@code GET /allocations/orders/{id}} after the answer shows them, not a state between
-     * them (a change is a release and a new allocation). Answers the refusal, if any.
+     * Sends the commands and answers the refusal, if any. An accepted change is answered from the SKUs' committed lines
+     * ({@link AllocationViews#envoyFresh}), one hop after it; {@code GET /allocations/orders/{id}} reads the order's
+     * projection, which shows it one fold later.
      */
-    private HttpResponse<Map<String, Object>> sendAndFold(String orderId, List<Map.Entry<String, Command>> commands) {
-        List<CommandGateway.Result> results = gateway.send(commands);
-        HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
-        if (refused == null) {
-            waits.folded(orderId, results);
-        }
-        return refused;
+    private HttpResponse<Map<String, Object>> send(List<Map.Entry<String, Command>> commands) {
+        return Outcomes.unless(gateway.send(commands));
     }
 
     @Operation(summary = "Allocations of an order (Envoy)")
@@ -118,7 +113,7 @@ public class EnvoyAllocationController {
             return OrderController.notFound(orderId);
         }
         waits.lines(orderId, order.getLines().stream().map(LineProjection::getSku).distinct().toList());
-        HttpResponse<Map<String, Object>> refused = sendAndFold(orderId, commands);
+        HttpResponse<Map<String, Object>> refused = send(commands);
         if (refused != null) {
             return refused;
         }
@@ -182,7 +177,7 @@ public class EnvoyAllocationController {
             }
         }
         in.check();
-        HttpResponse<Map<String, Object>> refused = sendAndFold(orderId, commands);
+        HttpResponse<Map<String, Object>> refused = send(commands);
         if (refused != null) {
             return refused;
         }
@@ -205,7 +200,7 @@ public class EnvoyAllocationController {
         List<Map.Entry<String, Command>> commands = order.getLines().stream().map(LineProjection::getSku).distinct()
             .map(sku -> Map.entry(sku, new Command(base + ":delete:" + sku, now, caller, orderId, new DeleteAllocations(), null)))
             .toList();
-        HttpResponse<Map<String, Object>> refused = sendAndFold(orderId, commands);
+        HttpResponse<Map<String, Object>> refused = send(commands);
         return refused != null ? refused : HttpResponse.noContent();
     }
 

@@ -98,12 +98,11 @@ public class VeeqoAllocationController {
         if (refused != null) {
             return refused;
         }
-        // the order as Veeqo answers it: read once its fold has the allocation (bounded by the command timeout)
-        waits.folded(orderId, results);
-        OrderProjection after = state.order(orderId).orElse(order);
+        // the order as Veeqo answers it, one hop after the command: the SKUs' committed lines laid over the projection
+        OrderProjection after = DecidedOrders.after(state, order, bySku.keySet(), results);
         AllocationViews.VeeqoIds ids = new AllocationViews.VeeqoIds(sentAsNumbers);
         Map<String, Object> made = AllocationViews.veeqo(state, orderId, allocationId, warehouse, bySku.keySet(), now, ids);
         return HttpResponse.<Map<String, Object>>status(HttpStatus.CREATED).body(AllocationViews.veeqoOrder(state, after, made,
-            AllocationViews.allocatedCompletely(state, after, bySku.keySet()), ids));
+            Views.allocatedCompletely(after), ids));
     }
 }

@@ -103,7 +103,7 @@ record ConfirmFlow(SkuBook book, Ledger ledger, Router router) {
                     + PartStatus.OUTDATED.wire() + " and can no longer be rejected");
             }
         }
-        String why = reason == null || reason.isBlank() ? "rejected" : "rejected: " + reason;
+        String why = DecisionEvents.rejectionReason(reason);
         for (Part p : parts) {
             LineAllocation part = p.part();
             if (!Parts.isAnswerable(part)) {

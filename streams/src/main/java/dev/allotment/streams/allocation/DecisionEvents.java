@@ -25,6 +25,11 @@ public final class DecisionEvents {
         return states == null ? List.of() : (List<RequestLineState>) states;
     }
 
+    /** The reason a supplier's rejection of a request logs (AllocationRejected), from the reason the supplier gave. */
+    public static String rejectionReason(String supplierReason) {
+        return supplierReason == null || supplierReason.isBlank() ? "rejected" : "rejected: " + supplierReason;
+    }
+
     private static Object field(Object payload, String name) {
         if (payload instanceof SpecificRecord record) {
             Schema.Field field = record.getSchema().getField(name);

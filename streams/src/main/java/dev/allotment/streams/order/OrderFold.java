@@ -66,7 +66,7 @@ public final class OrderFold {
     }
 
     /** A new record with the order's fields and new lists of the same lines and allocations: what the fold may change. */
-    private static OrderProjection shallowCopy(OrderProjection order) {
+    static OrderProjection shallowCopy(OrderProjection order) {
         OrderProjection copy = new OrderProjection();
         for (int i = 0; i < OrderProjection.SCHEMA$.getFields().size(); i++) {
             copy.put(i, order.get(i));
@@ -258,6 +258,8 @@ public final class OrderFold {
             }
             if (allocation.getLines().isEmpty()) {
                 AvroLists.removeIdentical(order.getAllocations(), allocation);
+            } else {   // what is left decides, as after every other decision: a request whose held line went is no longer allocated
+                allocation.setStatus(statusOf(allocation));
             }
         });
         return found.isPresent();
@@ -316,14 +318,17 @@ public final class OrderFold {
      * items (each copied in turn by {@link #item} when it changes).
      */
     private static Optional<AllocationProjection> allocation(OrderProjection next, String id) {
-        return copyOnWrite(next.getAllocations(), a -> a.getAllocationId().equals(id), a -> {
-            AllocationProjection copy = new AllocationProjection();
-            for (int f = 0; f < AllocationProjection.SCHEMA$.getFields().size(); f++) {
-                copy.put(f, a.get(f));
-            }
-            copy.setLines(new ArrayList<>(a.getLines()));
-            return copy;
-        });
+        return copyOnWrite(next.getAllocations(), a -> a.getAllocationId().equals(id), OrderFold::copyOf);
+    }
+
+    /** A new record with the allocation's fields and a new list of the same items. */
+    static AllocationProjection copyOf(AllocationProjection a) {
+        AllocationProjection copy = new AllocationProjection();
+        for (int f = 0; f < AllocationProjection.SCHEMA$.getFields().size(); f++) {
+            copy.put(f, a.get(f));
+        }
+        copy.setLines(new ArrayList<>(a.getLines()));
+        return copy;
     }
 
     /** An item of an allocation already copied by {@link #allocation}, copied in its turn to be changed. */

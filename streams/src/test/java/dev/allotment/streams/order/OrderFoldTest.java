@@ -123,6 +123,22 @@ class OrderFoldTest {
     }
 
     @Test
+    void aRequestWhoseHeldLineIsReleasedTakesTheStatusOfWhatIsLeft() {
+        // found by the overlay's property test (issue 19): the request stayed allocated, holding nothing
+        OrderProjection twoLines = OrderRules.reserve(OrderPlaced.newBuilder().setOrderId("o-1").setChannel("web").setPriority(0)
+            .setPlacedAt(T0).setLines(List.of(new OrderLine("l-1", SKU, 3), new OrderLine("l-2", "S2", 2))).build(), T0);
+        AllocationRequested both = AllocationRequested.newBuilder(requested("al-1", "sup-c", AllocationMode.CONFIRM, 3))
+            .setLines(List.of(new AllocatedLine("l-1", SKU, 3), new AllocatedLine("l-2", "S2", 2))).build();
+        RequestLineState outdated = RequestLineState.newBuilder().setLineId("l-2").setSku("S2").setQuantity(2).setStatus("outdated")
+            .setLineAllocatedQuantity(0).build();
+
+        OrderProjection folded = fold(twoLines, both, new dev.allotment.events.AllocationOutdated("al-1", List.of(outdated)),
+            new AllocationCancelled("al-1", List.of(new AllocatedLine("l-1", SKU, 3)), "released"));
+
+        assertEquals(List.of("outdated", 1), List.of(allocation(folded, "al-1").getStatus(), allocation(folded, "al-1").getLines().size()));
+    }
+
+    @Test
     void aSuppliersPoInvoiceAndSkuCostFoldIntoTheRequestLineAndStayWithLaterStates() {
         OrderProjection requested = fold(RESERVED, requested("al-1", "sup-c", AllocationMode.CONFIRM, 3));
         RequestLineState answered = RequestLineState.newBuilder(state("backordered", 3, 3)).setBackorderedQuantity(1)

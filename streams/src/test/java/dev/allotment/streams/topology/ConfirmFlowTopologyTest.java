@@ -21,6 +21,7 @@ import dev.allotment.events.LocationKind;
 import dev.allotment.events.MarkRequestSendFailed;
 import dev.allotment.events.MarkRequestSent;
 import dev.allotment.events.OrderLine;
+import dev.allotment.events.OrderProjection;
 import dev.allotment.events.OrderStatus;
 import dev.allotment.events.ProjectedAllocationLine;
 import dev.allotment.events.RejectAllocationRequest;
@@ -61,10 +62,18 @@ class ConfirmFlowTopologyTest {
         fixture.orders.pipeInput(orderId, placed("placed-" + orderId, orderId, "web", new OrderLine("l-1", SKU, quantity)), T0);
     }
 
-    /** Each command one second after the one before, in its issue time and its record's. */
+    /**
+     * Each command one second after the one before, in its issue time and its record's; the edge's answer, the projection
+     * before the command with the SKU's lines laid over it, shows what the fold shows after it (issue 19).
+     */
     private String send(String orderId, Object payload) {
         String id = "cmd-" + (++sequence);
+        OrderProjection before = fixture.order(orderId);
         fixture.commands.pipeInput(SKU, new Command(id, T0.plusSeconds(sequence), "test", orderId, payload, null), T0.plusSeconds(sequence));
+        if (before != null) {
+            OverlayCheck.overlayIsTheFold(fixture, before, List.of(SKU), id, payload instanceof RejectAllocationRequest,
+                payload instanceof RejectAllocationRequest r ? r.getReason() : null);
+        }
         return id;
     }
 

@@ -68,6 +68,7 @@ class TopologyInvariantsPropertiesTest {
     static final List<String> LOCATIONS = List.of("wh-a", "wh-b", "sup-c");
     static final AtomicLong RECORDS = new AtomicLong();
     static final Map<String, Long> EDITS = new java.util.concurrent.ConcurrentHashMap<>();
+    static final Map<String, Long> OVERLAID = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** One input record of a scenario. */
     record Step(int kind, int order, String sku, String loc, int n) {}
@@ -101,11 +102,15 @@ class TopologyInvariantsPropertiesTest {
             }
             fixture.routing("web", List.of("sup-c", "wh-a", "wh-b"));
             int i = 0;
+            // each order's projection after the last step that reached its partition: what the SKUs decided since, laid
+            // over it at the end, must show what the fold shows then
+            Map<String, OrderProjection> sinceOrderStep = new HashMap<>();
             for (Step s : steps) {
                 i++;
                 Instant at = T0.plusSeconds(i);
                 String orderId = "o-" + s.order();
                 int n = i;
+                OrderProjection before = overlaid(s.kind()) ? fixture.order(orderId) : null;
                 switch (s.kind()) {
                     case 0 -> fixture.stock.pipeInput(s.sku(),
                         new StockEvent("s" + i, at, null, null, new StockSet(s.sku(), s.loc(), Math.max(0, s.n()), null)));
@@ -172,10 +177,25 @@ class TopologyInvariantsPropertiesTest {
                             : new MarkRequestSendFailed(id, 3, "down"), null)));
                 }
                 RECORDS.incrementAndGet();
+                if (before != null) {
+                    boolean changed = OverlayCheck.overlayIsTheFold(fixture, before, SKUS, "c" + n, s.kind() == 8, "test");
+                    OVERLAID.merge(changed ? "changed" : "unchanged", 1L, Long::sum);
+                }
+                OrderProjection now = fixture.order(orderId);
+                if (now != null && (List.of(2, 6, 12, 13).contains(s.kind()) || !sinceOrderStep.containsKey(orderId))) {
+                    sinceOrderStep.put(orderId, now);
+                }
             }
+            sinceOrderStep.values().forEach(o -> OVERLAID.merge(OverlayCheck.overlayIsTheFold(fixture, o, SKUS, null, false, null, false)
+                ? "changed since the order's last step" : "unchanged since the order's last step", 1L, Long::sum));
             check(fixture);
             IndexesAgree.check(fixture);
         }
+    }
+
+    /** Steps that decide on the SKUs' partitions alone: commands, and the wall clock's request expiries. */
+    static boolean overlaid(int kind) {
+        return List.of(3, 4, 5, 7, 8, 9, 10).contains(kind);
     }
 
     /** The n-th allocation request (any status) of the order's lines of {@code sku}. */
@@ -313,7 +333,10 @@ class TopologyInvariantsPropertiesTest {
 
     @AfterContainer
     static void report() {
-        System.out.println("TopologyInvariantsPropertiesTest: " + RECORDS.get() + " records piped; edits decided " + EDITS);
+        System.out.println("TopologyInvariantsPropertiesTest: " + RECORDS.get() + " records piped; edits decided " + EDITS
+            + "; overlays compared with the fold " + OVERLAID);
+        org.junit.jupiter.api.Assertions.assertTrue(OVERLAID.getOrDefault("changed", 0L) > 0,
+            "the scenarios never compared an overlay that changed the order: " + OVERLAID);
         for (String kind : List.of("LineAdded", "LineQuantityChanged", "LineCancelled", "HoldConverted")) {
             org.junit.jupiter.api.Assertions.assertTrue(EDITS.getOrDefault(kind, 0L) > 0, "the scenarios never produced " + kind);
         }

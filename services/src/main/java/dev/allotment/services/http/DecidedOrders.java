@@ -1,0 +1,57 @@
+package dev.allotment.services.http;
+
+import dev.allotment.events.AllocationProjection;
+import dev.allotment.events.CommandOutcome;
+import dev.allotment.events.LineReservation;
+import dev.allotment.events.OrderProjection;
+import dev.allotment.services.engine.CommandGateway;
+import dev.allotment.streams.order.OrderOverlay;
+import dev.allotment.streams.state.EngineState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An order as its SKUs' partitions have decided it, for the edge's reads around a command: the order's projection with
+ * the line reservations of the command's SKUs laid over it ({@link OrderOverlay}). A supplier's answer or a manual
+ * allocation is answered from it once the command's outcome is committed (one hop), not once the order's fold has
+ * folded the command's decisions (two hops: a second exactly-once commit, about 60 ms at p50). Both reads are committed
+ * state (the stores are read at {@code READ_COMMITTED}), and the lines the command changed were committed with its
+ * outcome. The projection itself, {@code GET /orders/{id}} and the lists, shows the decisions one fold later.
+ */
+final class DecidedOrders {
+    private DecidedOrders() {}
+
+    /** {@code order} with the lines of {@code skus} laid over it; {@code decidedAt}: when a command changed it (else null). */
+    static OrderProjection of(EngineState state, OrderProjection order, Collection<String> skus, Instant decidedAt) {
+        List<LineReservation> lines = new ArrayList<>();
+        skus.stream().distinct().forEach(sku -> lines.addAll(state.lines(sku, order.getOrderId())));
+        return OrderOverlay.withLines(order, lines, decidedAt);
+    }
+
+    /**
+     * The order after commands on {@code skus} whose committed outcomes are {@code results}: its projection read now
+     * ({@code known} if it is gone), then the lines, read after it so that they are as new as what it folded, or newer.
+     */
+    static OrderProjection after(EngineState state, OrderProjection known, Collection<String> skus,
+                                 List<CommandGateway.Result> results) {
+        OrderProjection order = state.order(known.getOrderId()).orElse(known);
+        Instant decidedAt = results.stream().filter(CommandGateway.Result::accepted).map(r -> r.outcome().get().getDecidedAt())
+            .max(Comparator.naturalOrder()).orElse(null);
+        return of(state, order, skus, decidedAt);
+    }
+
+    /** Whether an accepted command logged a decision about the order (a repeated answer that changed nothing logs none). */
+    static boolean logged(List<CommandGateway.Result> results) {
+        return results.stream().filter(CommandGateway.Result::accepted).map(r -> r.outcome().get())
+            .mapToInt(CommandOutcome::getEvents).sum() > 0;
+    }
+
+    /** The order's allocation {@code id}. */
+    static Optional<AllocationProjection> allocation(OrderProjection order, String id) {
+        return order.getAllocations().stream().filter(a -> a.getAllocationId().equals(id)).findFirst();
+    }
+}
