@@ -25,6 +25,7 @@ public class EngineSettings {
     private Cluster cluster = new Cluster();
     private String apiKeys = "";
     private String apiKeysFile = "";
+    private String shards = "";
 
     public Kafka getKafka() { return kafka; }
     public void setKafka(Kafka kafka) { this.kafka = kafka; }
@@ -50,6 +51,9 @@ public class EngineSettings {
     public void setApiKeys(String apiKeys) { this.apiKeys = apiKeys; }
     public String getApiKeysFile() { return apiKeysFile; }
     public void setApiKeysFile(String apiKeysFile) { this.apiKeysFile = apiKeysFile; }
+    /** The hot SKUs split into shards, as {@code SKU-1=4,SKU-2=8} (blank: none; docs/design/sku-shards.md). */
+    public String getShards() { return shards; }
+    public void setShards(@Nullable String shards) { this.shards = shards == null ? "" : shards; }
 
     @ConfigurationProperties("kafka")
     public static class Kafka {

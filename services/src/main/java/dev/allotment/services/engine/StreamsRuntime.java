@@ -5,6 +5,7 @@ import dev.allotment.schemas.RegistryConnection;
 import dev.allotment.schemas.SchemaCatalog;
 import dev.allotment.schemas.SchemaRegistrar;
 import dev.allotment.schemas.Topics;
+import dev.allotment.streams.allocation.ShardPlan;
 import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.topology.AllotmentTopology;
@@ -147,7 +148,23 @@ public class StreamsRuntime {
         return new TopologySettings(limits, Optional.ofNullable(retention.getCommandOutcomes())
             .orElse(TopologySettings.DEFAULT_OUTCOME_RETENTION)).withOrderHistoryRetention(history)
             .withCommandGroupTimeout(Optional.ofNullable(settings.getCommands().getGroupTimeout())
-                .orElse(TopologySettings.DEFAULT_GROUP_TIMEOUT));
+                .orElse(TopologySettings.DEFAULT_GROUP_TIMEOUT))
+            .withShards(shardPlan(settings.getShards()));
+    }
+
+    /** allotment.shards as a plan; a malformed value stops the start, saying which entry and why. */
+    static ShardPlan shardPlan(String written) {
+        ShardPlan plan;
+        try {
+            plan = ShardPlan.parse(written);
+        } catch (IllegalArgumentException malformed) {
+            throw new IllegalArgumentException("allotment.shards (ALLOTMENT_SHARDS) must be SKU=N entries separated by commas,"
+                + " such as SKU-1=4,SKU-2=8, or empty; " + malformed.getMessage() + " in '" + written + "'", malformed);
+        }
+        if (!plan.shardsBySku().isEmpty()) {
+            LOG.info("SKUs split into shards: {}", plan.shardsBySku());
+        }
+        return plan;
     }
 
     /**
