@@ -24,6 +24,7 @@ import dev.allotment.streams.allocation.DecisionEvents;
 import dev.allotment.streams.allocation.Decisions;
 import dev.allotment.streams.allocation.Refusal;
 import dev.allotment.streams.allocation.RefusalCode;
+import dev.allotment.streams.allocation.ShardPlan;
 import dev.allotment.streams.allocation.Site;
 import dev.allotment.streams.allocation.SkuBook;
 import dev.allotment.streams.allocation.SkuDesk;
@@ -54,11 +55,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The SKU partition: applies allotment.commands and allotment.stock-events (both keyed by SKU) through
  * {@link SkuDesk} on the SKU's stores, and forwards what was decided: decision events (by order id),
- * stock levels, dead letters. A command id seen before is answered from its stored outcome and changes nothing.
+ * stock levels, dead letters. A command id seen before is answered from its stored outcome and changes nothing. A hot
+ * SKU's shards ({@link ShardPlan}) each have their key here; the shard protocol's messages travel between them as
+ * commands ({@link ShardCourier}).
  */
 record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<StockEvent> stockEvents,
                     LocationChanges locationChanges, StoreChanges changes, HomePartitions homes, Duration outcomeRetention,
-                    Duration groupTimeout)
+                    Duration groupTimeout, ShardPlan shards)
     implements ProcessorSupplier<byte[], byte[], Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(SkuProcessor.class);
     /** How often due allocation requests are looked for. */
@@ -87,6 +90,7 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
         /** The locations whose stock level changed since the last commit, per SKU: published when the task commits. */
         private final Map<String, Set<String>> levelsDue = new LinkedHashMap<>();
         private CommitForwarder forwarder;
+        private ShardCourier courier;
 
         @Override
         public void init(ProcessorContext<Object, Object> context) {
@@ -115,7 +119,8 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
                 context.getStateStore(StoreNames.COMMAND_OUTCOME_EXPIRY), outcomeRetention);
             Object globalStore = context.getStateStore(StoreNames.LOCATIONS);
             this.locations = new GlobalLocations(unwrap(globalStore), locationChanges);
-            this.desk = new SkuDesk(book, locations);
+            this.desk = new SkuDesk(book, locations, shards);
+            this.courier = new ShardCourier(context, shards, homes, topics.commands());
             this.groups = new GroupParts(context, desk, new GroupDesk(), commands, topics.commands(), groupTimeout);
             this.deadLetters = new DeadLetterSink(context, NodeNames.SKU_DEAD_LETTERS, "sku");
             // allocation requests time out by the wall clock, and by stream time when records carry later times
@@ -124,6 +129,19 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             context.schedule(EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> groups.timeOut(now, EXPIRY_BATCH));
             context.schedule(OUTCOME_SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
                 now -> outcomes.forget(Instant.ofEpochMilli(now), OUTCOME_SWEEP_BATCH));
+            if (!courier.homesHere().isEmpty()) {
+                context.schedule(ShardCourier.REBALANCE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::rebalance);
+            }
+        }
+
+        /** A rebalancing round at home of each sharded SKU at home here (docs/design/sku-shards.md, Liveness). */
+        private void rebalance(long timestamp) {
+            for (String sku : courier.homesHere()) {
+                if (book.stock(sku).isPresent()) {
+                    emit(timestamp, sku, "rebalance:" + timestamp + ":" + sku, null, desk.rebalance(sku, Instant.ofEpochMilli(timestamp)));
+                    changes.changed(sku);
+                }
+            }
         }
 
         /** Times out the allocation requests due by {@code timestamp}, a bounded batch per punctuation. */
@@ -206,6 +224,10 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
                 reserveEach(record, command, batch);
                 return;
             }
+            if (ShardCourier.isShardMessage(command.getPayload())) {
+                shardMessage(record, sku, command);
+                return;
+            }
             if (command.getGroup() != null) {
                 groups.handle(record, sku, command);   // a part of a multi-SKU command, a vote or a decision: all or nothing
                 return;
@@ -229,6 +251,17 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
                 LOG.info("command {} for order {} ({}) refused: {}", commandId, command.getOrderId(), sku, refusal.getMessage());
                 refused(command, refusal.code().wire(), refusal.getMessage());
             }
+        }
+
+        /** A message of the shard protocol from another shard of this key's SKU: applied, and what it decided sent on. */
+        private void shardMessage(Record<byte[], byte[]> record, String key, Command command) {
+            if (!shards.sharded(key)) {
+                deadLetter(record, RefusalCode.WRONG_KEY.wire() + ": " + command.getPayload().getClass().getSimpleName() + " for '" + key
+                    + "', which is not a shard of a SKU split into shards (allotment.shards)", null);
+                return;
+            }
+            Decisions decided = desk.shardMessage(key, command.getPayload(), command.getIssuedAt());
+            emit(record, key, command.getCommandId(), command.getCommandId(), decided);
         }
 
         /**
@@ -317,6 +350,7 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             for (Decisions.Decided e : decided.events()) {
                 forwardEvent(timestamp, e.orderId(), causeId + ":" + (n++), commandId, at, e.payload());
             }
+            courier.send(timestamp, causeId, at, decided);
             if (!decided.changedLocations().isEmpty()) {
                 levelsDue.computeIfAbsent(sku, k -> new LinkedHashSet<>()).addAll(decided.changedLocations());
             }
