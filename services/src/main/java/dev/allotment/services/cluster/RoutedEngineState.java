@@ -14,6 +14,7 @@ import dev.allotment.streams.state.FoundRequest;
 import dev.allotment.streams.state.LocalEngineState;
 import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.state.StoreNames;
+import dev.allotment.streams.allocation.ShardPlan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -58,10 +59,19 @@ public final class RoutedEngineState implements EngineState {
     private final ToIntFunction<String> partitions;
     private final long maxStandbyLag;
     private final Duration routeRetry;
+    /** Where a sharded SKU's lines of an order are: on the shard its order id picks (docs/design/sku-shards.md). */
+    private final ShardPlan shards;
 
     public RoutedEngineState(Supplier<KafkaStreams> streams, Supplier<HostInfo> self, LocalEngineState local,
                              PeerClient peers, Topics topics, ToIntFunction<String> partitions, long maxStandbyLag,
                              Duration routeRetry) {
+        this(streams, self, local, peers, topics, partitions, maxStandbyLag, routeRetry, ShardPlan.UNSHARDED);
+    }
+
+    public RoutedEngineState(Supplier<KafkaStreams> streams, Supplier<HostInfo> self, LocalEngineState local,
+                             PeerClient peers, Topics topics, ToIntFunction<String> partitions, long maxStandbyLag,
+                             Duration routeRetry, ShardPlan shards) {
+        this.shards = shards;
         this.partitions = partitions;
         this.streams = streams;
         this.self = self;
@@ -88,8 +98,9 @@ public final class RoutedEngineState implements EngineState {
 
     @Override
     public List<LineReservation> lines(String sku, String orderId) {
-        return keyed(StoreNames.LINE_RESERVATIONS, sku, l -> !l.isEmpty(), s -> s.lines(sku, orderId),
-            p -> p.list(InternalQueries.LINES, Map.of("key", sku, "order", orderId), StateFrames.records(LineReservation.class)));
+        String key = shards.keyOf(sku, orderId);
+        return keyed(StoreNames.LINE_RESERVATIONS, key, l -> !l.isEmpty(), s -> s.lines(key, orderId),
+            p -> p.list(InternalQueries.LINES, Map.of("key", key, "order", orderId), StateFrames.records(LineReservation.class)));
     }
 
     /** An empty queue is an answer too: a standby copy within the lag bound may give it. */

@@ -149,18 +149,12 @@ public class StreamsRuntime {
             .orElse(TopologySettings.DEFAULT_OUTCOME_RETENTION)).withOrderHistoryRetention(history)
             .withCommandGroupTimeout(Optional.ofNullable(settings.getCommands().getGroupTimeout())
                 .orElse(TopologySettings.DEFAULT_GROUP_TIMEOUT))
-            .withShards(shardPlan(settings.getShards()));
+            .withShards(shardPlan());
     }
 
     /** allotment.shards as a plan; a malformed value stops the start, saying which entry and why. */
-    static ShardPlan shardPlan(String written) {
-        ShardPlan plan;
-        try {
-            plan = ShardPlan.parse(written);
-        } catch (IllegalArgumentException malformed) {
-            throw new IllegalArgumentException("allotment.shards (ALLOTMENT_SHARDS) must be SKU=N entries separated by commas,"
-                + " such as SKU-1=4,SKU-2=8, or empty; " + malformed.getMessage() + " in '" + written + "'", malformed);
-        }
+    private ShardPlan shardPlan() {
+        var plan = settings.shardPlan();
         if (!plan.shardsBySku().isEmpty()) {
             LOG.info("SKUs split into shards: {}", plan.shardsBySku());
         }

@@ -12,14 +12,14 @@ import org.junit.jupiter.api.Test;
 class ShardSettingTest {
     @Test
     void theSettingNamesEachHotSkuWithItsShardsAndEmptyShardsNone() {
-        assertEquals(new ShardPlan(Map.of("SKU-1", 4, "SKU-2", 8), 1), StreamsRuntime.shardPlan("SKU-1=4,SKU-2=8"));
-        assertEquals(ShardPlan.UNSHARDED, StreamsRuntime.shardPlan(""));
+        assertEquals(new ShardPlan(Map.of("SKU-1", 4, "SKU-2", 8), 1), EngineSettings.parseShards("SKU-1=4,SKU-2=8"));
+        assertEquals(ShardPlan.UNSHARDED, EngineSettings.parseShards(""));
     }
 
     @Test
     void aMalformedSettingStopsTheStartNamingTheSettingAndTheEntry() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-            () -> StreamsRuntime.shardPlan("SKU-1=4,SKU-2=lots"));
+            () -> EngineSettings.parseShards("SKU-1=4,SKU-2=lots"));
         assertTrue(refused.getMessage().contains("allotment.shards (ALLOTMENT_SHARDS)"), refused.getMessage());
         assertTrue(refused.getMessage().contains("'SKU-2=lots'"), refused.getMessage());
     }

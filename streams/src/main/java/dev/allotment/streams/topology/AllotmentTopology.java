@@ -93,7 +93,8 @@ public final class AllotmentTopology {
         topology.addSource("order-events-source", bytes, bytes, topics.orderEvents());
         topology.addSource("order-fold-source", bytes, bytes, topics.allocationEvents());
         topology.addProcessor("order-events-processor", w.guarded(new OrderEventProcessor(serdes.value(OrderEvent.class)
-            .deserializer(), w.locationChanges(), w.hooks().changes(), w.hooks().homes(), w.settings().limits(), topics.commands()),
+            .deserializer(), w.locationChanges(), w.hooks().changes(), w.hooks().homes(), w.settings().limits(), topics.commands(),
+            w.settings().shards()),
             NodeNames.DEAD_LETTERS,
             "order-events"), "order-events-source");
         topology.addProcessor("order-fold-processor", w.guarded(new OrderFoldProcessor(topics.allocationEvents(),

@@ -272,7 +272,7 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
         private void reserveEach(Record<byte[], byte[]> record, Command batch, ReserveLines lines) {
             int here = context.recordMetadata().map(m -> m.partition()).orElse(-1);
             for (LineToReserve line : lines.getLines()) {
-                String sku = line.getReserve().getSku();
+                String sku = shards.keyOf(line.getReserve().getSku(), batch.getOrderId());   // its shard's key, if sharded
                 Command alone = Command.newBuilder().setCommandId(line.getCommandId()).setIssuedAt(batch.getIssuedAt())
                     .setPrincipal(batch.getPrincipal()).setOrderId(batch.getOrderId()).setPayload(line.getReserve()).build();
                 int home = homes.home(topics.commands(), sku);

@@ -9,6 +9,7 @@ import dev.allotment.events.Command;
 import dev.allotment.events.ConfirmMode;
 import dev.allotment.events.LineReservation;
 import dev.allotment.events.LocationStock;
+import dev.allotment.events.OrderLine;
 import dev.allotment.events.ReleaseOrder;
 import dev.allotment.events.ReserveLine;
 import dev.allotment.events.ShardGrant;
@@ -144,6 +145,31 @@ class ShardTopologyTest {
             assertTrue(sent.stream().anyMatch(p -> p instanceof ShardRecall r && r.getShard() == 2), "home recalls from shard 2: " + sent);
             assertEquals(1, line(fixture, secondAtOne).getAllocatedQuantity(), "and grants it on to shard 1's waiting line");
             assertEquals(3, level(fixture, 0).getPhysical() + lent(fixture, 1) + lent(fixture, 2));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
+    void anOrdersLinesOfAShardedSkuAreDecidedOnItsShardAndItsCancellationReachesThem(String guarantee) throws Exception {
+        try (TopologyFixture fixture = start(guarantee)) {
+            fixture.stockSet(AT, SKU, 9);   // 3 at each shard
+            String order = orderOn(2, 1);
+            TestOutputTopic<String, Command> commands = commandsOf(fixture);
+            commands.readValuesToList();   // the count's grants
+
+            fixture.place(order, "web", new OrderLine("l-1", SKU, 2));
+
+            assertEquals(List.of("HOT#2"), commands.readKeyValuesToList().stream().map(kv -> kv.key).distinct().toList(),
+                "the line goes to the shard its order id hashes to");
+            assertEquals(2, line(fixture, order).getAllocatedQuantity());
+            assertEquals(2, level(fixture, 2).getAllocated());
+            assertEquals(0, level(fixture, 0).getAllocated());
+
+            fixture.orders.pipeInput(order, TopologyFixture.cancelled("cancel-" + order, order, T0, "customer"));
+
+            assertEquals(List.of("HOT#2"), commands.readKeyValuesToList().stream().map(kv -> kv.key).distinct().toList(),
+                "the release goes where the line is");
+            assertEquals(0, level(fixture, 2).getAllocated(), "the cancellation released the shard's units");
         }
     }
 }
