@@ -347,8 +347,8 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
         private void emit(long timestamp, String sku, String causeId, String commandId, Decisions decided) {
             Instant at = Instant.ofEpochMilli(timestamp);
             int n = 0;
-            for (Decisions.Decided e : decided.events()) {
-                forwardEvent(timestamp, e.orderId(), causeId + ":" + (n++), commandId, at, e.payload());
+            for (Decisions.Decided e : decided.events()) {   // a shard's decisions name its SKU
+                forwardEvent(timestamp, e.orderId(), causeId + ":" + (n++), commandId, at, ShardNames.logged(e.payload(), sku));
             }
             courier.send(timestamp, causeId, at, decided);
             if (!decided.changedLocations().isEmpty()) {

@@ -172,4 +172,23 @@ class ShardTopologyTest {
             assertEquals(0, level(fixture, 2).getAllocated(), "the cancellation released the shard's units");
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
+    void aShardsDecisionsNameTheSkuNotTheShard(String guarantee) throws Exception {
+        try (TopologyFixture fixture = start(guarantee)) {
+            fixture.stockSet(AT, SKU, 9);
+            String order = orderOn(1, 1);
+            fixture.allocationEvents.readValuesToList();
+
+            fixture.place(order, "web", new OrderLine("l-1", SKU, 2));
+
+            String log = fixture.allocationEvents.readValuesToList().toString();
+            assertTrue(log.contains("\"sku\": \"HOT\""), log);
+            assertTrue(!log.contains("HOT#"), "no decision names a shard: " + log);
+            assertEquals(List.of(SKU), fixture.order(order).getLines().stream().map(l -> l.getSku()).toList());
+            assertTrue(!fixture.order(order).toString().contains("HOT#"), fixture.order(order).toString());
+            assertEquals("HOT#1", line(fixture, order).getSku(), "the shard's books keep its key");
+        }
+    }
 }
