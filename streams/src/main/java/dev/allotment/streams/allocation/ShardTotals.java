@@ -16,6 +16,27 @@ import java.util.TreeMap;
 public final class ShardTotals {
     private ShardTotals() {}
 
+    /**
+     * The SKU's level at a location from home's record alone: its books' physical, and what it allocates and holds
+     * with what the shards last reported they do (ShardLevel). What allotment.stock-levels publishes for the SKU.
+     */
+    public static LocationStock atHome(SkuStock home, String location) {
+        LocationStock own = home.getLocations().get(location);
+        if (own == null || home.getShards() == null) {
+            return own;
+        }
+        LocationStock s = LocationStock.newBuilder(own).build();
+        for (ShardLink link : home.getShards().getLinks()) {
+            if (link.getShard() > 0 && link.getLocationId().equals(location)) {
+                s.setPhysical(s.getPhysical() + link.getLent());
+                s.setAllocated(s.getAllocated() + link.getLevelAllocated());
+                s.setHeld(s.getHeld() + link.getLevelHeld());
+            }
+        }
+        s.setPhysical(Math.max(0, s.getPhysical() - home.getShards().getDebts().getOrDefault(location, 0)));
+        return s;
+    }
+
     /** The SKU's stock over its shards: {@code home} is shard 0's record, {@code others} those of shards 1..N-1 found. */
     public static SkuStock merge(SkuStock home, List<SkuStock> others) {
         SkuStock total = SkuStock.newBuilder(home).setShards(null).build();

@@ -2,6 +2,7 @@ package dev.allotment.streams.topology;
 
 import dev.allotment.events.Command;
 import dev.allotment.events.ShardGrant;
+import dev.allotment.events.ShardLevel;
 import dev.allotment.events.ShardRecall;
 import dev.allotment.events.ShardReturn;
 import dev.allotment.events.ShardWant;
@@ -39,7 +40,7 @@ final class ShardCourier {
     /** Whether the payload is a message of the shard protocol, applied with {@code SkuDesk.shardMessage}. */
     static boolean isShardMessage(Object payload) {
         return payload instanceof ShardGrant || payload instanceof ShardWant || payload instanceof ShardRecall
-            || payload instanceof ShardReturn;
+            || payload instanceof ShardReturn || payload instanceof ShardLevel;
     }
 
     /** Sends every shard message of {@code decided} to its shard's key. */

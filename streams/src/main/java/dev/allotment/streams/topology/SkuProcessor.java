@@ -12,6 +12,7 @@ import dev.allotment.events.LocationStock;
 import dev.allotment.events.LineToReserve;
 import dev.allotment.events.RecordAnswer;
 import dev.allotment.events.ReserveLines;
+import dev.allotment.events.ShardLevel;
 import dev.allotment.events.SkuStock;
 import dev.allotment.events.StockAdjusted;
 import dev.allotment.events.StockEvent;
@@ -25,6 +26,7 @@ import dev.allotment.streams.allocation.Decisions;
 import dev.allotment.streams.allocation.Refusal;
 import dev.allotment.streams.allocation.RefusalCode;
 import dev.allotment.streams.allocation.ShardPlan;
+import dev.allotment.streams.allocation.ShardTotals;
 import dev.allotment.streams.allocation.Site;
 import dev.allotment.streams.allocation.SkuBook;
 import dev.allotment.streams.allocation.SkuDesk;
@@ -366,9 +368,17 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             if (due == null || stock == null) {
                 return;
             }
+            ShardPlan.Shard shard = ShardPlan.shard(sku);
             for (String locationId : due) {
-                LocationStock s = stock.getLocations().get(locationId);
+                LocationStock s = shard.home() ? ShardTotals.atHome(stock, locationId) : stock.getLocations().get(locationId);
                 if (s == null) {
+                    continue;
+                }
+                if (!shard.home()) {   // a shard's level is home's to publish, as part of the SKU's: told it, in this commit
+                    Command told = Command.newBuilder().setCommandId("level:" + sku + ":" + locationId + ":" + forwarder.now())
+                        .setIssuedAt(Instant.ofEpochMilli(forwarder.now())).setPrincipal(CommandOutcomes.ENGINE).setOrderId(shard.sku())
+                        .setPayload(new ShardLevel(shard.index(), locationId, s.getAllocated(), s.getHeld())).build();
+                    forwarder.forward(new Record<Object, Object>(shard.sku(), told, forwarder.now()), NodeNames.SKU_COMMANDS);
                     continue;
                 }
                 boolean tracks = locations.site(locationId).map(Site::tracksStock).orElse(true);

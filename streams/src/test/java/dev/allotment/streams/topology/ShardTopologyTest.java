@@ -13,6 +13,7 @@ import dev.allotment.events.OrderLine;
 import dev.allotment.events.ReleaseOrder;
 import dev.allotment.events.ReserveLine;
 import dev.allotment.events.ShardGrant;
+import dev.allotment.events.ShardLevel;
 import dev.allotment.events.ShardLink;
 import dev.allotment.events.ShardRecall;
 import dev.allotment.events.ShardWant;
@@ -88,7 +89,8 @@ class ShardTopologyTest {
 
             fixture.stockSet(AT, SKU, 9);
 
-            List<KeyValue<String, Command>> sent = commands.readKeyValuesToList();
+            List<KeyValue<String, Command>> sent = commands.readKeyValuesToList().stream()
+                .filter(kv -> !(kv.value.getPayload() instanceof ShardLevel)).toList();   // levels: told home at commit
             assertEquals(List.of(KeyValue.pair("HOT#1", new ShardGrant(1, AT, 3)), KeyValue.pair("HOT#2", new ShardGrant(2, AT, 3))),
                 sent.stream().map(kv -> KeyValue.pair(kv.key, kv.value.getPayload())).toList());
             assertTrue(sent.stream().allMatch(kv -> kv.value.getOrderId().equals(SKU) && kv.value.getPrincipal().equals("engine")));
@@ -159,7 +161,8 @@ class ShardTopologyTest {
 
             fixture.place(order, "web", new OrderLine("l-1", SKU, 2));
 
-            assertEquals(List.of("HOT#2"), commands.readKeyValuesToList().stream().map(kv -> kv.key).distinct().toList(),
+            assertEquals(List.of("HOT#2"), commands.readKeyValuesToList().stream()
+                .filter(kv -> !(kv.value.getPayload() instanceof ShardLevel)).map(kv -> kv.key).distinct().toList(),
                 "the line goes to the shard its order id hashes to");
             assertEquals(2, line(fixture, order).getAllocatedQuantity());
             assertEquals(2, level(fixture, 2).getAllocated());
@@ -167,7 +170,8 @@ class ShardTopologyTest {
 
             fixture.orders.pipeInput(order, TopologyFixture.cancelled("cancel-" + order, order, T0, "customer"));
 
-            assertEquals(List.of("HOT#2"), commands.readKeyValuesToList().stream().map(kv -> kv.key).distinct().toList(),
+            assertEquals(List.of("HOT#2"), commands.readKeyValuesToList().stream()
+                .filter(kv -> !(kv.value.getPayload() instanceof ShardLevel)).map(kv -> kv.key).distinct().toList(),
                 "the release goes where the line is");
             assertEquals(0, level(fixture, 2).getAllocated(), "the cancellation released the shard's units");
         }
@@ -189,6 +193,24 @@ class ShardTopologyTest {
             assertEquals(List.of(SKU), fixture.order(order).getLines().stream().map(l -> l.getSku()).toList());
             assertTrue(!fixture.order(order).toString().contains("HOT#"), fixture.order(order).toString());
             assertEquals("HOT#1", line(fixture, order).getSku(), "the shard's books keep its key");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
+    void theStockLevelsFeedShowsTheSkusTotalsOverItsShardsAndNoShard(String guarantee) throws Exception {
+        try (TopologyFixture fixture = start(guarantee)) {
+            fixture.stockSet(AT, SKU, 9);
+            fixture.place(orderOn(1, 1), "web", new OrderLine("l-1", SKU, 2));
+            fixture.place(orderOn(2, 1), "web", new OrderLine("l-1", SKU, 1));
+
+            Map<String, dev.allotment.events.StockLevel> latest = new java.util.LinkedHashMap<>();
+            fixture.stockLevels.readKeyValuesToList().forEach(kv -> latest.put(kv.key.getSku() + "@" + kv.key.getLocationId(), kv.value));
+            assertEquals(List.of(SKU + "@" + AT), List.copyOf(latest.keySet()), "one record per SKU and location, no shard");
+            dev.allotment.events.StockLevel level = latest.get(SKU + "@" + AT);
+            assertEquals(9, level.getPhysical());
+            assertEquals(3, level.getAllocated(), "what the shards allocate, as they told home");
+            assertEquals(6, level.getAvailable());
         }
     }
 }
