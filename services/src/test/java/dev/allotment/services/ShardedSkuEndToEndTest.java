@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.Topics;
+import dev.allotment.services.audit.AuditRun;
 import dev.allotment.services.support.Http;
 import dev.allotment.services.support.RealInfrastructure;
 import dev.allotment.services.support.TestEngine;
@@ -19,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,12 +36,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ShardedSkuEndToEndTest {
     static final String KEY = "admin-key";
     static final String SKU = "FLASH";
+    static final Topics TOPICS = Topics.withPrefix("e2e-shards.");
     static TestEngine engine;
     static Http http;
 
     @BeforeAll
     static void start() throws Exception {
-        engine = TestEngine.start(Topics.withPrefix("e2e-shards.").prefix(), Map.of("allotment.api-keys", "admin-key=admin",
+        engine = TestEngine.start(TOPICS.prefix(), Map.of("allotment.api-keys", "admin-key=admin",
             "allotment.shards", SKU + "=4,MANUAL-FLASH=4"));
         http = engine.http();
         ok(call("PUT", "/locations/wh-flash", "{\"name\":\"Flash\",\"kind\":\"WAREHOUSE\",\"confirm_mode\":\"DIRECT\"}"));
@@ -109,6 +113,15 @@ class ShardedSkuEndToEndTest {
             String log = call("GET", "/orders/flash-" + i + "/events", null).body();
             assertFalse(order.contains(SKU + "#") || log.contains(SKU + "#"), "no shard in the order or its log: " + order + log);
         }
+        // the audit replays the decision log and the stock events, reads the feed and the live engine: all agree
+        String base = "http://127.0.0.1:" + engine.context().getEnvironment().getProperty("micronaut.server.port", Integer.class).orElseThrow();
+        AtomicReference<AuditRun.Result> audit = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+            audit.set(AuditRun.of(RealInfrastructure.endpoints().bootstrapServers(), TOPICS, engine.context().getBean(AvroSerdes.class),
+                base, "admin-key"));
+            return audit.get().differences().isEmpty();
+        });
+        System.out.println("sharded SKU, " + audit.get().summary());
     }
 
     @Test
