@@ -108,6 +108,10 @@ class ShardedSkuEndToEndTest {
         assertEquals(stock, view.path("totals").path("allocated").asInt(), view.toString());
         assertEquals(0, view.path("totals").path("available").asInt(), view.toString());
         assertFalse(view.toString().contains(SKU + "#"), "no shard in the stock view: " + view);
+        String listed = ok(call("GET", "/stock?location_id=wh-flash", null)).body();
+        assertTrue(listed.contains("\"" + SKU + "\"") && !listed.contains(SKU + "#"), "listed once, as the SKU: " + listed);
+        String all = ok(call("GET", "/stock", null)).body();
+        assertFalse(all.contains(SKU + "#"), "no shard in the list of every SKU: " + all);
         for (int i = 0; i < orders; i += 7) {
             String order = call("GET", "/orders/flash-" + i, null).body();
             String log = call("GET", "/orders/flash-" + i + "/events", null).body();

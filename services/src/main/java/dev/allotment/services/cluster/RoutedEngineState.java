@@ -203,7 +203,7 @@ public final class RoutedEngineState implements EngineState {
         List<SkuStock> page = firstOfAll(InternalQueries.STOCKS, params("location", locationId, "after", after, "limit",
             Integer.toString(limit)), s -> s.stock(locationId, after, limit), StateFrames.records(SkuStock.class),
             Comparator.comparing(SkuStock::getSku), limit + 1);
-        // shards show nowhere: a sharded SKU is listed once, as its totals (a page may then hold fewer than asked)
+        // shards show nowhere: a sharded SKU is listed once (each partition skips shard keys), as its totals
         return page.stream().filter(s -> ShardPlan.shard(s.getSku()).home())
             .map(s -> shards.shards(s.getSku()) > 1 ? stock(s.getSku()).orElse(s) : s).toList();
     }
