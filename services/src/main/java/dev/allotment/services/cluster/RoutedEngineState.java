@@ -14,6 +14,8 @@ import dev.allotment.streams.state.FoundRequest;
 import dev.allotment.streams.state.LocalEngineState;
 import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.state.StoreNames;
+import dev.allotment.streams.allocation.ShardPlan;
+import dev.allotment.streams.allocation.ShardTotals;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,6 +31,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
+import java.util.stream.IntStream;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -58,10 +61,19 @@ public final class RoutedEngineState implements EngineState {
     private final ToIntFunction<String> partitions;
     private final long maxStandbyLag;
     private final Duration routeRetry;
+    /** Where a sharded SKU's lines of an order are: on the shard its order id picks (docs/design/sku-shards.md). */
+    private final ShardPlan shards;
 
     public RoutedEngineState(Supplier<KafkaStreams> streams, Supplier<HostInfo> self, LocalEngineState local,
                              PeerClient peers, Topics topics, ToIntFunction<String> partitions, long maxStandbyLag,
                              Duration routeRetry) {
+        this(streams, self, local, peers, topics, partitions, maxStandbyLag, routeRetry, ShardPlan.UNSHARDED);
+    }
+
+    public RoutedEngineState(Supplier<KafkaStreams> streams, Supplier<HostInfo> self, LocalEngineState local,
+                             PeerClient peers, Topics topics, ToIntFunction<String> partitions, long maxStandbyLag,
+                             Duration routeRetry, ShardPlan shards) {
+        this.shards = shards;
         this.partitions = partitions;
         this.streams = streams;
         this.self = self;
@@ -88,8 +100,9 @@ public final class RoutedEngineState implements EngineState {
 
     @Override
     public List<LineReservation> lines(String sku, String orderId) {
-        return keyed(StoreNames.LINE_RESERVATIONS, sku, l -> !l.isEmpty(), s -> s.lines(sku, orderId),
-            p -> p.list(InternalQueries.LINES, Map.of("key", sku, "order", orderId), StateFrames.records(LineReservation.class)));
+        String key = shards.keyOf(sku, orderId);
+        return keyed(StoreNames.LINE_RESERVATIONS, key, l -> !l.isEmpty(), s -> s.lines(key, orderId),
+            p -> p.list(InternalQueries.LINES, Map.of("key", key, "order", orderId), StateFrames.records(LineReservation.class)));
     }
 
     /** An empty queue is an answer too: a standby copy within the lag bound may give it. */
@@ -109,8 +122,19 @@ public final class RoutedEngineState implements EngineState {
 
     @Override
     public Optional<SkuStock> stock(String sku) {
-        return keyed(StoreNames.SKU_STOCK, sku, Optional::isPresent, s -> s.stock(sku),
-            p -> one(p, InternalQueries.STOCK, Map.of("key", sku), StateFrames.records(SkuStock.class)));
+        Optional<SkuStock> home = shardStock(sku);
+        int n = shards.shards(sku);
+        if (n == 1 || home.isEmpty()) {
+            return home;
+        }
+        // a sharded SKU reads as one: home's books give the physical, the shards' records what they allocate and hold
+        List<SkuStock> others = IntStream.range(1, n).mapToObj(k -> shardStock(ShardPlan.key(sku, k))).flatMap(Optional::stream).toList();
+        return Optional.of(ShardTotals.merge(home.get(), others));
+    }
+
+    private Optional<SkuStock> shardStock(String key) {
+        return keyed(StoreNames.SKU_STOCK, key, Optional::isPresent, s -> s.stock(key),
+            p -> one(p, InternalQueries.STOCK, Map.of("key", key), StateFrames.records(SkuStock.class)));
     }
 
     // --- reads of every partition: each instance answers for its own ---
@@ -176,9 +200,12 @@ public final class RoutedEngineState implements EngineState {
 
     @Override
     public List<SkuStock> stock(String locationId, String after, int limit) {
-        return firstOfAll(InternalQueries.STOCKS, params("location", locationId, "after", after, "limit", Integer.toString(limit)),
-            s -> s.stock(locationId, after, limit), StateFrames.records(SkuStock.class), Comparator.comparing(SkuStock::getSku),
-            limit + 1);
+        List<SkuStock> page = firstOfAll(InternalQueries.STOCKS, params("location", locationId, "after", after, "limit",
+            Integer.toString(limit)), s -> s.stock(locationId, after, limit), StateFrames.records(SkuStock.class),
+            Comparator.comparing(SkuStock::getSku), limit + 1);
+        // shards show nowhere: a sharded SKU is listed once (each partition skips shard keys), as its totals
+        return page.stream().filter(s -> ShardPlan.shard(s.getSku()).home())
+            .map(s -> shards.shards(s.getSku()) > 1 ? stock(s.getSku()).orElse(s) : s).toList();
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.allotment.events.CommandGroup;
 import dev.allotment.events.CommandOutcome;
 import dev.allotment.events.GroupMember;
 import dev.allotment.events.StockEvent;
+import dev.allotment.streams.allocation.ShardPlan;
 import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.state.EngineState;
 import jakarta.inject.Singleton;
@@ -32,6 +33,7 @@ public class CommandGateway {
     private final Duration timeout;
 
     private final Limits limits;
+    private final ShardPlan shards;
 
     public CommandGateway(EventPublisher publisher, EngineState state, CommitWatch commits, EngineSettings settings,
                           Limits limits) {
@@ -40,6 +42,7 @@ public class CommandGateway {
         this.commits = commits;
         this.timeout = settings.getHttp().getCommandTimeout();
         this.limits = limits;
+        this.shards = settings.shardPlan();
     }
 
     /** A command's SKU (the partition that decides it) and its outcome, empty while undecided. */
@@ -63,7 +66,7 @@ public class CommandGateway {
                 + "SKU); one request makes at most " + limits.maxLines() + ", as an order has at most that many lines "
                 + "(allotment.orders.max-lines)");
         }
-        List<Map.Entry<String, Command>> parts = grouped(commands);
+        List<Map.Entry<String, Command>> parts = grouped(ShardKeys.of(shards, commands));   // a sharded SKU's: to its line's shard
         Set<String> decided = new HashSet<>();
         for (Map.Entry<String, Command> c : parts) {
             if (state.outcome(c.getKey(), c.getValue().getCommandId()).isPresent()) {
@@ -134,7 +137,8 @@ public class CommandGateway {
                 if (known == null || !known.decided()) {
                     // decided once committed: an outcome read before its commit could be rolled back by a crash and
                     // decided otherwise when the engine processes the command again (CommitWatch)
-                    results.put(c.getValue(), new Result(c.getKey(), c.getValue(),
+                    // the SKU, not the shard that decided it: shards show nowhere in the API
+                    results.put(c.getValue(), new Result(ShardPlan.shard(c.getKey()).sku(), c.getValue(),
                         state.outcome(c.getKey(), c.getValue()).filter(commits::committed)));
                 }
             }

@@ -66,6 +66,6 @@ public class EngineBeans {
         }
         return new RoutedEngineState(runtime::streams, () -> HostInfo.buildFromEndpoint(runtime.instance()), local,
             new PeerClient(cluster.getSecret(), cluster.getForwardTimeout()), topics, runtime::partitions,
-            cluster.getMaxStandbyLag(), cluster.getRouteRetry());
+            cluster.getMaxStandbyLag(), cluster.getRouteRetry(), settings.shardPlan());
     }
 }

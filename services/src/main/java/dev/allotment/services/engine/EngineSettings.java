@@ -1,5 +1,6 @@
 package dev.allotment.services.engine;
 
+import dev.allotment.streams.allocation.ShardPlan;
 import dev.allotment.streams.order.Limits;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Context;
@@ -25,6 +26,8 @@ public class EngineSettings {
     private Cluster cluster = new Cluster();
     private String apiKeys = "";
     private String apiKeysFile = "";
+    private String shards = "";
+    private ShardPlan shardPlan;
 
     public Kafka getKafka() { return kafka; }
     public void setKafka(Kafka kafka) { this.kafka = kafka; }
@@ -50,6 +53,29 @@ public class EngineSettings {
     public void setApiKeys(String apiKeys) { this.apiKeys = apiKeys; }
     public String getApiKeysFile() { return apiKeysFile; }
     public void setApiKeysFile(String apiKeysFile) { this.apiKeysFile = apiKeysFile; }
+    /** The hot SKUs split into shards, as {@code SKU-1=4,SKU-2=8} (blank: none; docs/design/sku-shards.md). */
+    public String getShards() { return shards; }
+    public synchronized void setShards(@Nullable String shards) {
+        this.shards = shards == null ? "" : shards;
+        this.shardPlan = null;
+    }
+
+    /** allotment.shards as the plan the topology and the edge route by; a malformed value stops the start, saying why. */
+    public synchronized ShardPlan shardPlan() {
+        if (shardPlan == null) {
+            shardPlan = parseShards(shards);
+        }
+        return shardPlan;
+    }
+
+    static ShardPlan parseShards(String written) {
+        try {
+            return ShardPlan.parse(written);
+        } catch (IllegalArgumentException malformed) {
+            throw new IllegalArgumentException("allotment.shards (ALLOTMENT_SHARDS) must be SKU=N entries separated by commas,"
+                + " such as SKU-1=4,SKU-2=8, or empty; " + malformed.getMessage() + " in '" + written + "'", malformed);
+        }
+    }
 
     @ConfigurationProperties("kafka")
     public static class Kafka {

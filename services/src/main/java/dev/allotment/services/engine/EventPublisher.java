@@ -6,6 +6,7 @@ import dev.allotment.events.OrderEvent;
 import dev.allotment.events.StockEvent;
 import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.Topics;
+import dev.allotment.streams.allocation.ShardPlan;
 import dev.allotment.streams.state.EngineUnavailableException;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -29,10 +30,12 @@ import org.slf4j.LoggerFactory;
 public class EventPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
     private final Topics topics;
+    private final ShardPlan shards;
     private final KafkaProducer<String, SpecificRecord> producer;
 
     public EventPublisher(EngineSettings settings, Topics topics, AvroSerdes serdes) {
         this.topics = topics;
+        this.shards = settings.shardPlan();
         Map<String, Object> config = settings.getKafka().connection().with(
             ProducerConfig.ACKS_CONFIG, "all",
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -57,7 +60,7 @@ public class EventPublisher {
 
     /** Publishes commands keyed by the SKU that decides them; answers once the broker has all of them. */
     public void publishCommands(List<Map.Entry<String, Command>> commands) {
-        await(commands.stream().map(e -> producer.send(new ProducerRecord<>(topics.commands(), e.getKey(),
+        await(ShardKeys.of(shards, commands).stream().map(e -> producer.send(new ProducerRecord<>(topics.commands(), e.getKey(),
             (SpecificRecord) e.getValue()))).toList());
     }
 

@@ -5,6 +5,7 @@ import dev.allotment.schemas.RegistryConnection;
 import dev.allotment.schemas.SchemaCatalog;
 import dev.allotment.schemas.SchemaRegistrar;
 import dev.allotment.schemas.Topics;
+import dev.allotment.streams.allocation.ShardPlan;
 import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.topology.AllotmentTopology;
@@ -147,7 +148,17 @@ public class StreamsRuntime {
         return new TopologySettings(limits, Optional.ofNullable(retention.getCommandOutcomes())
             .orElse(TopologySettings.DEFAULT_OUTCOME_RETENTION)).withOrderHistoryRetention(history)
             .withCommandGroupTimeout(Optional.ofNullable(settings.getCommands().getGroupTimeout())
-                .orElse(TopologySettings.DEFAULT_GROUP_TIMEOUT));
+                .orElse(TopologySettings.DEFAULT_GROUP_TIMEOUT))
+            .withShards(shardPlan());
+    }
+
+    /** allotment.shards as a plan; a malformed value stops the start, saying which entry and why. */
+    private ShardPlan shardPlan() {
+        var plan = settings.shardPlan();
+        if (!plan.shardsBySku().isEmpty()) {
+            LOG.info("SKUs split into shards: {}", plan.shardsBySku());
+        }
+        return plan;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.allotment.services.engine;
 
 import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.OrderProjection;
+import dev.allotment.streams.allocation.ShardPlan;
 import dev.allotment.streams.state.EngineState;
 import dev.allotment.streams.state.FoundRequest;
 import jakarta.inject.Singleton;
@@ -24,11 +25,13 @@ public class Waits {
     private final EngineState state;
     private final CommitWatch commits;
     private final Duration timeout;
+    private final ShardPlan shards;
 
     public Waits(EngineState state, CommitWatch commits, EngineSettings settings) {
         this.state = state;
         this.commits = commits;
         this.timeout = settings.getHttp().getCommandTimeout();
+        this.shards = settings.shardPlan();
     }
 
     /**
@@ -69,7 +72,9 @@ public class Waits {
     public void lines(String orderId, Collection<String> skus) {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (String sku : skus) {
-            Polling.until(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), state.changes(), List.of(sku),
+            // a sharded SKU's lines of the order change under its shard's key
+            Polling.until(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), state.changes(),
+                List.of(shards.keyOf(sku, orderId)),
                 () -> !state.lines(sku, orderId).isEmpty());
         }
     }

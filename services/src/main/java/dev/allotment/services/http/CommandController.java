@@ -5,7 +5,9 @@ import dev.allotment.services.auth.Allowed;
 import dev.allotment.services.auth.Principal;
 import dev.allotment.services.auth.Role;
 import dev.allotment.services.engine.CommitWatch;
+import dev.allotment.services.engine.EngineSettings;
 import dev.allotment.services.errors.ErrorBody;
+import dev.allotment.streams.allocation.ShardPlan;
 import dev.allotment.streams.state.EngineState;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -20,6 +22,8 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
  * Where a 202 points: a command's outcome once decided, to the caller that sent it (and to admin). Anyone else is told
@@ -30,10 +34,18 @@ import java.util.Map;
 public class CommandController {
     private final EngineState state;
     private final CommitWatch commits;
+    private final ShardPlan shards;
 
-    public CommandController(EngineState state, CommitWatch commits) {
+    public CommandController(EngineState state, CommitWatch commits, EngineSettings settings) {
         this.state = state;
         this.commits = commits;
+        this.shards = settings.shardPlan();
+    }
+
+    /** The outcome, where it is kept: on the SKU's partition, or on one of its shards' for a SKU split into shards. */
+    private Optional<CommandOutcome> outcome(String sku, String commandId) {
+        return IntStream.range(0, shards.shards(sku)).mapToObj(k -> state.outcome(ShardPlan.key(sku, k), commandId))
+            .flatMap(Optional::stream).findFirst();
     }
 
     @Operation(summary = "A command's outcome (where a 202 points)", description = "Answers the key that sent the command, "
@@ -43,7 +55,7 @@ public class CommandController {
     public HttpResponse<Map<String, Object>> get(HttpRequest<?> request, @PathVariable String commandId, @QueryValue String sku) {
         Principal caller = AllocationRequestController.principal(request);
         // decided means committed: an outcome a crash could still roll back is not told (CommitWatch)
-        return state.outcome(sku, commandId).filter(o -> readableBy(caller, o)).filter(commits::committed).<HttpResponse<Map<String, Object>>>map(o -> {
+        return outcome(sku, commandId).filter(o -> readableBy(caller, o)).filter(commits::committed).<HttpResponse<Map<String, Object>>>map(o -> {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("command_id", o.getCommandId());
             view.put("order_id", o.getOrderId());

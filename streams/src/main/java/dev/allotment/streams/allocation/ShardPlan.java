@@ -1,6 +1,8 @@
 package dev.allotment.streams.allocation;
 
 import dev.allotment.streams.order.Limits;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,6 +20,45 @@ public record ShardPlan(Map<String, Integer> shardsBySku, int defaultShards) {
         if (defaultShards < 1 || shardsBySku.values().stream().anyMatch(n -> n < 1)) {
             throw new IllegalArgumentException("a SKU has at least one shard: " + shardsBySku + ", default " + defaultShards);
         }
+    }
+
+    /** The most shards one SKU may be split into: more than any commands topic has partitions to spread them on. */
+    public static final int MAX_SHARDS = 1024;
+
+    /**
+     * A plan from its written form, {@code SKU-1=4,SKU-2=8} (blank: no SKU sharded; SKUs not named keep one shard).
+     * Throws IllegalArgumentException naming the entry that is not a valid SKU id with a shard count of 1 to
+     * {@link #MAX_SHARDS}, or a SKU named twice.
+     */
+    public static ShardPlan parse(String written) {
+        if (written == null || written.isBlank()) {
+            return UNSHARDED;
+        }
+        Map<String, Integer> shards = new LinkedHashMap<>();
+        for (String entry : written.split(",", -1)) {
+            String e = entry.strip();
+            int eq = e.indexOf('=');
+            if (eq <= 0 || eq != e.lastIndexOf('=')) {
+                throw new IllegalArgumentException("'" + e + "' is not SKU=N (for example SKU-1=4)");
+            }
+            String sku = e.substring(0, eq).strip();
+            Limits.skuProblem(sku).ifPresent(problem -> {
+                throw new IllegalArgumentException("'" + e + "': the SKU " + problem);
+            });
+            int n;
+            try {
+                n = Integer.parseInt(e.substring(eq + 1).strip());
+            } catch (NumberFormatException notANumber) {
+                throw new IllegalArgumentException("'" + e + "': the number of shards is not a whole number");
+            }
+            if (n < 1 || n > MAX_SHARDS) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "'%s': a SKU has 1 to %d shards", e, MAX_SHARDS));
+            }
+            if (shards.put(sku, n) != null) {
+                throw new IllegalArgumentException("'" + e + "': SKU " + sku + " is named twice");
+            }
+        }
+        return new ShardPlan(shards, 1);
     }
 
     /** One shard of one SKU: {@code index} 0 is home. */

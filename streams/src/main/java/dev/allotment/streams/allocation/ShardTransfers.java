@@ -6,6 +6,7 @@ import dev.allotment.events.ShardGrant;
 import dev.allotment.events.ShardLedger;
 import dev.allotment.events.ShardLink;
 import dev.allotment.events.ShardRecall;
+import dev.allotment.events.ShardLevel;
 import dev.allotment.events.ShardReturn;
 import dev.allotment.events.ShardWant;
 import dev.allotment.events.StockAdjusted;
@@ -118,6 +119,11 @@ record ShardTransfers(SkuBook book, Ledger ledger, Router router, Shortfall shor
             return true;
         } else if (message instanceof ShardReturn back) {
             takeBack(t, back);
+        } else if (message instanceof ShardLevel level) {   // what home publishes as the SKU's level: no unit moves
+            ShardLink link = link(t, level.getShard(), level.getLocationId());
+            link.setLevelAllocated(level.getAllocated());
+            link.setLevelHeld(level.getHeld());
+            t.decided().stockChanged(level.getLocationId());
         } else {
             throw new Refusal(RefusalCode.UNSUPPORTED, message.getClass().getSimpleName() + " is not a shard message");
         }
@@ -330,7 +336,7 @@ record ShardTransfers(SkuBook book, Ledger ledger, Router router, Shortfall shor
                 return link;
             }
         }
-        ShardLink link = new ShardLink(shard, location, 0, 0L, 0, 0L, 0L, 0, 0);
+        ShardLink link = ShardLink.newBuilder().setShard(shard).setLocationId(location).build();
         links.add(link);
         return link;
     }

@@ -3,6 +3,7 @@ package dev.allotment.streams.state;
 import dev.allotment.events.AllocationProjection;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.events.SkuStock;
+import dev.allotment.streams.order.Limits;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -87,7 +88,7 @@ final class IndexReads {
             try (KeyValueIterator<String, SkuStock> it = stock.range(after, null)) {
                 while (it.hasNext() && found.size() <= limit) {
                     KeyValue<String, SkuStock> next = it.next();
-                    if (!next.key.equals(after)) {
+                    if (!next.key.equals(after) && !shardKey(next.key)) {
                         found.add(next.value);
                     }
                 }
@@ -95,13 +96,27 @@ final class IndexReads {
             return found;
         }
         built(index);
-        for (String sku : ids(index, IndexKeys.stockAtPrefix(locationId), after, limit + 1)) {
-            SkuStock s = stock.get(sku);
-            if (s != null && s.getLocations().containsKey(locationId)) {
-                found.add(s);
+        String prefix = IndexKeys.stockAtPrefix(locationId);
+        String from = after == null ? prefix : prefix + after;
+        try (KeyValueIterator<String, String> it = index.range(from, IndexKeys.end(prefix))) {
+            while (it.hasNext() && found.size() <= limit) {
+                String key = it.next().key;
+                if (!key.startsWith(prefix) || (after != null && key.equals(from))) {
+                    continue;
+                }
+                String sku = key.substring(prefix.length());
+                SkuStock s = shardKey(sku) ? null : stock.get(sku);
+                if (s != null && s.getLocations().containsKey(locationId)) {
+                    found.add(s);
+                }
             }
         }
         return found;
+    }
+
+    /** A key of shard k &ge; 1 of a sharded SKU: listed as part of its SKU (home's key), not on its own. */
+    private static boolean shardKey(String sku) {
+        return sku.indexOf(Limits.SHARD_MARK) >= 0;
     }
 
     /** The last parts of up to {@code max} keys under {@code prefix}, after {@code after} (exclusive; null: from the first). */

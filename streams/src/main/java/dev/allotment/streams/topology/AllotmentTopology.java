@@ -93,7 +93,8 @@ public final class AllotmentTopology {
         topology.addSource("order-events-source", bytes, bytes, topics.orderEvents());
         topology.addSource("order-fold-source", bytes, bytes, topics.allocationEvents());
         topology.addProcessor("order-events-processor", w.guarded(new OrderEventProcessor(serdes.value(OrderEvent.class)
-            .deserializer(), w.locationChanges(), w.hooks().changes(), w.hooks().homes(), w.settings().limits(), topics.commands()),
+            .deserializer(), w.locationChanges(), w.hooks().changes(), w.hooks().homes(), w.settings().limits(), topics.commands(),
+            w.settings().shards()),
             NodeNames.DEAD_LETTERS,
             "order-events"), "order-events-source");
         topology.addProcessor("order-fold-processor", w.guarded(new OrderFoldProcessor(topics.allocationEvents(),
@@ -125,7 +126,7 @@ public final class AllotmentTopology {
         topology.addSource("sku-source", bytes, bytes, topics.commands(), topics.stockEvents());
         topology.addProcessor("sku-processor", w.guarded(new SkuProcessor(topics, serdes.value(Command.class).deserializer(),
             serdes.value(StockEvent.class).deserializer(), w.locationChanges(), w.hooks().changes(), w.hooks().homes(),
-            w.settings().commandOutcomeRetention(), w.settings().commandGroupTimeout()),
+            w.settings().commandOutcomeRetention(), w.settings().commandGroupTimeout(), w.settings().shards()),
             NodeNames.SKU_DEAD_LETTERS, "sku"), "sku-source");
         // a popular SKU's stock changes with every decision: kept as an object until the commit, serialized into RocksDB
         // and its changelog once then; the stock levels feed is published from that commit (SkuProcessor)

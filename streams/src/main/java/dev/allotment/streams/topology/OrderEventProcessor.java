@@ -27,6 +27,7 @@ import dev.allotment.streams.allocation.Site;
 import dev.allotment.streams.allocation.Refusal;
 import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.order.OrderEdits;
+import dev.allotment.streams.allocation.ShardPlan;
 import dev.allotment.streams.order.OrderRules;
 import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.state.StoreNames;
@@ -50,10 +51,12 @@ import org.slf4j.LoggerFactory;
  * Applies allotment.order-events to the orders store: a valid OrderPlaced creates the reservation, an
  * OrderCancelled cancels it, a line added, changed or cancelled goes to the line's partition; each change is forwarded as a decision event, and its projection is published when
  * the task commits (the fold's feed of the orders store, {@link CommitTimeStore.Flushes}).
- * Records that cannot be decoded or break the contract go to the dead letters; the stream goes on.
+ * Records that cannot be decoded or break the contract go to the dead letters; the stream goes on. A line of a SKU split
+ * into shards goes to its shard's key ({@link ShardPlan#keyOf}: a function of the SKU and the order id), and so does
+ * every later command about it.
  */
 record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges locationChanges, StoreChanges changes,
-                           HomePartitions homes, Limits limits, String commandsTopic) implements ProcessorSupplier<byte[], byte[], Object, Object> {
+                           HomePartitions homes, Limits limits, String commandsTopic, ShardPlan shards) implements ProcessorSupplier<byte[], byte[], Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(OrderEventProcessor.class);
     @Override
     public Processor<byte[], byte[], Object, Object> get() {
@@ -146,12 +149,14 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
                     line.getSku(), line.getQuantity(), placed.getChannel(), placed.getPriority(), placed.getPlacedAt(),
                     preferred, allocationId, false, holds.get(line.getLineId()))));
             }
-            for (List<LineToReserve> batch : ReserveBatches.byPartition(reserves, sku -> homes.home(commandsTopic, sku))) {
+            for (List<LineToReserve> batch : ReserveBatches.byPartition(reserves,
+                sku -> homes.home(commandsTopic, shards.keyOf(sku, key)))) {
                 LineToReserve first = batch.get(0);
+                String to = shards.keyOf(first.getReserve().getSku(), key);   // every line of the batch is on its partition
                 if (batch.size() == 1) {
-                    send(record, event, first.getReserve().getSku(), first.getCommandId(), key, first.getReserve());
+                    send(record, event, to, first.getCommandId(), key, first.getReserve());
                 } else {   // each line is decided there under its own command id, as if sent alone
-                    send(record, event, first.getReserve().getSku(), first.getCommandId() + "+" + (batch.size() - 1), key,
+                    send(record, event, to, first.getCommandId() + "+" + (batch.size() - 1), key,
                         new ReserveLines(batch));
                 }
             }
@@ -213,16 +218,17 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
             });
         }
 
+        /** A command about the order's lines of {@code sku}, to the SKU's shard that holds them. */
         private void command(Record<byte[], byte[]> record, OrderEvent cause, String sku, String suffix, String orderId,
                              Object payload) {
-            send(record, cause, sku, cause.getEventId() + ":" + suffix, orderId, payload);
+            send(record, cause, shards.keyOf(sku, orderId), cause.getEventId() + ":" + suffix, orderId, payload);
         }
 
-        private void send(Record<byte[], byte[]> record, OrderEvent cause, String sku, String commandId, String orderId,
+        private void send(Record<byte[], byte[]> record, OrderEvent cause, String key, String commandId, String orderId,
                           Object payload) {
             Command command = Command.newBuilder().setCommandId(commandId)
                 .setIssuedAt(cause.getOccurredAt()).setPrincipal("engine").setOrderId(orderId).setPayload(payload).build();
-            context.forward(new Record<Object, Object>(sku, command, record.timestamp()), NodeNames.COMMANDS);
+            context.forward(new Record<Object, Object>(key, command, record.timestamp()), NodeNames.COMMANDS);
         }
 
         private void cancel(Record<byte[], byte[]> record, String key, OrderEvent event, OrderCancelled cancelled) {

@@ -12,6 +12,7 @@ import dev.allotment.events.LocationStock;
 import dev.allotment.events.LineToReserve;
 import dev.allotment.events.RecordAnswer;
 import dev.allotment.events.ReserveLines;
+import dev.allotment.events.ShardLevel;
 import dev.allotment.events.SkuStock;
 import dev.allotment.events.StockAdjusted;
 import dev.allotment.events.StockEvent;
@@ -24,6 +25,8 @@ import dev.allotment.streams.allocation.DecisionEvents;
 import dev.allotment.streams.allocation.Decisions;
 import dev.allotment.streams.allocation.Refusal;
 import dev.allotment.streams.allocation.RefusalCode;
+import dev.allotment.streams.allocation.ShardPlan;
+import dev.allotment.streams.allocation.ShardTotals;
 import dev.allotment.streams.allocation.Site;
 import dev.allotment.streams.allocation.SkuBook;
 import dev.allotment.streams.allocation.SkuDesk;
@@ -54,11 +57,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The SKU partition: applies allotment.commands and allotment.stock-events (both keyed by SKU) through
  * {@link SkuDesk} on the SKU's stores, and forwards what was decided: decision events (by order id),
- * stock levels, dead letters. A command id seen before is answered from its stored outcome and changes nothing.
+ * stock levels, dead letters. A command id seen before is answered from its stored outcome and changes nothing. A hot
+ * SKU's shards ({@link ShardPlan}) each have their key here; the shard protocol's messages travel between them as
+ * commands ({@link ShardCourier}).
  */
 record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<StockEvent> stockEvents,
                     LocationChanges locationChanges, StoreChanges changes, HomePartitions homes, Duration outcomeRetention,
-                    Duration groupTimeout)
+                    Duration groupTimeout, ShardPlan shards)
     implements ProcessorSupplier<byte[], byte[], Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(SkuProcessor.class);
     /** How often due allocation requests are looked for. */
@@ -87,6 +92,7 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
         /** The locations whose stock level changed since the last commit, per SKU: published when the task commits. */
         private final Map<String, Set<String>> levelsDue = new LinkedHashMap<>();
         private CommitForwarder forwarder;
+        private ShardCourier courier;
 
         @Override
         public void init(ProcessorContext<Object, Object> context) {
@@ -115,7 +121,8 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
                 context.getStateStore(StoreNames.COMMAND_OUTCOME_EXPIRY), outcomeRetention);
             Object globalStore = context.getStateStore(StoreNames.LOCATIONS);
             this.locations = new GlobalLocations(unwrap(globalStore), locationChanges);
-            this.desk = new SkuDesk(book, locations);
+            this.desk = new SkuDesk(book, locations, shards);
+            this.courier = new ShardCourier(context, shards, homes, topics.commands());
             this.groups = new GroupParts(context, desk, new GroupDesk(), commands, topics.commands(), groupTimeout);
             this.deadLetters = new DeadLetterSink(context, NodeNames.SKU_DEAD_LETTERS, "sku");
             // allocation requests time out by the wall clock, and by stream time when records carry later times
@@ -124,6 +131,19 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             context.schedule(EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> groups.timeOut(now, EXPIRY_BATCH));
             context.schedule(OUTCOME_SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
                 now -> outcomes.forget(Instant.ofEpochMilli(now), OUTCOME_SWEEP_BATCH));
+            if (!courier.homesHere().isEmpty()) {
+                context.schedule(ShardCourier.REBALANCE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::rebalance);
+            }
+        }
+
+        /** A rebalancing round at home of each sharded SKU at home here (docs/design/sku-shards.md, Liveness). */
+        private void rebalance(long timestamp) {
+            for (String sku : courier.homesHere()) {
+                if (book.stock(sku).isPresent()) {
+                    emit(timestamp, sku, "rebalance:" + timestamp + ":" + sku, null, desk.rebalance(sku, Instant.ofEpochMilli(timestamp)));
+                    changes.changed(sku);
+                }
+            }
         }
 
         /** Times out the allocation requests due by {@code timestamp}, a bounded batch per punctuation. */
@@ -206,6 +226,10 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
                 reserveEach(record, command, batch);
                 return;
             }
+            if (ShardCourier.isShardMessage(command.getPayload())) {
+                shardMessage(record, sku, command);
+                return;
+            }
             if (command.getGroup() != null) {
                 groups.handle(record, sku, command);   // a part of a multi-SKU command, a vote or a decision: all or nothing
                 return;
@@ -231,6 +255,17 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             }
         }
 
+        /** A message of the shard protocol from another shard of this key's SKU: applied, and what it decided sent on. */
+        private void shardMessage(Record<byte[], byte[]> record, String key, Command command) {
+            if (!shards.sharded(key)) {
+                deadLetter(record, RefusalCode.WRONG_KEY.wire() + ": " + command.getPayload().getClass().getSimpleName() + " for '" + key
+                    + "', which is not a shard of a SKU split into shards (allotment.shards)", null);
+                return;
+            }
+            Decisions decided = desk.shardMessage(key, command.getPayload(), command.getIssuedAt());
+            emit(record, key, command.getCommandId(), command.getCommandId(), decided);
+        }
+
         /**
          * An order's lines on this partition, sent as one record: each decided as the ReserveLine it would have been
          * sent as alone, on its own SKU. A line whose SKU is not at home here (the commands topic's partitions changed
@@ -239,7 +274,7 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
         private void reserveEach(Record<byte[], byte[]> record, Command batch, ReserveLines lines) {
             int here = context.recordMetadata().map(m -> m.partition()).orElse(-1);
             for (LineToReserve line : lines.getLines()) {
-                String sku = line.getReserve().getSku();
+                String sku = shards.keyOf(line.getReserve().getSku(), batch.getOrderId());   // its shard's key, if sharded
                 Command alone = Command.newBuilder().setCommandId(line.getCommandId()).setIssuedAt(batch.getIssuedAt())
                     .setPrincipal(batch.getPrincipal()).setOrderId(batch.getOrderId()).setPayload(line.getReserve()).build();
                 int home = homes.home(topics.commands(), sku);
@@ -314,9 +349,10 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
         private void emit(long timestamp, String sku, String causeId, String commandId, Decisions decided) {
             Instant at = Instant.ofEpochMilli(timestamp);
             int n = 0;
-            for (Decisions.Decided e : decided.events()) {
-                forwardEvent(timestamp, e.orderId(), causeId + ":" + (n++), commandId, at, e.payload());
+            for (Decisions.Decided e : decided.events()) {   // a shard's decisions name its SKU
+                forwardEvent(timestamp, e.orderId(), causeId + ":" + (n++), commandId, at, ShardNames.logged(e.payload(), sku));
             }
+            courier.send(timestamp, causeId, at, decided);
             if (!decided.changedLocations().isEmpty()) {
                 levelsDue.computeIfAbsent(sku, k -> new LinkedHashSet<>()).addAll(decided.changedLocations());
             }
@@ -332,9 +368,17 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             if (due == null || stock == null) {
                 return;
             }
+            ShardPlan.Shard shard = ShardPlan.shard(sku);
             for (String locationId : due) {
-                LocationStock s = stock.getLocations().get(locationId);
+                LocationStock s = shard.home() ? ShardTotals.atHome(stock, locationId) : stock.getLocations().get(locationId);
                 if (s == null) {
+                    continue;
+                }
+                if (!shard.home()) {   // a shard's level is home's to publish, as part of the SKU's: told it, in this commit
+                    Command told = Command.newBuilder().setCommandId("level:" + sku + ":" + locationId + ":" + forwarder.now())
+                        .setIssuedAt(Instant.ofEpochMilli(forwarder.now())).setPrincipal(CommandOutcomes.ENGINE).setOrderId(shard.sku())
+                        .setPayload(new ShardLevel(shard.index(), locationId, s.getAllocated(), s.getHeld())).build();
+                    forwarder.forward(new Record<Object, Object>(shard.sku(), told, forwarder.now()), NodeNames.SKU_COMMANDS);
                     continue;
                 }
                 boolean tracks = locations.site(locationId).map(Site::tracksStock).orElse(true);

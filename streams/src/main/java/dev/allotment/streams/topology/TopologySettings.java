@@ -1,5 +1,6 @@
 package dev.allotment.streams.topology;
 
+import dev.allotment.streams.allocation.ShardPlan;
 import dev.allotment.streams.order.Limits;
 import java.time.Duration;
 
@@ -8,10 +9,11 @@ import java.time.Duration;
  * command's first outcome is remembered (a retry with the same command id, or Idempotency-Key, within it is answered
  * from the outcome and changes nothing; after it, it is a new command), how long an order's decision history is kept
  * once the order is completed or cancelled ({@code null}: as long as the order), and how long a command over several
- * SKUs waits for every part's vote before it is refused as a whole (its parts hold their lines meanwhile).
+ * SKUs waits for every part's vote before it is refused as a whole (its parts hold their lines meanwhile), and which
+ * SKUs' stock is split into shards (docs/design/sku-shards.md; default: none).
  */
 public record TopologySettings(Limits limits, Duration commandOutcomeRetention, Duration orderHistoryRetention,
-                               Duration commandGroupTimeout) {
+                               Duration commandGroupTimeout, ShardPlan shards) {
     /** 24 hours, as payment APIs keep idempotency keys. */
     public static final Duration DEFAULT_OUTCOME_RETENTION = Duration.ofHours(24);
     /** Long enough for a part whose SKU's task is restoring after a crash (measured: 18 s at most in the fault suite). */
@@ -19,6 +21,9 @@ public record TopologySettings(Limits limits, Duration commandOutcomeRetention, 
     public static final TopologySettings DEFAULTS = new TopologySettings(Limits.DEFAULTS, DEFAULT_OUTCOME_RETENTION);
 
     public TopologySettings {
+        if (shards == null) {
+            throw new IllegalArgumentException("a shard plan is required (ShardPlan.UNSHARDED: no SKU sharded)");
+        }
         if (commandGroupTimeout.isNegative() || commandGroupTimeout.isZero()) {
             throw new IllegalArgumentException("a command over several SKUs must wait some time for its parts, was " + commandGroupTimeout);
         }
@@ -33,20 +38,25 @@ public record TopologySettings(Limits limits, Duration commandOutcomeRetention, 
 
     /** Order history kept as long as the order, as before there was a setting for it. */
     public TopologySettings(Limits limits, Duration commandOutcomeRetention) {
-        this(limits, commandOutcomeRetention, null, DEFAULT_GROUP_TIMEOUT);
+        this(limits, commandOutcomeRetention, null, DEFAULT_GROUP_TIMEOUT, ShardPlan.UNSHARDED);
     }
 
     public TopologySettings withLimits(Limits other) {
-        return new TopologySettings(other, commandOutcomeRetention, orderHistoryRetention, commandGroupTimeout);
+        return new TopologySettings(other, commandOutcomeRetention, orderHistoryRetention, commandGroupTimeout, shards);
     }
 
     /** These settings with a final order's history kept for {@code retention} after it became final; null: as long as the order. */
     public TopologySettings withOrderHistoryRetention(Duration retention) {
-        return new TopologySettings(limits, commandOutcomeRetention, retention, commandGroupTimeout);
+        return new TopologySettings(limits, commandOutcomeRetention, retention, commandGroupTimeout, shards);
     }
 
     /** These settings with commands over several SKUs refused when a part has not voted {@code timeout} after the first vote. */
     public TopologySettings withCommandGroupTimeout(Duration timeout) {
-        return new TopologySettings(limits, commandOutcomeRetention, orderHistoryRetention, timeout);
+        return new TopologySettings(limits, commandOutcomeRetention, orderHistoryRetention, timeout, shards);
+    }
+
+    /** These settings with the SKUs of {@code plan} split into shards, each decided on its own partition. */
+    public TopologySettings withShards(ShardPlan plan) {
+        return new TopologySettings(limits, commandOutcomeRetention, orderHistoryRetention, commandGroupTimeout, plan);
     }
 }

@@ -43,4 +43,21 @@ class ShardPlanTest {
         assertThrows(IllegalArgumentException.class, () -> new ShardPlan(Map.of("HOT", 0), 1));
         assertThrows(IllegalArgumentException.class, () -> new ShardPlan(Map.of(), 0));
     }
+
+    @Test
+    void aWrittenPlanNamesEachShardedSkuWithItsCountAndBlankShardsNothing() {
+        assertEquals(new ShardPlan(Map.of("SKU-1", 4, "SKU-2", 8), 1), ShardPlan.parse("SKU-1=4, SKU-2 = 8"));
+        assertEquals(ShardPlan.UNSHARDED, ShardPlan.parse(""));
+        assertEquals(ShardPlan.UNSHARDED, ShardPlan.parse(null));
+        assertEquals(1, ShardPlan.parse("SKU-1=4").shards("SKU-3"));
+    }
+
+    @Test
+    void aMalformedPlanIsRefusedNamingTheEntry() {
+        for (String bad : new String[] {"SKU-1", "SKU-1=", "SKU-1=four", "SKU-1=0", "SKU-1=-2", "=4", "SKU#1=4", "SKU-1=4,,SKU-2=2",
+            "SKU-1=4,SKU-1=2", "SKU-1=2=3", "SKU-1=5000"}) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ShardPlan.parse(bad), bad);
+            assertTrue(refused.getMessage().startsWith("'"), refused.getMessage());
+        }
+    }
 }
