@@ -57,7 +57,7 @@ final class EngineScenarios {
         EngineStack.Settings d = EngineStack.Settings.defaults();
         List<String> jvm = new ArrayList<>(d.extraJvmArgs());
         jvm.addAll(o.engineConfig());
-        return new EngineStack.Settings(commitIntervalMs, d.threads(), d.heap(), jvm,
+        return new EngineStack.Settings(commitIntervalMs, o.threads(), d.heap(), jvm,
             jfrFor(o.jfr(), commitIntervalMs, several));
     }
 
