@@ -19,10 +19,15 @@ import java.util.stream.Collectors;
  * waiting lines, like the backorder fill.
  */
 record Promises(SkuBook book, Router router) {
-    /** Whether the turn may have moved a date: the SKU expects dated batches, or the turn logged a waiting line. */
+    /**
+     * Whether the turn may have moved a date: the SKU expects dated batches, or did when the turn began (the dates of
+     * the lines they covered go back to none). A SKU with no batches before or after dates no line: every waiting line
+     * already has none, and a line that starts waiting is logged without one. So a sold-out SKU's turns do not look at
+     * its waiting queue, which grows by a line per order (a flash sale slowed down to the length of its queue when
+     * this also ran for every line that started waiting).
+     */
     boolean due(Turn t) {
-        return hasBatches(t.stock()) || t.decided().events().stream()
-            .anyMatch(d -> d.payload() instanceof LineBackordered b && b.getLocationId() == null);
+        return t.datedBefore() || hasBatches(t.stock());
     }
 
     /** Dates every waiting line anew; logs the lines whose date changed (in place of a LineBackordered of this turn). */
@@ -55,7 +60,7 @@ record Promises(SkuBook book, Router router) {
         return all;
     }
 
-    private static boolean hasBatches(SkuStock stock) {
+    static boolean hasBatches(SkuStock stock) {
         return stock.getLocations().values().stream().anyMatch(s -> s.getIncomingBatches() != null && !s.getIncomingBatches().isEmpty());
     }
 

@@ -34,6 +34,8 @@ import java.util.TreeSet;
 record ShardTransfers(SkuBook book, Ledger ledger, Router router, Shortfall shortfall, ShardPlan plan) {
     /** Home's own waiting lines, in home's links. */
     private static final int HOME = 0;
+    /** How many of a shard's waiting lines its want counts (see {@link #needs}). */
+    static final int WANT_LINES = 32;
 
     boolean sharded(Turn t) {
         return plan.sharded(t.sku());
@@ -296,10 +298,16 @@ record ShardTransfers(SkuBook book, Ledger ledger, Router router, Shortfall shor
         return (int) Math.max(0, link.getWant() - (link.getGranted() - link.getWantSeen()));
     }
 
-    /** Per location that tracks stock, what the shard's waiting lines that could be served there lack. */
+    /**
+     * Per location that tracks stock, what the shard's first {@link #WANT_LINES} waiting lines (in service order) that
+     * could be served there lack. Bounded, because it is worked out at the end of every turn: a sold-out shard's queue
+     * grows by a line per order, and counting all of it made each turn cost the length of the queue (a flash sale's
+     * turns slowed down as it sold out). A longer queue wants again as grants serve the first lines; and while those do
+     * not change, the want does not either, so a sold-out shard sends no want per order.
+     */
     private Map<String, Integer> needs(Turn t) {
         Map<String, Long> needs = new TreeMap<>();
-        for (LineReservation line : book.waiting(t.sku(), Router.FILL_BATCH)) {
+        for (LineReservation line : book.waiting(t.sku(), WANT_LINES)) {
             long lacking = line.getQuantity() - line.getAllocatedQuantity();
             if (lacking > 0) {
                 router.stockedSites(line).forEach(site -> needs.merge(site.id(), lacking, Long::sum));

@@ -55,6 +55,22 @@ class IncomingBatchesTest {
     }
 
     @Test
+    void aSoldOutSkuWithoutBatchesDoesNotRedateItsQueueForEachLineThatStartsWaiting() {
+        Promises promises = new Promises(f.book, null);
+        Decisions placed = f.desk.command(SKU, "c-1", "o-1", new dev.allotment.events.ReserveLine(DeskFixture.LINE, SKU, 2,
+            SHOP, 0, f.now(), null, "al-o-1", false, null), f.now());
+        assertEquals(1, placed.events().stream().filter(e -> e.payload() instanceof LineBackordered).count());
+        Turn undated = new Turn(f.book.stock(SKU).orElseThrow(), placed, f.now());
+        assertEquals(false, promises.due(undated), "no batch before or after: every date stays none, nothing to look at");
+
+        f.stockChange(batches(5, new IncomingBatch(5, JAN_10)));
+        assertEquals(true, promises.due(new Turn(f.book.stock(SKU).orElseThrow(), new Decisions(), f.now())));
+        Turn batchesGone = new Turn(f.book.stock(SKU).orElseThrow(), new Decisions(), f.now(), true);
+        batchesGone.stock().getLocations().values().forEach(l -> l.setIncomingBatches(null));
+        assertEquals(true, promises.due(batchesGone), "the batches went this turn: the dates they gave go back to none");
+    }
+
+    @Test
     void batchesThatBreakTheRulesAreRefusedAndChangeNothing() {
         f.stockChange(batches(5, new IncomingBatch(5, JAN_10)));
         String before = f.snapshot();

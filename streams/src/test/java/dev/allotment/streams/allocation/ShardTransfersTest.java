@@ -163,6 +163,28 @@ class ShardTransfersTest {
     }
 
     @Test
+    void aSoldOutShardWantsWhatItsFirstWaitingLinesLackAndWantsAgainAsTheyAreServed() {
+        Shards shards = new Shards(2);
+        int queued = ShardTransfers.WANT_LINES + 8;
+        List<String> orders = new ArrayList<>();
+        for (int i = 0; i < queued; i++) {
+            orders.add(shards.place(1, 1));
+        }
+        List<Integer> wanted = shards.sent(ShardWant.class).stream().map(ShardWant::getQuantity).toList();
+        assertEquals(ShardTransfers.WANT_LINES, wanted.size(), "no want once the first lines' need stops changing: " + wanted);
+        assertEquals(ShardTransfers.WANT_LINES, wanted.get(wanted.size() - 1), "the want counts the first lines only");
+        shards.deliverAll();
+
+        shards.count(queued + 5);   // the want of 32 is granted, what rose beyond is spread; the rest is wanted again
+        shards.deliverAll();
+        for (String order : orders) {
+            assertEquals(1, shards.line(1, order).getAllocatedQuantity(), order + " was served");
+        }
+        assertEquals(queued, shards.level(1).getAllocated());
+        assertEquals(queued + 5, shards.level(0).getPhysical() + shards.lentTo(1).getLent(), "no unit created or lost");
+    }
+
+    @Test
     void aWantHomeCannotAnswerIsRecalledFromTheShardsThatWantNothingAndForwarded() {
         Shards shards = new Shards(3);
         shards.count(9);   // 3 to each shard
