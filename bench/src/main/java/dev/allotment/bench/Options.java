@@ -33,6 +33,7 @@ public final class Options {
         HELP.put("threads", "Kafka Streams num.stream.threads (default 1)");
         HELP.put("orders", "orders of a flash sale; stock is a tenth of them (PostgreSQL: default 100000, smoke 3000; "
             + "engine: default 200000, smoke 5000)");
+        HELP.put("shards", "flash-sale: split each sale's SKU into this many shards (allotment.shards; 1-64, default 1 = whole)");
         HELP.put("locations", "warehouses holding the engine flash sale's stock, split evenly (1-4; default 4)");
         HELP.put("jfr", "steady, flash-sale, edge, queries: record the engine with Java Flight Recorder into this file (one per commit interval)");
         HELP.put("instances", "edge, queries: engine instances, 1 or 2 (default 1); with 2, the second joins after the set-up (queries: the load) and "
@@ -208,6 +209,15 @@ public final class Options {
         int n = integer("locations", "4");
         if (n < 1 || n > 4) {
             throw new IllegalArgumentException("--locations must be 1 to 4, was " + n);
+        }
+        return n;
+    }
+
+    /** {@code --shards}: how many shards the flash sale's SKU is split into (1: not split). */
+    public int shards() {
+        int n = integer("shards", "1");
+        if (n < 1 || n > 64) {
+            throw new IllegalArgumentException("--shards must be 1 to 64, was " + n);
         }
         return n;
     }

@@ -25,10 +25,16 @@ final class EngineScenarios {
     /** Runs {@code body} on a fresh stack per commit interval; {@code stackFacts} receives the last stack's description. */
     static List<RunResult> onEachStack(String scenario, Options o, Map<String, Object> stackFacts, PerStack body)
         throws Exception {
+        return onEachStack(scenario, o, List.of(), stackFacts, body);
+    }
+
+    /** As above, the engine started with {@code engineJvmArgs} besides {@code --engine-config}'s. */
+    static List<RunResult> onEachStack(String scenario, Options o, List<String> engineJvmArgs, Map<String, Object> stackFacts,
+                                       PerStack body) throws Exception {
         List<RunResult> runs = new ArrayList<>();
         List<Long> intervals = o.commitIntervals();
         for (long ci : intervals) {
-            EngineStack.Settings settings = settings(o, ci, intervals.size() > 1);
+            EngineStack.Settings settings = settings(o, ci, intervals.size() > 1, engineJvmArgs);
             System.out.printf(Locale.ROOT, "%s: starting the stack (broker, registry, engine with commit interval %d ms)…%n",
                 scenario, ci);
             long t0 = System.nanoTime();
@@ -54,8 +60,13 @@ final class EngineScenarios {
     }
 
     static EngineStack.Settings settings(Options o, long commitIntervalMs, boolean several) {
+        return settings(o, commitIntervalMs, several, List.of());
+    }
+
+    static EngineStack.Settings settings(Options o, long commitIntervalMs, boolean several, List<String> engineJvmArgs) {
         EngineStack.Settings d = EngineStack.Settings.defaults();
         List<String> jvm = new ArrayList<>(d.extraJvmArgs());
+        jvm.addAll(engineJvmArgs);
         jvm.addAll(o.engineConfig());
         return new EngineStack.Settings(commitIntervalMs, o.threads(), d.heap(), jvm,
             jfrFor(o.jfr(), commitIntervalMs, several));

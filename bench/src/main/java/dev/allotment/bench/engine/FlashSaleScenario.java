@@ -27,6 +27,12 @@ import java.util.stream.Collectors;
  * one SKU task: single-threaded, lock-free, and that is what is measured. Each order ends in exactly one decision
  * (allocated, or backordered: no stock left); the figure is decisions per second. After each run the proof of zero
  * oversell is checked on the decision log and on the engine's own stock, and any failed check fails the scenario.
+ *
+ * <p>With {@code --shards N} each sale's SKU is split into N shards ({@code allotment.shards}), so N single writers on
+ * their own partitions decide it. An order that reaches a dry shard is backordered there and may be filled later, when
+ * the rebalancing moves units to that shard: the run's rate counts each order's first decision, and the sale is over
+ * (and proven) once the log has allocated all the stock; how long that took after the last first decision is reported
+ * ({@code settle_ms}).
  */
 public final class FlashSaleScenario {
     static final int WAREHOUSES = 4;
@@ -39,6 +45,7 @@ public final class FlashSaleScenario {
     private final SaleLedger ledger = new SaleLedger();
     private final List<Platform> platforms = new ArrayList<>();
     private final EngineUsage usage;
+    private volatile long lastAllocationSeen;
     private List<String> stockedAt;
     private Decisions decisions;
     private int sale;
@@ -58,7 +65,7 @@ public final class FlashSaleScenario {
         String started = Instant.now().toString();
         o.locations();  // a bad --locations fails before any stack starts
         Map<String, Object> stackFacts = new LinkedHashMap<>();
-        List<RunResult> runs = EngineScenarios.onEachStack("flash-sale", o, stackFacts,
+        List<RunResult> runs = EngineScenarios.onEachStack("flash-sale", o, shardSettings(o), stackFacts,
             (stack, ci) -> new FlashSaleScenario(o, stack, ci).runAll());
         Map<String, Object> p = o.asParameters();
         p.putAll(stackFacts);
@@ -66,6 +73,7 @@ public final class FlashSaleScenario {
         p.put("stock", orders(o) / 10);
         p.put("stock_locations", o.locations());
         p.put("clients", o.clients());
+        p.put("shards", o.shards());
         return new BenchResult("flash-sale", "decisions", started, p, Machine.describe(), BenchResult.bestRate(runs), runs,
             List.of(
                 "Every order is for one unit of the same SKU; the stock is a tenth of the orders, split evenly over the first "
@@ -83,6 +91,11 @@ public final class FlashSaleScenario {
                     + "nor less while orders were refused), allocated + backordered = orders, no order line allocated twice, "
                     + "and no location allocated beyond its stock; the engine's GET /stock/{sku} shows allocated <= physical "
                     + "and available = 0 at every location, each location's allocated equal to the log's.",
+                "With --shards N, each sale's SKU is split into N shards (allotment.shards), each decided by its own task "
+                    + "on the partition its key lands in, with units moved between them by the rebalancing protocol. An order "
+                    + "on a dry shard is backordered there and may be filled after a rebalancing: the rate counts each order's "
+                    + "first decision, the proof waits until the log has allocated all the stock, and settle_ms is how long "
+                    + "that took after the last first decision (filled_after_backorder: orders filled that way).",
                 "Issue 7 asks for at least 5× PostgreSQL's flash-sale rate at the same concurrency: compare the runs with "
                     + "baseline-postgres flash-sale runs of the same clients below.",
                 "Latency is per order, from its intended send (unthrottled: the moment it was sent) to its decision on the "
@@ -90,11 +103,35 @@ public final class FlashSaleScenario {
                     + "machine's cores."));
     }
 
+    /**
+     * The engine's {@code allotment.shards} for {@code --shards N}: every sale's SKU and its warm-up SKU, for as many sales
+     * as one stack runs (the sales are numbered from 1 on each stack); none when N is 1.
+     */
+    static List<String> shardSettings(Options o) {
+        int n = o.shards();
+        if (n == 1) {
+            return List.of();
+        }
+        int sales = o.clients().size() * o.rates("max", "max").size();
+        List<String> entries = new ArrayList<>();
+        for (int sale = 1; sale <= sales; sale++) {
+            entries.add("FLASH-" + sale + "=" + n);
+            entries.add("WARM-" + sale + "=" + n);
+        }
+        return List.of("-Dallotment.shards=" + String.join(",", entries));
+    }
+
     private List<RunResult> runAll() throws Exception {
         List<RunResult> runs = new ArrayList<>();
         try (Decisions watcher = new Decisions(stack, (order, line, sku, location, units, allocated, seen) -> {
+            if (allocated) {
+                lastAllocationSeen = seen;
+            }
+            boolean filledLater = allocated && ledger.backordered(order, line, sku);
             ledger.decided(order, line, sku, location, units, allocated);
-            completions.decided(order, units, seen);
+            if (!filledLater) {
+                completions.decided(order, units, seen);  // the order's first decision
+            }
         })) {
             decisions = watcher;
             List<String> ids = platform(0).warehouses(WAREHOUSES);
@@ -148,6 +185,7 @@ public final class FlashSaleScenario {
             + "%d clients unthrottled%n", label, warmOrders, orders, orders / 10, sku, clients);
         publish(clients, warmOrders, warmSku, "w" + sale + "-", new Pacer(0, 0), new Measurement(Long.MAX_VALUE, Long.MAX_VALUE));
         completions.awaitAllCompleted(label + " warm-up", STALL, decisions::check);
+        awaitAllStockAllocated(label + " warm-up", warmSku, warmOrders, warmStock);
         prove(warmSku, warmOrders, warmStock);
         long start = System.nanoTime();
         Measurement m = new Measurement(start, Long.MAX_VALUE);
@@ -157,7 +195,8 @@ public final class FlashSaleScenario {
             publish(clients, orders, sku, "f" + sale + "-", new Pacer(0, 0), m);
             completions.awaitAllCompleted(label, STALL, decisions::check);
         }
-        return result(label, clients, null, m, sku, orders, stock);
+        long settleMs = awaitAllStockAllocated(label, sku, orders, stock);
+        return result(label, clients, null, m, sku, orders, stock, settleMs);
     }
 
     /** Orders at {@code rate} per second for warm-up + duration, all of one sale (stock a tenth of them). */
@@ -176,7 +215,8 @@ public final class FlashSaleScenario {
             publish(clients, orders, sku, "f" + sale + "-", new Pacer(start, rate), m);
             completions.awaitAllCompleted(label, STALL, decisions::check);
         }
-        return result(label, clients, rate, m, sku, orders, stock);
+        long settleMs = awaitAllStockAllocated(label, sku, orders, stock);
+        return result(label, clients, rate, m, sku, orders, stock, settleMs);
     }
 
     /**
@@ -218,14 +258,39 @@ public final class FlashSaleScenario {
         }
     }
 
+    /**
+     * Once every order has its first decision: waits until the log has allocated all the stock there is for them (at
+     * once without shards; with shards, lines backordered on a dry shard are filled after a rebalancing), and answers
+     * how long after now the last allocation was seen (0 when it came before). Gives up after {@link #STALL}; the proof
+     * then says what is missing.
+     */
+    private long awaitAllStockAllocated(String label, String sku, long orders, Map<String, Integer> stock) throws Exception {
+        long firstDecisionsIn = System.nanoTime();
+        long expected = Math.min(orders, stock.values().stream().mapToLong(Integer::longValue).sum());
+        long deadline = firstDecisionsIn + STALL.toNanos();
+        while (ledger.tally(sku).allocated() < expected && System.nanoTime() < deadline) {
+            decisions.check();
+            Thread.sleep(20);
+        }
+        long settled = Math.max(0, lastAllocationSeen - firstDecisionsIn) / 1_000_000;
+        if (settled > 0) {
+            System.out.printf(Locale.ROOT, "flash-sale %s: the last of the stock was allocated %d ms after every order had "
+                + "its first decision (%,d orders filled after a backorder)%n", label, settled,
+                ledger.tally(sku).filledAfterBackorder());
+        }
+        return settled;
+    }
+
     private String label(int clients, String run) {
         return "ci" + commitIntervalMs + " c" + clients + " " + run;
     }
 
     private RunResult result(String label, int clients, Double offered, Measurement m, String sku, long orders,
-                             Map<String, Integer> stock) throws Exception {
+                             Map<String, Integer> stock, long settleMs) throws Exception {
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("commit_interval_ms", commitIntervalMs);
+        extra.put("shards", o.shards());
+        extra.put("settle_ms", settleMs);
         extra.putAll(prove(sku, orders, stock));
         usage.putInto(extra, "decisions", m.measuredCompleted());
         Map<String, Object> tags = EngineScenarios.tags("flash-sale", commitIntervalMs);
@@ -237,9 +302,19 @@ public final class FlashSaleScenario {
         return run;
     }
 
-    /** Checks the sale of {@code sku} on the log and on the engine; throws when any check fails. */
+    /**
+     * Checks the sale of {@code sku} on the log and on the engine; throws when any check fails. With shards the engine's
+     * totals are told to the SKU's home at each shard's commit, so its answer is given a few seconds to catch up with the
+     * log before the proof counts it.
+     */
     private Map<String, Object> prove(String sku, long orders, Map<String, Integer> stock) throws Exception {
-        Proof proof = Proof.of(orders, stock, ledger.tally(sku), EngineReady.stock(stack, sku));
+        int shards = o.shards();
+        Proof proof = Proof.of(orders, stock, ledger.tally(sku), EngineReady.stock(stack, sku), shards);
+        long deadline = System.nanoTime() + Duration.ofSeconds(shards > 1 ? 15 : 0).toNanos();
+        while (!proof.failures().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            proof = Proof.of(orders, stock, ledger.tally(sku), EngineReady.stock(stack, sku), shards);
+        }
         if (!proof.failures().isEmpty()) {
             throw new IllegalStateException("flash sale of " + sku + " failed its checks: " + String.join("; ", proof.failures())
                 + " (facts: " + proof.facts() + ")");
@@ -249,7 +324,8 @@ public final class FlashSaleScenario {
 
     /** The proof of zero oversell for one sale: facts for the report, and every check that failed. */
     record Proof(Map<String, Object> facts, List<String> failures) {
-        static Proof of(long orders, Map<String, Integer> stock, SaleLedger.Tally log, Map<String, EngineReady.Level> engine) {
+        static Proof of(long orders, Map<String, Integer> stock, SaleLedger.Tally log, Map<String, EngineReady.Level> engine,
+                        int shards) {
             long total = stock.values().stream().mapToLong(Integer::longValue).sum();
             Map<String, Object> facts = new LinkedHashMap<>();
             List<String> failures = new ArrayList<>();
@@ -261,6 +337,7 @@ public final class FlashSaleScenario {
             facts.put("allocated_at", text(log.allocatedAt()));
             facts.put("lines_allocated", log.linesAllocated());
             facts.put("lines_allocated_twice", log.linesAllocatedAgain());
+            facts.put("filled_after_backorder", log.filledAfterBackorder());
             long expectedAllocated = Math.min(orders, total);
             if (log.allocated() != expectedAllocated) {
                 failures.add(String.format(Locale.ROOT, "the decision log allocated %d units, expected %d (%s)", log.allocated(),
@@ -273,6 +350,10 @@ public final class FlashSaleScenario {
             if (log.linesAllocatedAgain() != 0 || log.linesAllocated() != log.allocated()) {
                 failures.add(String.format(Locale.ROOT, "%d order lines allocated again (%d distinct lines for %d allocated units)",
                     log.linesAllocatedAgain(), log.linesAllocated(), log.allocated()));
+            }
+            if (shards == 1 && log.filledAfterBackorder() > 0) {
+                failures.add(log.filledAfterBackorder() + " order lines allocated after their backorder, in a sale whose "
+                    + "stock was all there before it began");
             }
             log.allocatedAt().forEach((location, units) -> {
                 if (units > stock.getOrDefault(location, 0)) {
