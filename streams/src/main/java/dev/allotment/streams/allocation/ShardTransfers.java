@@ -35,7 +35,7 @@ record ShardTransfers(SkuBook book, Ledger ledger, Router router, Shortfall shor
     /** Home's own waiting lines, in home's links. */
     private static final int HOME = 0;
     /** How many of a shard's waiting lines its want counts (see {@link #needs}). */
-    static final int WANT_LINES = 32;
+    static final int WANT_LINES = 8;
 
     boolean sharded(Turn t) {
         return plan.sharded(t.sku());
