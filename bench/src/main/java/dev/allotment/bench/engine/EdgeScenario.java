@@ -513,10 +513,13 @@ public final class EdgeScenario {
         long t0 = System.nanoTime();
         Request[] made = new Request[orders.size()];
         List<Integer> all = IntStream.range(0, orders.size()).boxed().toList();
-        List<Integer> failed = inParallel("allocations at " + SUPPLIER, all, (p, s, i) -> {
+        awaitAll("allocations at " + SUPPLIER, all, all.size(), (p, s, i) -> {
             Placed order = orders.get(i);
             Reply r = p.post("/orders/" + order.orderId() + "/allocations",
                 EdgeRequests.veeqoAllocation(SUPPLIER, order.sku(), 1), keys[i]);
+            if (r.status() == 202) {
+                return false;   // accepted, not decided within the edge's wait (a busy engine): asked again with the same key
+            }
             if (r.status() != 201) {
                 throw new UnexpectedReply("set-up: allocating order " + order.orderId() + " at " + SUPPLIER, r);
             }
@@ -529,9 +532,6 @@ public final class EdgeScenario {
             requestsMade.incrementAndGet();
             return true;
         });
-        if (!failed.isEmpty()) {
-            throw new IllegalStateException("set-up: " + failed.size() + " allocations at the supplier not made");
-        }
         long t1 = System.nanoTime();
         List<Request> requests = List.of(made);
         awaitAll("allocation requests visible", requests, requests.size(),
