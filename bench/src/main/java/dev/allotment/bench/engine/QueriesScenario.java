@@ -85,7 +85,7 @@ public final class QueriesScenario {
         String started = Instant.now().toString();
         long loaded = o.ordersLoaded();
         List<Kind> kinds = selected(o.queries(), loaded, o.skus());
-        EngineStack.Settings settings = new EngineStack.Settings(o.commitIntervalMs(), o.threads(), "1g", List.of(), o.jfr());
+        EngineStack.Settings settings = new EngineStack.Settings(o.commitIntervalMs(), o.threads(), "1g", o.engineConfig(), o.jfr());
         List<RunResult> runs = new ArrayList<>();
         Map<String, Object> params = o.asParameters();
         try (EngineStack stack = EngineStack.start(o.bootstrap(), o.bootstrapGiven(), settings);

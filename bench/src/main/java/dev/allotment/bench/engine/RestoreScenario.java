@@ -50,7 +50,9 @@ public final class RestoreScenario {
         String started = Instant.now().toString();
         long loaded = o.ordersLoaded();
         boolean kill = o.restartAfterKill();
-        EngineStack.Settings settings = new EngineStack.Settings(o.commitIntervalMs(), o.threads(), "1g", RESTORE_LOGGING, null);
+        List<String> jvm = new ArrayList<>(RESTORE_LOGGING);
+        jvm.addAll(o.engineConfig());
+        EngineStack.Settings settings = new EngineStack.Settings(o.commitIntervalMs(), o.threads(), "1g", jvm, null);
         Map<String, Object> params = o.asParameters();
         List<RunResult> runs = new ArrayList<>();
         List<String> notes = new ArrayList<>();
