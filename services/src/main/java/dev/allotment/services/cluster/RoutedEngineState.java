@@ -56,6 +56,8 @@ public final class RoutedEngineState implements EngineState {
     private final Supplier<KafkaStreams> streams;
     private final Supplier<HostInfo> self;
     private final LocalEngineState local;
+    /** {@link #local}, answering "unavailable" where it would wait: the reads an event loop may make. */
+    private final LocalEngineState immediate;
     private final PeerClient peers;
     private final Topics topics;
     private final ToIntFunction<String> partitions;
@@ -78,6 +80,7 @@ public final class RoutedEngineState implements EngineState {
         this.streams = streams;
         this.self = self;
         this.local = local;
+        this.immediate = local.withoutWaiting();
         this.peers = peers;
         this.topics = topics;
         this.maxStandbyLag = maxStandbyLag;
@@ -90,6 +93,11 @@ public final class RoutedEngineState implements EngineState {
     public Optional<OrderProjection> order(String orderId) {
         return keyed(StoreNames.ORDERS, orderId, Optional::isPresent, s -> s.order(orderId),
             p -> one(p, InternalQueries.ORDER, Map.of("key", orderId), StateFrames.records(OrderProjection.class)));
+    }
+
+    @Override
+    public Optional<Optional<OrderProjection>> orderAtOnce(String orderId) {
+        return atOnce(StoreNames.ORDERS, orderId, s -> s.order(orderId));
     }
 
     @Override
@@ -130,6 +138,12 @@ public final class RoutedEngineState implements EngineState {
         // a sharded SKU reads as one: home's books give the physical, the shards' records what they allocate and hold
         List<SkuStock> others = IntStream.range(1, n).mapToObj(k -> shardStock(ShardPlan.key(sku, k))).flatMap(Optional::stream).toList();
         return Optional.of(ShardTotals.merge(home.get(), others));
+    }
+
+    /** A sharded SKU reads several keys, which may live on several instances: never at once. */
+    @Override
+    public Optional<Optional<SkuStock>> stockAtOnce(String sku) {
+        return shards.shards(sku) == 1 ? atOnce(StoreNames.SKU_STOCK, sku, s -> s.stock(sku)) : Optional.empty();
     }
 
     private Optional<SkuStock> shardStock(String key) {
@@ -258,6 +272,26 @@ public final class RoutedEngineState implements EngineState {
      * only with what it {@code holds}: one that does not hold the key may not have caught up with it yet, so its "not
      * found" is no answer, and the read looks again.
      */
+    /**
+     * {@code here} on this instance's own stores, when the key's active copy is here and queryable now: what {@link #keyed}
+     * answers for such a key, without its waits. Empty when the read would wait or ask another instance.
+     */
+    private <T> Optional<T> atOnce(String store, String key, Function<EngineState, T> here) {
+        KafkaStreams running = streams.get();
+        if (running == null) {
+            return Optional.empty();
+        }
+        KeyQueryMetadata meta = running.queryMetadataForKey(store, key, KEYS);
+        if (meta == null || meta.equals(KeyQueryMetadata.NOT_AVAILABLE) || !meta.activeHost().equals(self.get())) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(here.apply(immediate));
+        } catch (EngineUnavailableException e) {
+            return Optional.empty();
+        }
+    }
+
     private <T> T keyed(String store, String key, Predicate<T> holds, Function<EngineState, T> here, Function<Peer, T> there) {
         long deadline = System.nanoTime() + routeRetry.toNanos();
         String last = "no instance owns it yet";

@@ -28,27 +28,34 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.swagger.v3.oas.annotations.Operation;
+import jakarta.inject.Named;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /** Stock levels per SKU and location: counts and adjustments go to allotment.stock-events; levels come from the SKU stores.
  * Changes and the list (a scan of every SKU) run on the blocking pool; one SKU's levels, a single store read, on the
- * HTTP event loop. */
+ * HTTP event loop when this instance holds the SKU's active copy and it is queryable now (an unsharded SKU), else on
+ * the blocking pool, which may wait and forward (see {@link OrderController}). */
 @Controller("/stock")
 public class StockController {
     private final CommandGateway gateway;
     private final EngineState state;
     private final StockViews views;
+    private final Executor blocking;
 
-    public StockController(CommandGateway gateway, EngineState state) {
+    public StockController(CommandGateway gateway, EngineState state, @Named(TaskExecutors.BLOCKING) Executor blocking) {
         this.gateway = gateway;
         this.state = state;
         this.views = new StockViews(state);
+        this.blocking = blocking;
     }
 
     @Operation(summary = "Set the counted stock of a SKU at a location", description = "A count is a fact: below what is"
@@ -138,11 +145,18 @@ public class StockController {
     }
 
     @Operation(summary = "A SKU's stock at every location, with totals")
-    @ExecuteOn(TaskExecutors.BLOCKING)   // a read may wait: a store moving, a peer that holds the key
     @Get(uri = "/{sku}", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> get(@PathVariable String sku) {
-        return state.stock(sku).<HttpResponse<Map<String, Object>>>map(s -> HttpResponse.ok(skuView(s)))
+    public CompletableFuture<HttpResponse<Map<String, Object>>> get(@PathVariable String sku) {
+        Optional<Optional<SkuStock>> here = state.stockAtOnce(sku);
+        if (here.isPresent()) {
+            return CompletableFuture.completedFuture(levels(sku, here.get()));
+        }
+        return OffTheLoop.run(blocking, () -> levels(sku, state.stock(sku)));
+    }
+
+    private HttpResponse<Map<String, Object>> levels(String sku, Optional<SkuStock> stock) {
+        return stock.<HttpResponse<Map<String, Object>>>map(s -> HttpResponse.ok(skuView(s)))
             .orElseGet(() -> HttpResponse.<Map<String, Object>>status(HttpStatus.NOT_FOUND)
                 .body(ErrorBody.of("not_found", "no stock recorded for " + sku)));
     }

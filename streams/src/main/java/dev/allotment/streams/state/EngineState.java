@@ -24,6 +24,14 @@ public interface EngineState {
     Optional<OrderProjection> order(String orderId);
 
     /**
+     * {@link #order}, when this instance can answer it at once, without waiting for a store or asking another instance
+     * (the caller may be an event loop); empty otherwise, and {@link #order} then answers.
+     */
+    default Optional<Optional<OrderProjection>> orderAtOnce(String orderId) {
+        return Optional.empty();
+    }
+
+    /**
      * Up to {@code limit} orders with ids after {@code after} (ascending), or, when {@code before} is given, the
      * {@code limit} orders just before it (still ascending); one more when there are more.
      */
@@ -65,6 +73,11 @@ public interface EngineState {
 
     /** A SKU's stock at every location. */
     Optional<SkuStock> stock(String sku);
+
+    /** {@link #stock(String)}, when this instance can answer it at once (see {@link #orderAtOnce}); empty otherwise. */
+    default Optional<Optional<SkuStock>> stockAtOnce(String sku) {
+        return Optional.empty();
+    }
 
     /**
      * Up to {@code limit} SKUs' stock, by SKU, after {@code after} (from the first when null), one more when there are

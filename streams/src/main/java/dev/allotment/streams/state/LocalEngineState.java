@@ -62,6 +62,11 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
         return new LocalEngineState(streams, changes, topics, retryBound, true, null);
     }
 
+    /** The same reads, answering "unavailable" at once where they would wait for a store that is moving. */
+    public LocalEngineState withoutWaiting() {
+        return new LocalEngineState(streams, changes, topics, Duration.ZERO, stale, only);
+    }
+
     /**
      * Lists of {@code partitions} alone, from whichever copy of each this instance holds (a standby copy may lag the
      * active one); a partition it holds no copy of is "not queryable", asked again, then unavailable.
