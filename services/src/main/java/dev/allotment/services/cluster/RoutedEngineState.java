@@ -268,11 +268,6 @@ public final class RoutedEngineState implements EngineState {
     // --- routing ---
 
     /**
-     * Reads {@code store}'s copy of {@code key}: the active one, else a standby within the lag bound. A standby answers
-     * only with what it {@code holds}: one that does not hold the key may not have caught up with it yet, so its "not
-     * found" is no answer, and the read looks again.
-     */
-    /**
      * {@code here} on this instance's own stores, when the key's active copy is here and queryable now: what {@link #keyed}
      * answers for such a key, without its waits. Empty when the read would wait or ask another instance.
      */
@@ -292,6 +287,11 @@ public final class RoutedEngineState implements EngineState {
         }
     }
 
+    /**
+     * Reads {@code store}'s copy of {@code key}: the active one, else a standby within the lag bound. A standby answers
+     * only with what it {@code holds}: one that does not hold the key may not have caught up with it yet, so its "not
+     * found" is no answer, and the read looks again.
+     */
     private <T> T keyed(String store, String key, Predicate<T> holds, Function<EngineState, T> here, Function<Peer, T> there) {
         long deadline = System.nanoTime() + routeRetry.toNanos();
         String last = "no instance owns it yet";
