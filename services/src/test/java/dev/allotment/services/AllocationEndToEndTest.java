@@ -252,6 +252,43 @@ class AllocationEndToEndTest {
     }
 
     @Test
+    void aDropShippersShipmentsLeaveItsPhysicalAsCountedAndAnUpdateThatOmitsTracksStockKeepsIt() {
+        ok(call("PUT", "/locations/drop-u", "{\"name\":\"Drop\",\"kind\":\"SUPPLIER\",\"tracks_stock\":false}"));
+        assertEquals(201, call("POST", "/orders", "{\"order_id\":\"drop-1\",\"channel\":\"manual\",\"lines\":["
+            + "{\"line_id\":\"l-1\",\"sku\":\"SKU-U1\",\"quantity\":3}]}").status());
+        Http.Reply created = call("POST", "/allocations/orders/drop-1", "{\"allocations\":[{\"location\":{\"id\":\"drop-u\"},"
+            + "\"items\":[{\"id\":\"SKU-U1\",\"quantity\":3}]}]}");
+        assertEquals(201, created.status(), created.body());
+        String id = created.json().path("data").get(0).path("id").asText();
+        ok(call("PATCH", "/allocations/orders/drop-1", "{\"allocations\":[{\"id\":\"" + id
+            + "\",\"completed_at\":\"2026-11-25T12:00:00Z\"}]}"));
+        JsonNode shipped = levelAt("SKU-U1", "drop-u");
+        assertEquals(List.of(0, 0), List.of(shipped.path("physical").asInt(), shipped.path("allocated").asInt()),
+            "what an untracked location ships is not counted stock: " + shipped);
+
+        // a name change that does not mention tracks_stock keeps the location untracked
+        JsonNode renamed = ok(call("PUT", "/locations/drop-u", "{\"name\":\"Drop renamed\",\"kind\":\"SUPPLIER\"}")).json();
+        assertFalse(renamed.path("tracks_stock").asBoolean(), renamed.toString());
+        assertFalse(call("GET", "/locations/drop-u", null).json().path("tracks_stock").asBoolean());
+        // switched to tracking on purpose, it starts from its count, not from minus what it shipped
+        ok(call("PUT", "/locations/drop-u", "{\"name\":\"Drop\",\"kind\":\"SUPPLIER\",\"tracks_stock\":true}"));
+        assertEquals(0, levelAt("SKU-U1", "drop-u").path("available").asInt());
+        ok(call("PUT", "/stock/drop-u/SKU-U1", "{\"physical\":5}"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> levelAt("SKU-U1", "drop-u").path("available").asInt() == 5);
+        // a new location that does not mention it tracks stock
+        assertTrue(ok(call("PUT", "/locations/wh-new", "{\"name\":\"New\"}")).json().path("tracks_stock").asBoolean());
+    }
+
+    static JsonNode levelAt(String sku, String locationId) {
+        for (JsonNode level : call("GET", "/stock/" + sku, null).json().path("locations")) {
+            if (level.path("location_id").asText().equals(locationId)) {
+                return level;
+            }
+        }
+        throw new AssertionError("no stock level of " + sku + " at " + locationId);
+    }
+
+    @Test
     void theSeedsRequestExamplesWorkAsWritten() {
         // Veeqo's example, ids as numbers: warehouse 5, sellable 1226615
         ok(call("PUT", "/locations/5", "{\"name\":\"Veeqo warehouse 5\"}"));

@@ -101,8 +101,8 @@ public final class Audit {
         long liveAllocated = level == null ? 0 : level.path("allocated").asLong();
         long livePhysical = level == null ? 0 : level.path("physical").asLong();
         String where = at.sku() + " at " + at.locationId();
-        // a location that tracks stock now but did not at some time: completions while it did not took its physical
-        // below zero with no count to say otherwise (the engine keeps it so), so no-oversell cannot be judged there
+        // a location that tracks stock now but did not at some time may still hold what was allocated there then, which
+        // nothing limited (an untracked location allocates on the supplier's word): no-oversell cannot be judged there
         boolean tracks = logs.tracksStock.getOrDefault(at.locationId(), true) && !logs.untrackedOnce.contains(at.locationId());
         if (liveAllocated < 0 || (tracks && liveAllocated > livePhysical)) {
             differences.add(where + ": live allocated " + liveAllocated + " is outside 0.." + livePhysical + " (invariant 1)");

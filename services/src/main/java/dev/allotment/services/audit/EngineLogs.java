@@ -32,7 +32,7 @@ final class EngineLogs {
     final DecisionReplay decisions = new DecisionReplay();
     final StockReplay stock = new StockReplay();
     final Map<String, Boolean> tracksStock = new HashMap<>();
-    /** Locations that did not track stock at some time: their physical quantity carries what shipped then, uncounted. */
+    /** Locations that did not track stock at some time: what was allocated there then was not limited by their stock. */
     final Set<String> untrackedOnce = new HashSet<>();
     final Map<DecisionReplay.At, StockLevel> stockLevels = new HashMap<>();
     final Map<String, OrderProjection> orderProjections = new HashMap<>();
@@ -74,6 +74,7 @@ final class EngineLogs {
             LocationEvent event = decodeOrNull(() -> serdes.value(LocationEvent.class).deserializer().deserialize(events.topic(), r.value()));
             if (event != null && event.getPayload() instanceof LocationUpserted l) {
                 tracksStock.put(l.getLocationId(), l.getTracksStock());
+                stock.located(l.getLocationId(), l.getTracksStock(), event.getOccurredAt());
                 if (!l.getTracksStock()) {
                     untrackedOnce.add(l.getLocationId());
                 }

@@ -89,8 +89,11 @@ public class LocationController {
             error.put("error", "invalid_value");
             return HttpResponse.<Map<String, Object>>status(HttpStatus.UNPROCESSABLE_ENTITY).body(error);
         }
-        LocationUpserted location = new LocationUpserted(id, name, kind, mode, timeoutSeconds,
-            tracks == null || tracks.isNull() || tracks.asBoolean(), webhook);
+        // tracks_stock absent: true for a new location, unchanged for a known one (switching it changes how the
+        // location's stock is counted and limited, so an update that does not name it does not switch it)
+        boolean tracksStock = tracks == null || tracks.isNull()
+            ? state.location(id).map(LocationUpserted::getTracksStock).orElse(true) : tracks.asBoolean();
+        LocationUpserted location = new LocationUpserted(id, name, kind, mode, timeoutSeconds, tracksStock, webhook);
         LocationEvent event = new LocationEvent(UUID.randomUUID().toString(), Instant.now(), key, location);
         publisher.publish(LocationKeys.location(id), event);
         waits.until(() -> state.location(id).filter(location::equals).isPresent());

@@ -200,7 +200,8 @@ final class Contract {
         return new Effect.Adjust(List.copyOf(adjustments));
     }
 
-    Effect location(String id, byte[] body) {
+    /** A PUT /locations body; {@code known} is the location as last accepted (null: new), whose tracking an absent tracks_stock keeps. */
+    Effect location(String id, byte[] body, Effect.Location known) {
         pathId(id, "id");
         JsonNode json = object(body);
         String kind = choice(json, "kind", List.of("WAREHOUSE", "STORE", "SUPPLIER"), "WAREHOUSE");
@@ -218,7 +219,8 @@ final class Contract {
         if (webhook != null && !webhook.isBlank()) {
             throw new Refusal("webhook_url: the fuzz sends none the engine may call");
         }
-        return new Effect.Location(id, name, kind, mode, timeout, tracks == null || tracks.isNull() || tracks.asBoolean(), webhook);
+        boolean tracksStock = tracks == null || tracks.isNull() ? known == null || known.tracksStock() : tracks.asBoolean();
+        return new Effect.Location(id, name, kind, mode, timeout, tracksStock, webhook);
     }
 
     Effect routing(String channel, byte[] body, Set<String> locations) {

@@ -214,7 +214,7 @@ final class Drafts {
                 d.body.put("webhook_url", pick(List.of("http://127.0.0.1:1/hook", "ftp://files.invalid/x", "http://169.254.169.254/",
                     "not a url", "http://[::1]/")));
             }
-            d.contract = s -> Contract.read(() -> contract.location(s.ids().get(0), s.body()));
+            d.contract = s -> Contract.read(() -> contract.location(s.ids().get(0), s.body(), model.locations.get(s.ids().get(0))));
             return d;
         });
         route("GET /locations/{id}", () -> new Draft("GET", "/locations/{}", random.nextInt(5) == 0 ? "fz-no-such-location"

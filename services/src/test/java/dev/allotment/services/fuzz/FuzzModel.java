@@ -25,6 +25,9 @@ public final class FuzzModel {
         public Instant countedAt;
     }
 
+    /** A location's tracking as accepted, from a request sent at {@code sentAt} (the engine saw it before its answer). */
+    public record TrackingSwitch(Instant sentAt, boolean tracks) {}
+
     /** An allocation request as an answer described it. */
     public record RequestSeen(String id, String orderId, String locationId, String status, List<JsonNode> lines) {}
 
@@ -33,6 +36,8 @@ public final class FuzzModel {
     /** Order ids a refused placement named, that no placement ever got accepted with. */
     public final Set<String> refusedOrderIds = new LinkedHashSet<>();
     public final Map<String, Effect.Location> locations = new TreeMap<>();
+    /** Per location, each accepted change of whether it tracks stock (its first description among them), in order. */
+    public final Map<String, List<TrackingSwitch>> trackingSwitches = new TreeMap<>();
     public final Map<String, List<String>> routing = new TreeMap<>();
     public final Map<Place, Stock> stock = new LinkedHashMap<>();
     public final Map<String, RequestSeen> requests = new LinkedHashMap<>();
@@ -42,8 +47,8 @@ public final class FuzzModel {
     /** Order lines ({@code order/line}) whose cancellation was accepted. */
     public final Set<String> cancelledLines = new java.util.HashSet<>();
 
-    /** Applies an accepted request's effect, answered at {@code answeredAt}. */
-    public void accepted(Effect effect, Instant answeredAt) {
+    /** Applies an accepted request's effect, from a request sent at {@code sentAt}. */
+    public void accepted(Effect effect, Instant sentAt) {
         if (effect instanceof Effect.PlaceOrder p) {
             orders.putIfAbsent(p.orderId(), p.lines());
             refusedOrderIds.remove(p.orderId());
@@ -54,11 +59,14 @@ public final class FuzzModel {
         } else if (effect instanceof Effect.SetStock s) {
             Stock at = stock.computeIfAbsent(new Place(s.locationId(), s.sku()), k -> new Stock());
             at.physical = s.physical();
-            at.countedAt = answeredAt;
+            at.countedAt = sentAt;
         } else if (effect instanceof Effect.Adjust a) {
             a.adjustments().forEach(this::adjusted);
         } else if (effect instanceof Effect.Location l) {
-            locations.put(l.id(), l);
+            Effect.Location before = locations.put(l.id(), l);
+            if (before == null || before.tracksStock() != l.tracksStock()) {
+                trackingSwitches.computeIfAbsent(l.id(), k -> new ArrayList<>()).add(new TrackingSwitch(sentAt, l.tracksStock()));
+            }
         } else if (effect instanceof Effect.Routing r) {
             routing.put(r.channel(), r.locations());
         }

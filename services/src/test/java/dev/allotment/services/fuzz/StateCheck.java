@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * Sets up the fuzz's world (locations, routings, stock) and compares the engine with the model: every order accepted
  * exists with its lines (cancelled when a cancellation was accepted), none refused does; every location and routing is
  * as last accepted; every stock level is what the accepted counts and adjustments make it, less the completions after
- * the last count; the audit finds nothing; and no request answered 4xx left a decision on the log.
+ * the last count made while the location tracked stock; the audit finds nothing; and no request answered 4xx left a decision on the log.
  */
 public final class StateCheck {
     /** The engine's logs as read at one moment: the decision log, its completions, and the audit's findings (summary last). */
@@ -151,13 +151,20 @@ public final class StateCheck {
         } while (cursor != null);
         Set<FuzzModel.Place> places = new HashSet<>(live.keySet());
         places.addAll(model.stock.keySet());
+        places:
         for (FuzzModel.Place place : places) {
             FuzzModel.Stock expected = model.stock.get(place);
             long physical = expected == null ? 0 : expected.physical;
+            List<FuzzModel.TrackingSwitch> switches = model.trackingSwitches.getOrDefault(place.locationId(), List.of());
             for (AuditProbe.Completion c : completions) {
                 if (c.sku().equals(place.sku()) && c.locationId().equals(place.locationId())
                     && (expected == null || expected.countedAt == null || c.at().isAfter(expected.countedAt))) {
-                    physical -= c.quantity();
+                    if (switchedNear(switches, c.at())) {
+                        continue places;   // which side of the switch the engine saw the completion on is not known here
+                    }
+                    if (tracksAt(switches, c.at())) {
+                        physical -= c.quantity();   // an untracked location's physical is as counted: shipments leave it
+                    }
                 }
             }
             long engine = live.getOrDefault(place, 0L);
@@ -166,6 +173,31 @@ public final class StateCheck {
                     + ", the accepted counts and adjustments (less completions) make " + physical);
             }
         }
+    }
+
+    /** Whether the location tracked stock at {@code at} as the accepted descriptions say (one never described does). */
+    private static boolean tracksAt(List<FuzzModel.TrackingSwitch> switches, Instant at) {
+        boolean tracks = true;
+        for (FuzzModel.TrackingSwitch s : switches) {
+            if (!s.sentAt().isAfter(at)) {
+                tracks = s.tracks();
+            }
+        }
+        return tracks;
+    }
+
+    /**
+     * Whether a change of tracking (not the first description: nothing completes at a location before it) was sent
+     * within a few seconds of {@code at}: the engine applied it at some time between the request and its answer.
+     */
+    private static boolean switchedNear(List<FuzzModel.TrackingSwitch> switches, Instant at) {
+        for (int i = 1; i < switches.size(); i++) {
+            Instant sent = switches.get(i).sentAt();
+            if (!at.isBefore(sent.minusSeconds(1)) && !at.isAfter(sent.plusSeconds(5))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** No request refused with a 4xx left a decision other than its rejection on the log; no refused order id is there. */

@@ -87,11 +87,18 @@ record Ledger(SkuBook book, Locations locations) {
             List.of(new AllocatedLine(line.getLineId(), line.getSku(), quantity)), reason));
     }
 
-    /** Completes a holding part: it leaves the location, so physical and allocated both drop by its quantity. */
+    /**
+     * Completes a holding part: it leaves the location, so allocated drops by its quantity, and so does physical where
+     * the location tracks stock. An untracked location's physical quantity is not the engine's to know (a supplier ships
+     * from stock it does not share): it stays as last counted, so a location that starts tracking starts from its count,
+     * not from minus what it shipped untracked.
+     */
     void complete(Turn t, LineReservation line, LineAllocation part, Instant completedAt) {
         LocationStock s = location(t.stock(), part.getLocationId(), completedAt);
         s.setAllocated(s.getAllocated() - part.getQuantity());
-        s.setPhysical(s.getPhysical() - part.getQuantity());
+        if (tracksStock(part.getLocationId())) {
+            s.setPhysical(s.getPhysical() - part.getQuantity());
+        }
         s.setUpdatedAt(completedAt);
         Parts.setStatus(part, PartStatus.COMPLETED);
         part.setCompletedAt(completedAt);

@@ -90,4 +90,25 @@ class ReplayTest {
         assertFalse(stock.exact(WH), "which came first is not in the log");
         assertEquals(10, stock.physical(WH), "the count is the last word when it came after");
     }
+
+    @Test
+    void completionsWhileTheLocationDidNotTrackStockTakeNoPhysicalQuantity() {
+        stock.located("wh-a", false, T0);
+        stock.applied(new StockSet("S1", "wh-a", 10, null), T0.plusSeconds(1));
+        stock.located("wh-a", true, T0.plusSeconds(100));
+        stock.completed(List.of(new DecisionReplay.Completion(WH, 2, T0.plusSeconds(50)),
+            new DecisionReplay.Completion(WH, 3, T0.plusSeconds(200))));
+
+        assertEquals(7, stock.physical(WH), "only the completion made while it tracked stock took its quantity");
+        assertTrue(stock.exact(WH));
+    }
+
+    @Test
+    void aSwitchOfTrackingCloseToACompletionIsNotGuessedAt() {
+        stock.located("wh-a", false, T0);
+        stock.located("wh-a", true, T0.plusSeconds(100));
+        stock.completed(List.of(new DecisionReplay.Completion(WH, 2, T0.plusSeconds(101))));
+
+        assertFalse(stock.exact(WH), "which side of the switch the engine saw the completion on is not in the log");
+    }
 }
