@@ -307,7 +307,7 @@ public class EnvoyAllocationController {
         List<JsonNode> items = in.array(allocation, "items", at + "items");
         for (int j = 0; j < items.size(); j++) {
             String itemAt = at + "items[" + j + "].";
-            String sku = in.requiredString(items.get(j), "id", itemAt + "id");
+            String sku = in.requiredSku(items.get(j), "id", itemAt + "id");
             Integer quantity = in.wholeNumber(items.get(j), "quantity", itemAt + "quantity", null);
             if (quantity != null && (positive ? quantity <= 0 : quantity < 0)) {
                 in.error(itemAt + "quantity", positive ? "must be above 0" : "must not be negative");

@@ -68,7 +68,7 @@ public class VeeqoAllocationController {
         }
         for (int i = 0; i < items.size(); i++) {
             String at = "allocation.line_items_attributes[" + i + "].";
-            String sku = in.requiredString(items.get(i), "sellable_id", at + "sellable_id");
+            String sku = in.requiredSku(items.get(i), "sellable_id", at + "sellable_id");
             if (sku != null && items.get(i).get("sellable_id").isIntegralNumber()) {
                 sentAsNumbers.add(sku);
             }

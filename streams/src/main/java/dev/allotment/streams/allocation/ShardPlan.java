@@ -78,13 +78,51 @@ public record ShardPlan(Map<String, Integer> shardsBySku, int defaultShards) {
         return index == 0 ? sku : sku + Limits.SHARD_MARK + index;
     }
 
-    /** The SKU and shard a key names (a SKU's own key is its shard 0). */
+    /**
+     * The SKU and shard a key names (a SKU's own key is its shard 0). Throws IllegalArgumentException for a key that
+     * names neither ({@link #keyProblem}): callers that take keys from outside check them first.
+     */
     public static Shard shard(String key) {
         int mark = key.lastIndexOf(Limits.SHARD_MARK);
         if (mark < 0) {
             return new Shard(key, 0);
         }
-        return new Shard(key.substring(0, mark), Integer.parseInt(key.substring(mark + 1)));
+        int index = shardIndex(key.substring(mark + 1));
+        if (index < 1) {
+            throw new IllegalArgumentException("not a SKU's shard key: " + key);
+        }
+        return new Shard(key.substring(0, mark), index);
+    }
+
+    /**
+     * Why {@code key} names neither a SKU ({@link Limits#skuProblem}) nor one of a SKU's shards ({@code <sku>#<k>},
+     * k from 1 to below {@link #MAX_SHARDS}); empty when it names one. A command keyed by anything else is refused, not run.
+     */
+    public static java.util.Optional<String> keyProblem(String key) {
+        int mark = key.lastIndexOf(Limits.SHARD_MARK);
+        if (mark < 0) {
+            return Limits.skuProblem(key);
+        }
+        if (shardIndex(key.substring(mark + 1)) < 1) {
+            return Limits.skuProblem(key);   // not a shard's key: a SKU id with the mark in it, and said so
+        }
+        return Limits.skuProblem(key.substring(0, mark));
+    }
+
+    /** The shard index written in {@code digits}, or -1 when it is not one (1 to below MAX_SHARDS, no sign, no leading zero). */
+    private static int shardIndex(String digits) {
+        if (digits.isEmpty() || digits.length() > 4 || digits.charAt(0) == '0') {
+            return -1;
+        }
+        int index = 0;
+        for (int i = 0; i < digits.length(); i++) {
+            char c = digits.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            index = index * 10 + (c - '0');
+        }
+        return index < MAX_SHARDS ? index : -1;
     }
 
     /** The shard an order's lines of the SKU go to: a stable hash of the order id, so all of them go to one shard. */

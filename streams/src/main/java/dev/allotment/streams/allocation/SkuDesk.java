@@ -343,7 +343,11 @@ public final class SkuDesk {
         }
     }
 
+    /** A turn on {@code sku}'s book; refused for a key that names no SKU or shard (a record published by hand with it). */
     private Turn turn(String sku, Instant at) {
+        ShardPlan.keyProblem(sku).ifPresent(p -> {
+            throw new Refusal(RefusalCode.INVALID_FIELD, "sku: " + p);
+        });
         return new Turn(ledger.stockOf(sku), new Decisions(), at);
     }
 }

@@ -15,6 +15,7 @@ import dev.allotment.events.AllocateLines;
 import dev.allotment.events.AllocationCancelled;
 import dev.allotment.events.AllocationRequested;
 import dev.allotment.events.LineQuantity;
+import dev.allotment.events.StockSet;
 import dev.allotment.events.UpdateAllocation;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -119,6 +120,27 @@ class ManualAllocationTest {
         assertEquals(List.of(7, 0), List.of(f.level(WAREHOUSE).getPhysical(), f.allocated(WAREHOUSE)));
         assertEquals(PartStatus.COMPLETED, f.status("o-1", "al-m1"));
         assertEquals(RefusalCode.ALLOCATION_COMPLETED, f.refused(() -> f.change("o-1", "al-m1", 2)));
+    }
+
+    @Test
+    void aCommandKeyedByNoSkuOrShardIsRefusedNotThrownOn() {
+        // a command published by hand with such a key: refused (dead-lettered by the processor), the book unchanged
+        for (String key : List.of("a/b?c#d", "SKU#0", "SKU#x")) {
+            assertEquals(RefusalCode.INVALID_FIELD, f.refused(() -> f.desk.command(key, "c-bad", "o-1",
+                new AllocateLines(WAREHOUSE, List.of(new LineQuantity(null, key, 1)), "al-bad"), f.now())), key);
+            assertEquals(RefusalCode.INVALID_FIELD, f.refused(() -> f.desk.stock(key, new StockSet(key, WAREHOUSE, 5, null), f.now())), key);
+        }
+    }
+
+    @Test
+    void completingAtALocationThatDoesNotTrackStockLeavesItsPhysicalAsCounted() {
+        f.allocate("o-1", DROP_SHIPPER, 3, "al-d1");
+
+        f.complete("o-1", "al-d1");
+
+        assertEquals(List.of(0, 0), List.of(f.level(DROP_SHIPPER).getPhysical(), f.allocated(DROP_SHIPPER)),
+            "what a drop-shipper ships is not counted stock: its physical does not go below the count");
+        assertEquals(PartStatus.COMPLETED, f.status("o-1", "al-d1"));
     }
 
     @Test

@@ -27,6 +27,18 @@ class ShardPlanTest {
     }
 
     @Test
+    void aKeyIsASkuOrAShardOfOneAndAnythingElseIsNamedNotThrownOn() {
+        assertTrue(ShardPlan.keyProblem("HOT").isEmpty());
+        assertTrue(ShardPlan.keyProblem("HOT#3").isEmpty());
+        assertTrue(ShardPlan.keyProblem("HOT#1023").isEmpty());
+        for (String bad : new String[] {"a/b?c#d", "HOT#", "HOT#0", "HOT#01", "HOT#-1", "HOT#1024", "HOT#99999999999", "A#1#2", "#1", ""}) {
+            assertTrue(ShardPlan.keyProblem(bad).isPresent(), bad);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ShardPlan.shard("a/b?c#d"));
+        assertTrue(e.getMessage().contains("a/b?c#d"), e.getMessage());
+    }
+
+    @Test
     void anOrdersLinesOfASkuGoToOneShardAndOrdersSpreadOverAllOfThem() {
         Set<Integer> used = new HashSet<>();
         for (int i = 0; i < 40; i++) {
