@@ -189,6 +189,15 @@ class AllocationEndToEndTest {
     void veeqoAllocationAnswersInItsShapeAndARepeatedKeyChangesNothing() {
         ok(call("PUT", "/stock/wh-ams/SKU-V", "{\"physical\":10}"));
         order("veeqo-1", "manual", "SKU-V", 3);
+        // a SKU id with the shard mark is no SKU (the engine names shards so): refused naming the field, in both shapes
+        Http.Reply marked = call("POST", "/orders/veeqo-1/allocations", "{\"allocation\":{\"warehouse_id\":\"wh-ams\","
+            + "\"line_items_attributes\":[{\"sellable_id\":\"a/b?c#d\",\"quantity\":1}]}}");
+        assertEquals(List.of(400, "allocation.line_items_attributes[0].sellable_id"), List.of(marked.status(),
+            marked.json().path("fields").path(0).path("field").asText()), marked.body());
+        Http.Reply markedEnvoy = call("POST", "/allocations/orders/veeqo-1", "{\"allocations\":[{\"location\":{\"id\":\"wh-ams\"},"
+            + "\"items\":[{\"id\":\"SKU-V#1\",\"quantity\":1}]}]}");
+        assertEquals(List.of(400, "allocations[0].items[0].id"), List.of(markedEnvoy.status(),
+            markedEnvoy.json().path("fields").path(0).path("field").asText()), markedEnvoy.body());
         String body = "{\"allocation\":{\"warehouse_id\":\"wh-ams\",\"line_items_attributes\":[{\"sellable_id\":\"SKU-V\",\"quantity\":\"3\"}]}}";
         Http.Reply created = call("POST", "/orders/veeqo-1/allocations", body, "Idempotency-Key", "veeqo-key-1");
         assertEquals(201, created.status(), created.body());
