@@ -1,0 +1,60 @@
+package dev.allotment.services;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.allotment.schemas.Topics;
+import dev.allotment.services.support.RealInfrastructure;
+import dev.allotment.services.support.TestEngine;
+import dev.allotment.streams.state.StoreNames;
+import dev.allotment.streams.topology.ChangelogTopics;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every store's changelog, as Kafka Streams creates it on the real broker, is compacted and closes a segment at 64 MiB or
+ * after an hour, so that the broker compacts it while the engine runs and a restore reads the live state, not every update
+ * since the last gibibyte (ChangelogTopics says why).
+ */
+@ExtendWith(RealInfrastructure.class)
+class ChangelogTopicsEndToEndTest {
+    static final Topics TOPICS = Topics.withPrefix("e2e-changelogs.");
+
+    @Test
+    void everyStoresChangelogIsCompactedWithSegmentsOfAtMost64MiBOrAnHour() throws Exception {
+        try (TestEngine engine = TestEngine.start(TOPICS.prefix(), Map.of());
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                 RealInfrastructure.endpoints().bootstrapServers()))) {
+            String application = TOPICS.prefix() + "engine-";
+            List<String> changelogs = admin.listTopics().names().get().stream()
+                .filter(n -> n.startsWith(application) && n.endsWith("-changelog")).sorted().toList();
+            for (String store : List.of(StoreNames.ORDERS, StoreNames.SKU_STOCK, StoreNames.ORDER_HISTORY,
+                StoreNames.LINE_RESERVATIONS, StoreNames.COMMAND_OUTCOMES)) {
+                assertTrue(changelogs.contains(application + store + "-changelog"), store + " among " + changelogs);
+            }
+            Map<ConfigResource, Config> configs = admin.describeConfigs(changelogs.stream()
+                .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList()).all().get();
+            Map<String, String> found = new TreeMap<>();
+            Map<String, String> expected = new TreeMap<>();
+            for (String name : changelogs) {
+                Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name));
+                found.put(name, config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value() + ", segment.bytes "
+                    + config.get(TopicConfig.SEGMENT_BYTES_CONFIG).value() + ", segment.ms "
+                    + config.get(TopicConfig.SEGMENT_MS_CONFIG).value());
+                expected.put(name, "compact, segment.bytes " + ChangelogTopics.SEGMENT_BYTES + ", segment.ms "
+                    + ChangelogTopics.SEGMENT_MS);
+            }
+            assertEquals(expected, found);
+            assertEquals(64L * 1024 * 1024, ChangelogTopics.SEGMENT_BYTES);
+            assertEquals(3_600_000L, ChangelogTopics.SEGMENT_MS);
+        }
+    }
+}
