@@ -281,7 +281,7 @@ public final class RoutedEngineState implements EngineState {
             return Optional.empty();
         }
         try {
-            return Optional.of(here.apply(immediate));
+            return Optional.of(here.apply(immediate.keyedTo(meta.partition())));
         } catch (EngineUnavailableException e) {
             return Optional.empty();
         }

@@ -3,6 +3,7 @@ package dev.allotment.services.http;
 import io.micronaut.core.propagation.PropagatedContext;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -13,6 +14,14 @@ import java.util.function.Supplier;
  */
 final class OffTheLoop {
     private OffTheLoop() {}
+
+    /**
+     * {@code atOnce}, the answer the event loop could give without waiting (this instance holds the key, queryable now),
+     * else {@code read} on {@code executor}: a read that may wait for a moving store or ask another instance.
+     */
+    static <T> CompletableFuture<T> unlessAnswered(Optional<T> atOnce, Executor executor, Supplier<T> read) {
+        return atOnce.isPresent() ? CompletableFuture.completedFuture(atOnce.get()) : run(executor, read);
+    }
 
     static <T> CompletableFuture<T> run(Executor executor, Supplier<T> read) {
         CompletableFuture<T> answer = new CompletableFuture<>();

@@ -132,12 +132,8 @@ public class OrderController {
             }
             return OffTheLoop.run(blocking, () -> past(orderId, at));
         }
-        Optional<Optional<OrderProjection>> here = state.orderAtOnce(orderId);
-        if (here.isPresent()) {
-            return CompletableFuture.completedFuture(present(orderId, here.get()));
-        }
-        // on another instance, or a store moving: a read that may wait and forward, off the event loop
-        return OffTheLoop.run(blocking, () -> present(orderId, state.order(orderId)));
+        return OffTheLoop.unlessAnswered(state.orderAtOnce(orderId).map(o -> present(orderId, o)), blocking,
+            () -> present(orderId, state.order(orderId)));
     }
 
     private HttpResponse<Map<String, Object>> present(String orderId, Optional<OrderProjection> order) {

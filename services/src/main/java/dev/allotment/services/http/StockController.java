@@ -148,11 +148,8 @@ public class StockController {
     @Get(uri = "/{sku}", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
     public CompletableFuture<HttpResponse<Map<String, Object>>> get(@PathVariable String sku) {
-        Optional<Optional<SkuStock>> here = state.stockAtOnce(sku);
-        if (here.isPresent()) {
-            return CompletableFuture.completedFuture(levels(sku, here.get()));
-        }
-        return OffTheLoop.run(blocking, () -> levels(sku, state.stock(sku)));
+        return OffTheLoop.unlessAnswered(state.stockAtOnce(sku).map(s -> levels(sku, s)), blocking,
+            () -> levels(sku, state.stock(sku)));
     }
 
     private HttpResponse<Map<String, Object>> levels(String sku, Optional<SkuStock> stock) {

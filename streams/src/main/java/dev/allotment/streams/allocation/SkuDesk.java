@@ -90,6 +90,7 @@ public final class SkuDesk {
      * ShardTransfers#countAtHome}).
      */
     public Decisions stock(String sku, Object change, Instant at) {
+        checkKey(sku);
         Turn t = turn(sku, at);
         Map<String, Integer> before = transfers.physicals(t);
         if (change instanceof HoldPlaced placed) {
@@ -218,6 +219,7 @@ public final class SkuDesk {
      * sharded SKU ({@code key}: its shard key), then serves waiting lines; what it sends on is in the decisions.
      */
     public Decisions shardMessage(String key, Object message, Instant at) {
+        checkKey(key);
         Turn t = turn(key, at);
         Map<String, Integer> before = transfers.physicals(t);
         return serve(t, before, transfers.receive(t, message), false);
@@ -265,6 +267,7 @@ public final class SkuDesk {
     }
 
     private Decisions decide(String sku, String commandId, String orderId, Object payload, Instant at) {
+        checkKey(sku);
         Turn t = turn(sku, at);
         Map<String, Integer> before = transfers.physicals(t);
         if (payload instanceof ReserveLine reserve) {
@@ -343,11 +346,19 @@ public final class SkuDesk {
         }
     }
 
-    /** A turn on {@code sku}'s book; refused for a key that names no SKU or shard (a record published by hand with it). */
+    /** A turn on {@code sku}'s book (a key {@link #checkKey} let through, or one the desk stored). */
     private Turn turn(String sku, Instant at) {
+        return new Turn(ledger.stockOf(sku), new Decisions(), at);
+    }
+
+    /**
+     * Refuses a key from a record that names no SKU or shard (one published by hand with it), before a turn takes it:
+     * at the entries that take keys from records (a stock change, a command, a shard message); the turns that follow
+     * (serving waiting lines, expiry, rebalancing, a group's commit) take keys the desk checked or stored.
+     */
+    private static void checkKey(String sku) {
         ShardPlan.keyProblem(sku).ifPresent(p -> {
             throw new Refusal(RefusalCode.INVALID_FIELD, "sku: " + p);
         });
-        return new Turn(ledger.stockOf(sku), new Decisions(), at);
     }
 }

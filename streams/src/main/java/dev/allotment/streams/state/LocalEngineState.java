@@ -44,9 +44,11 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * @param stale whether keyed reads may read standby copies
  * @param only when not null, the partitions lists read (their standby or active copies here), in place of this
  *     instance's active partitions: how a list is completed from standby copies when a partition's owner is gone
+ * @param keyPartition when not null, the partition keyed reads read, not looked up again from the key: see
+ *     {@link #keyedTo(int)}
  */
 public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges changes, Topics topics, Duration retryBound,
-                               boolean stale, Set<Integer> only) implements EngineState {
+                               boolean stale, Set<Integer> only, Integer keyPartition) implements EngineState {
     /** How long a read waits for a store that is moving before it answers "unavailable". */
     public static final Duration DEFAULT_RETRY = Duration.ofMillis(250);
     static final long PAUSE_MS = 10;
@@ -54,17 +56,25 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
 
     /** Reads of this instance's active tasks alone. */
     public LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges changes, Topics topics, Duration retryBound) {
-        this(streams, changes, topics, retryBound, false, null);
+        this(streams, changes, topics, retryBound, false, null, null);
     }
 
     /** The same reads, of this instance's standby copies too (keyed reads): answers that may lag the active copy. */
     public LocalEngineState standbys() {
-        return new LocalEngineState(streams, changes, topics, retryBound, true, null);
+        return new LocalEngineState(streams, changes, topics, retryBound, true, null, null);
     }
 
     /** The same reads, answering "unavailable" at once where they would wait for a store that is moving. */
     public LocalEngineState withoutWaiting() {
-        return new LocalEngineState(streams, changes, topics, Duration.ZERO, stale, only);
+        return new LocalEngineState(streams, changes, topics, Duration.ZERO, stale, only, keyPartition);
+    }
+
+    /**
+     * The same reads, for one read of a key whose partition the caller has just looked up in Kafka Streams' metadata
+     * (the router's answer-at-once step): its keyed read goes to {@code partition} without looking it up again.
+     */
+    public LocalEngineState keyedTo(int partition) {
+        return new LocalEngineState(streams, changes, topics, retryBound, stale, only, partition);
     }
 
     /**
@@ -72,7 +82,7 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
      * active one); a partition it holds no copy of is "not queryable", asked again, then unavailable.
      */
     public LocalEngineState partitions(Set<Integer> partitions) {
-        return new LocalEngineState(streams, changes, topics, retryBound, true, Set.copyOf(partitions));
+        return new LocalEngineState(streams, changes, topics, retryBound, true, Set.copyOf(partitions), null);
     }
 
     /**
@@ -272,6 +282,9 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
     private <T> T onKeyPartition(String name, String key, BiFunction<KafkaStreams, Integer, T> query) {
         return retrying(name, () -> {
             KafkaStreams running = running();
+            if (keyPartition != null) {
+                return query.apply(running, keyPartition);
+            }
             KeyQueryMetadata meta = running.queryMetadataForKey(name, key, KEYS);
             if (!owned(meta)) {
                 throw new InvalidStateStoreException("the engine is rebalancing; no owner of " + key + " yet");
