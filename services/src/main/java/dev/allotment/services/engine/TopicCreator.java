@@ -82,10 +82,11 @@ final class TopicCreator {
         List<NewTopic> missing = new ArrayList<>();
         for (TopicSpec spec : specs) {
             if (!existing.contains(spec.name())) {
-                missing.add(new NewTopic(spec.name(), spec.partitions(), replication.factor()).configs(Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG,
-                    spec.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(replication.minInsync()))));
+                Map<String, String> configs = new HashMap<>(spec.compacted() ? TopicSpec.compactedSegments() : Map.of());
+                configs.put(TopicConfig.CLEANUP_POLICY_CONFIG,
+                    spec.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
+                configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(replication.minInsync()));
+                missing.add(new NewTopic(spec.name(), spec.partitions(), replication.factor()).configs(configs));
             }
         }
         if (missing.isEmpty()) {

@@ -3,11 +3,12 @@ package dev.allotment.services;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.allotment.schemas.TopicSpec;
 import dev.allotment.schemas.Topics;
 import dev.allotment.services.support.RealInfrastructure;
 import dev.allotment.services.support.TestEngine;
 import dev.allotment.streams.state.StoreNames;
-import dev.allotment.streams.topology.ChangelogTopics;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,16 +21,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Every store's changelog, as Kafka Streams creates it on the real broker, is compacted and closes a segment at 64 MiB or
- * after an hour, so that the broker compacts it while the engine runs and a restore reads the live state, not every update
- * since the last gibibyte (ChangelogTopics says why).
+ * Every compacted topic on the real broker, the engine's latest-value topics and Kafka Streams' store changelogs alike,
+ * closes a segment at 64 MiB or after an hour, so that the broker compacts it while the engine runs and a global store's
+ * bootstrap or a changelog's restore reads the live state, not every update since the last gibibyte (TopicSpec says why).
+ * The event logs keep the broker's segments.
  */
 @ExtendWith(RealInfrastructure.class)
-class ChangelogTopicsEndToEndTest {
-    static final Topics TOPICS = Topics.withPrefix("e2e-changelogs.");
+class CompactedTopicsEndToEndTest {
+    static final Topics TOPICS = Topics.withPrefix("e2e-compacted.");
 
     @Test
-    void everyStoresChangelogIsCompactedWithSegmentsOfAtMost64MiBOrAnHour() throws Exception {
+    void everyCompactedTopicAndChangelogClosesSegmentsAt64MiBOrAnHourAndTheEventLogsKeepTheBrokers() throws Exception {
         try (TestEngine engine = TestEngine.start(TOPICS.prefix(), Map.of());
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                  RealInfrastructure.endpoints().bootstrapServers()))) {
@@ -40,21 +42,27 @@ class ChangelogTopicsEndToEndTest {
                 StoreNames.LINE_RESERVATIONS, StoreNames.COMMAND_OUTCOMES)) {
                 assertTrue(changelogs.contains(application + store + "-changelog"), store + " among " + changelogs);
             }
-            Map<ConfigResource, Config> configs = admin.describeConfigs(changelogs.stream()
+            List<String> compacted = new ArrayList<>(changelogs);
+            compacted.addAll(List.of(TOPICS.orderProjections(), TOPICS.stockLevels(), TOPICS.locationEvents()));
+            List<String> logs = List.of(TOPICS.orderEvents(), TOPICS.stockEvents(), TOPICS.commands(), TOPICS.allocationEvents());
+            List<String> all = new ArrayList<>(compacted);
+            all.addAll(logs);
+            Map<ConfigResource, Config> configs = admin.describeConfigs(all.stream()
                 .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList()).all().get();
             Map<String, String> found = new TreeMap<>();
             Map<String, String> expected = new TreeMap<>();
-            for (String name : changelogs) {
+            for (String name : all) {
                 Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name));
                 found.put(name, config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value() + ", segment.bytes "
                     + config.get(TopicConfig.SEGMENT_BYTES_CONFIG).value() + ", segment.ms "
                     + config.get(TopicConfig.SEGMENT_MS_CONFIG).value());
-                expected.put(name, "compact, segment.bytes " + ChangelogTopics.SEGMENT_BYTES + ", segment.ms "
-                    + ChangelogTopics.SEGMENT_MS);
+                expected.put(name, compacted.contains(name)
+                    ? "compact, segment.bytes " + TopicSpec.COMPACTED_SEGMENT_BYTES + ", segment.ms " + TopicSpec.COMPACTED_SEGMENT_MS
+                    : "delete, segment.bytes 1073741824, segment.ms 604800000");
             }
             assertEquals(expected, found);
-            assertEquals(64L * 1024 * 1024, ChangelogTopics.SEGMENT_BYTES);
-            assertEquals(3_600_000L, ChangelogTopics.SEGMENT_MS);
+            assertEquals(64L * 1024 * 1024, TopicSpec.COMPACTED_SEGMENT_BYTES);
+            assertEquals(3_600_000L, TopicSpec.COMPACTED_SEGMENT_MS);
         }
     }
 }
