@@ -4,31 +4,38 @@ import static org.awaitility.Awaitility.await;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** One engine (Micronaut + Kafka Streams) in the test JVM on the shared real broker and registry, healthy when returned. */
 public final class TestEngine implements AutoCloseable {
     private final ApplicationContext context;
     private final Http http;
+    private final Path stateDir;
 
-    private TestEngine(ApplicationContext context, Http http) {
+    private TestEngine(ApplicationContext context, Http http, Path stateDir) {
         this.context = context;
         this.http = http;
+        this.stateDir = stateDir;
     }
 
     /** Starts an engine whose topics start with {@code prefix}, with {@code settings} over the test defaults. */
     public static TestEngine start(String prefix, Map<String, Object> settings) throws Exception {
         int port = RealInfrastructure.freePort();
-        Map<String, Object> props = new HashMap<>(RealInfrastructure.engineProperties(prefix,
-            Files.createTempDirectory("engine-state"), port));
+        Path stateDir = Files.createTempDirectory("engine-state");
+        Map<String, Object> props = new HashMap<>(RealInfrastructure.engineProperties(prefix, stateDir, port));
         props.putAll(settings);
         ApplicationContext context = ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
         Http http = new Http("http://127.0.0.1:" + port);
         await().atMost(Duration.ofSeconds(60)).until(() -> http.send("GET", "/health", null).status() == 200);
-        return new TestEngine(context, http);
+        return new TestEngine(context, http, stateDir);
     }
 
     public ApplicationContext context() {
@@ -39,8 +46,16 @@ public final class TestEngine implements AutoCloseable {
         return http;
     }
 
+    /** Stops the engine and removes the state directory it was started with. */
     @Override
     public void close() {
         context.close();
+        if (Files.exists(stateDir)) {
+            try (Stream<Path> files = Files.walk(stateDir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 }
