@@ -13,7 +13,12 @@ public record TopicSpec(String name, int partitions, boolean compacted) {
     public static final int COMPACTED_SEGMENT_BYTES = 64 * 1024 * 1024;
     public static final long COMPACTED_SEGMENT_MS = 60 * 60 * 1000L;
 
-    /** The segment settings of every compacted topic the engine creates, its store changelogs included. */
+    /**
+     * The segment settings of every compacted topic the engine creates, its store changelogs included (given to Kafka
+     * Streams with each store's {@code withLoggingEnabled}, on top of its {@code cleanup.policy=compact}).
+     * {@code delete.retention.ms} stays at the broker's day: an instance that comes back within it with its local state
+     * still sees every delete it missed.
+     */
     public static Map<String, String> compactedSegments() {
         return Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(COMPACTED_SEGMENT_BYTES),
             TopicConfig.SEGMENT_MS_CONFIG, Long.toString(COMPACTED_SEGMENT_MS));

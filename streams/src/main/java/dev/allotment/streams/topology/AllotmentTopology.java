@@ -15,6 +15,7 @@ import dev.allotment.events.StockEvent;
 import dev.allotment.events.StockLevel;
 import dev.allotment.events.StockLevelKey;
 import dev.allotment.schemas.AvroSerdes;
+import dev.allotment.schemas.TopicSpec;
 import dev.allotment.schemas.Topics;
 import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.state.StoreNames;
@@ -104,7 +105,7 @@ public final class AllotmentTopology {
         // an order is written when placed and again for each decision folded, mostly within one commit: kept as an
         // object until the commit, serialized once then (CommitTimeStore), not per decision
         topology.addStateStore(CommitTimeStore.builder(StoreNames.ORDERS, projections)
-            .withLoggingEnabled(ChangelogTopics.config()), "order-events-processor", "order-fold-processor");
+            .withLoggingEnabled(TopicSpec.compactedSegments()), "order-events-processor", "order-fold-processor");
         store(topology, StoreNames.ORDER_HISTORY, serdes.value(AllocationEvent.class), "order-fold-processor");
         store(topology, StoreNames.ORDER_HISTORY_EXPIRY, Serdes.String(), "order-fold-processor");
         store(topology, StoreNames.ALLOCATION_REQUESTS, Serdes.String(), "order-fold-processor");
@@ -132,7 +133,7 @@ public final class AllotmentTopology {
         // a popular SKU's stock changes with every decision: kept as an object until the commit, serialized into RocksDB
         // and its changelog once then; the stock levels feed is published from that commit (SkuProcessor)
         topology.addStateStore(CommitTimeStore.builder(StoreNames.SKU_STOCK, serdes.value(SkuStock.class),
-            StockCopies::copy).withLoggingEnabled(ChangelogTopics.config()), "sku-processor");
+            StockCopies::copy).withLoggingEnabled(TopicSpec.compactedSegments()), "sku-processor");
         store(topology, StoreNames.STOCK_INDEX, Serdes.String(), "sku-processor");
         store(topology, StoreNames.LINE_RESERVATIONS, serdes.value(LineReservation.class), "sku-processor");
         store(topology, StoreNames.WAITING, Serdes.String(), "sku-processor");
@@ -155,10 +156,10 @@ public final class AllotmentTopology {
         rawSink(topology, NodeNames.STOCK_EVENTS_HOME, topics.stockEvents(), "sku-processor");
     }
 
-    /** A persistent store with String keys, for {@code processors}, changelogged as {@link ChangelogTopics} says. */
+    /** A persistent store with String keys, for {@code processors}, its changelog segmented as {@link TopicSpec#compactedSegments()}. */
     private static <V> void store(Topology topology, String name, Serde<V> values, String... processors) {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values)
-            .withLoggingEnabled(ChangelogTopics.config()), processors);
+            .withLoggingEnabled(TopicSpec.compactedSegments()), processors);
     }
 
     /** A sink that writes records as received, bytes in and out (dead letters; events forwarded to their home partition). */
