@@ -35,8 +35,11 @@ import java.util.Set;
  * time on the SKU's partition; the fold takes the decision record's, a few milliseconds later), its items follow the
  * lines given (the fold's follow the log), and a completion time is the latest of the parts completed since the
  * projection (the fold's is the one that completed it, which no view the edge builds from this shows). An allocation
- * id released in full and taken again on the same line (a request re-routed to the same location) is a new allocation
- * to the fold, with the new part's creation and expiry; the overlay cannot see the release and keeps the projection's. Pure, and copy on write like {@link OrderFold}: the projection given is
+ * moved in full to another location (every item's part now elsewhere) is released there and made anew by the fold, so
+ * here too: a request or not as its new location confirms, with the new parts' creation and expiry. An allocation id
+ * released in full and taken again on the same line at the same location (a request re-routed there) is a new
+ * allocation to the fold as well, with the new part's creation and expiry; the overlay cannot see that release and
+ * keeps the projection's. Pure, and copy on write like {@link OrderFold}: the projection given is
  * not changed.
  */
 public final class OrderOverlay {
@@ -68,8 +71,11 @@ public final class OrderOverlay {
             List<Part> of = parts.getOrDefault(a.getAllocationId(), List.of());
             boolean released = a.getLines().stream().allMatch(i -> overlaid.containsKey(i.getLineId())
                 && of.stream().noneMatch(p -> p.line().getLineId().equals(i.getLineId())));
+            // moved in full (Envoy's PATCH with a location): released where it was, its parts taken anew under its id
+            boolean moved = !of.isEmpty() && a.getLines().stream().allMatch(i -> overlaid.containsKey(i.getLineId()))
+                && of.stream().noneMatch(p -> p.part().getLocationId().equals(a.getLocationId()));
             // the fold removes an allocation whose last item was released; a later part under its id makes it anew
-            if (!released) {
+            if (!released && !moved) {
                 allocations.add(laidOver(a, overlaid.keySet(), of));
                 known.add(a.getAllocationId());
             }

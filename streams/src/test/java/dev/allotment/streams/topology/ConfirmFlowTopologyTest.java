@@ -29,6 +29,7 @@ import dev.allotment.events.RequestLineState;
 import dev.allotment.events.StockEvent;
 import dev.allotment.events.StockSet;
 import dev.allotment.events.SupplierAnswer;
+import dev.allotment.events.UpdateAllocation;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -103,6 +104,29 @@ class ConfirmFlowTopologyTest {
         assertEquals(OrderStatus.ALLOCATED, fixture.order("o-1").getStatus());
         fixture.driver.advanceWallClockTime(Duration.ofSeconds(120));
         assertEquals("confirmed", request("o-1", "sup-1").getStatus(), "a confirmed request does not time out");
+    }
+
+    /**
+     * Envoy's PATCH moves a direct allocation to a supplier that confirms: the fold releases it at the warehouse and takes
+     * it anew there, a request with the supplier's expiry, and the edge's answer (the overlay, checked in send) says so
+     * too, not the direct allocation it was.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
+    void anAllocationMovedToAConfirmingSupplierIsARequestThere(String guarantee) throws Exception {
+        start(guarantee);
+        fixture.stock.pipeInput(SKU, new StockEvent("s-1", T0, null, null, new StockSet(SKU, "wh-a", 5, null)), T0);
+        place("o-1", 2);
+        AllocationProjection direct = request("o-1", "wh-a");
+        assertFalse(direct.getRequest());
+        String moved = send("o-1", new UpdateAllocation(direct.getAllocationId(), null, null, "sup-1"));
+        assertTrue(fixture.outcome(moved).getAccepted());
+        AllocationProjection there = request("o-1", "sup-1");
+        assertEquals(direct.getAllocationId(), there.getAllocationId(), "a move keeps the allocation's id");
+        assertTrue(there.getRequest(), "held at a supplier that confirms: a request");
+        assertEquals("allocated", there.getStatus());
+        assertEquals(T0.plusSeconds(sequence + 60), there.getExpiresAt(), "the supplier's confirm timeout from the move");
+        assertEquals(1, fixture.order("o-1").getAllocations().size());
     }
 
     @ParameterizedTest

@@ -105,7 +105,8 @@ class TopologyInvariantsPropertiesTest {
             // each order's projection after the last step that reached its partition: what the SKUs decided since, laid
             // over it at the end, must show what the fold shows then
             Map<String, OrderProjection> sinceOrderStep = new HashMap<>();
-            for (Step s : steps) {
+            for (Step step : steps) {
+                Step s = aimed(fixture, step);
                 i++;
                 Instant at = T0.plusSeconds(i);
                 String orderId = "o-" + s.order();
@@ -155,10 +156,16 @@ class TopologyInvariantsPropertiesTest {
                             fixture.stock.pipeInput(s.sku(), new StockEvent("h" + i, at, "hold:" + i, null,
                                 new dev.allotment.events.HoldPlaced(holdId, s.sku(), Math.max(1, Math.abs(s.n()) % 4), "web", 1 + Math.abs(s.n()) % 5)));
                         } else {
-                            fixture.orders.pipeInput(orderId, new OrderEvent("ph" + i, at, null, OrderPlaced.newBuilder()
-                                .setOrderId(orderId).setChannel("web").setPlacedAt(at)
-                                .setLines(List.of(new OrderLine("l-1", s.sku(), Math.max(1, Math.abs(s.n()) % 4))))
-                                .setLineHolds(Map.of("l-1", holdId)).build()));
+                            // mostly a hold that is live (its SKU, at most its quantity, by a new order), else whatever the
+                            // step names: a hold of another SKU, an expired or unknown one, or an order placed before
+                            var live = liveHold(fixture, s.n());
+                            String sku = live.map(dev.allotment.events.CartHold::getSku).orElse(s.sku());
+                            String converting = live.isPresent() && fixture.order(orderId) != null ? orderId + "-h" + i : orderId;
+                            int q = Math.max(1, Math.abs(s.n()) % 4);
+                            fixture.orders.pipeInput(converting, new OrderEvent("ph" + i, at, null, OrderPlaced.newBuilder()
+                                .setOrderId(converting).setChannel("web").setPlacedAt(at)
+                                .setLines(List.of(new OrderLine("l-1", sku, live.map(h -> Math.min(q, h.getQuantity())).orElse(q))))
+                                .setLineHolds(Map.of("l-1", live.map(dev.allotment.events.CartHold::getHoldId).orElse(holdId))).build()));
                         }
                     }
                     case 12 -> {
@@ -196,6 +203,60 @@ class TopologyInvariantsPropertiesTest {
     /** Steps that decide on the SKUs' partitions alone: commands, and the wall clock's request expiries. */
     static boolean overlaid(int kind) {
         return List.of(3, 4, 5, 7, 8, 9, 10).contains(kind);
+    }
+
+    /**
+     * Kinds 4, 7, 8 and 9 act on the order's lines of the step's SKU: three times in four, a step whose order has none it
+     * could act on is aimed at the n-th line that has (an open allocation for 4, a request for the others), so that
+     * commands mostly decide something; else it stays as generated and decides nothing. An edit (12) of an order not
+     * placed is aimed at a placed one, three times in four, likewise.
+     */
+    static Step aimed(TopologyFixture fixture, Step s) {
+        if (s.kind() == 12 && Math.floorMod(s.n(), 4) != 3 && fixture.order("o-" + s.order()) == null) {
+            List<String> placed = new java.util.ArrayList<>();   // an edit, mostly of an order that was placed
+            KeyValueStore<String, OrderProjection> orders = fixture.store(StoreNames.ORDERS);
+            try (KeyValueIterator<String, OrderProjection> it = orders.all()) {
+                it.forEachRemaining(kv -> placed.add(kv.key));
+            }
+            placed.removeIf(id -> !id.matches("o-[0-9]+"));
+            return placed.isEmpty() ? s : new Step(s.kind(), Integer.parseInt(placed.get(Math.floorMod(s.n(), placed.size())).substring(2)),
+                s.sku(), s.loc(), s.n());
+        }
+        if (!List.of(4, 7, 8, 9).contains(s.kind()) || Math.floorMod(s.n(), 4) == 3) {
+            return s;
+        }
+        java.util.function.Predicate<LineReservation> actsOn = l -> l.getOrderId().matches("o-[0-9]+") && l.getAllocations().stream()
+            .anyMatch(p -> s.kind() == 4 ? dev.allotment.streams.allocation.Parts.holds(p) : p.getConfirm());
+        if (linesOf(fixture, s.sku(), "o-" + s.order()).stream().anyMatch(actsOn)) {
+            return s;
+        }
+        List<LineReservation> found = new java.util.ArrayList<>();
+        KeyValueStore<String, LineReservation> lines = fixture.store(StoreNames.LINE_RESERVATIONS);
+        try (KeyValueIterator<String, LineReservation> it = lines.all()) {
+            it.forEachRemaining(kv -> {
+                if (actsOn.test(kv.value)) {
+                    found.add(kv.value);
+                }
+            });
+        }
+        if (found.isEmpty()) {
+            return s;
+        }
+        LineReservation l = found.get(Math.floorMod(s.n(), found.size()));
+        return new Step(s.kind(), Integer.parseInt(l.getOrderId().substring(2)), l.getSku(), s.loc(), s.n());
+    }
+
+    /** The n-th live cart hold, three times in four; else none. */
+    static java.util.Optional<dev.allotment.events.CartHold> liveHold(TopologyFixture fixture, int n) {
+        if (Math.floorMod(n, 4) == 3) {
+            return java.util.Optional.empty();
+        }
+        KeyValueStore<String, dev.allotment.events.CartHold> holds = fixture.store(StoreNames.CART_HOLDS);
+        List<dev.allotment.events.CartHold> found = new java.util.ArrayList<>();
+        try (KeyValueIterator<String, dev.allotment.events.CartHold> it = holds.all()) {
+            it.forEachRemaining(kv -> found.add(kv.value));
+        }
+        return found.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(found.get(Math.floorMod(n, found.size())));
     }
 
     /** The n-th allocation request (any status) of the order's lines of {@code sku}. */
