@@ -116,9 +116,16 @@ record Router(SkuBook book, Locations locations, Ledger ledger, CartHolds holds)
         return allocated;
     }
 
-    /** The line waits for what is still unallocated, and the log says how much. */
+    /**
+     * The line waits for what is still unallocated, and the log says how much. A line already waiting keeps its date
+     * until Promises moves it; one that starts waiting has none until Promises dates it this turn (a date it kept from
+     * an earlier wait may be of a batch that has gone since: it was not waiting when Promises last looked).
+     */
     private void waitForTheRest(Turn t, LineReservation line) {
         int remaining = line.getQuantity() - line.getAllocatedQuantity();
+        if (remaining <= 0 || !line.getWaiting()) {
+            line.setExpectedAt(null);
+        }
         line.setWaiting(remaining > 0);
         if (remaining > 0) {
             t.decided().decided(line.getOrderId(), new LineBackordered(line.getLineId(), line.getSku(), remaining,

@@ -43,6 +43,28 @@ class IncomingBatchesTest {
         assertNull(f.line("o-1").getExpectedAt());
     }
 
+    /**
+     * A line dated while it waited, then taken by a supplier's request, keeps no date of its own: the batch it was dated
+     * by goes while the request is open, and when the request times out the line waits again with no date, as the
+     * SKU's batches say (it was logged with the date of a batch that no longer existed).
+     */
+    @Test
+    void aLineThatWaitsAgainIsDatedByTheBatchesThenNotByTheDateItHadBefore() {
+        f.stockChange(new IncomingSet(SKU, DeskFixture.SUPPLIER, 5, List.of(new IncomingBatch(5, JAN_10))));
+        f.place("o-1", DeskFixture.SUPPLIERS, 1);   // sup-c has none on hand: sup-e, which does not share stock, is asked
+        f.advance(DeskFixture.UNTRACKED_SUPPLIER_TIMEOUT);
+        f.expire();
+        assertEquals(JAN_10, f.line("o-1").getExpectedAt(), "sup-e did not answer: the line waits for sup-c's batch");
+        f.stock(DeskFixture.SUPPLIER, 1);   // sup-c has one: the line is requested there and stops waiting
+        assertEquals(false, f.line("o-1").getWaiting());
+        f.incoming(DeskFixture.SUPPLIER, 0);   // and the batch is gone
+        f.advance(DeskFixture.SUPPLIER_TIMEOUT);
+        f.expire();   // sup-c did not answer either: the line waits again, with nowhere left that has a batch for it
+        assertEquals(true, f.line("o-1").getWaiting());
+        assertNull(f.decidedOne(LineBackordered.class).getExpectedAt(), "logged with the date of a batch that went");
+        assertNull(f.line("o-1").getExpectedAt());
+    }
+
     @Test
     void aLineThatStartsWaitingIsLoggedWithItsDateInOneEvent() {
         f.stockChange(batches(5, new IncomingBatch(5, JAN_10)));
