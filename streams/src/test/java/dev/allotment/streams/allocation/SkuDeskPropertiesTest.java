@@ -216,7 +216,11 @@ class SkuDeskPropertiesTest {
                 new dev.allotment.events.RejectAllocationRequest(id, "test"), now))).orElse(List.of());
         }
         if (op instanceof Mark m) {
-            return request(book, m.sku(), orderId, m.pick()).map(id -> List.of(desk.command(m.sku(), cmd, orderId,
+            // mostly a request that is there: a mark naming an order with none of the SKU goes to the first order with one
+            String marked = m.pick() == 3 || request(book, m.sku(), orderId, m.pick()).isPresent() ? orderId
+                : book.allLines().stream().filter(l -> l.getSku().equals(m.sku()) && l.getAllocations().stream().anyMatch(LineAllocation::getConfirm))
+                    .map(LineReservation::getOrderId).findFirst().orElse(orderId);
+            return request(book, m.sku(), marked, m.pick()).map(id -> List.of(desk.command(m.sku(), cmd, marked,
                 m.sent() ? new dev.allotment.events.MarkRequestSent(id, 1) : new dev.allotment.events.MarkRequestSendFailed(id, 6, "down"),
                 now))).orElse(List.of());
         }
