@@ -3,8 +3,12 @@ package dev.allotment.schemas;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
 
-/** One topic the engine owns: its name, partition count and cleanup policy. */
-public record TopicSpec(String name, int partitions, boolean compacted) {
+/**
+ * One topic the engine owns: its name, partition count, cleanup policy, and for a compacted one the size at which a
+ * segment closes ({@link #COMPACTED_SEGMENT_BYTES}, or {@link #CHURNING_SEGMENT_BYTES} for a small live set updated
+ * all the time).
+ */
+public record TopicSpec(String name, int partitions, boolean compacted, int segmentBytes) {
     /**
      * A compacted topic's segment closes at this size or {@link #COMPACTED_SEGMENT_MS}, whichever comes first: the broker
      * compacts closed segments only, and Kafka's default (1 GiB or 7 days) would leave every update of weeks in a topic
@@ -12,6 +16,19 @@ public record TopicSpec(String name, int partitions, boolean compacted) {
      */
     public static final int COMPACTED_SEGMENT_BYTES = 64 * 1024 * 1024;
     public static final long COMPACTED_SEGMENT_MS = 60 * 60 * 1000L;
+    /**
+     * The segment size of a compacted topic whose live set is small beside its updates: a stock level per (SKU,
+     * location), rewritten by every commit that changes it. Its open segment, which the broker never compacts, holds
+     * most of what a reader from its start reads; at 64 MiB that was millions of superseded levels (a fresh instance's
+     * global stock view loads them all before it starts any task). At 1 MiB it is some 15,000 records a partition (a
+     * stock level is 60 to 70 bytes), and the broker compacts the rest to a record per key.
+     */
+    public static final int CHURNING_SEGMENT_BYTES = 1024 * 1024;
+
+    /** A topic of the default segment size for its policy. */
+    public TopicSpec(String name, int partitions, boolean compacted) {
+        this(name, partitions, compacted, COMPACTED_SEGMENT_BYTES);
+    }
 
     /**
      * The segment settings of every compacted topic the engine creates, its store changelogs included (given to Kafka
@@ -20,7 +37,21 @@ public record TopicSpec(String name, int partitions, boolean compacted) {
      * still sees every delete it missed.
      */
     public static Map<String, String> compactedSegments() {
-        return Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(COMPACTED_SEGMENT_BYTES),
+        return segments(COMPACTED_SEGMENT_BYTES);
+    }
+
+    /** The segment settings of a churning compacted topic or changelog ({@link #CHURNING_SEGMENT_BYTES}). */
+    public static Map<String, String> churningSegments() {
+        return segments(CHURNING_SEGMENT_BYTES);
+    }
+
+    /** The settings this topic is created with beside its cleanup policy: a compacted topic's segments, else none. */
+    public Map<String, String> segmentSettings() {
+        return compacted ? segments(segmentBytes) : Map.of();
+    }
+
+    private static Map<String, String> segments(int bytes) {
+        return Map.of(TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(bytes),
             TopicConfig.SEGMENT_MS_CONFIG, Long.toString(COMPACTED_SEGMENT_MS));
     }
 }

@@ -51,7 +51,7 @@ public final class Topics {
             new TopicSpec(commands(), partitions, false),
             new TopicSpec(allocationEvents(), partitions, false),
             new TopicSpec(orderProjections(), partitions, true),
-            new TopicSpec(stockLevels(), partitions, true),
+            new TopicSpec(stockLevels(), partitions, true, TopicSpec.CHURNING_SEGMENT_BYTES),
             new TopicSpec(deadLetters(), 1, false));
     }
 }

@@ -82,7 +82,7 @@ final class TopicCreator {
         List<NewTopic> missing = new ArrayList<>();
         for (TopicSpec spec : specs) {
             if (!existing.contains(spec.name())) {
-                Map<String, String> configs = new HashMap<>(spec.compacted() ? TopicSpec.compactedSegments() : Map.of());
+                Map<String, String> configs = new HashMap<>(spec.segmentSettings());
                 configs.put(TopicConfig.CLEANUP_POLICY_CONFIG,
                     spec.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
                 configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(replication.minInsync()));

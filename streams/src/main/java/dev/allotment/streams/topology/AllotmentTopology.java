@@ -131,9 +131,10 @@ public final class AllotmentTopology {
             w.settings().commandOutcomeRetention(), w.settings().commandGroupTimeout(), w.settings().shards()),
             NodeNames.SKU_DEAD_LETTERS, "sku"), "sku-source");
         // a popular SKU's stock changes with every decision: kept as an object until the commit, serialized into RocksDB
-        // and its changelog once then; the stock levels feed is published from that commit (SkuProcessor)
+        // and its changelog once then; the stock levels feed is published from that commit (SkuProcessor). A record per
+        // SKU live, one per commit that changed it written: its changelog churns (TopicSpec.CHURNING_SEGMENT_BYTES)
         topology.addStateStore(CommitTimeStore.builder(StoreNames.SKU_STOCK, serdes.value(SkuStock.class),
-            StockCopies::copy).withLoggingEnabled(TopicSpec.compactedSegments()), "sku-processor");
+            StockCopies::copy).withLoggingEnabled(TopicSpec.churningSegments()), "sku-processor");
         store(topology, StoreNames.STOCK_INDEX, Serdes.String(), "sku-processor");
         store(topology, StoreNames.LINE_RESERVATIONS, serdes.value(LineReservation.class), "sku-processor");
         store(topology, StoreNames.WAITING, Serdes.String(), "sku-processor");
