@@ -6,7 +6,7 @@ import org.apache.kafka.common.config.TopicConfig;
 /**
  * One topic the engine owns: its name, partition count, cleanup policy, and for a compacted one the size at which a
  * segment closes ({@link #COMPACTED_SEGMENT_BYTES}, or {@link #CHURNING_SEGMENT_BYTES} for a small live set updated
- * all the time).
+ * all the time); 0 for an event log, which keeps the broker's segments.
  */
 public record TopicSpec(String name, int partitions, boolean compacted, int segmentBytes) {
     /**
@@ -25,9 +25,17 @@ public record TopicSpec(String name, int partitions, boolean compacted, int segm
      */
     public static final int CHURNING_SEGMENT_BYTES = 1024 * 1024;
 
-    /** A topic of the default segment size for its policy. */
+    /** A topic of the default segment size for its policy: {@link #COMPACTED_SEGMENT_BYTES} if compacted, else 0 (the broker's). */
     public TopicSpec(String name, int partitions, boolean compacted) {
-        this(name, partitions, compacted, COMPACTED_SEGMENT_BYTES);
+        this(name, partitions, compacted, compacted ? COMPACTED_SEGMENT_BYTES : 0);
+    }
+
+    public TopicSpec {
+        if (compacted ? segmentBytes <= 0 : segmentBytes != 0) {
+            throw new IllegalArgumentException("topic " + name + ": segmentBytes " + segmentBytes + (compacted
+                ? " for a compacted topic (it needs a segment size: the broker compacts closed segments only)"
+                : " for an event log (0: it keeps the broker's segments)"));
+        }
     }
 
     /**

@@ -88,6 +88,8 @@ public class StreamsRuntime {
         EngineSettings.TopicSettings topicSettings = settings.getTopics();
         replication = TopicCreator.ensure(kafka, topics, topics.specs(topicSettings.getPartitions()), topicSettings.isCreate(),
             topicSettings.getReplicationFactor(), topicSettings.getMinInsyncReplicas());
+        TopicCreator.adviseSegments(kafka, topics.specs(topicSettings.getPartitions()), settings.getStreams().getApplicationId(),
+            AllotmentTopology::changelogSegments);
         SchemaRegistrar registrar = new SchemaRegistrar(registry);
         registrar.verify();
         registrar.registerAll(SchemaCatalog.subjects(topics));

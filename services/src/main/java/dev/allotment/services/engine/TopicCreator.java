@@ -133,11 +133,15 @@ final class TopicCreator {
         }
     }
 
-    /** Partition count and cleanup policy of each of the engine's topics that exists. */
+    /** Partition count, cleanup policy and segment settings of each of the engine's topics that exists. */
     private static Map<String, TopicRules.Existing> describe(Admin admin, List<TopicSpec> specs)
         throws ExecutionException, InterruptedException {
         Set<String> existing = admin.listTopics().names().get();
-        List<String> names = specs.stream().map(TopicSpec::name).filter(existing::contains).toList();
+        return describeNamed(admin, specs.stream().map(TopicSpec::name).filter(existing::contains).toList());
+    }
+
+    private static Map<String, TopicRules.Existing> describeNamed(Admin admin, List<String> names)
+        throws ExecutionException, InterruptedException {
         Map<String, TopicRules.Existing> found = new HashMap<>();
         if (names.isEmpty()) {
             return found;
@@ -146,9 +150,44 @@ final class TopicCreator {
         Map<ConfigResource, Config> configs = admin.describeConfigs(names.stream()
             .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList()).all().get();
         for (String name : names) {
-            ConfigEntry policy = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name)).get(TopicConfig.CLEANUP_POLICY_CONFIG);
-            found.put(name, new TopicRules.Existing(descriptions.get(name).partitions().size(), policy == null ? null : policy.value()));
+            Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name));
+            ConfigEntry policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+            found.put(name, new TopicRules.Existing(descriptions.get(name).partitions().size(), policy == null ? null : policy.value(),
+                longSetting(config, TopicConfig.SEGMENT_BYTES_CONFIG), longSetting(config, TopicConfig.SEGMENT_MS_CONFIG)));
         }
         return found;
+    }
+
+    private static long longSetting(Config config, String name) {
+        ConfigEntry entry = config.get(name);
+        return entry == null || entry.value() == null ? -1 : Long.parseLong(entry.value());
+    }
+
+    /**
+     * Logs {@link TopicRules#segmentAdvice} for the engine's compacted topics and the store changelogs of
+     * {@code applicationId} that exist ({@code changelogSegments}: a store's name to its changelog's settings). Advice
+     * only: a check that cannot be made is logged and the start goes on.
+     */
+    static List<String> adviseSegments(KafkaConnection kafka, List<TopicSpec> specs, String applicationId,
+                                       java.util.function.Function<String, Map<String, String>> changelogSegments) {
+        try (Admin admin = Admin.create(kafka.with(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))) {
+            Set<String> existing = admin.listTopics().names().get();
+            Map<String, Map<String, String>> wanted = new HashMap<>();
+            specs.stream().filter(s -> s.compacted() && existing.contains(s.name()))
+                .forEach(s -> wanted.put(s.name(), s.segmentSettings()));
+            String prefix = applicationId + "-";
+            String suffix = "-changelog";
+            existing.stream().filter(n -> n.startsWith(prefix) && n.endsWith(suffix) && n.length() > prefix.length() + suffix.length())
+                .forEach(n -> wanted.put(n, changelogSegments.apply(n.substring(prefix.length(), n.length() - suffix.length()))));
+            List<String> advice = TopicRules.segmentAdvice(wanted, describeNamed(admin, List.copyOf(wanted.keySet())));
+            advice.forEach(a -> LOG.warn("{}", a));
+            return advice;
+        } catch (ExecutionException | RuntimeException e) {
+            LOG.warn("could not check the segments of the engine's compacted topics and changelogs: {}", e.toString());
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
     }
 }

@@ -21,8 +21,15 @@ import java.util.stream.Collectors;
 final class TopicRules {
     private TopicRules() {}
 
-    /** A topic as the cluster has it: its partitions, and its {@code cleanup.policy} (e.g. {@code delete}, {@code compact,delete}). */
-    record Existing(int partitions, String cleanupPolicy) {}
+    /**
+     * A topic as the cluster has it: its partitions, its {@code cleanup.policy} (e.g. {@code delete},
+     * {@code compact,delete}), and when a segment closes ({@code segment.bytes}, {@code segment.ms}; -1 where unknown).
+     */
+    record Existing(int partitions, String cleanupPolicy, long segmentBytes, long segmentMs) {
+        Existing(int partitions, String cleanupPolicy) {
+            this(partitions, cleanupPolicy, -1, -1);
+        }
+    }
 
     /** The replication the engine asks for, chosen for the cluster or set. */
     record Replication(short factor, int minInsync) {}
@@ -91,5 +98,34 @@ final class TopicRules {
             }
         }
         return found;
+    }
+
+    /**
+     * Advice, not a stop: each compacted topic or store changelog in {@code existing} whose segments close later than the
+     * engine creates them with ({@code wanted}: topic name to its {@code segment.bytes} and {@code segment.ms}), with the
+     * command that sets them. Neither the engine nor Kafka Streams alters an existing topic, and a topic created before
+     * these settings, or by hand with the broker's default (1 GiB or 7 days), keeps every update in its open segment,
+     * which the broker never compacts: a restore, or a fresh instance's global store, reads all of them. The engine runs
+     * correctly either way, only slower to restore.
+     */
+    static List<String> segmentAdvice(Map<String, Map<String, String>> wanted, Map<String, Existing> existing) {
+        List<String> advice = new ArrayList<>();
+        wanted.forEach((name, settings) -> {
+            Existing topic = existing.get(name);
+            if (topic == null) {
+                return;
+            }
+            long bytes = Long.parseLong(settings.get(org.apache.kafka.common.config.TopicConfig.SEGMENT_BYTES_CONFIG));
+            long ms = Long.parseLong(settings.get(org.apache.kafka.common.config.TopicConfig.SEGMENT_MS_CONFIG));
+            if (topic.segmentBytes() > bytes || topic.segmentMs() > ms) {
+                advice.add("topic " + name + " closes a segment at " + topic.segmentBytes() + " bytes or " + topic.segmentMs()
+                    + " ms, the engine creates it with " + bytes + " and " + ms + ": the broker compacts closed segments"
+                    + " only, so a restore or a fresh instance reads every update of its open segment. Set them once:"
+                    + " kafka-configs.sh --bootstrap-server HOST:PORT --alter --entity-type topics --entity-name " + name
+                    + " --add-config segment.bytes=" + bytes + ",segment.ms=" + ms);
+            }
+        });
+        advice.sort(null);
+        return advice;
     }
 }

@@ -75,4 +75,40 @@ class TopicRulesTest {
             + " cleanup.policy=compact"), found.toString());
         assertTrue(found.stream().anyMatch(f -> f.startsWith("topic t.dead-letters does not exist")), found.toString());
     }
+
+    @Test
+    void aCompactedTopicOrChangelogWhoseSegmentsCloseLaterIsAdvisedWithTheCommandThatSetsThem() {
+        Map<String, Map<String, String>> wanted = Map.of(
+            "t.stock-levels", TopicSpec.churningSegments(),
+            "t.order-projections", TopicSpec.compactedSegments(),
+            "app-orders-changelog", TopicSpec.compactedSegments(),
+            "app-sku-stock-changelog", TopicSpec.churningSegments(),
+            "app-waiting-lines-changelog", TopicSpec.compactedSegments());
+        Map<String, TopicRules.Existing> existing = new HashMap<>();
+        existing.put("t.stock-levels", new TopicRules.Existing(4, "compact", TopicSpec.CHURNING_SEGMENT_BYTES, 3_600_000));
+        existing.put("t.order-projections", new TopicRules.Existing(4, "compact", 1L << 30, 604_800_000));
+        existing.put("app-orders-changelog", new TopicRules.Existing(4, "compact", 32L << 20, 3_600_000));
+        existing.put("app-sku-stock-changelog", new TopicRules.Existing(4, "compact", 64L << 20, 3_600_000));
+        // app-waiting-lines-changelog does not exist yet: Kafka Streams creates it with the settings
+        List<String> advice = TopicRules.segmentAdvice(wanted, existing);
+        assertEquals(2, advice.size(), advice.toString());
+        assertEquals("topic app-sku-stock-changelog closes a segment at 67108864 bytes or 3600000 ms, the engine creates it"
+            + " with 1048576 and 3600000: the broker compacts closed segments only, so a restore or a fresh instance reads"
+            + " every update of its open segment. Set them once: kafka-configs.sh --bootstrap-server HOST:PORT --alter"
+            + " --entity-type topics --entity-name app-sku-stock-changelog --add-config segment.bytes=1048576,"
+            + "segment.ms=3600000", advice.get(0));
+        assertTrue(advice.get(1).startsWith("topic t.order-projections closes a segment at 1073741824 bytes or 604800000 ms,"
+            + " the engine creates it with 67108864 and 3600000"), advice.get(1));
+        assertEquals(List.of(), TopicRules.segmentAdvice(wanted, Map.of("t.stock-levels",
+            new TopicRules.Existing(4, "compact", 512 * 1024, 60_000))), "smaller segments than asked are left alone");
+    }
+
+    @Test
+    void anEventLogKeepsTheBrokersSegmentsAndACompactedTopicMustHaveOne() {
+        assertEquals(0, new TopicSpec("log", 4, false).segmentBytes());
+        assertEquals(Map.of(), new TopicSpec("log", 4, false).segmentSettings());
+        assertEquals(TopicSpec.COMPACTED_SEGMENT_BYTES, new TopicSpec("feed", 4, true).segmentBytes());
+        assertThrows(IllegalArgumentException.class, () -> new TopicSpec("feed", 4, true, 0));
+        assertThrows(IllegalArgumentException.class, () -> new TopicSpec("log", 4, false, 1024));
+    }
 }

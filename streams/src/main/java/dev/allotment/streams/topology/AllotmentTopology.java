@@ -105,7 +105,7 @@ public final class AllotmentTopology {
         // an order is written when placed and again for each decision folded, mostly within one commit: kept as an
         // object until the commit, serialized once then (CommitTimeStore), not per decision
         topology.addStateStore(CommitTimeStore.builder(StoreNames.ORDERS, projections)
-            .withLoggingEnabled(TopicSpec.compactedSegments()), "order-events-processor", "order-fold-processor");
+            .withLoggingEnabled(changelogSegments(StoreNames.ORDERS)), "order-events-processor", "order-fold-processor");
         store(topology, StoreNames.ORDER_HISTORY, serdes.value(AllocationEvent.class), "order-fold-processor");
         store(topology, StoreNames.ORDER_HISTORY_EXPIRY, Serdes.String(), "order-fold-processor");
         store(topology, StoreNames.ALLOCATION_REQUESTS, Serdes.String(), "order-fold-processor");
@@ -134,7 +134,7 @@ public final class AllotmentTopology {
         // and its changelog once then; the stock levels feed is published from that commit (SkuProcessor). A record per
         // SKU live, one per commit that changed it written: its changelog churns (TopicSpec.CHURNING_SEGMENT_BYTES)
         topology.addStateStore(CommitTimeStore.builder(StoreNames.SKU_STOCK, serdes.value(SkuStock.class),
-            StockCopies::copy).withLoggingEnabled(TopicSpec.churningSegments()), "sku-processor");
+            StockCopies::copy).withLoggingEnabled(changelogSegments(StoreNames.SKU_STOCK)), "sku-processor");
         store(topology, StoreNames.STOCK_INDEX, Serdes.String(), "sku-processor");
         store(topology, StoreNames.LINE_RESERVATIONS, serdes.value(LineReservation.class), "sku-processor");
         store(topology, StoreNames.WAITING, Serdes.String(), "sku-processor");
@@ -157,10 +157,19 @@ public final class AllotmentTopology {
         rawSink(topology, NodeNames.STOCK_EVENTS_HOME, topics.stockEvents(), "sku-processor");
     }
 
-    /** A persistent store with String keys, for {@code processors}, its changelog segmented as {@link TopicSpec#compactedSegments()}. */
+    /** A persistent store with String keys, for {@code processors}, its changelog segmented as {@link #changelogSegments}. */
     private static <V> void store(Topology topology, String name, Serde<V> values, String... processors) {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values)
-            .withLoggingEnabled(TopicSpec.compactedSegments()), processors);
+            .withLoggingEnabled(changelogSegments(name)), processors);
+    }
+
+    /**
+     * The segment settings of a store's changelog (Kafka Streams creates it with them, and never changes an existing
+     * one): {@link TopicSpec#churningSegments()} for the SKU stock, a record per SKU rewritten by every commit that
+     * changes it; {@link TopicSpec#compactedSegments()} for every other store.
+     */
+    public static java.util.Map<String, String> changelogSegments(String store) {
+        return StoreNames.SKU_STOCK.equals(store) ? TopicSpec.churningSegments() : TopicSpec.compactedSegments();
     }
 
     /** A sink that writes records as received, bytes in and out (dead letters; events forwarded to their home partition). */
