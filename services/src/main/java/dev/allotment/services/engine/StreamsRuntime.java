@@ -127,7 +127,7 @@ public class StreamsRuntime {
     }
 
     private void startStreams(Topology topology) {
-        streams = new KafkaStreams(topology, properties);
+        streams = OffThreadMetrics.streams(topology, properties);
         streams.setUncaughtExceptionHandler(StreamsRuntime::threadDied);
         metrics = new KafkaStreamsMetrics(streams);
         metrics.bindTo(meters);

@@ -3,6 +3,7 @@ package dev.allotment.streams.topology;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.metrics.JmxReporter;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -10,6 +11,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * commit interval (every hop on a path costs one), bounded RocksDB memory. Callers overlay their own.
  */
 public final class EngineStreamsConfig {
+    /** The JMX names of the stores' metrics (one MBean per store), excluded from JMX. */
+    public static final String STORE_MBEANS = "kafka\\.streams:type=stream-state-metrics,.*";
+
     private EngineStreamsConfig() {}
 
     public static Properties defaults(String applicationId, String bootstrapServers, String stateDir) {
@@ -46,6 +50,10 @@ public final class EngineStreamsConfig {
         // back and the replay may take otherwise (docs/architecture.md, "Answers describe committed state"; measured:
         // supplier answers wait one commit more for the order's fold, about 60 ms at p50; allocations and reads, nothing)
         props.put(StreamsConfig.DEFAULT_INTERACTIVE_QUERY_ISOLATION_LEVEL_CONFIG, "READ_COMMITTED");
+        // no store's metrics over JMX: 4.4's uncommitted-bytes gauge reads freed native memory once its store has closed
+        // (the JVM dies), and a JMX reader reads every attribute of the store's MBean; the engine serves the others at
+        // /prometheus, through a view without that gauge (services' OffThreadMetrics)
+        props.put(JmxReporter.EXCLUDE_CONFIG, STORE_MBEANS);
         return props;
     }
 }
