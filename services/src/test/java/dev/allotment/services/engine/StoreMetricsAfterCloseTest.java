@@ -1,5 +1,6 @@
 package dev.allotment.services.engine;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -128,13 +129,9 @@ class StoreMetricsAfterCloseTest {
         }
     }
 
-    private static void awaitAllFourStores(KafkaStreams streams) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline && !(streams.state() == KafkaStreams.State.RUNNING
+    private static void awaitAllFourStores(KafkaStreams streams) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING
             && streams.metrics().keySet().stream().filter(n -> n.group().equals(OffThreadMetrics.STORE_GROUP)
-                && n.name().equals("num-open-iterators")).count() == 4)) {
-            Thread.sleep(50);
-        }
-        assertEquals(KafkaStreams.State.RUNNING, streams.state());
+                && n.name().equals("num-open-iterators")).count() == 4);
     }
 }
