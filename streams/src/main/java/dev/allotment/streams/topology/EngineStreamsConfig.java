@@ -1,5 +1,6 @@
 package dev.allotment.streams.topology;
 
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -55,5 +56,17 @@ public final class EngineStreamsConfig {
         // /prometheus, through a view without that gauge (services' OffThreadMetrics)
         props.put(JmxReporter.EXCLUDE_CONFIG, STORE_MBEANS);
         return props;
+    }
+
+    /**
+     * Whether interactive queries under {@code props} (the defaults with every override applied) read committed state
+     * only: transactional state stores, queried at {@code READ_COMMITTED}. Either turned off, a query reads what a
+     * crash may still roll back.
+     */
+    public static boolean readsCommitted(Map<?, ?> props) {
+        Object transactional = props.get(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG);
+        Object isolation = props.get(StreamsConfig.DEFAULT_INTERACTIVE_QUERY_ISOLATION_LEVEL_CONFIG);
+        return transactional != null && Boolean.parseBoolean(transactional.toString().trim())
+            && isolation != null && "READ_COMMITTED".equalsIgnoreCase(isolation.toString().trim());
     }
 }

@@ -1,0 +1,40 @@
+package dev.allotment.streams.topology;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Interactive queries read committed state only with both transactional stores and {@code READ_COMMITTED}: the defaults
+ * do, and either setting overridden (as {@code allotment.streams.config.*} strings) does not.
+ */
+class EngineStreamsConfigTest {
+    @Test
+    void theDefaultsReadCommittedStateAndEitherOverrideReadsUncommittedState() {
+        assertTrue(EngineStreamsConfig.readsCommitted(defaults()));
+
+        Properties notTransactional = defaults();
+        notTransactional.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, "false");
+        assertFalse(EngineStreamsConfig.readsCommitted(notTransactional));
+
+        Properties uncommitted = defaults();
+        uncommitted.put(StreamsConfig.DEFAULT_INTERACTIVE_QUERY_ISOLATION_LEVEL_CONFIG, "READ_UNCOMMITTED");
+        assertFalse(EngineStreamsConfig.readsCommitted(uncommitted));
+
+        Properties asWritten = defaults();
+        asWritten.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, " true ");
+        asWritten.put(StreamsConfig.DEFAULT_INTERACTIVE_QUERY_ISOLATION_LEVEL_CONFIG, "read_committed");
+        assertTrue(EngineStreamsConfig.readsCommitted(asWritten), "settings as strings, in any case");
+
+        Properties unset = defaults();
+        unset.remove(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG);
+        assertFalse(EngineStreamsConfig.readsCommitted(unset), "Kafka Streams' own default is not transactional");
+    }
+
+    private static Properties defaults() {
+        return EngineStreamsConfig.defaults("app", "localhost:9092", "/tmp/state");
+    }
+}
