@@ -1,7 +1,6 @@
 package dev.allotment.services.engine;
 
 import dev.allotment.events.CommandOutcome;
-import dev.allotment.streams.topology.EngineStreamsConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.util.HashMap;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * with one admin call shared by every waiting answer, at most every {@link #REFRESH_MS} ms.
  *
  * <p>An outcome is read from a store, and where interactive queries read committed state only (transactional stores
- * at {@code READ_COMMITTED}, the engine's defaults: {@link EngineStreamsConfig#readsCommitted}) an outcome read is
+ * at {@code READ_COMMITTED}, the engine's defaults: {@link StreamsRuntime#readsCommitted}) an outcome read is
  * committed already, and is answered without the offsets. Only a deployment that turns either setting off pays for the
  * admin calls on that path (up to 100 a second, each holding every other waiting answer for its round trip).
  */
@@ -42,7 +41,7 @@ public class CommitWatch {
 
     public CommitWatch(EngineSettings settings, StreamsRuntime streams) {
         this.groupId = settings.getStreams().getApplicationId();
-        this.readsCommitted = EngineStreamsConfig.readsCommitted(streams.properties());
+        this.readsCommitted = streams.readsCommitted();
         if (!readsCommitted) {
             LOG.warn("interactive queries read uncommitted state ({}={}, {}={}): every command's answer waits for the"
                 + " engine's group offsets past its deciding record (an admin call at most every {} ms)",

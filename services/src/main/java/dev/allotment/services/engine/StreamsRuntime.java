@@ -211,6 +211,14 @@ public class StreamsRuntime {
         return copy;
     }
 
+    /**
+     * Whether interactive queries of this instance read committed state only (transactional stores at
+     * {@code READ_COMMITTED}, the defaults): then an outcome the edge reads is committed ({@link CommitWatch}).
+     */
+    public boolean readsCommitted() {
+        return EngineStreamsConfig.readsCommitted(properties);
+    }
+
     public KafkaStreams streams() {
         return streams;
     }
