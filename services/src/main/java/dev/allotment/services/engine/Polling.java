@@ -36,8 +36,9 @@ public final class Polling {
     private static final long UNSIGNALLED_NS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
 
     /**
-     * Asks {@code probe} until it answers something or {@code bound} has passed, asking again as soon as the
-     * processors change the stores of one of {@code keys} (a SKU, an order id), and at least every 20 ms.
+     * Asks {@code probe} until it answers something or {@code bound} has passed, asking again as soon as a change by
+     * the processors to the stores of one of {@code keys} (a SKU, an order id) is readable (where reads are committed,
+     * when the thread that made it commits: {@link CommitSignal}), and at least every 20 ms.
      */
     public static <T> Optional<T> until(Duration bound, StoreChanges changes, Collection<String> keys,
                                         Supplier<Optional<T>> probe) {

@@ -55,6 +55,7 @@ public class StreamsRuntime {
     private volatile boolean draining;
     private volatile Map<String, Integer> partitionCounts = Map.of();
     private KafkaStreamsMetrics metrics;
+    private CommitSignal commitSignal;
     private KafkaDeadLetterOutlet deadLetters;
     @io.micronaut.context.annotation.Value("${micronaut.server.port:8080}")
     int httpPort;
@@ -132,6 +133,11 @@ public class StreamsRuntime {
         metrics = new KafkaStreamsMetrics(streams);
         metrics.bindTo(meters);
         streams.start();
+        if (commitSignal != null) {
+            commitSignal.close();
+        }
+        // reads see committed state only: a wait is woken when the thread that changed its key commits (CommitSignal)
+        commitSignal = readsCommitted() ? new CommitSignal(streams::metrics, changes, "allotment-commit-signal").start() : null;
     }
 
     /** What the topology decides and keeps by: the order limits and the retentions of allotment.retention (unset: defaults). */
@@ -277,6 +283,9 @@ public class StreamsRuntime {
 
     @PreDestroy
     synchronized void stop() {
+        if (commitSignal != null) {
+            commitSignal.close();
+        }
         if (metrics != null) {
             metrics.close();
         }
