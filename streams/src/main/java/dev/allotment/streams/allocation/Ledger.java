@@ -80,6 +80,9 @@ record Ledger(SkuBook book, Locations locations) {
     void release(Turn t, LineReservation line, LineAllocation part, int quantity, String reason) {
         give(t, line, part.getLocationId(), quantity);
         part.setQuantity(part.getQuantity() - quantity);
+        // a backorder gives way from its backordered units first, and never keeps more of them than it holds: what a
+        // supplier's answer then settles (Parts.openQuantity) is what the part still holds (OrderFold does the same)
+        part.setBackorderedQuantity(Parts.backorderedAfterRelease(part.getBackorderedQuantity(), quantity));
         if (part.getQuantity() == 0) {
             AvroLists.removeIdentical(line.getAllocations(), part);
         }

@@ -71,9 +71,13 @@ public enum PartStatus {
         return this == COMPLETED || (holdsStock() && (!confirm || this == CONFIRMED));
     }
 
-    /** What a supplier's answer settles of a part: a backorder's backordered units, else all of it. */
+    /**
+     * What a supplier's answer settles of a part: a backorder's backordered units, else all of it. Never more than the
+     * part holds: a backorder cut by a lower line quantity before its release kept its backordered count (fixed in
+     * {@code Ledger.release}), and such a part may still be in a store.
+     */
     public int openQuantity(int quantity, int backordered) {
-        return this == BACKORDERED ? backordered : quantity;
+        return this == BACKORDERED ? Math.min(backordered, quantity) : quantity;
     }
 
     /** The statuses as their wire names, in declaration order. */

@@ -48,6 +48,14 @@ public final class Parts {
         return status(p).isFinal(p.getConfirm());
     }
 
+    /**
+     * A part's backordered units once {@code released} of its units have given way: the backordered ones go first (they
+     * are not yet on their way), so a part never shows more backordered than it holds.
+     */
+    public static int backorderedAfterRelease(int backordered, int released) {
+        return Math.max(0, backordered - released);
+    }
+
     /** What a supplier's answer settles of the part: a backorder's backordered units, else all of it. */
     public static int openQuantity(LineAllocation p) {
         return status(p).openQuantity(p.getQuantity(), p.getBackorderedQuantity());

@@ -24,6 +24,7 @@ import dev.allotment.schemas.AvroTrust;
 import dev.allotment.streams.allocation.AvroLists;
 import dev.allotment.streams.allocation.DecisionEvents;
 import dev.allotment.streams.allocation.PartStatus;
+import dev.allotment.streams.allocation.Parts;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -251,6 +252,7 @@ public final class OrderFold {
                     line.setAllocatedQuantity(line.getAllocatedQuantity() - l.getQuantity()));
                 item(allocation, l.getLineId()).ifPresent(item -> {
                     item.setQuantity(item.getQuantity() - l.getQuantity());
+                    item.setBackorderedQuantity(Parts.backorderedAfterRelease(item.getBackorderedQuantity(), l.getQuantity()));
                     if (item.getQuantity() <= 0) {
                         AvroLists.removeIdentical(allocation.getLines(), item);
                     }

@@ -78,6 +78,24 @@ class SupplierAnswersTest {
     }
 
     @Test
+    void aBackorderCutByALowerLineQuantityGivesWayFromItsBackorderedUnitsAndIsRejectedForWhatItStillHolds() {
+        f.answer("o-1", SUPPLIER, 0, 0, 6);   // all six backordered, held at the supplier
+        f.changeLine("o-1", 2);
+
+        LineAllocation part = f.part("o-1", REQUEST);
+        assertEquals(List.of(2, 2), List.of(part.getQuantity(), part.getBackorderedQuantity()),
+            "the four released were backordered units: a part never shows more backordered than it holds");
+        assertEquals(2, f.allocated(SUPPLIER));
+        // found by TopologyInvariantsPropertiesTest (seed -2526329094699841389): the rejection released the stale
+        // backordered six from a part of two, and the line's allocated quantity no longer added up
+        f.reject("o-1", REQUEST);
+
+        assertEquals(List.of(0, 2), List.of(f.allocated(SUPPLIER), f.allocated(UNTRACKED_SUPPLIER)));
+        assertEquals(2, f.line("o-1").getAllocatedQuantity(), "the two, re-routed to the next supplier");
+        assertEquals(2, f.line("o-1").getAllocations().stream().filter(Parts::holds).mapToInt(LineAllocation::getQuantity).sum());
+    }
+
+    @Test
     void anAnswerThatDoesNotAddUpToWhatWasRequestedIsRefusedAndChangesNothing() {
         assertEquals(RefusalCode.QUANTITY_MISMATCH, f.refused(() -> f.answer("o-1", SUPPLIER, 3, 1, 1)));
         assertEquals(RefusalCode.QUANTITY_MISMATCH, f.refused(() -> f.answer("o-1", SUPPLIER, 7, 0, 0)));
