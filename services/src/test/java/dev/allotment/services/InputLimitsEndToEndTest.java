@@ -117,6 +117,23 @@ class InputLimitsEndToEndTest {
     }
 
     @Test
+    void anUnpairedSurrogateIsNoTextAndNothingIsPublished() throws Exception {
+        // found by HttpFuzzTest: a line id of U+DC00 alone reached the order event as "?", and the edge answered 409 for the
+        // order it had placed
+        Http.Reply lineId = call("POST", "/orders", order("sur-line", "\\uDC00", "SKU-C", 1));
+        assertEquals(400, lineId.status(), lineId.body());
+        assertEquals("lines[0].line_id", errorShaped(lineId).path("fields").get(0).path("field").asText());
+        Http.Reply text = call("POST", "/orders", "{\"order_id\":\"sur-text\",\"channel\":\"web\",\"order_number\":"
+            + "\"N-\\uD83D\",\"lines\":[{\"line_id\":\"l-1\",\"sku\":\"SKU-C\",\"quantity\":1}]}");
+        assertEquals(400, text.status(), text.body());
+        assertEquals("order_number", errorShaped(text).path("fields").get(0).path("field").asText());
+        Http.Reply pair = ok(call("POST", "/orders", order("sur-pair", "l-\\uD83D\\uDE00", "SKU-C", 1)));
+        assertEquals("l-\uD83D\uDE00", pair.json().path("lines").get(0).path("line_id").asText(), "a pair is a character");
+        assertTrue(publishedKeys(TOPICS.orderEvents()).stream().noneMatch(k -> k.startsWith("sur-line") || k.startsWith("sur-text")),
+            "nothing of a refused order is published");
+    }
+
+    @Test
     void anIdWithSpacesAndSlashesIsAcceptedAndItsLocationIsAValidUri() {
         Http.Reply placed = call("POST", "/orders", order("ord 1/ü?#", "l-1", "SKU-U", 1));
         assertEquals(201, placed.status(), placed.body());

@@ -91,9 +91,17 @@ public final class JsonInput {
         return problem.isEmpty() ? value : null;
     }
 
-    /** An optional free text (names, reasons, numbers, dates, URLs), at most {@link Limits#MAX_TEXT_LENGTH} characters. */
+    /**
+     * An optional free text (names, reasons, numbers, dates, URLs), at most {@link Limits#MAX_TEXT_LENGTH} characters;
+     * one that is not Unicode text (an unpaired surrogate, which the events' UTF-8 cannot carry) is an error.
+     */
     public String optionalString(JsonNode parent, String name, String path) {
         String value = text(parent, name, path);
+        Optional<String> notText = Limits.charactersProblem(value);
+        if (notText.isPresent()) {
+            error(path, notText.get());
+            return null;
+        }
         Optional<String> tooLong = Limits.textProblem(value);
         tooLong.ifPresent(p -> overLimit(path, p));
         return tooLong.isEmpty() ? value : null;

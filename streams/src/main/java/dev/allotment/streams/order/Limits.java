@@ -10,11 +10,12 @@ import java.util.Optional;
  *
  * <ul>
  * <li>An id (order, line, SKU, location, channel, idempotency key) is opaque: 1 to {@value #MAX_ID_LENGTH} characters, no
- *     ISO control character (store keys use U+0000 as their separator), no whitespace at either end.</li>
+ *     ISO control character (store keys use U+0000 as their separator), no unpaired surrogate, no whitespace at either
+ *     end.</li>
  * <li>A SKU id is an id without {@value #SHARD_MARK}: the engine names a hot SKU's shards {@code <sku>#<k>}
  *     (docs/design/sku-shards.md), so a SKU of that form would be taken for another SKU's shard.</li>
  * <li>A free text (order number, name, reason, webhook URL, a supplier's PO and invoice numbers) is at most
- *     {@value #MAX_TEXT_LENGTH} characters.</li>
+ *     {@value #MAX_TEXT_LENGTH} characters, with no unpaired surrogate.</li>
  * <li>An amount of money (a supplier's SKU cost) is a decimal that is not negative, kept exactly as text, at most
  *     {@value #MAX_DECIMAL_LENGTH} characters in its canonical form ({@link BigDecimal#toString}: 12.50, 1E+400).</li>
  * <li>A quantity is at most {@value #MAX_QUANTITY} either way: the wire keeps quantities as Avro {@code int}, and sums of
@@ -79,6 +80,10 @@ public record Limits(int maxLines) {
                 return Optional.of(String.format("must not contain control character U+%04X (at %d)", (int) id.charAt(i), i));
             }
         }
+        Optional<String> unpaired = unpairedSurrogate(id);
+        if (unpaired.isPresent()) {
+            return unpaired;
+        }
         if (isSpace(id.codePointAt(0)) || isSpace(id.codePointBefore(id.length()))) {
             return Optional.of("must not start or end with whitespace");
         }
@@ -94,6 +99,27 @@ public record Limits(int maxLines) {
         int length = text == null ? 0 : text.codePointCount(0, text.length());
         return length > MAX_TEXT_LENGTH
             ? Optional.of("must be at most " + MAX_TEXT_LENGTH + " characters, was " + length) : Optional.empty();
+    }
+
+    /** Why {@code text} is not Unicode text (an unpaired surrogate); empty when it is absent or is. */
+    public static Optional<String> charactersProblem(String text) {
+        return text == null ? Optional.empty() : unpairedSurrogate(text);
+    }
+
+    /**
+     * An unpaired UTF-16 surrogate (such as U+DC00 alone, which JSON can escape): not a character, and the events' UTF-8 cannot carry
+     * it (Avro writes {@code ?} in its place), so what the engine kept would differ from what was sent.
+     */
+    private static Optional<String> unpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return Optional.of(String.format("must be Unicode text: an unpaired surrogate U+%04X (at %d)", (int) c, i));
+            }
+        }
+        return Optional.empty();
     }
 
     /**

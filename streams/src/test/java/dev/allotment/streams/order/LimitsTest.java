@@ -40,6 +40,20 @@ class LimitsTest {
     }
 
     @Test
+    void anIdOrATextIsUnicodeTextWithoutAnUnpairedSurrogate() {
+        // found by HttpFuzzTest: a line id of U+DC00 alone was written as "?" to the order's event, so the edge compared the
+        // order it saw with the one it was sent, answered 409, and the order had been placed
+        assertEquals(Optional.of("must be Unicode text: an unpaired surrogate U+DC00 (at 0)"), Limits.idProblem("\uDC00"));
+        assertEquals(Optional.of("must be Unicode text: an unpaired surrogate U+D83D (at 2)"), Limits.idProblem("ab\uD83D"));
+        assertEquals(Optional.of("must be Unicode text: an unpaired surrogate U+D83D (at 1)"), Limits.idProblem("a\uD83Db"));
+        assertEquals(Optional.of("must be Unicode text: an unpaired surrogate U+DE00 (at 3)"),
+            Limits.charactersProblem("no \uDE00 pair"));
+        assertEquals(Optional.empty(), Limits.textProblem("no \uDE00 pair"), "its length is another rule");
+        assertEquals(Optional.empty(), Limits.idProblem("l-\uD83D\uDE00"), "a pair is one character (U+1F600)");
+        assertEquals(Optional.empty(), Limits.charactersProblem("\uD83D\uDE00 shipped"));
+    }
+
+    @Test
     void anIdTheEngineMadeMayBeLongerYetHasTheRulesCharacters() {
         String allocationId = "al-" + "7".repeat(25) + "@" + "w".repeat(128) + "~12";
         assertEquals(Optional.empty(), Limits.referenceProblem(allocationId));
