@@ -25,7 +25,7 @@ class PendingCommandEndToEndTest {
     static void start() throws Exception {
         engine = TestEngine.start(Topics.withPrefix("e2e-pending.").prefix(), Map.of("allotment.api-keys", "k=admin", "allotment.http.command-timeout", "1ms",
             // an answer waits for the engine's commit, so a commit a second apart cannot land within the 1 ms
-            "allotment.streams.commit-interval-ms", "1000",
+            "allotment.streams.commit-interval-ms", "1000", "allotment.commands.answer-commit-gap", "0ms",
             // any Kafka Streams setting passes through, dotted keys intact
             "allotment.streams.config.statestore.cache.max.bytes", "1048577",
             "allotment.streams.config.producer.batch.size", "65537"));

@@ -257,6 +257,15 @@ public class EngineSettings {
          */
         public Duration getGroupTimeout() { return groupTimeout; }
         public void setGroupTimeout(Duration groupTimeout) { this.groupTimeout = groupTimeout; }
+        private Duration answerCommitGap;
+        /**
+         * The least time between two commits that clients' command outcomes ask for (a manual allocation, a supplier's
+         * answer, a stock change: every command the edge answers once committed), so that an answer need not wait for
+         * the commit interval. Zero ({@code 0ms}, the default, {@code TopologySettings.DEFAULT_ANSWER_COMMIT_GAP}):
+         * outcomes wait for the commit interval.
+         */
+        public Duration getAnswerCommitGap() { return answerCommitGap; }
+        public void setAnswerCommitGap(Duration answerCommitGap) { this.answerCommitGap = answerCommitGap; }
     }
 
     @ConfigurationProperties("retention")

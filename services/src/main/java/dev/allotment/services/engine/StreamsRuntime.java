@@ -157,7 +157,9 @@ public class StreamsRuntime {
             .orElse(TopologySettings.DEFAULT_OUTCOME_RETENTION)).withOrderHistoryRetention(history)
             .withCommandGroupTimeout(Optional.ofNullable(settings.getCommands().getGroupTimeout())
                 .orElse(TopologySettings.DEFAULT_GROUP_TIMEOUT))
-            .withShards(shardPlan());
+            .withShards(shardPlan())
+            .withAnswerCommitGap(Optional.ofNullable(settings.getCommands().getAnswerCommitGap())
+                .orElse(TopologySettings.DEFAULT_ANSWER_COMMIT_GAP));
     }
 
     /** allotment.shards as a plan; a malformed value stops the start, saying which entry and why. */

@@ -26,14 +26,19 @@ final class CommandOutcomes {
     private final KeyValueStore<String, CommandOutcome> outcomes;
     private final KeyValueStore<String, String> expiries;
     private final Duration retention;
+    private final Runnable kept;
 
-    /** {@code input}: the record being processed, if any (none in a punctuation). */
+    /**
+     * {@code input}: the record being processed, if any (none in a punctuation); {@code kept}: told after an outcome is
+     * kept (so that it is committed soon: {@link AnswerCommits}).
+     */
     CommandOutcomes(Supplier<Optional<RecordMetadata>> input, KeyValueStore<String, CommandOutcome> outcomes,
-                    KeyValueStore<String, String> expiries, Duration retention) {
+                    KeyValueStore<String, String> expiries, Duration retention, Runnable kept) {
         this.input = input;
         this.outcomes = outcomes;
         this.expiries = expiries;
         this.retention = retention;
+        this.kept = kept;
     }
 
     /** Whether the command was decided before (and is still remembered). */
@@ -62,6 +67,7 @@ final class CommandOutcomes {
         });
         outcomes.put(outcome.getCommandId(), outcome);
         expiries.put(expiryKey(decidedAt.plus(retention), outcome.getCommandId()), outcome.getCommandId());
+        kept.run();
     }
 
     /** Forgets the outcomes whose retention has passed by {@code now}, at most {@code max} of them; how many. */

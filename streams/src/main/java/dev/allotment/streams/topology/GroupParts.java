@@ -64,9 +64,11 @@ final class GroupParts {
     private final KeyValueStore<String, String> deadlines;
     /** How long a coordinator waits for every part's vote before it aborts the group. */
     private final Duration timeout;
+    /** Told after a vote or a verdict is sent: the next step of a client's command waits for its commit ({@link AnswerCommits}). */
+    private final Runnable sent;
 
     GroupParts(ProcessorContext<Object, Object> context, SkuDesk desk, Desk processor, Deserializer<Command> commands, String topic,
-               Duration timeout) {
+               Duration timeout, Runnable sent) {
         this.context = context;
         this.desk = desk;
         this.processor = processor;
@@ -76,6 +78,7 @@ final class GroupParts {
         this.groups = context.getStateStore(StoreNames.COMMAND_GROUPS);
         this.deadlines = context.getStateStore(StoreNames.GROUP_DEADLINES);
         this.timeout = timeout;
+        this.sent = sent;
     }
 
     /** A record of allotment.commands that belongs to a group: a part, a vote (at the coordinator) or a decision. */
@@ -249,6 +252,7 @@ final class GroupParts {
     private void send(long timestamp, Command part, PartVote vote) {
         Command out = Command.newBuilder(part).setPayload(vote).build();
         context.forward(new Record<Object, Object>(part.getGroup().getCoordinator(), out, timestamp), NodeNames.SKU_COMMANDS);
+        sent.run();
     }
 
     private void send(long timestamp, String coordinator, Command like, GroupMember to, CommandGroups.Verdict verdict) {
@@ -258,6 +262,7 @@ final class GroupParts {
         Command out = Command.newBuilder(like).setCommandId(to.getCommandId()).setIssuedAt(Instant.ofEpochMilli(timestamp))
             .setPayload(new GroupDecision(verdict.commit(), verdict.code(), verdict.reason())).build();
         context.forward(new Record<Object, Object>(to.getSku(), out, timestamp), NodeNames.SKU_COMMANDS);
+        sent.run();
         LOG.debug("command group {} ({}): {} to {}", like.getGroup().getGroupId(), coordinator, verdict.commit() ? "commit" : "abort",
             to.getCommandId());
     }

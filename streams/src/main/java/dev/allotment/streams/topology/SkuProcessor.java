@@ -63,7 +63,7 @@ import org.slf4j.LoggerFactory;
  */
 record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<StockEvent> stockEvents,
                     LocationChanges locationChanges, StoreChanges changes, HomePartitions homes, Duration outcomeRetention,
-                    Duration groupTimeout, ShardPlan shards)
+                    Duration groupTimeout, ShardPlan shards, Duration answerCommitGap)
     implements ProcessorSupplier<byte[], byte[], Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(SkuProcessor.class);
     /** How often due allocation requests are looked for. */
@@ -117,13 +117,18 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             this.book = new TableSkuBook(new StockIndex(new StoreTable<>(stock), stockIndex), table(context, StoreNames.LINE_RESERVATIONS),
                 table(context, StoreNames.WAITING), table(context, StoreNames.REQUEST_EXPIRY), table(context, StoreNames.LINE_HOLDS),
                 table(context, StoreNames.CART_HOLDS), table(context, StoreNames.CART_HOLD_EXPIRY));
+            AnswerCommits answerCommits = new AnswerCommits(context::commit, answerCommitGap, System::currentTimeMillis);
+            if (answerCommits.asking()) {
+                context.schedule(answerCommits.tickEvery(), PunctuationType.WALL_CLOCK_TIME, answerCommits::tick);
+            }
             this.outcomes = new CommandOutcomes(context::recordMetadata, context.getStateStore(StoreNames.COMMAND_OUTCOMES),
-                context.getStateStore(StoreNames.COMMAND_OUTCOME_EXPIRY), outcomeRetention);
+                context.getStateStore(StoreNames.COMMAND_OUTCOME_EXPIRY), outcomeRetention, answerCommits::kept);
             Object globalStore = context.getStateStore(StoreNames.LOCATIONS);
             this.locations = new GlobalLocations(unwrap(globalStore), locationChanges);
             this.desk = new SkuDesk(book, locations, shards);
             this.courier = new ShardCourier(context, shards, homes, topics.commands());
-            this.groups = new GroupParts(context, desk, new GroupDesk(), commands, topics.commands(), groupTimeout);
+            this.groups = new GroupParts(context, desk, new GroupDesk(), commands, topics.commands(), groupTimeout,
+                answerCommits::kept);
             this.deadLetters = new DeadLetterSink(context, NodeNames.SKU_DEAD_LETTERS, "sku");
             // allocation requests time out by the wall clock, and by stream time when records carry later times
             context.schedule(EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::expire);
