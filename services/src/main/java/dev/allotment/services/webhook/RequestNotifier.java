@@ -1,6 +1,7 @@
 package dev.allotment.services.webhook;
 
 import dev.allotment.events.AllocationEvent;
+import dev.allotment.events.AllocationMode;
 import dev.allotment.events.AllocationRequested;
 import dev.allotment.events.Command;
 import dev.allotment.events.LocationUpserted;
@@ -75,6 +76,11 @@ final class RequestNotifier {
             }
             return Optional.empty();
         }
+    }
+
+    /** Whether {@code event} is an allocation request at a confirm-mode location: one whose webhook is sent. */
+    static boolean isConfirmRequest(AllocationEvent event) {
+        return event.getPayload() instanceof AllocationRequested q && q.getConfirmMode() == AllocationMode.CONFIRM;
     }
 
     static String commandId(AllocationEvent event) {

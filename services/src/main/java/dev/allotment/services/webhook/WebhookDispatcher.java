@@ -1,7 +1,6 @@
 package dev.allotment.services.webhook;
 
 import dev.allotment.events.AllocationEvent;
-import dev.allotment.events.AllocationMode;
 import dev.allotment.events.AllocationRequested;
 import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.Topics;
@@ -9,6 +8,7 @@ import dev.allotment.services.engine.EngineSettings;
 import dev.allotment.services.engine.EventPublisher;
 import dev.allotment.services.engine.StreamsRuntime;
 import dev.allotment.streams.state.EngineState;
+import dev.allotment.streams.topology.DecisionHeaders;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * reads committed {@code AllocationRequested} events, and the cancellations, outdatings and time-outs of requests,
  * and hands each to a {@link RequestNotifier}; deliveries
  * run concurrently (at most {@code max-in-flight}; the partitions are paused beyond that). An offset is
- * committed only once every delivery before it is reported, so a crash means sending again, never skipping.
+ * committed only once every delivery before it is reported, so a crash means sending again, never skipping. A
+ * decision the engine marked as no webhook's ({@link DecisionHeaders}) is passed over without being decoded.
  */
 @Context
 @Requires(property = "allotment.webhooks.enabled", notEquals = "false")
@@ -234,14 +235,17 @@ public class WebhookDispatcher implements ConsumerRebalanceListener {
 
     private void take(ConsumerRecord<String, byte[]> r) {
         TopicPartition partition = new TopicPartition(r.topic(), r.partition());
+        if (!DecisionHeaders.mayConcernWebhooks(r.headers())) {
+            ledger.read(partition, r.offset(), false);   // marked by the engine as no webhook's: not decoded
+            return;
+        }
         AllocationEvent event = null;
         try {
             event = r.value() == null ? null : decoder.deserialize(r.topic(), r.value());
         } catch (RuntimeException e) {
             LOG.warn("webhook sender skips an undecodable record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
         }
-        boolean confirm = event != null && event.getPayload() instanceof AllocationRequested q
-            && q.getConfirmMode() == AllocationMode.CONFIRM;
+        boolean confirm = event != null && RequestNotifier.isConfirmRequest(event);
         java.util.Optional<RequestNotifier.Ended> ended = event == null ? java.util.Optional.empty() : RequestNotifier.Ended.of(event);
         ledger.read(partition, r.offset(), confirm || ended.isPresent());
         if (confirm) {

@@ -263,7 +263,8 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
                 .setOrderId(order.getOrderId())
                 .setPayload(decision)
                 .build();
-            context.forward(new Record<Object, Object>(order.getOrderId(), logged, record.timestamp()), NodeNames.ALLOCATION_EVENTS);
+            context.forward(new Record<Object, Object>(order.getOrderId(), logged, record.timestamp(), DecisionHeaders.of(logged)),
+                NodeNames.ALLOCATION_EVENTS);
         }
 
         private void deadLetter(Record<byte[], byte[]> record, String reason, Throwable error) {

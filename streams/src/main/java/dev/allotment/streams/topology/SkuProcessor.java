@@ -398,7 +398,8 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
                                   Instant at, Object payload) {
             AllocationEvent event = AllocationEvent.newBuilder().setEventId(eventId).setOccurredAt(at)
                 .setCommandId(commandId).setCausationId(commandId).setOrderId(orderId).setPayload(payload).build();
-            context.forward(new Record<Object, Object>(orderId, event, timestamp), NodeNames.SKU_ALLOCATION_EVENTS);
+            context.forward(new Record<Object, Object>(orderId, event, timestamp, DecisionHeaders.of(event)),
+                NodeNames.SKU_ALLOCATION_EVENTS);
         }
 
         private void remember(String commandId, String principal, String orderId, boolean accepted, String code, String reason,

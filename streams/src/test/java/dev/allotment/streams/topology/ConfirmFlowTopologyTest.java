@@ -268,6 +268,36 @@ class ConfirmFlowTopologyTest {
             published.getSupplierSkuCost()), "the compacted projection topic carries them too");
     }
 
+    /**
+     * Every decision logged carries the webhook header, set from the decision itself: 1 for requests at a confirm-mode
+     * location and their ends (here a time-out), 0 for the rest (a direct allocation, a backorder), so the webhook
+     * sender can skip decoding the rest.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
+    void everyDecisionLoggedIsMarkedForTheWebhookSender(String guarantee) throws Exception {
+        start(guarantee);
+        place("o-1", 1);    // wh-a has nothing: a request at sup-1
+        fixture.stock.pipeInput("OTHER", new StockEvent("s1", T0.plusSeconds(120), null, null, new StockSet("OTHER", "wh-a", 1, null)),
+            T0.plusSeconds(120));   // past the request's expiry: timed out, re-routed to sup-2
+        fixture.stock.pipeInput(SKU, new StockEvent("s2", T0, null, null, new StockSet(SKU, "wh-a", 1, null)), T0);
+        place("o-2", 1);    // allocated at wh-a, directly
+        List<org.apache.kafka.streams.test.TestRecord<String, AllocationEvent>> logged = fixture.allocationEvents.readRecordsToList();
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        for (var r : logged) {
+            org.apache.kafka.common.header.Header[] marks = r.headers().toArray();
+            assertEquals(1, marks.length, "one header on " + r.value());
+            assertEquals(DecisionHeaders.WEBHOOK, marks[0].key());
+            String expected = DecisionHeaders.concernsWebhooks(r.value()) ? "1" : "0";
+            assertEquals(expected, new String(marks[0].value(), java.nio.charset.StandardCharsets.US_ASCII), "on " + r.value());
+            assertEquals(!expected.equals("0"), DecisionHeaders.mayConcernWebhooks(r.headers()));
+            seen.add(r.value().getPayload().getClass().getSimpleName() + "=" + expected);
+        }
+        assertTrue(seen.contains("AllocationTimedOut=1"), "seen: " + seen);
+        assertTrue(seen.contains("AllocationRequested=1"), "seen: " + seen);
+        assertTrue(seen.contains("AllocationRequested=0"), "seen: " + seen);
+    }
+
     private static List<String> documents(String po, String invoice, String cost) {
         return Arrays.asList(po, invoice, cost);
     }
