@@ -5,6 +5,7 @@ import dev.allotment.events.CancelLine;
 import dev.allotment.events.ChangeLineQuantity;
 import dev.allotment.events.ConfirmAllocationRequest;
 import dev.allotment.events.DeleteAllocations;
+import dev.allotment.events.LineReservation;
 import dev.allotment.events.HoldPlaced;
 import dev.allotment.events.HoldReleased;
 import dev.allotment.events.LocationStock;
@@ -127,8 +128,9 @@ public final class SkuDesk {
 
     /**
      * Prepares the parts of one command that are on this SKU (issue 15, defect 9): decides them, in order, on a draft of
-     * the book, which is dropped, and, when all would apply, holds the lines they would change and sets aside (as
-     * allocated) the stock they would take, so that {@link #commit} finds both as they were. Throws {@link Refusal} and
+     * the book, which is dropped, and, when all would apply, holds the lines they would change (and every other line of
+     * their orders on this SKU) and sets aside (as allocated) the stock they would take, so that {@link #commit} finds
+     * both as they were. Throws {@link Refusal} and
      * holds nothing when one would be refused. A part that joins parts prepared before is prepared with them, after
      * {@link #release} of what they held.
      */
@@ -141,7 +143,19 @@ public final class SkuDesk {
             }
             dry.decide(sku, part.partId(), part.orderId(), part.payload(), at);
         }
-        List<String> lines = draft.writtenLines();
+        List<String> lines = new ArrayList<>(draft.writtenLines());
+        for (Part part : parts) {
+            // and the lines a part is about though it changes none of them (a confirm of a request already confirmed):
+            // held all the same, or another client's command (a delete) could change them before the group commits, and
+            // the commit would then refuse the part and its whole group though nothing but commands came between
+            // (found by PreparedPartsPropertiesTest seed 6012729996229587279)
+            for (LineReservation line : book.linesOfOrder(sku, part.orderId())) {
+                String key = BookKeys.line(line.getSku(), line.getOrderId(), line.getLineId());
+                if (!lines.contains(key)) {
+                    lines.add(key);
+                }
+            }
+        }
         refuseHeld(lines);
         SkuStock before = ledger.stockOf(sku);
         SkuStock after = draft.stock(sku).orElse(before);

@@ -98,6 +98,27 @@ class PreparedPartTest {
         assertEquals(PartStatus.CONFIRMED, f.status("o-1", request));
     }
 
+    /**
+     * A part that changes nothing (the confirm of a request already confirmed) still holds its order's lines: a delete
+     * meanwhile waits for the group, and the commit applies the part as a command (found by PreparedPartsPropertiesTest
+     * seed 6012729996229587279: the delete went through and the commit refused the group).
+     */
+    @Test
+    void aPartThatChangesNothingStillHoldsItsOrdersLinesUntilItsGroupIsDecided() {
+        String request = f.requestAtSupplier("o-1", 2);
+        f.confirm("o-1", request);
+        SkuDesk.Part again = new SkuDesk.Part("k:a", "o-1", new ConfirmAllocationRequest(request));
+        SkuDesk.Prepared p = f.desk.prepare(SKU, List.of(again), f.now());
+
+        assertTrue(f.book.anyHeld(SKU), "held though the confirm changes nothing");
+        assertEquals(RefusalCode.IN_PROGRESS, f.refused(() -> f.delete("o-1")), "another client's command waits for the group");
+        SkuDesk.Settled settled = f.desk.commit(SKU, List.of(again), p, f.now());
+
+        assertNull(settled.refused());
+        assertEquals(PartStatus.CONFIRMED, f.status("o-1", request));
+        assertFalse(f.book.anyHeld(SKU));
+    }
+
     @Test
     void aCancellationIsNotHeldOffAndTheCommitThenAppliesNothing() {
         f.stock(WAREHOUSE, 10);
