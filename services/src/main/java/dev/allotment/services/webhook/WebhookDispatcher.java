@@ -8,7 +8,7 @@ import dev.allotment.services.engine.EngineSettings;
 import dev.allotment.services.engine.EventPublisher;
 import dev.allotment.services.engine.StreamsRuntime;
 import dev.allotment.streams.state.EngineState;
-import dev.allotment.streams.topology.DecisionHeaders;
+import dev.allotment.schemas.DecisionHeaders;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;

@@ -11,7 +11,7 @@ import dev.allotment.events.AllocationOutdated;
 import dev.allotment.events.AllocationRequested;
 import dev.allotment.events.AllocationTimedOut;
 import dev.allotment.events.LineBackordered;
-import dev.allotment.streams.topology.DecisionHeaders;
+import dev.allotment.schemas.DecisionHeaders;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

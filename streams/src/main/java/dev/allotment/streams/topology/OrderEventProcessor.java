@@ -21,6 +21,7 @@ import dev.allotment.events.ReserveLine;
 import dev.allotment.events.ReserveLines;
 import dev.allotment.events.ReservedLine;
 import dev.allotment.events.StockLevel;
+import dev.allotment.schemas.DecisionHeaders;
 import dev.allotment.streams.allocation.AllocationIds;
 import dev.allotment.streams.allocation.AllocationPlanner;
 import dev.allotment.streams.allocation.Site;

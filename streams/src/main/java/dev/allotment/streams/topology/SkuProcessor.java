@@ -19,6 +19,7 @@ import dev.allotment.events.StockEvent;
 import dev.allotment.events.StockLevel;
 import dev.allotment.events.StockLevelKey;
 import dev.allotment.events.StockSet;
+import dev.allotment.schemas.DecisionHeaders;
 import dev.allotment.schemas.Topics;
 import dev.allotment.streams.allocation.CommandGroups;
 import dev.allotment.streams.allocation.DecisionEvents;

@@ -30,6 +30,7 @@ import dev.allotment.events.StockEvent;
 import dev.allotment.events.StockSet;
 import dev.allotment.events.SupplierAnswer;
 import dev.allotment.events.UpdateAllocation;
+import dev.allotment.schemas.DecisionHeaders;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

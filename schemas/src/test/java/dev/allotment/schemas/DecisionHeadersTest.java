@@ -1,4 +1,4 @@
-package dev.allotment.streams.topology;
+package dev.allotment.schemas;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.allotment.streams.topology;
+package dev.allotment.schemas;
 
 import dev.allotment.events.AllocationCancelled;
 import dev.allotment.events.AllocationEvent;
