@@ -7,7 +7,9 @@ import dev.allotment.schemas.SchemaRegistrar;
 import dev.allotment.schemas.Topics;
 import dev.allotment.streams.allocation.ShardPlan;
 import dev.allotment.streams.order.Limits;
+import dev.allotment.streams.state.GlobalPositions;
 import dev.allotment.streams.state.StoreChanges;
+import dev.allotment.streams.state.StoreNames;
 import dev.allotment.streams.topology.AllotmentTopology;
 import dev.allotment.streams.topology.EngineStreamsConfig;
 import dev.allotment.streams.topology.HomePartitions;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -48,6 +51,7 @@ public class StreamsRuntime {
     private final MeterRegistry meters;
     private final Limits limits;
     private final StoreChanges changes = new StoreChanges();
+    private final GlobalPositions globals = new GlobalPositions();
     private KafkaStreams streams;
     private Properties properties;
     /** The replication chosen for the cluster at start ({@link TopicRules#replication}). */
@@ -78,6 +82,11 @@ public class StreamsRuntime {
         return changes;
     }
 
+    /** How far this instance's copies of the global stores have read their topics. */
+    public GlobalPositions globals() {
+        return globals;
+    }
+
     @PostConstruct
     void start() {
         TopologySettings topologySettings = topologySettings();   // first: a setting it refuses stops the start at once
@@ -100,7 +109,7 @@ public class StreamsRuntime {
             topics.commands())));
         HomePartitions homes = new HomePartitions(partitionCounts);
         deadLetters = new KafkaDeadLetterOutlet(kafka, topics.deadLetters());
-        Topology topology = AllotmentTopology.build(topics, serdes, new TopologyHooks(changes, homes, deadLetters),
+        Topology topology = AllotmentTopology.build(topics, serdes, new TopologyHooks(changes, homes, deadLetters, globals),
             topologySettings);
         LOG.info("topology:\n{}", topology.describe());
         properties = streamsProperties(bootstrap);
@@ -130,6 +139,8 @@ public class StreamsRuntime {
     private void startStreams(Topology topology) {
         streams = OffThreadMetrics.streams(topology, properties);
         streams.setUncaughtExceptionHandler(StreamsRuntime::threadDied);
+        // a global store restored from its checkpoint has taken what it read before (GlobalCatchUp compares with the ends)
+        streams.setGlobalStateRestoreListener(globals.restoreListener(Set.of(StoreNames.LOCATIONS, StoreNames.STOCK_VIEW)));
         metrics = new KafkaStreamsMetrics(streams);
         metrics.bindTo(meters);
         streams.start();

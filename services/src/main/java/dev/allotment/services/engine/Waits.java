@@ -1,6 +1,7 @@
 package dev.allotment.services.engine;
 
 import dev.allotment.events.AllocationEvent;
+import dev.allotment.events.LocationUpserted;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.streams.allocation.ShardPlan;
 import dev.allotment.streams.state.EngineState;
@@ -26,10 +27,12 @@ public class Waits {
     private final CommitWatch commits;
     private final Duration timeout;
     private final ShardPlan shards;
+    private final GlobalCatchUp globals;
 
-    public Waits(EngineState state, CommitWatch commits, EngineSettings settings) {
+    public Waits(EngineState state, CommitWatch commits, EngineSettings settings, GlobalCatchUp globals) {
         this.state = state;
         this.commits = commits;
+        this.globals = globals;
         this.timeout = settings.getHttp().getCommandTimeout();
         this.shards = settings.shardPlan();
     }
@@ -77,6 +80,20 @@ public class Waits {
                 List.of(shards.keyOf(sku, orderId)),
                 () -> !state.lines(sku, orderId).isEmpty());
         }
+    }
+
+    /**
+     * The location as this instance's copy of the global store shows it; where the copy does not show it, once the copy
+     * has caught up with the topic ({@link GlobalCatchUp}), so that a location just created through another instance is
+     * found. Empty when the caught-up copy has no such location.
+     */
+    public Optional<LocationUpserted> location(String locationId) {
+        Optional<LocationUpserted> known = state.location(locationId);
+        if (known.isPresent()) {
+            return known;
+        }
+        globals.locations();
+        return state.location(locationId);
     }
 
     /** Until {@code done} holds (a change the engine applies with no key to watch, such as a location's). */

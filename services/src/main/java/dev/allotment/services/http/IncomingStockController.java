@@ -12,6 +12,7 @@ import dev.allotment.events.StockEvent;
 import dev.allotment.services.auth.Allowed;
 import dev.allotment.services.auth.Role;
 import dev.allotment.services.engine.CommandGateway;
+import dev.allotment.services.engine.Waits;
 import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.state.EngineState;
@@ -51,11 +52,13 @@ public class IncomingStockController {
     private final CommandGateway gateway;
     private final EngineState state;
     private final StockController levels;
+    private final Waits waits;
 
-    public IncomingStockController(CommandGateway gateway, EngineState state, StockController levels) {
+    public IncomingStockController(CommandGateway gateway, EngineState state, StockController levels, Waits waits) {
         this.gateway = gateway;
         this.state = state;
         this.levels = levels;
+        this.waits = waits;
     }
 
     @Operation(summary = "Replace the incoming batches of a SKU at a location",
@@ -94,7 +97,7 @@ public class IncomingStockController {
         }
         Limits.quantityProblem(total).ifPresent(p -> in.overLimit("body", "the batches' total " + p));
         in.check();
-        if (state.location(locationId).isEmpty()) {
+        if (waits.location(locationId).isEmpty()) {
             return StockController.unknownLocation(locationId);
         }
         StockEvent event = new StockEvent(UUID.randomUUID().toString(), Instant.now(),

@@ -92,7 +92,7 @@ public class LocationController {
         // tracks_stock absent: true for a new location, unchanged for a known one (switching it changes how the
         // location's stock is counted and limited, so an update that does not name it does not switch it)
         boolean tracksStock = tracks == null || tracks.isNull()
-            ? state.location(id).map(LocationUpserted::getTracksStock).orElse(true) : tracks.asBoolean();
+            ? waits.location(id).map(LocationUpserted::getTracksStock).orElse(true) : tracks.asBoolean();
         LocationUpserted location = new LocationUpserted(id, name, kind, mode, timeoutSeconds, tracksStock, webhook);
         LocationEvent event = new LocationEvent(UUID.randomUUID().toString(), Instant.now(), key, location);
         publisher.publish(LocationKeys.location(id), event);
@@ -104,7 +104,7 @@ public class LocationController {
     @Get(uri = "/locations/{id}", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
     public HttpResponse<Map<String, Object>> get(@PathVariable String id) {
-        return state.location(id).<HttpResponse<Map<String, Object>>>map(l -> HttpResponse.ok(view(l)))
+        return waits.location(id).<HttpResponse<Map<String, Object>>>map(l -> HttpResponse.ok(view(l)))
             .orElseGet(() -> HttpResponse.<Map<String, Object>>status(HttpStatus.NOT_FOUND)
                 .body(ErrorBody.of("not_found", "no location " + id)));
     }
@@ -129,7 +129,7 @@ public class LocationController {
             String id = items.get(i).isTextual() ? items.get(i).asText() : null;
             if (id == null || id.isBlank()) {
                 in.error("locations[" + i + "]", "must be a location id");
-            } else if (state.location(id).isEmpty()) {
+            } else if (waits.location(id).isEmpty()) {
                 in.error("locations[" + i + "]", "no location " + id + " (PUT /locations/" + id + " first)");
             } else if (ids.contains(id)) {
                 in.error("locations[" + i + "]", "listed twice: " + id);

@@ -10,6 +10,7 @@ import dev.allotment.events.StockSet;
 import dev.allotment.services.auth.Allowed;
 import dev.allotment.services.auth.Role;
 import dev.allotment.services.engine.CommandGateway;
+import dev.allotment.services.engine.Waits;
 import dev.allotment.services.errors.ErrorBody;
 import dev.allotment.streams.state.EngineState;
 import io.micronaut.core.annotation.Nullable;
@@ -50,10 +51,13 @@ public class StockController {
     private final EngineState state;
     private final StockViews views;
     private final Executor blocking;
+    private final Waits waits;
 
-    public StockController(CommandGateway gateway, EngineState state, @Named(TaskExecutors.BLOCKING) Executor blocking) {
+    public StockController(CommandGateway gateway, EngineState state, @Named(TaskExecutors.BLOCKING) Executor blocking,
+                           Waits waits) {
         this.gateway = gateway;
         this.state = state;
+        this.waits = waits;
         this.views = new StockViews(state);
         this.blocking = blocking;
     }
@@ -79,7 +83,7 @@ public class StockController {
             in.error("incoming", "must not be negative");
         }
         in.check();
-        if (state.location(locationId).isEmpty()) {
+        if (waits.location(locationId).isEmpty()) {
             return unknownLocation(locationId);
         }
         StockEvent event = new StockEvent(UUID.randomUUID().toString(), Instant.now(),
@@ -127,7 +131,7 @@ public class StockController {
         in.check();
         for (Map.Entry<String, StockEvent> e : events) {
             String location = ((StockAdjusted) e.getValue().getPayload()).getLocationId();
-            if (state.location(location).isEmpty()) {
+            if (waits.location(location).isEmpty()) {
                 return unknownLocation(location);
             }
         }
@@ -165,7 +169,7 @@ public class StockController {
     @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
     public HttpResponse<Map<String, Object>> list(@Nullable @QueryValue("location_id") String locationId,
                                                   @Nullable @QueryValue String cursor, @Nullable @QueryValue String limit) {
-        if (locationId != null && state.location(locationId).isEmpty()) {
+        if (locationId != null && waits.location(locationId).isEmpty()) {
             return unknownLocation(locationId);
         }
         int size = ReservationController.limit(limit);

@@ -187,11 +187,11 @@ public final class AllotmentTopology {
                 Serdes.String(), serdes.value(LocationEvent.class)).withLoggingDisabled(),
             "locations-source", bytes, bytes, topics.locationEvents(), "locations-loader",
             GlobalLoaders.locations(topics.locationEvents(), serdes.value(LocationEvent.class).deserializer(),
-                w.locationChanges(), w.hooks().deadLetters()));
+                w.locationChanges(), w.hooks().deadLetters(), w.hooks().globals()));
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.STOCK_VIEW),
                 Serdes.String(), serdes.value(StockLevel.class)).withLoggingDisabled(),
             "stock-view-source", bytes, bytes, topics.stockLevels(), "stock-view-loader",
             GlobalLoaders.stockView(topics.stockLevels(), serdes.key(StockLevelKey.class).deserializer(),
-                serdes.value(StockLevel.class).deserializer(), w.hooks().deadLetters()));
+                serdes.value(StockLevel.class).deserializer(), w.hooks().deadLetters(), w.hooks().globals()));
     }
 }

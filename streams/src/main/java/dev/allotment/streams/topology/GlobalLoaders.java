@@ -3,6 +3,7 @@ package dev.allotment.streams.topology;
 import dev.allotment.events.LocationEvent;
 import dev.allotment.events.StockLevel;
 import dev.allotment.events.StockLevelKey;
+import dev.allotment.streams.state.GlobalPositions;
 import dev.allotment.streams.state.LocationKeys;
 import dev.allotment.streams.state.StoreNames;
 import dev.allotment.streams.support.DeadLetterOutlet;
@@ -27,8 +28,9 @@ final class GlobalLoaders {
     }
 
     static ProcessorSupplier<byte[], byte[], Void, Void> locations(String topic, Deserializer<LocationEvent> decoder,
-                                                                   LocationChanges changes, DeadLetterOutlet outlet) {
-        return loader(StoreNames.LOCATIONS, "locations", outlet, (KeyValueStore<String, LocationEvent> store,
+                                                                   LocationChanges changes, DeadLetterOutlet outlet,
+                                                                   GlobalPositions positions) {
+        return loader(StoreNames.LOCATIONS, "locations", outlet, positions, (KeyValueStore<String, LocationEvent> store,
                                                                   Record<byte[], byte[]> record, DeadLetterSink deadLetters) -> {
             LocationEvent event = deadLetters.decode(record, decoder, topic, "a LocationEvent");
             if (event != null) {
@@ -39,8 +41,9 @@ final class GlobalLoaders {
     }
 
     static ProcessorSupplier<byte[], byte[], Void, Void> stockView(String topic, Deserializer<StockLevelKey> keys,
-                                                                   Deserializer<StockLevel> values, DeadLetterOutlet outlet) {
-        return loader(StoreNames.STOCK_VIEW, "stock-view", outlet, (KeyValueStore<String, StockLevel> store,
+                                                                   Deserializer<StockLevel> values, DeadLetterOutlet outlet,
+                                                                   GlobalPositions positions) {
+        return loader(StoreNames.STOCK_VIEW, "stock-view", outlet, positions, (KeyValueStore<String, StockLevel> store,
                                                                     Record<byte[], byte[]> record, DeadLetterSink deadLetters) -> {
             StockLevelKey key;
             try {
@@ -66,15 +69,21 @@ final class GlobalLoaders {
         void into(KeyValueStore<String, S> store, Record<byte[], byte[]> record, DeadLetterSink deadLetters);
     }
 
-    /** The loader of the global store {@code storeName}: each record goes in as {@code load} says; one it cannot use, to the dead letters. */
+    /**
+     * The loader of the global store {@code storeName}: each record goes in as {@code load} says; one it cannot use, to
+     * the dead letters; either way, {@code positions} learn that this copy has taken it.
+     */
     private static <S> ProcessorSupplier<byte[], byte[], Void, Void> loader(String storeName, String entity,
-                                                                           DeadLetterOutlet outlet, Load<S> load) {
+                                                                           DeadLetterOutlet outlet, GlobalPositions positions,
+                                                                           Load<S> load) {
         return () -> new Processor<>() {
+            private ProcessorContext<Void, Void> context;
             private KeyValueStore<String, S> store;
             private DeadLetterSink deadLetters;
 
             @Override
             public void init(ProcessorContext<Void, Void> context) {
+                this.context = context;
                 store = context.getStateStore(storeName);
                 deadLetters = DeadLetterSink.through(context, outlet, entity);
             }
@@ -86,6 +95,7 @@ final class GlobalLoaders {
                 } catch (RuntimeException e) {
                     deadLetters.send(record, "cannot apply to the " + storeName + " store: " + e.getMessage(), e);
                 }
+                context.recordMetadata().ifPresent(at -> positions.took(at.topic(), at.partition(), at.offset()));
             }
         };
     }

@@ -21,6 +21,7 @@ import dev.allotment.events.StockSet;
 import dev.allotment.schemas.InMemoryAvroSerdes;
 import dev.allotment.schemas.Topics;
 import dev.allotment.streams.order.Limits;
+import dev.allotment.streams.state.GlobalPositions;
 import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.state.StoreNames;
 import java.io.IOException;
@@ -68,6 +69,8 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<byte[], byte[]> deadLetters;
     /** What the global stores' loaders sent to the dead letters (they cannot forward: the engine gives them an outlet). */
     final List<Record<byte[], byte[]>> globalDeadLetters = new ArrayList<>();
+    /** How far the global stores' loaders have read their topics. */
+    final GlobalPositions globals = new GlobalPositions();
 
     private TopologyFixture(String applicationId, String guarantee, Instant wallClock, TopologySettings settings)
         throws IOException {
@@ -87,7 +90,7 @@ final class TopologyFixture implements AutoCloseable {
         // a null wall clock is the driver's own default: the real time
         driver = new TopologyTestDriver(AllotmentTopology.build(topics, serdes,
             new TopologyHooks(new StoreChanges(), new HomePartitions(Map.of(topics.commands(), commandPartitions)),
-                globalDeadLetters::add),
+                globalDeadLetters::add, globals),
             settings), props, wallClock);
         orders = input(topics.orderEvents(), serdes.value(OrderEvent.class).serializer());
         rawOrders = input(topics.orderEvents(), Serdes.ByteArray().serializer());

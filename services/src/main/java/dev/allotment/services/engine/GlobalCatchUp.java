@@ -1,0 +1,100 @@
+package dev.allotment.services.engine;
+
+import dev.allotment.schemas.Topics;
+import dev.allotment.streams.state.GlobalPositions;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lets this instance's copy of a global store catch up with its topic before the edge answers "not found" from it.
+ * Each instance reads the global topics on its own and a little behind, so a location created through one instance
+ * (which answers once its own copy holds it) may not be in another's copy yet; a client behind a load balancer whose
+ * next call names that location must not be told there is none. Asked on a miss only: a found key needs no catching up.
+ *
+ * <p>The end offsets are read with two admin calls (the partitions, then their ends); the copy has caught up once its loader has taken the record before
+ * each ({@link GlobalPositions}). That holds for the locations topic, which the edge writes without transactions, so that
+ * every offset below the end holds a record. The wait is bounded by the command timeout, and when Kafka cannot be asked,
+ * the copy answers as it stands.
+ */
+@Singleton
+public class GlobalCatchUp {
+    private static final Logger LOG = LoggerFactory.getLogger(GlobalCatchUp.class);
+    private final GlobalPositions positions;
+    private final Topics topics;
+    private final Duration bound;
+    private final Admin admin;
+
+    public GlobalCatchUp(StreamsRuntime runtime, Topics topics, EngineSettings settings) {
+        this(runtime.globals(), topics, settings.getHttp().getCommandTimeout(), Admin.create(settings.getKafka().connection()
+            .with(AdminClientConfig.CLIENT_ID_CONFIG, "allotment-edge-global-catch-up",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000)));
+    }
+
+    GlobalCatchUp(GlobalPositions positions, Topics topics, Duration bound, Admin admin) {
+        this.positions = positions;
+        this.topics = topics;
+        this.bound = bound;
+        this.admin = admin;
+    }
+
+    /**
+     * Waits, at most the command timeout, until this copy of the locations and routings holds every record the topic
+     * held when asked; whether it does.
+     */
+    public boolean locations() {
+        return caughtUp(topics.locationEvents());
+    }
+
+    boolean caughtUp(String topic) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        Map<Integer, Long> end;
+        try {
+            end = endOffsets(topic, bound);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.warn("cannot read the end offsets of {} to let this instance's copy catch up; answering from it as it stands",
+                topic, e);
+            return false;
+        }
+        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        boolean reached = Polling.until(left, () -> positions.reached(topic, end) ? Optional.of(true) : Optional.empty())
+            .isPresent();
+        if (!reached) {
+            LOG.warn("this instance's copy of {} has not caught up with the topic within {} (end offsets {}): answering from"
+                + " it as it stands", topic, bound, end);
+        }
+        return reached;
+    }
+
+    private Map<Integer, Long> endOffsets(String topic, Duration timeout) throws Exception {
+        long ms = Math.max(1, timeout.toMillis());
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get(ms, TimeUnit.MILLISECONDS).get(topic).partitions()
+            .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> found = admin.listOffsets(latest).all()
+            .get(ms, TimeUnit.MILLISECONDS);
+        Map<Integer, Long> end = new HashMap<>();
+        found.forEach((tp, info) -> end.put(tp.partition(), info.offset()));
+        return end;
+    }
+
+    @PreDestroy
+    void close() {
+        admin.close(Duration.ofSeconds(5));
+    }
+}
