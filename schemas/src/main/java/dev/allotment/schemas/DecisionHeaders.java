@@ -7,6 +7,7 @@ import dev.allotment.events.AllocationOutdated;
 import dev.allotment.events.AllocationRequested;
 import dev.allotment.events.AllocationTimedOut;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -48,6 +49,6 @@ public final class DecisionHeaders {
      */
     public static boolean mayConcernWebhooks(Headers headers) {
         Header marked = headers == null ? null : headers.lastHeader(WEBHOOK);
-        return marked == null || marked.value() == null || !java.util.Arrays.equals(marked.value(), NO);
+        return marked == null || marked.value() == null || !Arrays.equals(marked.value(), NO);
     }
 }

@@ -3,12 +3,12 @@ package dev.allotment.services.webhook;
 import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.AllocationRequested;
 import dev.allotment.schemas.AvroSerdes;
+import dev.allotment.schemas.DecisionHeaders;
 import dev.allotment.schemas.Topics;
 import dev.allotment.services.engine.EngineSettings;
 import dev.allotment.services.engine.EventPublisher;
 import dev.allotment.services.engine.StreamsRuntime;
 import dev.allotment.streams.state.EngineState;
-import dev.allotment.schemas.DecisionHeaders;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Requires;
@@ -21,6 +21,7 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -246,7 +247,7 @@ public class WebhookDispatcher implements ConsumerRebalanceListener {
             LOG.warn("webhook sender skips an undecodable record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
         }
         boolean confirm = event != null && RequestNotifier.isConfirmRequest(event);
-        java.util.Optional<RequestNotifier.Ended> ended = event == null ? java.util.Optional.empty() : RequestNotifier.Ended.of(event);
+        Optional<RequestNotifier.Ended> ended = event == null ? Optional.empty() : RequestNotifier.Ended.of(event);
         ledger.read(partition, r.offset(), confirm || ended.isPresent());
         if (confirm) {
             backlog.add(new Job(partition, r.offset(), event, (AllocationRequested) event.getPayload(), null));

@@ -23,6 +23,11 @@ public final class BookKeys {
         return orderPrefix(sku, orderId) + lineId;
     }
 
+    /** The key of {@code line} among its SKU's lines. */
+    public static String line(LineReservation line) {
+        return line(line.getSku(), line.getOrderId(), line.getLineId());
+    }
+
     public static String waiting(LineReservation line) {
         long rank = (long) Integer.MAX_VALUE - line.getPriority();
         return skuPrefix(line.getSku()) + SortableDigits.padded(rank, 11) + SEPARATOR

@@ -20,8 +20,11 @@ import dev.allotment.events.UpdateAllocation;
 import dev.allotment.schemas.AvroTrust;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -143,17 +146,14 @@ public final class SkuDesk {
             }
             dry.decide(sku, part.partId(), part.orderId(), part.payload(), at);
         }
-        List<String> lines = new ArrayList<>(draft.writtenLines());
-        for (Part part : parts) {
-            // and the lines a part is about though it changes none of them (a confirm of a request already confirmed):
-            // held all the same, or another client's command (a delete) could change them before the group commits, and
-            // the commit would then refuse the part and its whole group though nothing but commands came between
-            // (found by PreparedPartsPropertiesTest seed 6012729996229587279)
-            for (LineReservation line : book.linesOfOrder(sku, part.orderId())) {
-                String key = BookKeys.line(line.getSku(), line.getOrderId(), line.getLineId());
-                if (!lines.contains(key)) {
-                    lines.add(key);
-                }
+        Set<String> lines = new LinkedHashSet<>(draft.writtenLines());
+        // and the lines a part is about though it changes none of them (a confirm of a request already confirmed): held
+        // all the same, or another client's command (a delete) could change them before the group commits, and the
+        // commit would then refuse the part and its whole group though nothing but commands came between (found by
+        // PreparedPartsPropertiesTest seed 6012729996229587279)
+        for (String orderId : parts.stream().map(Part::orderId).distinct().toList()) {
+            for (LineReservation line : book.linesOfOrder(sku, orderId)) {
+                lines.add(BookKeys.line(line));
             }
         }
         refuseHeld(lines);
@@ -175,7 +175,7 @@ public final class SkuDesk {
         book.putStock(t.stock());
         String holder = parts.get(0).partId();
         lines.forEach(line -> book.hold(line, holder));
-        return new Prepared(lines, held);
+        return new Prepared(List.copyOf(lines), held);
     }
 
     /**
@@ -264,7 +264,7 @@ public final class SkuDesk {
         }
     }
 
-    private void refuseHeld(List<String> lines) {
+    private void refuseHeld(Collection<String> lines) {
         for (String line : lines) {
             if (book.holder(line).isPresent()) {
                 throw new Refusal(RefusalCode.IN_PROGRESS, "another command over several SKUs is deciding line "

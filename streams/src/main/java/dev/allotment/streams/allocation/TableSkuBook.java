@@ -110,7 +110,7 @@ public class TableSkuBook implements SkuBook {
 
     @Override
     public void putLine(LineReservation line) {
-        String key = BookKeys.line(line.getSku(), line.getOrderId(), line.getLineId());
+        String key = BookKeys.line(line);
         String waitingKey = BookKeys.waiting(line);
         if (line.getWaiting()) {
             waiting.put(waitingKey, key);
