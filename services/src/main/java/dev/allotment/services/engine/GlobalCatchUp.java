@@ -9,10 +9,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -24,10 +25,11 @@ import org.slf4j.LoggerFactory;
  * (which answers once its own copy holds it) may not be in another's copy yet; a client behind a load balancer whose
  * next call names that location must not be told there is none. Asked on a miss only: a found key needs no catching up.
  *
- * <p>The end offsets are read with two admin calls (the partitions, then their ends); the copy has caught up once its loader has taken the record before
- * each ({@link GlobalPositions}). That holds for the locations topic, which the edge writes without transactions, so that
- * every offset below the end holds a record. The wait is bounded by the command timeout, and when Kafka cannot be asked,
- * the copy answers as it stands.
+ * <p>The copy has caught up once its loader has taken the record before each end offset ({@link GlobalPositions}). That
+ * holds for the locations topic, which the edge writes without transactions, so that every offset below the end holds a
+ * record. The end offsets are read with two admin calls (the partitions, then their ends), shared by every miss that
+ * arrived before the read began ({@link SharedReads}): a burst of misses costs the broker a read or two. The wait is
+ * bounded by the command timeout, and when Kafka cannot be asked, the copy answers as it stands.
  */
 @Singleton
 public class GlobalCatchUp {
@@ -36,6 +38,7 @@ public class GlobalCatchUp {
     private final Topics topics;
     private final Duration bound;
     private final Admin admin;
+    private final Map<String, SharedReads<Map<Integer, Long>>> endReads = new ConcurrentHashMap<>();
 
     public GlobalCatchUp(StreamsRuntime runtime, Topics topics, EngineSettings settings) {
         this(runtime.globals(), topics, settings.getHttp().getCommandTimeout(), Admin.create(settings.getKafka().connection()
@@ -59,10 +62,12 @@ public class GlobalCatchUp {
     }
 
     boolean caughtUp(String topic) {
-        long deadline = System.nanoTime() + bound.toNanos();
+        long arrived = System.nanoTime();
+        long deadline = arrived + bound.toNanos();
         Map<Integer, Long> end;
         try {
-            end = endOffsets(topic, bound);
+            end = endReads.computeIfAbsent(topic, t -> new SharedReads<>(() -> endOffsets(t))).startedAfter(arrived)
+                .get(Math.max(1, bound.toMillis()), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -81,16 +86,20 @@ public class GlobalCatchUp {
         return reached;
     }
 
-    private Map<Integer, Long> endOffsets(String topic, Duration timeout) throws Exception {
-        long ms = Math.max(1, timeout.toMillis());
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        admin.describeTopics(List.of(topic)).allTopicNames().get(ms, TimeUnit.MILLISECONDS).get(topic).partitions()
-            .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> found = admin.listOffsets(latest).all()
-            .get(ms, TimeUnit.MILLISECONDS);
-        Map<Integer, Long> end = new HashMap<>();
-        found.forEach((tp, info) -> end.put(tp.partition(), info.offset()));
-        return end;
+    /** The end offset of each partition of {@code topic}, by partition (the admin client's own timeouts bound it). */
+    private CompletableFuture<Map<Integer, Long>> endOffsets(String topic) {
+        return admin.describeTopics(List.of(topic)).allTopicNames().toCompletionStage().toCompletableFuture()
+            .thenCompose(described -> {
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                described.get(topic).partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+                return admin.listOffsets(latest).all().toCompletionStage();
+            })
+            .thenApply(found -> {
+                Map<Integer, Long> end = new HashMap<>();
+                found.forEach((tp, info) -> end.put(tp.partition(), info.offset()));
+                return end;
+            });
     }
 
     @PreDestroy
