@@ -50,8 +50,9 @@ public final class Options {
         HELP.put("query-rate", "edge: offered rates of GET /orders/{id} (default 1000,2500,5000; smoke 100); --rate overrides");
         HELP.put("orders-loaded", "orders loaded before the queries / restore scenarios measure (default 1000000; smoke 20000)");
         HELP.put("queries", "query kinds of the queries scenario, comma-separated (default all: order,stock,reservations,"
-            + "allocations-location,stock-location,allocations-order)");
-        HELP.put("list-rate", "offered rates of the paged list queries (queries scenario; default 250,1000; smoke 100)");
+            + "allocations-location,stock-location,allocations-order,events)");
+        HELP.put("list-rate", "offered rates of the paged list queries and of an order's history, GET /orders/{id}/events "
+            + "(queries scenario; default 250,1000; smoke 100)");
         HELP.put("restart", "restore: fresh (stop the engine, start a new instance on an empty state directory; the default) or "
             + "kill (SIGKILL the engine, start it again on its own state directory and port, as a supervisor restarts a crashed one)");
         HELP.put("sample", "orders compared before and after a restore (default 400; smoke 60)");

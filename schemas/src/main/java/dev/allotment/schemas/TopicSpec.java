@@ -6,9 +6,10 @@ import org.apache.kafka.common.config.TopicConfig;
 /**
  * One topic the engine owns: its name, partition count, cleanup policy, and for a compacted one the size at which a
  * segment closes ({@link #COMPACTED_SEGMENT_BYTES}, or {@link #CHURNING_SEGMENT_BYTES} for a small live set updated
- * all the time); 0 for an event log, which keeps the broker's segments.
+ * all the time); 0 for an event log, which keeps the broker's segments. An event log {@code keptForever} is created
+ * with {@code retention.ms=-1}: the decision log, which the order histories point into.
  */
-public record TopicSpec(String name, int partitions, boolean compacted, int segmentBytes) {
+public record TopicSpec(String name, int partitions, boolean compacted, int segmentBytes, boolean keptForever) {
     /**
      * A compacted topic's segment closes at this size or {@link #COMPACTED_SEGMENT_MS}, whichever comes first: the broker
      * compacts closed segments only, and Kafka's default (1 GiB or 7 days) would leave every update of weeks in a topic
@@ -30,12 +31,30 @@ public record TopicSpec(String name, int partitions, boolean compacted, int segm
         this(name, partitions, compacted, compacted ? COMPACTED_SEGMENT_BYTES : 0);
     }
 
+    /** A topic whose records the broker's retention may delete (a compacted one keeps a record per key). */
+    public TopicSpec(String name, int partitions, boolean compacted, int segmentBytes) {
+        this(name, partitions, compacted, segmentBytes, false);
+    }
+
     public TopicSpec {
         if (compacted ? segmentBytes <= 0 : segmentBytes != 0) {
             throw new IllegalArgumentException("topic " + name + ": segmentBytes " + segmentBytes + (compacted
                 ? " for a compacted topic (it needs a segment size: the broker compacts closed segments only)"
                 : " for an event log (0: it keeps the broker's segments)"));
         }
+        if (keptForever && compacted) {
+            throw new IllegalArgumentException("topic " + name + ": a compacted topic is kept by key, not forever");
+        }
+    }
+
+    /** An event log whose every record is kept: {@code retention.ms=-1}. */
+    public static TopicSpec keptForever(String name, int partitions) {
+        return new TopicSpec(name, partitions, false, 0, true);
+    }
+
+    /** The retention this topic is created with beside its policy: none for a log kept forever, else the broker's. */
+    public Map<String, String> retentionSettings() {
+        return keptForever ? Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1") : Map.of();
     }
 
     /**

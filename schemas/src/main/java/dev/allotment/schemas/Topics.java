@@ -42,14 +42,17 @@ public final class Topics {
 
     public String deadLetters() { return prefix + "dead-letters"; }
 
-    /** Every topic the engine creates, with the given partition count (location events: one partition, compacted). */
+    /**
+     * Every topic the engine creates, with the given partition count (location events: one partition, compacted). The
+     * decision log is kept forever: the order histories point into it.
+     */
     public List<TopicSpec> specs(int partitions) {
         return List.of(
             new TopicSpec(orderEvents(), partitions, false),
             new TopicSpec(stockEvents(), partitions, false),
             new TopicSpec(locationEvents(), 1, true),
             new TopicSpec(commands(), partitions, false),
-            new TopicSpec(allocationEvents(), partitions, false),
+            TopicSpec.keptForever(allocationEvents(), partitions),
             new TopicSpec(orderProjections(), partitions, true),
             new TopicSpec(stockLevels(), partitions, true, TopicSpec.CHURNING_SEGMENT_BYTES),
             new TopicSpec(deadLetters(), 1, false));

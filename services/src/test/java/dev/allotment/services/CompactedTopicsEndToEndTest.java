@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * closes a segment at 64 MiB (1 MiB for the two that churn: stock levels and the SKU stock store's changelog) or after
  * an hour, so that the broker compacts it while the engine runs and a global store's
  * bootstrap or a changelog's restore reads the live state, not every update since the last gibibyte (TopicSpec says why).
- * The event logs keep the broker's segments.
+ * The event logs keep the broker's segments, and the broker's retention but for the decision log, which is kept forever.
  */
 @ExtendWith(RealInfrastructure.class)
 class CompactedTopicsEndToEndTest {
@@ -56,13 +56,16 @@ class CompactedTopicsEndToEndTest {
                 Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name));
                 found.put(name, config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value() + ", segment.bytes "
                     + config.get(TopicConfig.SEGMENT_BYTES_CONFIG).value() + ", segment.ms "
-                    + config.get(TopicConfig.SEGMENT_MS_CONFIG).value());
+                    + config.get(TopicConfig.SEGMENT_MS_CONFIG).value()
+                    + (logs.contains(name) ? ", retention.ms " + config.get(TopicConfig.RETENTION_MS_CONFIG).value() : ""));
                 // the stock levels and the SKU stock store's changelog churn: a small live set, rewritten every commit
                 boolean churning = name.equals(TOPICS.stockLevels()) || name.equals(application + StoreNames.SKU_STOCK + "-changelog");
                 expected.put(name, compacted.contains(name)
                     ? "compact, segment.bytes " + (churning ? TopicSpec.CHURNING_SEGMENT_BYTES : TopicSpec.COMPACTED_SEGMENT_BYTES)
                         + ", segment.ms " + TopicSpec.COMPACTED_SEGMENT_MS
-                    : "delete, segment.bytes 1073741824, segment.ms 604800000");
+                    // the decision log is kept forever: the order histories point into it
+                    : "delete, segment.bytes 1073741824, segment.ms 604800000, retention.ms "
+                        + (name.equals(TOPICS.allocationEvents()) ? "-1" : "604800000"));
             }
             assertEquals(expected, found);
             assertEquals(64L * 1024 * 1024, TopicSpec.COMPACTED_SEGMENT_BYTES);

@@ -59,7 +59,11 @@ public final class QueriesScenario {
             new Kind("stock-location", Shape.SCAN, "GET /stock?location_id=L1&limit=20&cursor={random SKU}",
                 r -> "/stock?location_id=L1&limit=" + PAGE_LIMIT + "&cursor=" + cursor(Platform.sku(r.nextInt(skus)))),
             new Kind("allocations-order", Shape.SCAN, "GET /allocations?order_id={random order}",
-                r -> "/allocations?order_id=" + OrderMix.orderId(r.nextLong(loaded))));
+                r -> "/allocations?order_id=" + OrderMix.orderId(r.nextLong(loaded))),
+            // the history's events are read from the decision log at the positions the history store keeps: a few
+            // fetches of the order's partition, at the list rates
+            new Kind("events", Shape.PAGE, "GET /orders/{id}/events",
+                r -> "/orders/" + OrderMix.orderId(r.nextLong(loaded)) + "/events"));
     }
 
     /** The kinds named by {@code --queries} (all when null), in the order given. */
@@ -220,7 +224,9 @@ public final class QueriesScenario {
         notes.add("Each query kind is its own run (tag `query`): `order` = `GET /orders/{id}` and `stock` = `GET /stock/{sku}` "
             + "for uniformly random loaded ids and SKUs; `reservations` and `allocations-location` (`location_id=L2`) = a page of "
             + PAGE_LIMIT + " from a random order's cursor; `stock-location` = `GET /stock?location_id=L1&limit=20` from a random "
-            + "SKU's cursor; `allocations-order` = `GET /allocations?order_id={random order}`. Latency runs from each query's "
+            + "SKU's cursor; `allocations-order` = `GET /allocations?order_id={random order}`; `events` = `GET /orders/{id}/events` "
+            + "for random loaded orders, read from the decision log at the positions the order's history keeps, at the list "
+            + "rates. Latency runs from each query's "
             + "intended start (fixed rate) and includes queueing behind slow answers.");
         notes.add("`stock-location` and `allocations-order` scan, so they run closed loop with one client (their latency is "
             + "their service time, their rate the most they sustain): `GET /stock` loads and sorts every SKU's stock on every "

@@ -58,11 +58,13 @@ final class TopicCreator {
             if (create) {
                 create(admin, specs, replication);
             }
-            List<String> differences = TopicRules.differences(specs, TopicRules.copartitioned(topics), describeListed(admin, specs));
+            Map<String, TopicRules.Existing> described = describeListed(admin, specs);
+            List<String> differences = TopicRules.differences(specs, TopicRules.copartitioned(topics), described);
             if (!differences.isEmpty()) {
                 throw new IllegalStateException("the engine's topics on " + kafka.bootstrapServers() + " are not as it needs"
                     + " them:\n  - " + String.join("\n  - ", differences));
             }
+            TopicRules.retentionAdvice(specs, described).forEach(advice -> LOG.warn("{}", advice));
             LOG.info("topics checked on a cluster of {} broker(s); replication factor {}, min.insync.replicas {} for the "
                 + "topics the engine creates and Kafka Streams' internal topics", brokers, replication.factor(),
                 replication.minInsync());
@@ -83,6 +85,7 @@ final class TopicCreator {
         for (TopicSpec spec : specs) {
             if (!existing.contains(spec.name())) {
                 Map<String, String> configs = new HashMap<>(spec.segmentSettings());
+                configs.putAll(spec.retentionSettings());
                 configs.put(TopicConfig.CLEANUP_POLICY_CONFIG,
                     spec.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
                 configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(replication.minInsync()));
@@ -153,7 +156,8 @@ final class TopicCreator {
             Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, name));
             ConfigEntry policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
             found.put(name, new TopicRules.Existing(descriptions.get(name).partitions().size(), policy == null ? null : policy.value(),
-                longSetting(config, TopicConfig.SEGMENT_BYTES_CONFIG), longSetting(config, TopicConfig.SEGMENT_MS_CONFIG)));
+                longSetting(config, TopicConfig.SEGMENT_BYTES_CONFIG), longSetting(config, TopicConfig.SEGMENT_MS_CONFIG),
+                longSetting(config, TopicConfig.RETENTION_MS_CONFIG)));
         }
         return found;
     }

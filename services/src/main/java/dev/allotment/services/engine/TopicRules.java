@@ -23,11 +23,16 @@ final class TopicRules {
 
     /**
      * A topic as the cluster has it: its partitions, its {@code cleanup.policy} (e.g. {@code delete},
-     * {@code compact,delete}), and when a segment closes ({@code segment.bytes}, {@code segment.ms}; -1 where unknown).
+     * {@code compact,delete}), when a segment closes ({@code segment.bytes}, {@code segment.ms}; -1 where unknown), and
+     * how long it keeps a record ({@code retention.ms}; -1 forever, or unknown).
      */
-    record Existing(int partitions, String cleanupPolicy, long segmentBytes, long segmentMs) {
+    record Existing(int partitions, String cleanupPolicy, long segmentBytes, long segmentMs, long retentionMs) {
         Existing(int partitions, String cleanupPolicy) {
             this(partitions, cleanupPolicy, -1, -1);
+        }
+
+        Existing(int partitions, String cleanupPolicy, long segmentBytes, long segmentMs) {
+            this(partitions, cleanupPolicy, segmentBytes, segmentMs, -1);
         }
     }
 
@@ -98,6 +103,28 @@ final class TopicRules {
             }
         }
         return found;
+    }
+
+    /**
+     * Advice, not a stop: each log the engine keeps forever ({@link TopicSpec#keptForever}: the decision log) that the
+     * cluster has with a finite {@code retention.ms}, with the command that keeps it. The order histories point into the
+     * decision log; past that retention an order's history is no longer whole ({@code GET /orders/{id}/events} answers
+     * {@code "complete": false}, {@code as_of} 410), and the audit cannot recompute what the log lost. A topic created by
+     * the engine before it kept the log forever has the broker's retention (7 days by default).
+     */
+    static List<String> retentionAdvice(List<TopicSpec> specs, Map<String, Existing> existing) {
+        List<String> advice = new ArrayList<>();
+        for (TopicSpec spec : specs) {
+            Existing topic = existing.get(spec.name());
+            if (spec.keptForever() && topic != null && topic.retentionMs() >= 0) {
+                advice.add("topic " + spec.name() + " keeps a record " + topic.retentionMs() + " ms; the engine keeps it"
+                    + " forever, as order histories point into it: past that, an order's history is not whole (GET"
+                    + " /orders/{id}/events answers \"complete\": false, as_of answers 410). Keep it once: kafka-configs.sh"
+                    + " --bootstrap-server HOST:PORT --alter --entity-type topics --entity-name " + spec.name()
+                    + " --add-config retention.ms=-1");
+            }
+        }
+        return advice;
     }
 
     /**

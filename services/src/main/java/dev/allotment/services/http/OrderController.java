@@ -118,7 +118,8 @@ public class OrderController {
 
     @Operation(summary = "An order's reservation and allocation projection",
         description = "With as_of (ISO-8601), the projection as it was then, rebuilt from the order's decision log; 410 "
-            + "history_expired once that log was forgotten (allotment.retention.order-history).")
+            + "history_expired once that log was forgotten (allotment.retention.order-history, or the decision log topic's "
+            + "retention.ms).")
     @Get(uri = "/{orderId}{?as_of}", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ANALYST, Role.ADMIN})
     public CompletableFuture<HttpResponse<?>> get(@PathVariable String orderId, @Nullable @QueryValue("as_of") String asOf) {
@@ -144,8 +145,8 @@ public class OrderController {
         List<AllocationEvent> history = state.history(orderId);
         if (!OrderReplay.isWhole(history) && state.order(orderId).isPresent()) {
             return HttpResponse.<Map<String, Object>>status(HttpStatus.GONE).body(ErrorBody.of("history_expired", "the decision "
-                + "history of order " + orderId + " was forgotten (allotment.retention.order-history): its past cannot be "
-                + "rebuilt; GET /orders/" + orderId + " answers its present"));
+                + "history of order " + orderId + " was forgotten (allotment.retention.order-history, or the retention.ms of "
+                + "the decision log it is read from): its past cannot be rebuilt; GET /orders/" + orderId + " answers its present"));
         }
         return OrderReplay.replay(orderId, history, at)
             .<HttpResponse<Map<String, Object>>>map(o -> HttpResponse.ok(Views.order(o)))
@@ -162,7 +163,8 @@ public class OrderController {
         if (history.isEmpty() && state.order(orderId).isEmpty()) {
             return notFound(orderId);
         }
-        // complete: false once the history was forgotten (allotment.retention.order-history); what came after is kept
+        // complete: false once the history was forgotten (allotment.retention.order-history) or the decision log it is read
+        // from lost its start (the topic's retention.ms); what came after is kept
         return HttpResponse.ok(Map.of("order_id", orderId, "complete", OrderReplay.isWhole(history),
             "events", history.stream().map(Views::event).toList()));
     }

@@ -57,7 +57,8 @@ public class WebhookAdminController {
             .filter(e -> e.getPayload() instanceof AllocationRequested r && r.getAllocationId().equals(requestId)).toList();
         if (made.isEmpty()) {
             return HttpResponse.<Map<String, Object>>status(HttpStatus.CONFLICT).body(ErrorBody.of("history_gone",
-                "the order's history no longer holds the request " + requestId + " (allotment.retention.order-history)"));
+                "the order's history no longer holds the request " + requestId + " (allotment.retention.order-history, or the"
+                    + " decision log's retention.ms)"));
         }
         webhooks.resend(made);
         Map<String, Object> body = new LinkedHashMap<>();

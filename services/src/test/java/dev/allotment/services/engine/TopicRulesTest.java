@@ -111,4 +111,25 @@ class TopicRulesTest {
         assertThrows(IllegalArgumentException.class, () -> new TopicSpec("feed", 4, true, 0));
         assertThrows(IllegalArgumentException.class, () -> new TopicSpec("log", 4, false, 1024));
     }
+
+    @Test
+    void theDecisionLogIsKeptForeverAndAFiniteRetentionOfItIsAdvisedWithTheCommandThatKeepsIt() {
+        TopicSpec log = SPECS.stream().filter(s -> s.name().equals(TOPICS.allocationEvents())).findFirst().orElseThrow();
+        assertTrue(log.keptForever());
+        assertEquals(Map.of("retention.ms", "-1"), log.retentionSettings());
+        assertEquals(List.of(), SPECS.stream().filter(s -> !s.name().equals(log.name()))
+            .filter(TopicSpec::keptForever).toList(), "only the decision log");
+        assertEquals(Map.of(), new TopicSpec("log", 4, false).retentionSettings());
+        assertThrows(IllegalArgumentException.class, () -> new TopicSpec("feed", 4, true, TopicSpec.COMPACTED_SEGMENT_BYTES, true));
+
+        Map<String, TopicRules.Existing> existing = new HashMap<>();
+        SPECS.forEach(s -> existing.put(s.name(), new TopicRules.Existing(s.partitions(), s.compacted() ? "compact" : "delete",
+            -1, -1, 604_800_000)));
+        List<String> advice = TopicRules.retentionAdvice(SPECS, existing);
+        assertEquals(1, advice.size(), "the other logs may keep the broker's retention: " + advice);
+        assertTrue(advice.get(0).startsWith("topic " + log.name() + " keeps a record 604800000 ms"), advice.get(0));
+        assertTrue(advice.get(0).endsWith("--entity-name " + log.name() + " --add-config retention.ms=-1"), advice.get(0));
+        existing.put(log.name(), new TopicRules.Existing(4, "delete", -1, -1, -1));
+        assertEquals(List.of(), TopicRules.retentionAdvice(SPECS, existing), "kept forever: nothing to advise");
+    }
 }

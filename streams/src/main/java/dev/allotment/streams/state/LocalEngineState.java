@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +25,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -41,32 +43,35 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * standby copies this instance keeps of other instances' tasks, which may lag them.
  *
  * @param streams the running Kafka Streams of this instance, or null while it starts
+ * @param log the decision log, which the order histories' entries point into
  * @param stale whether keyed reads may read standby copies
  * @param only when not null, the partitions lists read (their standby or active copies here), in place of this
  *     instance's active partitions: how a list is completed from standby copies when a partition's owner is gone
  * @param keyPartition when not null, the partition keyed reads read, not looked up again from the key: see
  *     {@link #keyedTo(int)}
  */
-public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges changes, Topics topics, Duration retryBound,
-                               boolean stale, Set<Integer> only, Integer keyPartition) implements EngineState {
+public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges changes, Topics topics, DecisionLog log,
+                               Duration retryBound, boolean stale, Set<Integer> only, Integer keyPartition)
+    implements EngineState {
     /** How long a read waits for a store that is moving before it answers "unavailable". */
     public static final Duration DEFAULT_RETRY = Duration.ofMillis(250);
     static final long PAUSE_MS = 10;
     private static final StringSerializer KEYS = new StringSerializer();
 
     /** Reads of this instance's active tasks alone. */
-    public LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges changes, Topics topics, Duration retryBound) {
-        this(streams, changes, topics, retryBound, false, null, null);
+    public LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges changes, Topics topics, DecisionLog log,
+                            Duration retryBound) {
+        this(streams, changes, topics, log, retryBound, false, null, null);
     }
 
     /** The same reads, of this instance's standby copies too (keyed reads): answers that may lag the active copy. */
     public LocalEngineState standbys() {
-        return new LocalEngineState(streams, changes, topics, retryBound, true, null, null);
+        return new LocalEngineState(streams, changes, topics, log, retryBound, true, null, null);
     }
 
     /** The same reads, answering "unavailable" at once where they would wait for a store that is moving. */
     public LocalEngineState withoutWaiting() {
-        return new LocalEngineState(streams, changes, topics, Duration.ZERO, stale, only, keyPartition);
+        return new LocalEngineState(streams, changes, topics, log, Duration.ZERO, stale, only, keyPartition);
     }
 
     /**
@@ -74,7 +79,7 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
      * (the router's answer-at-once step): its keyed read goes to {@code partition} without looking it up again.
      */
     public LocalEngineState keyedTo(int partition) {
-        return new LocalEngineState(streams, changes, topics, retryBound, stale, only, partition);
+        return new LocalEngineState(streams, changes, topics, log, retryBound, stale, only, partition);
     }
 
     /**
@@ -82,7 +87,7 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
      * active one); a partition it holds no copy of is "not queryable", asked again, then unavailable.
      */
     public LocalEngineState partitions(Set<Integer> partitions) {
-        return new LocalEngineState(streams, changes, topics, retryBound, true, Set.copyOf(partitions), null);
+        return new LocalEngineState(streams, changes, topics, log, retryBound, true, Set.copyOf(partitions), null);
     }
 
     /**
@@ -114,10 +119,22 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
         });
     }
 
+    /**
+     * The order's history entries from its partition's store, then their events from the decision log (outside the
+     * store's retry: a store that moves is asked again, the log is read once).
+     */
     @Override
     public List<AllocationEvent> history(String orderId) {
-        return this.<AllocationEvent, List<AllocationEvent>>readKeyed(StoreNames.ORDER_HISTORY, orderId,
-            s -> values(s.prefixScan(HistoryKeys.prefix(orderId), KEYS)));
+        Map.Entry<Integer, List<KeyValue<String, byte[]>>> entries = onKeyPartition(StoreNames.ORDER_HISTORY, orderId,
+            (running, partition) -> {
+                List<KeyValue<String, byte[]>> found = new ArrayList<>();
+                try (KeyValueIterator<String, byte[]> it = this.<byte[]>store(running, StoreNames.ORDER_HISTORY, partition)
+                    .prefixScan(HistoryKeys.prefix(orderId), KEYS)) {
+                    it.forEachRemaining(found::add);
+                }
+                return Map.entry(partition, found);
+            });
+        return entries.getValue().isEmpty() ? List.of() : OrderHistories.read(entries.getKey(), entries.getValue(), log);
     }
 
     @Override

@@ -106,7 +106,8 @@ public final class AllotmentTopology {
         // object until the commit, serialized once then (CommitTimeStore), not per decision
         topology.addStateStore(CommitTimeStore.builder(StoreNames.ORDERS, projections)
             .withLoggingEnabled(changelogSegments(StoreNames.ORDERS)), "order-events-processor", "order-fold-processor");
-        store(topology, StoreNames.ORDER_HISTORY, serdes.value(AllocationEvent.class), "order-fold-processor");
+        // positions in the decision log, not copies of its events (OrderHistories): an entry's value is empty
+        store(topology, StoreNames.ORDER_HISTORY, Serdes.ByteArray(), "order-fold-processor");
         store(topology, StoreNames.ORDER_HISTORY_EXPIRY, Serdes.String(), "order-fold-processor");
         store(topology, StoreNames.ALLOCATION_REQUESTS, Serdes.String(), "order-fold-processor");
         store(topology, StoreNames.ORDER_INDEX, Serdes.String(), "order-events-processor", "order-fold-processor");

@@ -6,6 +6,7 @@ import dev.allotment.events.AllocationRequested;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.streams.order.OrderFold;
 import dev.allotment.streams.state.HistoryKeys;
+import dev.allotment.streams.state.OrderHistories;
 import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.state.StoreNames;
 import dev.allotment.streams.support.DeadLetterSink;
@@ -24,7 +25,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Folds allotment.allocation-events (decided on the SKU partitions) into the orders store and its projection topic, and
- * keeps each event in its order's history; with a history retention, forgets a final order's history after it.
+ * keeps each event's position in the log in its order's history ({@link OrderHistories}); with a history retention, forgets a final order's history after it.
  */
 public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[], Object, Object> {
     /** How often final orders past the history retention are forgotten, and how many at most each time. */
@@ -48,7 +49,7 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
         return new Processor<>() {
             private ProcessorContext<Object, Object> context;
             private KeyValueStore<String, OrderProjection> orders;
-            private KeyValueStore<String, AllocationEvent> history;
+            private KeyValueStore<String, byte[]> history;
             private KeyValueStore<String, String> requests;
             private OrderIndex index;
             private DeadLetterSink deadLetters;
@@ -109,8 +110,10 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
                     orders.put(orderId, n);
                     index.changed(order, n);
                 });
-                // after the projection: an event in the history means the projection already includes it (read-your-writes)
-                history.put(HistoryKeys.of(orderId, context.recordMetadata().map(m -> m.offset()).orElse(0L)), event);
+                // after the projection: an event in the history means the projection already includes it (read-your-writes).
+                // The history keeps the event's position in the log, which is read back on a history query.
+                history.put(HistoryKeys.of(orderId, context.recordMetadata().map(m -> m.offset()).orElse(0L)),
+                    OrderHistories.POSITION);
                 if (expiry != null) {
                     expiry.folded(orderId, order.getStatus(), next.orElse(order).getStatus(), Instant.ofEpochMilli(record.timestamp()));
                 }

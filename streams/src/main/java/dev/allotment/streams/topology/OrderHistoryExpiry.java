@@ -1,6 +1,5 @@
 package dev.allotment.streams.topology;
 
-import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.events.OrderStatus;
 import dev.allotment.streams.order.OrderFold;
@@ -24,11 +23,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class OrderHistoryExpiry {
     private static final StringSerializer KEYS = new StringSerializer();
     private final KeyValueStore<String, OrderProjection> orders;
-    private final KeyValueStore<String, AllocationEvent> history;
+    private final KeyValueStore<String, byte[]> history;
     private final KeyValueStore<String, String> expiries;
     private final Duration retention;
 
-    OrderHistoryExpiry(KeyValueStore<String, OrderProjection> orders, KeyValueStore<String, AllocationEvent> history,
+    OrderHistoryExpiry(KeyValueStore<String, OrderProjection> orders, KeyValueStore<String, byte[]> history,
                        KeyValueStore<String, String> expiries, Duration retention) {
         this.orders = orders;
         this.history = history;
@@ -89,7 +88,7 @@ final class OrderHistoryExpiry {
     /** Deletes the order's history: a range over its own keys only. */
     private void deleteHistory(String orderId) {
         List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, AllocationEvent> it = history.prefixScan(HistoryKeys.prefix(orderId), KEYS)) {
+        try (KeyValueIterator<String, byte[]> it = history.prefixScan(HistoryKeys.prefix(orderId), KEYS)) {
             it.forEachRemaining(kv -> keys.add(kv.key));
         }
         keys.forEach(history::delete);

@@ -3,16 +3,15 @@ package dev.allotment.streams.topology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.OrderLine;
 import dev.allotment.events.OrderPlaced;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.events.OrderStatus;
-import dev.allotment.events.ReservationCancelled;
 import dev.allotment.schemas.InMemoryAvroSerdes;
 import dev.allotment.streams.order.OrderRules;
 import dev.allotment.streams.state.HistoryExpiryKeys;
 import dev.allotment.streams.state.HistoryKeys;
+import dev.allotment.streams.state.OrderHistories;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +36,7 @@ class OrderHistoryExpiryTest {
     private final MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
     private final InMemoryAvroSerdes serdes = new InMemoryAvroSerdes();
     private final KeyValueStore<String, OrderProjection> orders = store("orders", serdes.value(OrderProjection.class));
-    private final KeyValueStore<String, AllocationEvent> history = store("order-history", serdes.value(AllocationEvent.class));
+    private final KeyValueStore<String, byte[]> history = store("order-history", Serdes.ByteArray());
     private final KeyValueStore<String, String> expiries = store("order-history-expiry", Serdes.String());
     private final OrderHistoryExpiry expiry = new OrderHistoryExpiry(orders, history, expiries, RETENTION);
     private long offset;
@@ -56,15 +55,14 @@ class OrderHistoryExpiryTest {
             .setPriority(0).setPlacedAt(T0).setLines(List.of(new OrderLine("l-1", "S1", 1))).build(), T0);
         order.setStatus(status);
         orders.put(orderId, order);
-        history.put(HistoryKeys.of(orderId, offset), AllocationEvent.newBuilder().setEventId("e-" + offset).setOccurredAt(at)
-            .setOrderId(orderId).setPayload(new ReservationCancelled("test")).build());
+        history.put(HistoryKeys.of(orderId, offset), OrderHistories.POSITION);
         offset++;
         expiry.folded(orderId, before == null ? OrderStatus.RESERVED : before.getStatus(), status, at);
     }
 
     private int history(String orderId) {
         int n = 0;
-        try (KeyValueIterator<String, AllocationEvent> it = history.prefixScan(HistoryKeys.prefix(orderId), new StringSerializer())) {
+        try (KeyValueIterator<String, byte[]> it = history.prefixScan(HistoryKeys.prefix(orderId), new StringSerializer())) {
             for (; it.hasNext(); it.next()) {
                 n++;
             }

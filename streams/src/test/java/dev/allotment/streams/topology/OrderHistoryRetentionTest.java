@@ -14,15 +14,11 @@ import dev.allotment.events.OrderStatus;
 import dev.allotment.events.ReservationCancelled;
 import dev.allotment.events.ReservationCreated;
 import dev.allotment.events.UpdateAllocation;
-import dev.allotment.streams.state.HistoryKeys;
 import dev.allotment.streams.state.StoreNames;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -67,12 +63,7 @@ class OrderHistoryRetentionTest {
     }
 
     private List<AllocationEvent> history(String orderId) {
-        List<AllocationEvent> events = new ArrayList<>();
-        try (KeyValueIterator<String, AllocationEvent> it = fixture.<AllocationEvent>store(StoreNames.ORDER_HISTORY)
-            .prefixScan(HistoryKeys.prefix(orderId), new StringSerializer())) {
-            it.forEachRemaining(kv -> events.add(kv.value));
-        }
-        return events;
+        return fixture.history(orderId);
     }
 
     private boolean indexEmpty() {

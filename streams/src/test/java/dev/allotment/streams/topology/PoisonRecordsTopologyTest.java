@@ -114,7 +114,7 @@ class PoisonRecordsTopologyTest {
         assertEquals(2, reasons.size(), reasons.toString());
         assertTrue(reasons.get(0).contains("no value"), reasons.get(0));
         assertTrue(reasons.get(1).contains("o-nobody"), reasons.get(1));
-        try (var history = fixture.<AllocationEvent>store(StoreNames.ORDER_HISTORY)
+        try (var history = fixture.<byte[]>store(StoreNames.ORDER_HISTORY)
             .prefixScan(HistoryKeys.prefix("o-nobody"), new StringSerializer())) {
             assertFalse(history.hasNext(), "no history for an order the engine does not hold");
         }

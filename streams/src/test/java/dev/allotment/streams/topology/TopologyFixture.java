@@ -22,6 +22,8 @@ import dev.allotment.schemas.InMemoryAvroSerdes;
 import dev.allotment.schemas.Topics;
 import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.state.GlobalPositions;
+import dev.allotment.streams.state.HistoryKeys;
+import dev.allotment.streams.state.OrderHistories;
 import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.state.StoreNames;
 import java.io.IOException;
@@ -63,7 +65,8 @@ final class TopologyFixture implements AutoCloseable {
     final TestInputTopic<String, StockEvent> stock;
     final TestInputTopic<String, LocationEvent> locations;
     final TestInputTopic<String, Command> commands;
-    final TestOutputTopic<String, AllocationEvent> allocationEvents;
+    /** allotment.allocation-events as the tests read it, and the decision log the histories point into. */
+    final DecisionTap allocationEvents;
     final TestOutputTopic<StockLevelKey, StockLevel> stockLevels;
     final TestOutputTopic<String, OrderProjection> projections;
     final TestOutputTopic<byte[], byte[]> deadLetters;
@@ -97,7 +100,8 @@ final class TopologyFixture implements AutoCloseable {
         stock = input(topics.stockEvents(), serdes.value(StockEvent.class).serializer());
         locations = input(topics.locationEvents(), serdes.value(LocationEvent.class).serializer());
         commands = input(topics.commands(), serdes.value(Command.class).serializer());
-        allocationEvents = output(topics.allocationEvents(), Serdes.String().deserializer(),
+        allocationEvents = new DecisionTap(output(topics.allocationEvents(), Serdes.String().deserializer(),
+            serdes.value(AllocationEvent.class).deserializer()), topics.allocationEvents(),
             serdes.value(AllocationEvent.class).deserializer());
         stockLevels = output(topics.stockLevels(), serdes.key(StockLevelKey.class).deserializer(),
             serdes.value(StockLevel.class).deserializer());
@@ -200,6 +204,16 @@ final class TopologyFixture implements AutoCloseable {
 
     OrderProjection order(String orderId) {
         return this.<OrderProjection>store(StoreNames.ORDERS).get(orderId);
+    }
+
+    /** The order's history as the engine answers it: its entries' events, read from the decision log they point into. */
+    List<AllocationEvent> history(String orderId) {
+        List<org.apache.kafka.streams.KeyValue<String, byte[]>> entries = new ArrayList<>();
+        try (var it = this.<byte[]>store(StoreNames.ORDER_HISTORY).prefixScan(HistoryKeys.prefix(orderId),
+            new org.apache.kafka.common.serialization.StringSerializer())) {
+            it.forEachRemaining(entries::add);
+        }
+        return OrderHistories.read(0, entries, allocationEvents);
     }
 
     SkuStock skuStock(String sku) {

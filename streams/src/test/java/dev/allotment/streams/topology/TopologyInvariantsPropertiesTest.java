@@ -36,7 +36,6 @@ import dev.allotment.events.SupplierAnswer;
 import dev.allotment.events.UpdateAllocation;
 import dev.allotment.streams.audit.DecisionReplay;
 import dev.allotment.streams.order.OrderReplay;
-import dev.allotment.streams.state.HistoryKeys;
 import dev.allotment.streams.state.StoreNames;
 import java.time.Instant;
 import java.util.HashMap;
@@ -383,13 +382,7 @@ class TopologyInvariantsPropertiesTest {
     }
 
     static List<dev.allotment.events.AllocationEvent> history(TopologyFixture fixture, String orderId) {
-        KeyValueStore<String, dev.allotment.events.AllocationEvent> store = fixture.store(StoreNames.ORDER_HISTORY);
-        List<dev.allotment.events.AllocationEvent> events = new java.util.ArrayList<>();
-        try (KeyValueIterator<String, dev.allotment.events.AllocationEvent> it =
-                 store.prefixScan(HistoryKeys.prefix(orderId), new org.apache.kafka.common.serialization.StringSerializer())) {
-            it.forEachRemaining(kv -> events.add(kv.value));
-        }
-        return events;
+        return fixture.history(orderId);
     }
 
     @AfterContainer
