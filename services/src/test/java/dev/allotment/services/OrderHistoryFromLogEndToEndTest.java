@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.allotment.events.OrderProjection;
+import dev.allotment.schemas.RegistryAvroSerdes;
+import dev.allotment.schemas.RegistryConnection;
 import dev.allotment.schemas.Topics;
 import dev.allotment.services.support.Http;
 import dev.allotment.services.support.RealInfrastructure;
@@ -24,14 +27,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * An order's history is kept as positions in the decision log, not as a second copy of its events: the history store's
- * changelog holds a key per event and an empty value, and {@code GET /orders/{id}/events} and {@code as_of} read the
- * events from allotment.allocation-events. Where the log no longer holds them (a retention shorter than the engine
+ * An order's history is kept as positions in the decision log, in the order's own record, not as a second copy of its
+ * events nor as a record per event: the history store's changelog holds nothing of a new order, and
+ * {@code GET /orders/{id}/events} and {@code as_of} read the events from allotment.allocation-events. Where the log no longer holds them (a retention shorter than the engine
  * asks for), the history answers that it is not whole rather than waiting or failing.
  */
 @ExtendWith(RealInfrastructure.class)
@@ -62,11 +66,16 @@ class OrderHistoryFromLogEndToEndTest {
             assertEquals(live, ok(http.keyed(ADMIN, "GET", "/orders/h-1?as_of=2999-01-01T00:00:00Z", null, null)).json(),
                 "the projection rebuilt from the events read back from the log is the live one");
 
-            // the store's changelog: one record per event, its position in the key and nothing in the value
-            await().atMost(Duration.ofSeconds(20)).until(() -> changelog(bootstrap, "h-1\u0000").size() >= types.size());
-            List<ConsumerRecord<String, byte[]>> entries = changelog(bootstrap, "h-1\u0000");
-            assertEquals(types.size(), entries.size(), "an entry per event of the history");
-            entries.forEach(r -> assertEquals(0, r.value().length, "a position, not a copy: " + r.key()));
+            // the positions are in the order's own record (its last one in the orders store's changelog holds them all),
+            // and the history store's changelog holds nothing of the order
+            Deserializer<OrderProjection> orders = new RegistryAvroSerdes(RegistryConnection.of(
+                RealInfrastructure.endpoints().registryUrl())).value(OrderProjection.class).deserializer();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                List<ConsumerRecord<String, byte[]>> records = changelog(bootstrap, StoreNames.ORDERS, "h-1");
+                return !records.isEmpty() && orders.deserialize("", records.get(records.size() - 1).value())
+                    .getHistoryPositions().size() == types.size();
+            });
+            assertEquals(List.of(), changelog(bootstrap, StoreNames.ORDER_HISTORY, "h-1\u0000"), "no record per event");
 
             // the log loses the order's records (a retention shorter than the engine asks for, here at once)
             place(http, "h-2");
@@ -96,9 +105,9 @@ class OrderHistoryFromLogEndToEndTest {
             http.keyed(ADMIN, "GET", "/orders/" + orderId, null, null).json().path("status").asText().equals("allocated"));
     }
 
-    /** The committed records of the order history store's changelog whose key starts with {@code prefix}. */
-    private static List<ConsumerRecord<String, byte[]>> changelog(String bootstrap, String prefix) {
-        String topic = TOPICS.prefix() + "engine-" + StoreNames.ORDER_HISTORY + "-changelog";
+    /** The committed records of {@code store}'s changelog whose key starts with {@code prefix}, in offset order. */
+    private static List<ConsumerRecord<String, byte[]>> changelog(String bootstrap, String store, String prefix) {
+        String topic = TOPICS.prefix() + "engine-" + store + "-changelog";
         List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
             bootstrap, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),

@@ -66,12 +66,43 @@ public final class OrderFold {
         return Optional.of(next);
     }
 
-    /** A new record with the order's fields and new lists of the same lines and allocations: what the fold may change. */
-    static OrderProjection shallowCopy(OrderProjection order) {
+    /**
+     * The order with {@code offset} appended to its history's positions ({@code history_positions}): where the event
+     * just folded is in the decision log. {@code order} is not changed (a reader on another thread may hold it); a
+     * {@code fresh} one (just made by {@link #apply}, seen by no one else) gets the new list itself.
+     */
+    public static OrderProjection withPosition(OrderProjection order, boolean fresh, long offset) {
+        List<Long> before = order.getHistoryPositions();
+        List<Long> positions = new ArrayList<>(before.size() + 1);
+        positions.addAll(before);
+        positions.add(offset);
+        OrderProjection next = fresh ? order : fieldsOf(order);
+        next.setHistoryPositions(positions);
+        return next;
+    }
+
+    /** The order without its history's positions: what the projection feed carries, and an order whose history went. */
+    public static OrderProjection withoutPositions(OrderProjection order) {
+        if (order.getHistoryPositions().isEmpty()) {
+            return order;
+        }
+        OrderProjection next = fieldsOf(order);
+        next.setHistoryPositions(List.of());
+        return next;
+    }
+
+    /** A new record holding the order's fields (the same values: a change to one of them is a change to both). */
+    private static OrderProjection fieldsOf(OrderProjection order) {
         OrderProjection copy = new OrderProjection();
         for (int i = 0; i < OrderProjection.SCHEMA$.getFields().size(); i++) {
             copy.put(i, order.get(i));
         }
+        return copy;
+    }
+
+    /** A new record with the order's fields and new lists of the same lines and allocations: what the fold may change. */
+    static OrderProjection shallowCopy(OrderProjection order) {
+        OrderProjection copy = fieldsOf(order);
         copy.setLines(new ArrayList<>(order.getLines()));
         copy.setAllocations(new ArrayList<>(order.getAllocations()));
         return copy;

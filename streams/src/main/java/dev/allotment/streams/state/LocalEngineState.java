@@ -120,19 +120,21 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
     }
 
     /**
-     * The order's history entries from its partition's store, then their events from the decision log (outside the
-     * store's retry: a store that moves is asked again, the log is read once).
+     * The order's history entries from its partition's stores (the positions in the order's record, and what the
+     * history store holds from before), then their events from the decision log (outside the stores' retry: a store
+     * that moves is asked again, the log is read once). {@link OrderHistories}.
      */
     @Override
     public List<AllocationEvent> history(String orderId) {
         Map.Entry<Integer, List<KeyValue<String, byte[]>>> entries = onKeyPartition(StoreNames.ORDER_HISTORY, orderId,
             (running, partition) -> {
-                List<KeyValue<String, byte[]>> found = new ArrayList<>();
+                List<KeyValue<String, byte[]>> stored = new ArrayList<>();
                 try (KeyValueIterator<String, byte[]> it = this.<byte[]>store(running, StoreNames.ORDER_HISTORY, partition)
                     .prefixScan(HistoryKeys.prefix(orderId), KEYS)) {
-                    it.forEachRemaining(found::add);
+                    it.forEachRemaining(stored::add);
                 }
-                return Map.entry(partition, found);
+                OrderProjection order = this.<OrderProjection>store(running, StoreNames.ORDERS, partition).get(orderId);
+                return Map.entry(partition, OrderHistories.entries(orderId, stored, order));
             });
         return entries.getValue().isEmpty() ? List.of() : OrderHistories.read(entries.getKey(), entries.getValue(), log);
     }

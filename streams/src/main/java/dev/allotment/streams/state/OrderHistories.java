@@ -1,22 +1,45 @@
 package dev.allotment.streams.state;
 
 import dev.allotment.events.AllocationEvent;
+import dev.allotment.events.OrderProjection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.streams.KeyValue;
 
 /**
- * What the {@link StoreNames#ORDER_HISTORY} store holds, and how a history is read from it. Each key names an order and
- * the offset of one of its events in the decision log ({@link HistoryKeys}); the value is {@link #POSITION}, empty: the
- * event is read from the log ({@link DecisionLog}). The log is the record; a second copy of it per order was a third of
- * the bytes a restore read. A value that is not empty is an entry written before positions were kept: the event itself.
+ * Where an order's history is, and how it is read. The history is the order's events in the decision log; the order's
+ * own record holds their offsets ({@code history_positions}, written by the fold with the projection), and a history
+ * read takes the events from the log ({@link DecisionLog}). The log is the record: a second copy of it per order was a
+ * third of the bytes a restore read, and a record per event one and a third records per order line.
+ *
+ * <p>Before that (until December 2026) the {@link StoreNames#ORDER_HISTORY} store held the history, a key per event
+ * naming the order and the offset ({@link HistoryKeys}): first each event itself, then {@link #POSITION}, an empty
+ * value. Those entries stay where they are and are read with the order's positions.
  */
 public final class OrderHistories {
     /** The value of a history entry whose event is read from the decision log at the offset its key names. */
     public static final byte[] POSITION = new byte[0];
 
     private OrderHistories() {}
+
+    /**
+     * The order's history entries: those the history store holds of it ({@code stored}, in key order) and the positions
+     * its record holds, in log order (an offset in both is read once).
+     */
+    public static List<KeyValue<String, byte[]>> entries(String orderId, List<KeyValue<String, byte[]>> stored,
+                                                        OrderProjection order) {
+        if (order == null || order.getHistoryPositions() == null || order.getHistoryPositions().isEmpty()) {
+            return stored;
+        }
+        TreeMap<String, byte[]> all = new TreeMap<>();
+        stored.forEach(kv -> all.put(kv.key, kv.value));
+        order.getHistoryPositions().forEach(offset -> all.putIfAbsent(HistoryKeys.of(orderId, offset), POSITION));
+        List<KeyValue<String, byte[]>> entries = new ArrayList<>(all.size());
+        all.forEach((k, v) -> entries.add(KeyValue.pair(k, v)));
+        return entries;
+    }
 
     /**
      * The events of the history entries {@code entries} (an order's keys, in key order, so in log order) of the log's

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.common.IsolationLevel;
@@ -42,8 +43,15 @@ final class CommitTimeStore<V> extends WrappedStateStore<KeyValueStore<String, V
     /** Keys in the order the store beneath iterates them: their UTF-8 bytes', which is code point order. */
     static final Comparator<String> BYTE_ORDER = CommitTimeStore::compareCodePoints;
 
-    /** A write not yet in the store beneath: a value, or a deletion (null). */
-    private record Pending<V>(V value) {}
+    /**
+     * A write not yet in the store beneath: a value, or a deletion (null); {@code quiet} when {@link Flushes} is not to
+     * be told of it ({@link #quietPuts}).
+     */
+    private record Pending<V>(V value, boolean quiet) {
+        Pending(V value) {
+            this(value, false);
+        }
+    }
 
     /**
      * Told what each commit writes, in the commit's flush (inside its transaction): a processor publishes a "latest" feed
@@ -137,8 +145,13 @@ final class CommitTimeStore<V> extends WrappedStateStore<KeyValueStore<String, V
      * Kafka Streams' read-write decorator); replaces the one told before (a task's processor is initialised again when
      * the task is recycled).
      */
-    @SuppressWarnings("unchecked")
     static <V> void onFlush(StateStore store, Flushes<V> flushes) {
+        CommitTimeStore.<V>unwrap(store).flushes = flushes;
+    }
+
+    /** The CommitTimeStore under Kafka Streams' decorators of {@code store}. */
+    @SuppressWarnings("unchecked")
+    private static <V> CommitTimeStore<V> unwrap(StateStore store) {
         StateStore s = store;
         while (!(s instanceof CommitTimeStore<?>) && s instanceof WrappedStateStore<?, ?, ?> wrapper) {
             s = wrapper.wrapped();
@@ -146,7 +159,7 @@ final class CommitTimeStore<V> extends WrappedStateStore<KeyValueStore<String, V
         if (!(s instanceof CommitTimeStore<?> commitTime)) {
             throw new IllegalArgumentException("store " + store.name() + " is not a CommitTimeStore");
         }
-        ((CommitTimeStore<V>) commitTime).flushes = flushes;
+        return (CommitTimeStore<V>) commitTime;
     }
 
     @Override
@@ -201,7 +214,7 @@ final class CommitTimeStore<V> extends WrappedStateStore<KeyValueStore<String, V
                 wrapped().put(e.getKey(), e.getValue().value());
             }
             pending.remove(e.getKey(), e.getValue());   // after the write: a reader finds the key in one place or the other
-            if (told != null) {
+            if (told != null && !e.getValue().quiet()) {
                 told.written(e.getKey(), e.getValue().value());
             }
         }
@@ -220,6 +233,17 @@ final class CommitTimeStore<V> extends WrappedStateStore<KeyValueStore<String, V
     @Override
     public ReadOnlyKeyValueStore<String, V> readOnly(IsolationLevel isolation) {
         return isolation == IsolationLevel.READ_COMMITTED ? wrapped().readOnly(isolation) : this;
+    }
+
+    /**
+     * Writes to {@code store} (a CommitTimeStore as a processor gets it) that commit like any other, but that its
+     * {@link Flushes} is not told of unless the same commit also writes the key in the ordinary way: for a value that
+     * changed only in what a feed published from the flushes does not carry.
+     */
+    static <V> BiConsumer<String, V> quietPuts(StateStore store) {
+        CommitTimeStore<V> commitTime = unwrap(store);
+        return (key, value) -> commitTime.pending.compute(key, (k, before) ->
+            new Pending<>(value, before == null || before.quiet()));
     }
 
     @Override

@@ -5,8 +5,6 @@ import dev.allotment.events.AllocationMode;
 import dev.allotment.events.AllocationRequested;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.streams.order.OrderFold;
-import dev.allotment.streams.state.HistoryKeys;
-import dev.allotment.streams.state.OrderHistories;
 import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.state.StoreNames;
 import dev.allotment.streams.support.DeadLetterSink;
@@ -14,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.StateStore;
@@ -25,7 +24,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Folds allotment.allocation-events (decided on the SKU partitions) into the orders store and its projection topic, and
- * keeps each event's position in the log in its order's history ({@link OrderHistories}); with a history retention, forgets a final order's history after it.
+ * keeps each event's position in the log in the order's record ({@code history_positions},
+ * {@link dev.allotment.streams.state.OrderHistories}); with a history retention, forgets a final order's history after it.
  */
 public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[], Object, Object> {
     /** How often final orders past the history retention are forgotten, and how many at most each time. */
@@ -49,7 +49,8 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
         return new Processor<>() {
             private ProcessorContext<Object, Object> context;
             private KeyValueStore<String, OrderProjection> orders;
-            private KeyValueStore<String, byte[]> history;
+            /** Writes to the orders that commit but are not published to the feed: a change of the history's positions alone. */
+            private BiConsumer<String, OrderProjection> quietly;
             private KeyValueStore<String, String> requests;
             private OrderIndex index;
             private DeadLetterSink deadLetters;
@@ -60,7 +61,7 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
             public void init(ProcessorContext<Object, Object> context) {
                 this.context = context;
                 this.orders = context.getStateStore(StoreNames.ORDERS);
-                this.history = context.getStateStore(StoreNames.ORDER_HISTORY);
+                this.quietly = CommitTimeStore.quietPuts(context.getStateStore(StoreNames.ORDERS));
                 this.requests = context.getStateStore(StoreNames.ALLOCATION_REQUESTS);
                 KeyValueStore<String, String> indexStore = context.getStateStore(StoreNames.ORDER_INDEX);
                 this.index = new OrderIndex(indexStore);
@@ -68,7 +69,8 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
                 publishAtCommit(context, context.getStateStore(StoreNames.ORDERS));
                 this.deadLetters = new DeadLetterSink(context, NodeNames.FOLD_DEAD_LETTERS, "order-fold");
                 if (historyRetention != null) {
-                    this.expiry = new OrderHistoryExpiry(orders, history, context.getStateStore(StoreNames.ORDER_HISTORY_EXPIRY),
+                    this.expiry = new OrderHistoryExpiry(orders, quietly, context.getStateStore(StoreNames.ORDER_HISTORY),
+                        context.getStateStore(StoreNames.ORDER_HISTORY_EXPIRY),
                         historyRetention);
                     context.schedule(HISTORY_SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
                         now -> expiry.forget(Instant.ofEpochMilli(now), HISTORY_SWEEP_BATCH));
@@ -83,8 +85,9 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
             private static void publishAtCommit(ProcessorContext<Object, Object> context, StateStore orders) {
                 CommitForwarder forwarder = new CommitForwarder(context);
                 CommitTimeStore.<OrderProjection>onFlush(orders, (orderId, order) -> {
-                    if (order != null) {
-                        forwarder.forward(new Record<Object, Object>(orderId, order, forwarder.now()), NodeNames.ORDER_PROJECTIONS);
+                    if (order != null) {   // the feed carries the projection alone, not where its history is
+                        forwarder.forward(new Record<Object, Object>(orderId, OrderFold.withoutPositions(order), forwarder.now()),
+                            NodeNames.ORDER_PROJECTIONS);
                     }
                 });
             }
@@ -105,17 +108,19 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
                 if (event.getPayload() instanceof AllocationRequested r && r.getConfirmMode() == AllocationMode.CONFIRM) {
                     requests.put(r.getAllocationId(), orderId);   // the index that finds a request's order by its id
                 }
-                Optional<OrderProjection> next = OrderFold.apply(order, event);
-                next.ifPresent(n -> {
-                    orders.put(orderId, n);
-                    index.changed(order, n);
-                });
-                // after the projection: an event in the history means the projection already includes it (read-your-writes).
-                // The history keeps the event's position in the log, which is read back on a history query.
-                history.put(HistoryKeys.of(orderId, context.recordMetadata().map(m -> m.offset()).orElse(0L)),
-                    OrderHistories.POSITION);
+                Optional<OrderProjection> folded = OrderFold.apply(order, event);
+                // the history is the event's position in the log, kept in the order's own record (written once per
+                // commit anyway): the projection and its history change together, and a history query reads the log
+                OrderProjection next = OrderFold.withPosition(folded.orElse(order), folded.isPresent(),
+                    context.recordMetadata().map(m -> m.offset()).orElse(0L));
+                if (folded.isPresent()) {
+                    orders.put(orderId, next);
+                    index.changed(order, next);
+                } else {   // the projection is as it was (an order's reservation, mostly): the feed has it already
+                    quietly.accept(orderId, next);
+                }
                 if (expiry != null) {
-                    expiry.folded(orderId, order.getStatus(), next.orElse(order).getStatus(), Instant.ofEpochMilli(record.timestamp()));
+                    expiry.folded(orderId, order.getStatus(), next.getStatus(), Instant.ofEpochMilli(record.timestamp()));
                 }
                 changes.changed(orderId);
             }

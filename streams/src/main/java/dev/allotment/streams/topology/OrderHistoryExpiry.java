@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -23,13 +24,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class OrderHistoryExpiry {
     private static final StringSerializer KEYS = new StringSerializer();
     private final KeyValueStore<String, OrderProjection> orders;
+    /** Writes an order whose history's positions alone changed (not republished to the feed). */
+    private final BiConsumer<String, OrderProjection> quietly;
     private final KeyValueStore<String, byte[]> history;
     private final KeyValueStore<String, String> expiries;
     private final Duration retention;
 
-    OrderHistoryExpiry(KeyValueStore<String, OrderProjection> orders, KeyValueStore<String, byte[]> history,
-                       KeyValueStore<String, String> expiries, Duration retention) {
+    OrderHistoryExpiry(KeyValueStore<String, OrderProjection> orders, BiConsumer<String, OrderProjection> quietly,
+                       KeyValueStore<String, byte[]> history, KeyValueStore<String, String> expiries, Duration retention) {
         this.orders = orders;
+        this.quietly = quietly;
         this.history = history;
         this.expiries = expiries;
         this.retention = retention;
@@ -76,6 +80,9 @@ final class OrderHistoryExpiry {
             OrderProjection order = orders.get(orderId);
             if (current && order != null && OrderFold.isFinal(order.getStatus())) {
                 deleteHistory(orderId);
+                if (!order.getHistoryPositions().isEmpty()) {
+                    quietly.accept(orderId, OrderFold.withoutPositions(order));
+                }
             }
             if (current) {
                 expiries.delete(orderKey);
@@ -85,7 +92,10 @@ final class OrderHistoryExpiry {
         return due.size();
     }
 
-    /** Deletes the order's history: a range over its own keys only. */
+    /**
+     * Deletes what the history store holds of the order (entries written before the positions moved into the order's
+     * record, December 2026): a range over its own keys only.
+     */
     private void deleteHistory(String orderId) {
         List<String> keys = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = history.prefixScan(HistoryKeys.prefix(orderId), KEYS)) {

@@ -3,6 +3,7 @@ package dev.allotment.streams.state;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.allotment.events.AllocationEvent;
+import dev.allotment.events.OrderProjection;
 import dev.allotment.events.ReservationCancelled;
 import dev.allotment.schemas.InMemoryAvroSerdes;
 import java.time.Instant;
@@ -63,6 +64,21 @@ class OrderHistoriesTest {
         asked.clear();
         assertEquals(2, OrderHistories.read(3, entries.subList(0, 2), reader).size());
         assertEquals(List.of(), asked, "copies alone: the log is not asked");
+    }
+
+    @Test
+    void theStoresEntriesAndTheOrdersPositionsMakeOneHistoryInLogOrder() {
+        List<KeyValue<String, byte[]>> stored = List.of(
+            KeyValue.pair(HistoryKeys.of("o-1", 4), serde.serializer().serialize(TOPIC, event("e-4"))),
+            KeyValue.pair(HistoryKeys.of("o-1", 12), OrderHistories.POSITION));
+        OrderProjection order = new OrderProjection();
+        order.setHistoryPositions(List.of(12L, 30L, 101L));   // 12 in both: an entry written by an engine stopped mid-upgrade
+        List<KeyValue<String, byte[]>> entries = OrderHistories.entries("o-1", stored, order);
+        assertEquals(List.of(4L, 12L, 30L, 101L), entries.stream().map(kv -> HistoryKeys.offsetOf(kv.key)).toList());
+        assertEquals(List.of(false, true, true, true), entries.stream().map(kv -> kv.value.length == 0).toList(),
+            "the copy stays a copy, the rest are positions");
+        assertEquals(stored, OrderHistories.entries("o-1", stored, null), "no order: the store's entries alone");
+        assertEquals(stored, OrderHistories.entries("o-1", stored, new OrderProjection()), "no positions: the same");
     }
 
     @Test

@@ -24,6 +24,7 @@ import dev.allotment.events.StockAdjusted;
 import dev.allotment.events.StockEvent;
 import dev.allotment.events.StockLevel;
 import dev.allotment.events.UpdateAllocation;
+import dev.allotment.streams.order.OrderFold;
 import dev.allotment.streams.state.StoreNames;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -143,7 +144,8 @@ class AllocationTopologyTest {
         for (int i = 1; i < published.size(); i++) {
             assertNotEquals(published.get(i - 1), published.get(i), "a commit that did not change the order publishes nothing");
         }
-        assertEquals(fixture.order("o-1"), published.get(published.size() - 1), "the order as it is last");
+        assertEquals(OrderFold.withoutPositions(fixture.order("o-1")), published.get(published.size() - 1),
+            "the order as it is last (the feed carries the projection, not where its history is)");
         assertEquals(OrderStatus.ALLOCATED, published.get(published.size() - 1).getStatus());
         fixture.stockSet("wh-a", "S1", 12);
         assertTrue(fixture.projections.isEmpty(), "nothing again while the order does not change");

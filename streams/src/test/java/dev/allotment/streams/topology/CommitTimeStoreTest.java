@@ -98,6 +98,27 @@ class CommitTimeStoreTest {
     }
 
     @Test
+    void aQuietWriteCommitsButIsToldOnlyWhenTheSameCommitAlsoWroteTheKeyOrdinarily() {
+        List<String> told = new ArrayList<>();
+        CommitTimeStore.<String>onFlush(store, (key, value) -> told.add(key + "=" + value));
+        java.util.function.BiConsumer<String, String> quietly = CommitTimeStore.quietPuts(store);
+        quietly.accept("o-1", "a");                          // quiet alone
+        store.put("o-2", "a");
+        quietly.accept("o-2", "b");                          // quiet after an ordinary write: still told, with its value
+        quietly.accept("o-3", "a");
+        store.put("o-3", "b");                               // ordinary after a quiet one: told
+        store.flushCache();
+
+        assertEquals(List.of("o-2=b", "o-3=b"), told);
+        assertEquals(List.of("o-1=a", "o-2=b", "o-3=b"), keysAndValues(beneath.all()), "every write reaches the store");
+        told.clear();
+        quietly.accept("o-2", "c");
+        store.flushCache();
+        assertEquals(List.of(), told, "a later commit's quiet write alone is not told");
+        assertEquals("c", beneath.get("o-2"));
+    }
+
+    @Test
     void aPendingValueIsReadAsTheStoresCopyOfItSoThatChangingWhatWasReadChangesNothingStored() {
         KeyValueStore<String, byte[]> bytesBeneath = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("bytes"),
             Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().withCachingDisabled().build();

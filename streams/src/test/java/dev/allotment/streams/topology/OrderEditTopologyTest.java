@@ -17,6 +17,7 @@ import dev.allotment.events.OrderLineChanged;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.events.OrderStatus;
 import dev.allotment.streams.order.OrderEdits;
+import dev.allotment.streams.order.OrderFold;
 import dev.allotment.streams.order.OrderReplay;
 import dev.allotment.streams.support.DeadLetters;
 import java.util.ArrayList;
@@ -85,7 +86,7 @@ class OrderEditTopologyTest {
         OrderProjection live = fixture.order("o-1");
         assertEquals(OrderStatus.PARTIALLY_ALLOCATED, live.getStatus(), "l-2 still waits for S2");
         // as text: Avro's equals of a decoded array cannot compare a timestamp inside a union (cancelled_at)
-        assertEquals(live.toString(), OrderReplay.replay("o-1", history, null).orElseThrow().toString(),
+        assertEquals(OrderFold.withoutPositions(live).toString(), OrderReplay.replay("o-1", history, null).orElseThrow().toString(),
             "the log replays to the live projection");
         assertTrue(fixture.deadLetters.isEmpty());
     }

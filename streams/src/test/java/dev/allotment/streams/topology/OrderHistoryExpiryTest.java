@@ -8,6 +8,7 @@ import dev.allotment.events.OrderPlaced;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.events.OrderStatus;
 import dev.allotment.schemas.InMemoryAvroSerdes;
+import dev.allotment.streams.order.OrderFold;
 import dev.allotment.streams.order.OrderRules;
 import dev.allotment.streams.state.HistoryExpiryKeys;
 import dev.allotment.streams.state.HistoryKeys;
@@ -19,6 +20,7 @@ import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -38,7 +40,7 @@ class OrderHistoryExpiryTest {
     private final KeyValueStore<String, OrderProjection> orders = store("orders", serdes.value(OrderProjection.class));
     private final KeyValueStore<String, byte[]> history = store("order-history", Serdes.ByteArray());
     private final KeyValueStore<String, String> expiries = store("order-history-expiry", Serdes.String());
-    private final OrderHistoryExpiry expiry = new OrderHistoryExpiry(orders, history, expiries, RETENTION);
+    private final OrderHistoryExpiry expiry = new OrderHistoryExpiry(orders, orders::put, history, expiries, RETENTION);
     private long offset;
 
     private <V> KeyValueStore<String, V> store(String name, Serde<V> values) {
@@ -48,26 +50,33 @@ class OrderHistoryExpiryTest {
         return store;
     }
 
-    /** The order now in {@code status}, with one more event in its history, folded at {@code at}. */
+    /**
+     * The order now in {@code status}, with one more event in its history, folded at {@code at}. An order's first event
+     * is in the history store, as one written before the positions moved into the order's record; the rest are in it.
+     */
     private void fold(String orderId, OrderStatus status, Instant at) {
         OrderProjection before = orders.get(orderId);
         OrderProjection order = OrderRules.reserve(OrderPlaced.newBuilder().setOrderId(orderId).setChannel("web")
             .setPriority(0).setPlacedAt(T0).setLines(List.of(new OrderLine("l-1", "S1", 1))).build(), T0);
         order.setStatus(status);
+        if (before == null) {
+            history.put(HistoryKeys.of(orderId, offset), OrderHistories.POSITION);
+        } else {
+            order.setHistoryPositions(before.getHistoryPositions());
+            order = OrderFold.withPosition(order, true, offset);
+        }
         orders.put(orderId, order);
-        history.put(HistoryKeys.of(orderId, offset), OrderHistories.POSITION);
         offset++;
         expiry.folded(orderId, before == null ? OrderStatus.RESERVED : before.getStatus(), status, at);
     }
 
+    /** How many events the order's history holds: in the history store and in the order's record. */
     private int history(String orderId) {
-        int n = 0;
+        List<KeyValue<String, byte[]>> stored = new ArrayList<>();
         try (KeyValueIterator<String, byte[]> it = history.prefixScan(HistoryKeys.prefix(orderId), new StringSerializer())) {
-            for (; it.hasNext(); it.next()) {
-                n++;
-            }
+            it.forEachRemaining(stored::add);
         }
-        return n;
+        return OrderHistories.entries(orderId, stored, orders.get(orderId)).size();
     }
 
     private List<String> index() {

@@ -213,7 +213,7 @@ final class TopologyFixture implements AutoCloseable {
             new org.apache.kafka.common.serialization.StringSerializer())) {
             it.forEachRemaining(entries::add);
         }
-        return OrderHistories.read(0, entries, allocationEvents);
+        return OrderHistories.read(0, OrderHistories.entries(orderId, entries, order(orderId)), allocationEvents);
     }
 
     SkuStock skuStock(String sku) {

@@ -35,6 +35,7 @@ import dev.allotment.events.StockSet;
 import dev.allotment.events.SupplierAnswer;
 import dev.allotment.events.UpdateAllocation;
 import dev.allotment.streams.audit.DecisionReplay;
+import dev.allotment.streams.order.OrderFold;
 import dev.allotment.streams.order.OrderReplay;
 import dev.allotment.streams.state.StoreNames;
 import java.time.Instant;
@@ -375,7 +376,9 @@ class TopologyInvariantsPropertiesTest {
                     }
                 }
                 // compared as text: Avro's equals cannot compare nullable timestamps (AVRO union resolution of Instant)
-                assertEquals(o.toString(), String.valueOf(OrderReplay.replay(o.getOrderId(), history(fixture, o.getOrderId()), null).orElse(null)),
+                // the live record also holds where its history is; the projection is what the replay rebuilds
+                assertEquals(OrderFold.withoutPositions(o).toString(),
+                    String.valueOf(OrderReplay.replay(o.getOrderId(), history(fixture, o.getOrderId()), null).orElse(null)),
                     "the projection rebuilt from the log differs from the live one for " + o.getOrderId());
             }
         }
