@@ -168,6 +168,33 @@ class KafkaDecisionLogTest {
         }
     }
 
+    @Test
+    void aRecordThatCannotBeDecodedIsLeftOutAndTheRestIsRead() throws Exception {
+        String topic = "decision-log-poison.allocation-events";
+        String bootstrap = RealInfrastructure.endpoints().bootstrapServers();
+        Serializer<AllocationEvent> encode = serdes.value(AllocationEvent.class).serializer();
+        List<Long> offsets = new ArrayList<>();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                 new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            offsets.add(producer.send(new ProducerRecord<>(topic, 0, "o-1", encode.serialize(topic, event("e-0")))).get().offset());
+            offsets.add(producer.send(new ProducerRecord<>(topic, 0, "o-1", new byte[] {0, 0, 0, 0, 42, 1})).get().offset());
+            offsets.add(producer.send(new ProducerRecord<>(topic, 0, "o-1", (byte[]) null)).get().offset());
+            offsets.add(producer.send(new ProducerRecord<>(topic, 0, "o-1", encode.serialize(topic, event("e-3")))).get().offset());
+        }
+        KafkaDecisionLog log = new KafkaDecisionLog(topic, serdes.value(AllocationEvent.class).deserializer(),
+            Duration.ofSeconds(10), () -> reader(bootstrap));
+        try {
+            Map<Long, AllocationEvent> found = log.read(0, offsets);
+            assertEquals(List.of(offsets.get(0), offsets.get(3)), found.keySet().stream().sorted().toList(),
+                "a record of an unknown schema and one without a value are left out, not fatal");
+            assertEquals("e-3", found.get(offsets.get(3)).getEventId().toString());
+        } finally {
+            log.close();
+        }
+    }
+
     /** A reader as the engine makes it ({@link KafkaDecisionLog#readerSettings}), with {@code overrides}. */
     private static KafkaConsumer<byte[], byte[]> reader(String bootstrap, Object... overrides) {
         Map<String, Object> settings = KafkaConnection.of(bootstrap, null, Map.of())
