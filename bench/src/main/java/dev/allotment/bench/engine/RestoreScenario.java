@@ -457,9 +457,10 @@ public final class RestoreScenario {
         notes.add("What a restore reads is the live state plus the updates the broker has not compacted yet: every store "
             + "update is a changelog record, the broker's log cleaner compacts closed segments only, and the engine's "
             + "changelogs close a segment at 64 MiB or after an hour, `sku-stock`'s and the `stock-levels` topic's, which "
-            + "churn, at 1 MiB (schemas/…/TopicSpec.java; Kafka's default is 1 GiB or 7 days). `line-reservations` and "
-            + "`order-history` hold a record per line and per event, "
-            + "all live; `orders` gets a record per commit that changed an order and `sku-stock` one per commit per SKU, "
+            + "churn, at 1 MiB (schemas/…/TopicSpec.java; Kafka's default is 1 GiB or 7 days). `line-reservations` holds "
+            + "a record per line, all live; `order-history` nothing new (an order's history is positions in the decision "
+            + "log, kept in the order's own record); `orders` gets a record per commit that changed an order (its "
+            + "reservation's position among them) and `sku-stock` one per commit per SKU, "
             + "of which compaction keeps the last; `order-index` a put and, once an order leaves a list, a tombstone (kept "
             + "a day, as Kafka keeps every tombstone, so that an instance back within it sees the delete).");
         notes.add("While the instance restores, a sampled query answers 503 (`unavailable_after_up` counts those seen after "
