@@ -139,7 +139,7 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
             OrderProjection order = OrderRules.reserve(placed, event.getOccurredAt());
             List<ReservedLine> lines = order.getLines().stream()
                 .map(l -> new ReservedLine(l.getLineId(), l.getSku(), l.getQuantity(), 0)).toList();
-            emit(record, event, order, new ReservationCreated(order.getOrderNumber(),
+            emit(record, event, null, order, new ReservationCreated(order.getOrderNumber(),
                 order.getChannel(), order.getPriority(), order.getPlacedAt(), lines), "reservation-created");
             String preferred = preferredLocation(placed);
             String allocationId = AllocationIds.derive(key, event.getEventId());
@@ -248,13 +248,15 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
                 return;
             }
             OrderProjection order = OrderRules.markCancelled(existing, cancelled.getReason());
-            emit(record, event, order, new ReservationCancelled(cancelled.getReason()), "reservation-cancelled");
+            emit(record, event, existing, order, new ReservationCancelled(cancelled.getReason()), "reservation-cancelled");
             order.getLines().stream().map(l -> l.getSku()).distinct().forEach(sku ->
                 command(record, event, sku, "release:" + sku, key, new ReleaseOrder(cancelled.getReason())));
         }
 
-        private void emit(Record<byte[], byte[]> record, OrderEvent cause, OrderProjection order, Object decision, String kind) {
-            index.changed(orders.get(order.getOrderId()), order);
+        /** Writes {@code order} over {@code previous} (what the caller read of it; null for a new order) and logs {@code decision}. */
+        private void emit(Record<byte[], byte[]> record, OrderEvent cause, OrderProjection previous, OrderProjection order,
+                          Object decision, String kind) {
+            index.changed(previous, order);
             orders.put(order.getOrderId(), order);
             AllocationEvent logged = AllocationEvent.newBuilder()
                 .setEventId(cause.getEventId() + ":" + kind)

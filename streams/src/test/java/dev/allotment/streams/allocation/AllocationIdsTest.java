@@ -46,8 +46,10 @@ class AllocationIdsTest {
         assertEquals("al-93cttb4oq6jkoeqbhobersc3b", AllocationIds.derive("o-2", "evt-9"));
     }
 
+    /** ... and the thread's digest is left clean: the part hashed before the missing one does not leak into the next id. */
     @Test
     void refusesAMissingPart() {
         assertThrows(IllegalArgumentException.class, () -> AllocationIds.derive("o-1", null));
+        assertEquals("al-ah9br3n6swyx5lcs8getqv098", AllocationIds.derive("o-1", "key-1"));
     }
 }
