@@ -39,6 +39,9 @@ public class GlobalCatchUp {
     private final Duration bound;
     private final Admin admin;
     private final Map<String, SharedReads<Map<Integer, Long>>> endReads = new ConcurrentHashMap<>();
+    /** Every miss in a burst fails alike when Kafka cannot be asked: one warning a minute, each kind. */
+    private final WarningThrottle unreadWarnings = new WarningThrottle(WarningThrottle.EVERY);
+    private final WarningThrottle behindWarnings = new WarningThrottle(WarningThrottle.EVERY);
 
     public GlobalCatchUp(StreamsRuntime runtime, Topics topics, EngineSettings settings) {
         this(runtime.globals(), topics, settings.getHttp().getCommandTimeout(), Admin.create(settings.getKafka().connection()
@@ -72,16 +75,20 @@ public class GlobalCatchUp {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            LOG.warn("cannot read the end offsets of {} to let this instance's copy catch up; answering from it as it stands",
-                topic, e);
+            long held = unreadWarnings.admit(System.nanoTime());
+            if (held >= 0) {
+                LOG.warn("cannot read the end offsets of {} to let this instance's copy catch up; answering from it as it"
+                    + " stands ({} like it held back since the last one logged)", topic, held, e);
+            }
             return false;
         }
         Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
         boolean reached = Polling.until(left, () -> positions.reached(topic, end) ? Optional.of(true) : Optional.empty())
             .isPresent();
-        if (!reached) {
+        long held = reached ? -1 : behindWarnings.admit(System.nanoTime());
+        if (held >= 0) {
             LOG.warn("this instance's copy of {} has not caught up with the topic within {} (end offsets {}): answering from"
-                + " it as it stands", topic, bound, end);
+                + " it as it stands ({} like it held back since the last one logged)", topic, bound, end, held);
         }
         return reached;
     }

@@ -5,6 +5,8 @@ import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.Topics;
 import dev.allotment.streams.state.DecisionLog;
 import dev.allotment.streams.state.EngineUnavailableException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -45,12 +47,17 @@ import org.slf4j.LoggerFactory;
  * <p>An offset below the partition's start (the topic's retention deleted it) is absent from the answer, and the history
  * is then not whole. A read that cannot finish within its bound (the broker unreachable) throws
  * {@link EngineUnavailableException}: "unavailable", never a history with events missing.
+ *
+ * <p>{@value #MISSING} counts the events histories pointed to that the log no longer held (its retention deleted them)
+ * or could not decode: an operator's sign that histories are being cut (each such answer also says
+ * {@code "complete": false}).
  */
 @Singleton
 public class KafkaDecisionLog implements DecisionLog {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaDecisionLog.class);
     static final int CONSUMERS = 4;
     static final int CACHED = 50_000;
+    static final String MISSING = "allotment.history.events.missing";
     /**
      * What one fetch asks for: nothing past the first record batch at the offset sought (the broker returns that batch
      * whole whatever the limit; the engine's producer writes batches of at most 16 KiB). An order's events lie a few
@@ -61,6 +68,9 @@ public class KafkaDecisionLog implements DecisionLog {
     private final Deserializer<AllocationEvent> decoder;
     private final Duration bound;
     private final Supplier<Consumer<byte[], byte[]>> factory;
+    private final Counter missing;
+    /** A record that cannot be decoded is not cached: every history that points to it would log it again. */
+    private final WarningThrottle undecodable = new WarningThrottle(WarningThrottle.EVERY);
     private final Semaphore permits = new Semaphore(CONSUMERS);
     private final ConcurrentLinkedQueue<Consumer<byte[], byte[]>> idle = new ConcurrentLinkedQueue<>();
     private final Map<Position, AllocationEvent> cache = new LinkedHashMap<>(1024, 0.75f, true) {
@@ -73,10 +83,10 @@ public class KafkaDecisionLog implements DecisionLog {
 
     private record Position(int partition, long offset) {}
 
-    public KafkaDecisionLog(Topics topics, AvroSerdes serdes, EngineSettings settings) {
+    public KafkaDecisionLog(Topics topics, AvroSerdes serdes, EngineSettings settings, MeterRegistry meters) {
         this(topics.allocationEvents(), serdes.value(AllocationEvent.class).deserializer(),
             settings.getHttp().getCommandTimeout(), () -> new KafkaConsumer<>(settings.getKafka().connection()
-                .with(readerSettings().toArray()), new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+                .with(readerSettings().toArray()), new ByteArrayDeserializer(), new ByteArrayDeserializer()), meters);
     }
 
     /**
@@ -97,11 +107,14 @@ public class KafkaDecisionLog implements DecisionLog {
     }
 
     KafkaDecisionLog(String topic, Deserializer<AllocationEvent> decoder, Duration bound,
-                     Supplier<Consumer<byte[], byte[]>> factory) {
+                     Supplier<Consumer<byte[], byte[]>> factory, MeterRegistry meters) {
         this.topic = topic;
         this.decoder = decoder;
         this.bound = bound;
         this.factory = factory;
+        this.missing = Counter.builder(MISSING)
+            .description("events order histories point to that the decision log no longer holds (retention) or cannot decode")
+            .register(meters);
     }
 
     @Override
@@ -125,7 +138,10 @@ public class KafkaDecisionLog implements DecisionLog {
         Consumer<byte[], byte[]> consumer = borrow(deadline);
         boolean healthy = false;
         try {
+            int known = found.size();
+            int asked = wanted.size();
             fetch(consumer, new TopicPartition(topic, partition), wanted, found, deadline);
+            missing.increment(asked - (found.size() - known));
             healthy = true;
         } catch (KafkaException e) {
             throw new EngineUnavailableException("cannot read the decision log " + topic + "-" + partition + ": " + e);
@@ -226,8 +242,12 @@ public class KafkaDecisionLog implements DecisionLog {
         try {
             return record.value() == null ? null : decoder.deserialize(topic, record.value());
         } catch (RuntimeException e) {   // the fold dead-letters such a record, so no history points to it
-            LOG.warn("decision log {}-{} offset {} cannot be decoded; left out of the history that points to it",
-                topic, record.partition(), record.offset(), e);
+            long held = undecodable.admit(System.nanoTime());
+            if (held >= 0) {
+                LOG.warn("decision log {}-{} offset {} cannot be decoded; left out of the history that points to it ({} like"
+                    + " it held back since the last one logged; {} counts them all)", topic, record.partition(),
+                    record.offset(), held, MISSING, e);
+            }
             return null;
         }
     }

@@ -9,9 +9,12 @@ import dev.allotment.events.ReservationCancelled;
 import dev.allotment.schemas.InMemoryAvroSerdes;
 import dev.allotment.services.support.RealInfrastructure;
 import dev.allotment.streams.state.EngineUnavailableException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -88,7 +91,7 @@ class KafkaDecisionLogTest {
                 consumers.incrementAndGet();
                 // small fetches: the reads seek and poll on
                 return reader(bootstrap, ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 1024);
-            });
+            }, new SimpleMeterRegistry());
             try {
                 Map<Long, AllocationEvent> found = log.read(1, asked);
                 assertEquals(asked.size(), found.size(), found.keySet().toString());
@@ -108,11 +111,16 @@ class KafkaDecisionLogTest {
                 List<Long> spanning = List.of(offsets.get(2), offsets.get(99), cut, offsets.get(150));
                 long started = System.nanoTime();
                 // not cached: offsets 2 and 99 were read before, so ask for them as a fresh reader would
-                KafkaDecisionLog fresh = new KafkaDecisionLog(topic, counting, Duration.ofSeconds(10), () -> reader(bootstrap));
+                MeterRegistry meters = new SimpleMeterRegistry();
+                KafkaDecisionLog fresh = new KafkaDecisionLog(topic, counting, Duration.ofSeconds(10), () -> reader(bootstrap),
+                    meters);
                 try {
                     Map<Long, AllocationEvent> after = fresh.read(1, spanning);
                     assertEquals(List.of(cut, offsets.get(150)), after.keySet().stream().sorted().toList());
                     assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) < 5_000, "gone, not waited for");
+                    assertEquals(2.0, meters.counter(KafkaDecisionLog.MISSING).count(), "the two gone events counted");
+                    fresh.read(1, List.of(cut, offsets.get(150)));
+                    assertEquals(2.0, meters.counter(KafkaDecisionLog.MISSING).count(), "a whole read counts nothing");
                 } finally {
                     fresh.close();
                 }
@@ -125,7 +133,8 @@ class KafkaDecisionLogTest {
     @Test
     void aLogThatCannotBeReadAnswersUnavailableWithinItsBound() {
         KafkaDecisionLog log = new KafkaDecisionLog("nowhere.allocation-events", serdes.value(AllocationEvent.class).deserializer(),
-            Duration.ofMillis(800), () -> reader("127.0.0.1:1", ConsumerConfig.RECONNECT_BACKOFF_MS_CONFIG, 50));
+            Duration.ofMillis(800), () -> reader("127.0.0.1:1", ConsumerConfig.RECONNECT_BACKOFF_MS_CONFIG, 50),
+            new SimpleMeterRegistry());
         try {
             long started = System.nanoTime();
             assertThrows(EngineUnavailableException.class, () -> log.read(0, List.of(3L)));
@@ -139,20 +148,8 @@ class KafkaDecisionLogTest {
     @Test
     void aReadAtTheLogsEndDoesNotWaitForTheBrokerToHoldAFetchAheadOfIt() throws Exception {
         String topic = "decision-log-end.allocation-events";
-        String bootstrap = RealInfrastructure.endpoints().bootstrapServers();
-        Serializer<AllocationEvent> encode = serdes.value(AllocationEvent.class).serializer();
-        List<Long> offsets = new ArrayList<>();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                 new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-            for (int i = 0; i < 3; i++) {
-                offsets.add(producer.send(new ProducerRecord<>(topic, 0, "o-1", encode.serialize(topic, event("e-" + i)))).get()
-                    .offset());
-            }
-        }
-        KafkaDecisionLog log = new KafkaDecisionLog(topic, serdes.value(AllocationEvent.class).deserializer(),
-            Duration.ofSeconds(10), () -> reader(bootstrap));
+        List<Long> offsets = produce(topic, List.of(encoded(topic, "e-0"), encoded(topic, "e-1"), encoded(topic, "e-2")));
+        KafkaDecisionLog log = log(topic, new SimpleMeterRegistry());
         try {
             assertEquals(1, log.read(0, List.of(offsets.get(2))).size());   // the pooled consumer now fetches at the end
             for (int i = 0; i < 2; i++) {
@@ -169,30 +166,47 @@ class KafkaDecisionLogTest {
     }
 
     @Test
-    void aRecordThatCannotBeDecodedIsLeftOutAndTheRestIsRead() throws Exception {
+    void aRecordThatCannotBeDecodedIsLeftOutCountedAndTheRestIsRead() throws Exception {
         String topic = "decision-log-poison.allocation-events";
-        String bootstrap = RealInfrastructure.endpoints().bootstrapServers();
-        Serializer<AllocationEvent> encode = serdes.value(AllocationEvent.class).serializer();
-        List<Long> offsets = new ArrayList<>();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                 new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-            offsets.add(producer.send(new ProducerRecord<>(topic, 0, "o-1", encode.serialize(topic, event("e-0")))).get().offset());
-            offsets.add(producer.send(new ProducerRecord<>(topic, 0, "o-1", new byte[] {0, 0, 0, 0, 42, 1})).get().offset());
-            offsets.add(producer.send(new ProducerRecord<>(topic, 0, "o-1", (byte[]) null)).get().offset());
-            offsets.add(producer.send(new ProducerRecord<>(topic, 0, "o-1", encode.serialize(topic, event("e-3")))).get().offset());
-        }
-        KafkaDecisionLog log = new KafkaDecisionLog(topic, serdes.value(AllocationEvent.class).deserializer(),
-            Duration.ofSeconds(10), () -> reader(bootstrap));
+        List<Long> offsets = produce(topic, Arrays.asList(encoded(topic, "e-0"), new byte[] {0, 0, 0, 0, 42, 1}, null,
+            encoded(topic, "e-3")));
+        MeterRegistry meters = new SimpleMeterRegistry();
+        KafkaDecisionLog log = log(topic, meters);
         try {
             Map<Long, AllocationEvent> found = log.read(0, offsets);
             assertEquals(List.of(offsets.get(0), offsets.get(3)), found.keySet().stream().sorted().toList(),
                 "a record of an unknown schema and one without a value are left out, not fatal");
             assertEquals("e-3", found.get(offsets.get(3)).getEventId().toString());
+            assertEquals(2.0, meters.counter(KafkaDecisionLog.MISSING).count(), "both left out, both counted");
         } finally {
             log.close();
         }
+    }
+
+    /** Creates {@code topic} with one partition and writes {@code values} to it (null: no value), giving their offsets. */
+    private static List<Long> produce(String topic, List<byte[]> values) throws Exception {
+        String bootstrap = RealInfrastructure.endpoints().bootstrapServers();
+        List<Long> offsets = new ArrayList<>();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                 new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            for (byte[] value : values) {
+                offsets.add(producer.send(new ProducerRecord<>(topic, 0, "o-1", value)).get().offset());
+            }
+        }
+        return offsets;
+    }
+
+    private byte[] encoded(String topic, String eventId) {
+        return serdes.value(AllocationEvent.class).serializer().serialize(topic, event(eventId));
+    }
+
+    /** The engine's reader of {@code topic}, on the test's broker. */
+    private KafkaDecisionLog log(String topic, MeterRegistry meters) throws Exception {
+        String bootstrap = RealInfrastructure.endpoints().bootstrapServers();
+        return new KafkaDecisionLog(topic, serdes.value(AllocationEvent.class).deserializer(), Duration.ofSeconds(10),
+            () -> reader(bootstrap), meters);
     }
 
     /** A reader as the engine makes it ({@link KafkaDecisionLog#readerSettings}), with {@code overrides}. */
