@@ -15,8 +15,9 @@ import java.util.Arrays;
  */
 public final class AllocationIds {
     private static final byte SEPARATOR = 0x1f; // unit separator: no part can contain it and shift the boundaries
-    /** Digits of a 128-bit number in base 36 (36^25 > 2^128), and the divisor that takes five of them at a time. */
+    /** Digits of a 128-bit number in base 36 (36^25 > 2^128). */
     static final int DIGITS = 25;
+    /** The divisor that takes five of those digits at a time. */
     private static final long FIVE_DIGITS = 36L * 36 * 36 * 36 * 36;
     /** One digest per thread: looking the algorithm up per id cost more than hashing the id. */
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(AllocationIds::sha256);
@@ -43,7 +44,8 @@ public final class AllocationIds {
     /**
      * The first 16 bytes of {@code bytes} as an unsigned big-endian number in lower-case base 36, without leading
      * zeros: what {@code new BigInteger(1, Arrays.copyOf(bytes, 16)).toString(36)} prints (ids made before must stay
-     * the same), without its allocations and divisions of big numbers (a tenth of placing an order, profiled).
+     * the same), without its allocations and divisions of big numbers (deriving an id, digest and
+     * printing together, was 3.6 % of the stream thread in a flash sale, profiled).
      * Four 32-bit limbs are divided by 36⁵ five times; each remainder gives five digits.
      */
     static String base36(byte[] bytes) {
