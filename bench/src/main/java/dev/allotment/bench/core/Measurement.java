@@ -13,8 +13,9 @@ import org.HdrHistogram.Recorder;
  * Thread-safe for recording; {@link #tick()} is called by one progress thread.
  */
 public final class Measurement {
-    private final long measureStartNanos;
-    private final long measureEndNanos;
+    private final long scheduledStartNanos;
+    private volatile long measureStartNanos;
+    private volatile long measureEndNanos;
     private final Recorder recorder = new Recorder(3);
     private final Histogram total = new Histogram(3);
     private final List<Long> perSecond = new ArrayList<>();
@@ -25,8 +26,24 @@ public final class Measurement {
     private Histogram interval;
 
     public Measurement(long measureStartNanos, long measureEndNanos) {
+        this.scheduledStartNanos = measureStartNanos;
         this.measureStartNanos = measureStartNanos;
         this.measureEndNanos = measureEndNanos;
+    }
+
+    /**
+     * Moves the window, its length kept, to start at {@code startNanos}: for a phase whose warm-up ran past its time
+     * (its operations all completed only then). Call before any operation of the window is recorded.
+     */
+    public void moveWindowTo(long startNanos) {
+        long length = measureEndNanos - measureStartNanos;
+        measureEndNanos = startNanos + length;
+        measureStartNanos = startNanos;
+    }
+
+    /** How much later than scheduled the window started (its warm-up's backlog draining); 0 when it started on time. */
+    public long warmupOverrunNanos() {
+        return Math.max(0, measureStartNanos - scheduledStartNanos);
     }
 
     /** Records one completed operation. */

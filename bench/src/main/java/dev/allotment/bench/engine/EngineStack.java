@@ -273,6 +273,9 @@ public final class EngineStack implements AutoCloseable {
         command.add("-Xmx" + settings.heap());
         command.add("-XX:+UseG1GC");
         if (jfr != null) {
+            // the HTTP edge's stacks (Netty, Micronaut, Kafka Streams' store lookup) run past JFR's default 64 frames, and a
+            // cut stack loses its outer frames: an inclusive share of a controller would then be understated
+            command.add("-XX:FlightRecorderOptions=stackdepth=256");
             command.add("-XX:StartFlightRecording=filename=" + jfr.toAbsolutePath() + ",settings=profile,dumponexit=true");
         }
         command.addAll(settings.extraJvmArgs());

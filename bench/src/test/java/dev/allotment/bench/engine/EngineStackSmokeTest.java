@@ -25,12 +25,18 @@ class EngineStackSmokeTest {
                 List<String> at = platform.warehouses(2);
                 platform.stock(3, List.of(at.get(1)), 5);
                 Polling.await(Duration.ofSeconds(60), () -> stack.stockKnown(Platform.sku(2)));
+                EngineUsage usage = new EngineUsage(stack);
                 platform.place("o-1", List.of(new OrderLine("1", Platform.sku(0), 2), new OrderLine("2", Platform.sku(1), 7))).get();
                 Polling.await(Duration.ofSeconds(60), () -> units.size() == 3);
                 decisions.check();
                 assertEquals(Map.of("o-1/1/L2", 2, "o-1/2/L2", 5, "o-1/2/backordered", 2), units);
                 assertEquals(7, decisions.allocatedUnits());
                 assertEquals(2, decisions.backorderedUnits());
+                Map<String, Object> facts = new java.util.LinkedHashMap<>();
+                usage.putInto(facts, "lines", 2);
+                // deciding the order took at least one commit of the SKU's task (its decisions are read read_committed)
+                assertTrue(facts.get("engine_commits") instanceof Long n && n >= 1, facts.toString());
+                assertTrue(facts.get("lines_per_commit") instanceof Double, facts.toString());
             }
             assertTrue(stack.engineHeapUsed() > 0, "the engine reports its heap");
             assertTrue(stack.engineCpu().toMillis() > 0, "the engine's CPU time is readable");
