@@ -28,11 +28,11 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 import java.util.stream.IntStream;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsMetadata;
@@ -51,7 +51,6 @@ import org.apache.kafka.streams.state.HostInfo;
  * <p>Locations and routing are in global stores, whole on every instance: they are always read here.
  */
 public final class RoutedEngineState implements EngineState {
-    private static final StringSerializer KEYS = new StringSerializer();
     private static final long PAUSE_MS = 20;
     private final Supplier<KafkaStreams> streams;
     private final Supplier<HostInfo> self;
@@ -65,16 +64,23 @@ public final class RoutedEngineState implements EngineState {
     private final Duration routeRetry;
     /** Where a sharded SKU's lines of an order are: on the shard its order id picks (docs/design/sku-shards.md). */
     private final ShardPlan shards;
+    private final KeyOwners owners;
 
     public RoutedEngineState(Supplier<KafkaStreams> streams, Supplier<HostInfo> self, LocalEngineState local,
                              PeerClient peers, Topics topics, ToIntFunction<String> partitions, long maxStandbyLag,
                              Duration routeRetry) {
-        this(streams, self, local, peers, topics, partitions, maxStandbyLag, routeRetry, ShardPlan.UNSHARDED);
+        this(streams, self, local, peers, topics, partitions, maxStandbyLag, routeRetry, ShardPlan.UNSHARDED, null);
     }
 
+    /**
+     * @param stateChanges how many times the Kafka Streams client's state has changed (its state listener counts them):
+     *                     a key's owners are kept while it is RUNNING and that count stays the same ({@link KeyOwners});
+     *                     null to ask Kafka Streams on every read
+     */
     public RoutedEngineState(Supplier<KafkaStreams> streams, Supplier<HostInfo> self, LocalEngineState local,
                              PeerClient peers, Topics topics, ToIntFunction<String> partitions, long maxStandbyLag,
-                             Duration routeRetry, ShardPlan shards) {
+                             Duration routeRetry, ShardPlan shards, LongSupplier stateChanges) {
+        this.owners = stateChanges == null ? KeyOwners.NONE : new KeyOwners(stateChanges);
         this.shards = shards;
         this.partitions = partitions;
         this.streams = streams;
@@ -276,7 +282,7 @@ public final class RoutedEngineState implements EngineState {
         if (running == null) {
             return Optional.empty();
         }
-        KeyQueryMetadata meta = running.queryMetadataForKey(store, key, KEYS);
+        KeyQueryMetadata meta = owners.of(running, store, key);
         if (meta == null || meta.equals(KeyQueryMetadata.NOT_AVAILABLE) || !meta.activeHost().equals(self.get())) {
             return Optional.empty();
         }
@@ -297,7 +303,7 @@ public final class RoutedEngineState implements EngineState {
         String last = "no instance owns it yet";
         while (true) {
             KafkaStreams running = running();
-            KeyQueryMetadata meta = running.queryMetadataForKey(store, key, KEYS);
+            KeyQueryMetadata meta = owners.of(running, store, key);
             if (meta != null && !meta.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
                 try {
                     // here: read the partition just looked up, not looked up again (a lookup parses every instance's host and

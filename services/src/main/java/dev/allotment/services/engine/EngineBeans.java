@@ -13,7 +13,6 @@ import dev.allotment.streams.state.LocalEngineState;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Primary;
 import jakarta.inject.Singleton;
-import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,8 +63,8 @@ public class EngineBeans {
             LOG.warn("allotment.cluster.secret (ALLOTMENT_CLUSTER_SECRET) is not set: this instance answers for the keys it "
                 + "holds alone; with more than one instance, the others' keys answer 503");
         }
-        return new RoutedEngineState(runtime::streams, () -> HostInfo.buildFromEndpoint(runtime.instance()), local,
+        return new RoutedEngineState(runtime::streams, runtime::host, local,
             new PeerClient(cluster.getSecret(), cluster.getForwardTimeout()), topics, runtime::partitions,
-            cluster.getMaxStandbyLag(), cluster.getRouteRetry(), settings.shardPlan());
+            cluster.getMaxStandbyLag(), cluster.getRouteRetry(), settings.shardPlan(), runtime::stateChanges);
     }
 }

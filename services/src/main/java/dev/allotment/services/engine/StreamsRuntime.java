@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -34,6 +35,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +59,10 @@ public class StreamsRuntime {
     /** The replication chosen for the cluster at start ({@link TopicRules#replication}). */
     private TopicRules.Replication replication;
     private volatile boolean draining;
+    /** How many times the Kafka Streams client's state has changed, since this runtime began. */
+    private final AtomicLong stateChanges = new AtomicLong();
+    /** {@link #instance()} parsed, with the text it was parsed from. */
+    private volatile Map.Entry<String, HostInfo> host;
     private volatile Map<String, Integer> partitionCounts = Map.of();
     private KafkaStreamsMetrics metrics;
     private CommitSignal commitSignal;
@@ -139,6 +145,8 @@ public class StreamsRuntime {
     private void startStreams(Topology topology) {
         streams = OffThreadMetrics.streams(topology, properties);
         streams.setUncaughtExceptionHandler(StreamsRuntime::threadDied);
+        // every rebalance takes the client out of RUNNING and back: what is known of the keys' owners is kept in between
+        streams.setStateListener((now, before) -> stateChanges.incrementAndGet());
         // a global store restored from its checkpoint has taken what it read before (GlobalCatchUp compares with the ends)
         streams.setGlobalStateRestoreListener(globals.restoreListener(Set.of(StoreNames.LOCATIONS, StoreNames.STOCK_VIEW)));
         metrics = new KafkaStreamsMetrics(streams);
@@ -270,6 +278,25 @@ public class StreamsRuntime {
     /** This instance's address in the group ({@code application.server}): where other instances reach its HTTP edge. */
     public String instance() {
         return settings.getStreams().getAdvertisedHost() + ":" + httpPort;
+    }
+
+    /**
+     * {@link #instance()} as Kafka Streams' metadata names it, parsed once: a keyed read compares its owner with this
+     * instance, and parsing the endpoint (regular expressions) on each was a few per cent of a read.
+     */
+    public HostInfo host() {
+        String endpoint = instance();
+        Map.Entry<String, HostInfo> parsed = host;
+        if (parsed == null || !parsed.getKey().equals(endpoint)) {
+            parsed = Map.entry(endpoint, HostInfo.buildFromEndpoint(endpoint));
+            host = parsed;
+        }
+        return parsed.getValue();
+    }
+
+    /** How many times the Kafka Streams client's state has changed (a rebalance is at least two). */
+    public long stateChanges() {
+        return stateChanges.get();
     }
 
     /** How many partitions the engine's input topic has (the order and SKU tasks are one per partition); -1 before start. */
