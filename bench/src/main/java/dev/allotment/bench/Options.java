@@ -40,6 +40,8 @@ public final class Options {
             + "every measured request goes to it, so about half are forwarded to the first");
         HELP.put("engine-config", "engine scenarios: engine settings for every run, KEY=VALUE separated by spaces (each passed "
             + "as -DKEY=VALUE, e.g. allotment.streams.config.default.interactive.query.isolation.level=READ_COMMITTED)");
+        HELP.put("engine-jvm", "engine scenarios: JVM options for the engine, separated by spaces (e.g. -XX:MaxGCPauseMillis=10; "
+            + "a collector named here, such as -XX:+UseZGC, replaces the shipped G1)");
         HELP.put("shape", "PostgreSQL shapes: flash-sale,steady (default both)");
         HELP.put("commit", "PostgreSQL commit modes: durable,async (async = synchronous_commit=off; default both)");
         HELP.put("skus", "SKUs of the steady shape and the steady scenario (default 10000; smoke steady 500)");
@@ -232,7 +234,10 @@ public final class Options {
         return Integer.parseInt(given);
     }
 
-    /** {@code --engine-config}'s settings as the engine's JVM options ({@code -DKEY=VALUE}); none by default. */
+    /**
+     * {@code --engine-config}'s settings as the engine's JVM options ({@code -DKEY=VALUE}), then {@code --engine-jvm}'s
+     * options as given; none by default.
+     */
     public List<String> engineConfig() {
         String given = values.get("engine-config");
         List<String> options = new ArrayList<>();
@@ -242,6 +247,22 @@ public final class Options {
                     throw new IllegalArgumentException("--engine-config takes KEY=VALUE settings, was " + setting);
                 }
                 options.add("-D" + setting);
+            }
+        }
+        options.addAll(engineJvm());
+        return options;
+    }
+
+    /** {@code --engine-jvm}'s options, passed to the engine's JVM as given; none by default. */
+    public List<String> engineJvm() {
+        String given = values.get("engine-jvm");
+        List<String> options = new ArrayList<>();
+        if (given != null) {
+            for (String option : given.trim().split("\\s+")) {
+                if (!option.startsWith("-")) {
+                    throw new IllegalArgumentException("--engine-jvm takes JVM options (each starting with '-'), was " + option);
+                }
+                options.add(option);
             }
         }
         return options;

@@ -41,6 +41,15 @@ class OptionsTest {
     }
 
     @Test
+    void engineJvmOptionsFollowTheEngineConfig() {
+        assertEquals(List.of("-XX:+UseZGC", "-XX:SoftMaxHeapSize=512m"),
+            Options.parse("queries", "--engine-jvm", " -XX:+UseZGC -XX:SoftMaxHeapSize=512m").engineJvm());
+        assertEquals(List.of("-Da=1", "-XX:MaxGCPauseMillis=10"),
+            Options.parse("edge", "--engine-config", "a=1", "--engine-jvm", "-XX:MaxGCPauseMillis=10").engineConfig());
+        assertThrows(IllegalArgumentException.class, () -> Options.parse("edge", "--engine-jvm", "UseZGC").engineJvm());
+    }
+
+    @Test
     void theEdgeRunsOnOneInstanceOrTwo() {
         assertEquals(1, Options.parse("edge").instances());
         assertEquals(2, Options.parse("edge", "--instances", "2").instances());

@@ -265,13 +265,20 @@ public final class EngineStack implements AutoCloseable {
         return workDir.resolve("engine-2.log");
     }
 
+    /** Whether a JVM option selects a garbage collector ({@code -XX:+UseZGC}, {@code -XX:+UseShenandoahGC}, …). */
+    static boolean choosesCollector(String option) {
+        return option.matches("-XX:\\+Use[A-Za-z0-9]*GC");
+    }
+
     /** One engine process on {@code port} and {@code stateDir}, logging to {@code log}; not waited for. */
     private Process launch(int port, Path stateDir, Path log, Path jfr) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xms256m");
         command.add("-Xmx" + settings.heap());
-        command.add("-XX:+UseG1GC");
+        if (settings.extraJvmArgs().stream().noneMatch(EngineStack::choosesCollector)) {
+            command.add("-XX:+UseG1GC");   // as shipped (./allotment); the JVM refuses two collectors
+        }
         if (jfr != null) {
             // the HTTP edge's stacks (Netty, Micronaut, Kafka Streams' store lookup) run past JFR's default 64 frames, and a
             // cut stack loses its outer frames: an inclusive share of a controller would then be understated
