@@ -228,9 +228,8 @@ public final class EdgeScenario {
                 + "/reject instead, expecting 200 with the request confirmed / rejected. crux: Crux Connect PUT "
                 + "/orders/allocation/{order}/ accepting the line, expecting 200 with the line Allocated. The requests were "
                 + "made before the runs by manual allocations at supplier SUP-1 (confirm mode) and were visible through GET "
-                + "/allocation-requests/{id}. After the SKU's partition has decided, the edge waits until the order's fold "
-                + "shows the decision: the decision reaches the fold only once the SKU task's transaction commits, so this "
-                + "round trip contains up to one commit interval.",
+                + "/allocation-requests/{id}. The edge publishes one command keyed by the SKU and answers once the SKU "
+                + "partition's outcome is committed, the order's lines laid over its projection: one hop, as an allocation.",
             "query: GET /orders/{id} of a random order among all the orders placed on this engine (at least "
                 + QUERY_ORDERS + "): an interactive query of the local orders store, no Kafka on the path.",
             "Any answer other than the expected one is an error and fails the scenario. `statuses` counts the measured "
@@ -353,6 +352,7 @@ public final class EdgeScenario {
             extra.put("engine_cpu_ms", cpuMs);
             extra.put("engine_cpu_us_per_op", ops == 0 ? 0 : Math.round(cpuMs * 1000.0 / ops));
         }
+        EngineUsage.putThreadTimes(stack, extra);
         long rss = stack.engineRssBytes();
         if (rss > 0) {
             extra.put("engine_rss_mb", rss / (1024 * 1024));

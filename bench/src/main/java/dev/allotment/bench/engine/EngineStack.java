@@ -185,14 +185,22 @@ public final class EngineStack implements AutoCloseable {
 
     /** One value of the engine's /prometheus page (the sum over its series whose line starts with {@code prefix}). */
     public double metric(String prefix) throws Exception {
-        HttpResponse<String> r = get("/prometheus");
-        double sum = 0;
-        for (String line : r.body().split("\n")) {
+        return metrics(prefix).stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    /** Every series of the engine's /prometheus whose line starts with {@code prefix}: one value each (NaN as given). */
+    public List<Double> metrics(String prefix) throws Exception {
+        return seriesValues(get("/prometheus").body(), prefix);
+    }
+
+    static List<Double> seriesValues(String page, String prefix) {
+        List<Double> values = new ArrayList<>();
+        for (String line : page.split("\n")) {
             if (line.startsWith(prefix)) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                values.add(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
             }
         }
-        return sum;
+        return values;
     }
 
     /** GET {@code path} on the engine's HTTP edge with the admin key. */

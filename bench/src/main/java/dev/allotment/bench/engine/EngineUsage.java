@@ -47,6 +47,7 @@ public final class EngineUsage {
                 extra.put(unit + "_per_commit", round(count / commits, 1));
             }
         }
+        putThreadTimes(stack, extra);
         try {
             extra.put("engine_heap_used_mib", Math.round(stack.engineHeapUsed() / (1024 * 1024)));
         } catch (Exception e) {
@@ -55,6 +56,44 @@ public final class EngineUsage {
         long rss = stack.engineRssBytes();
         extra.put("engine_rss_mib", rss < 0 ? (Object) "unknown" : (Object) (rss / (1024 * 1024)));
     }
+
+    /**
+     * Where the stream threads' time went lately, as Kafka Streams measures it (stream-thread-metrics, over its sample
+     * windows: by default the last 30 to 60 s, so about a run's window): the mean and the longest commit in ms
+     * ({@code stream_commit_ms_avg}, {@code _max}) and the shares of the thread's time spent processing, committing,
+     * polling and punctuating ({@code stream_process_ratio}, …). With several stream threads: the longest commit of any,
+     * and the threads' mean of the rest. Nothing is added where the engine does not say.
+     */
+    public static void putThreadTimes(EngineStack stack, Map<String, Object> extra) {
+        try {
+            putThreadTimes(stack::metrics, extra);
+        } catch (Exception e) {
+            // the figures are facts of the run when they are there; a run is not failed for their absence
+        }
+    }
+
+    /** The source of {@link #putThreadTimes(EngineStack, Map)}'s series: every value of a metric, one per thread. */
+    @FunctionalInterface
+    interface Series {
+        java.util.List<Double> of(String prefix) throws Exception;
+    }
+
+    static void putThreadTimes(Series series, Map<String, Object> extra) throws Exception {
+        putMean(extra, "stream_commit_ms_avg", series.of(THREAD + "commit_latency_avg"), 2);
+        series.of(THREAD + "commit_latency_max").stream().filter(v -> !v.isNaN()).mapToDouble(Double::doubleValue).max()
+            .ifPresent(v -> extra.put("stream_commit_ms_max", round(v, 1)));
+        for (String share : new String[] {"process", "commit", "poll", "punctuate"}) {
+            putMean(extra, "stream_" + share + "_ratio", series.of(THREAD + share + "_ratio"), 3);
+        }
+    }
+
+    private static void putMean(Map<String, Object> extra, String key, java.util.List<Double> values, int decimals) {
+        values.stream().filter(v -> !v.isNaN()).mapToDouble(Double::doubleValue).average()
+            .ifPresent(v -> extra.put(key, round(v, decimals)));
+    }
+
+    /** The prefix of Kafka Streams' thread metrics on the engine's /prometheus (the series' tags follow the name). */
+    static final String THREAD = "kafka_stream_thread_";
 
     /** The stream threads' commits so far (every thread's summed); NaN when the engine does not say. */
     private double commits() {

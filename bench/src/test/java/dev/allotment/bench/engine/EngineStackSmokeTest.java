@@ -37,6 +37,9 @@ class EngineStackSmokeTest {
                 // deciding the order took at least one commit of the SKU's task (its decisions are read read_committed)
                 assertTrue(facts.get("engine_commits") instanceof Long n && n >= 1, facts.toString());
                 assertTrue(facts.get("lines_per_commit") instanceof Double, facts.toString());
+                // the stream thread's commits and time shares, as Kafka Streams measured them on this engine
+                assertTrue(facts.get("stream_commit_ms_avg") instanceof Double ms && ms >= 0, facts.toString());
+                assertTrue(facts.get("stream_process_ratio") instanceof Double r && r >= 0 && r <= 1, facts.toString());
             }
             assertTrue(stack.engineHeapUsed() > 0, "the engine reports its heap");
             assertTrue(stack.engineCpu().toMillis() > 0, "the engine's CPU time is readable");
