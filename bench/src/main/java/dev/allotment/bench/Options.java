@@ -49,6 +49,8 @@ public final class Options {
         HELP.put("ops", "edge: operations, comma-separated: allocate,confirm,crux,query (default all four)");
         HELP.put("allocate-rate", "edge: offered rates of manual allocations (default 250,500,1000; smoke 50); --rate overrides");
         HELP.put("answer-rate", "edge: offered rates of supplier answers, confirm and crux (default 250,500; smoke 50); --rate overrides");
+        HELP.put("background-orders", "edge: orders a second a platform places meanwhile, one line each on the runs' SKUs, "
+            + "so that the engine's own transactions write to the partitions the commands go to (default 0: none)");
         HELP.put("query-rate", "edge: offered rates of GET /orders/{id} (default 1000,2500,5000; smoke 100); --rate overrides");
         HELP.put("orders-loaded", "orders loaded before the queries / restore scenarios measure (default 1000000; smoke 20000)");
         HELP.put("queries", "query kinds of the queries scenario, comma-separated (default all: order,stock,reservations,"
@@ -266,6 +268,15 @@ public final class Options {
             }
         }
         return options;
+    }
+
+    /** {@code --background-orders}: orders a second placed while each edge run measures; 0 (the default) for none. */
+    public double backgroundOrders() {
+        double given = Double.parseDouble(values.getOrDefault("background-orders", "0"));
+        if (given < 0 || Double.isNaN(given)) {
+            throw new IllegalArgumentException("--background-orders must be 0 or more, was " + given);
+        }
+        return given;
     }
 
     /** {@code --restart}: true for kill (SIGKILL, then the same instance again), false for fresh (the default). */

@@ -50,6 +50,13 @@ class OptionsTest {
     }
 
     @Test
+    void backgroundOrdersAreNoneUnlessAsked() {
+        assertEquals(0.0, Options.parse("edge").backgroundOrders());
+        assertEquals(250.0, Options.parse("edge", "--background-orders", "250").backgroundOrders());
+        assertThrows(IllegalArgumentException.class, () -> Options.parse("edge", "--background-orders", "-1").backgroundOrders());
+    }
+
+    @Test
     void theEdgeRunsOnOneInstanceOrTwo() {
         assertEquals(1, Options.parse("edge").instances());
         assertEquals(2, Options.parse("edge", "--instances", "2").instances());

@@ -88,6 +88,7 @@ public final class EdgeScenario {
     /** The request ids the scenario's Idempotency-Keys lead to, and the ids the edge actually gave. */
     private final Set<String> requestIds = Collections.synchronizedSet(new HashSet<>());
     private int batches;
+    private int backgroundRuns;
     /** Answers that moved stock, warm-up included: what the engine's stock must show after each run. */
     private final AtomicLong allocatedAtWarehouse = new AtomicLong();
     private final AtomicLong requestsMade = new AtomicLong();
@@ -329,7 +330,13 @@ public final class EdgeScenario {
         };
         long limit = op.equals("query") ? Long.MAX_VALUE : pools.measuredOrders().size();
         Duration cpuBefore = stack.engineCpu();
-        Load.Outcome outcome = Load.run(label, clients, rate, o.warmup(), o.duration(), limit, operation);
+        Load.Outcome outcome;
+        Map<String, Object> background;
+        try (BackgroundOrders orders = BackgroundOrders.start(platform, "bg" + (++backgroundRuns) + "-", CHANNEL,
+                o.backgroundOrders())) {
+            outcome = Load.run(label, clients, rate, o.warmup(), o.duration(), limit, operation);
+            background = orders.stop();
+        }
         Duration cpuAfter = stack.engineCpu();
         if (outcome.errors() > 0) {
             Exception first = outcome.firstError();
@@ -358,6 +365,7 @@ public final class EdgeScenario {
             extra.put("engine_rss_mb", rss / (1024 * 1024));
         }
         extra.put("orders_on_engine", placed.size());
+        extra.putAll(background);
         extra.putAll(checkStock());
         return RunResult.of(label, tags, rate, m, extra);
     }

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -215,6 +216,24 @@ public final class QueriesScenario {
         return Math.max(0, Math.round((cpuNanos - idleCores * wallNanos) / 1e3 / answers));
     }
 
+    /** The single-key reads the target judges, with the path each names. */
+    private static final List<Map.Entry<String, String>> SINGLE_KEY =
+        List.of(Map.entry("order", "GET /orders/{id}"), Map.entry("stock", "GET /stock/{sku}"));
+
+    /**
+     * The target (single-key query p99 ≤ 5 ms at 5,000 requests/s) judged for each single-key read measured at that
+     * rate: met where the p99 is within 5 ms and at least 4,900 requests/s were carried. Empty when none was.
+     */
+    static Optional<String> targetNote(List<RunResult> runs) {
+        List<String> judged = new ArrayList<>();
+        SINGLE_KEY.forEach(read -> runs.stream()
+            .filter(r -> read.getKey().equals(r.tags().get("query")) && r.offeredRate() != null && r.offeredRate() == 5000)
+            .findFirst().ifPresent(r -> judged.add(String.format(Locale.ROOT, "`%s` p99 %.2f ms at %,.0f requests/s achieved (%s)",
+                read.getValue(), r.latency().p99(), r.achievedRate(), r.latency().p99() <= 5 && r.achievedRate() >= 4900 ? "met" : "not met"))));
+        return judged.isEmpty() ? Optional.empty()
+            : Optional.of("Target: single-key query p99 ≤ 5 ms at 5,000 requests/s. Here: " + String.join("; ", judged) + ".");
+    }
+
     static List<String> notes(List<RunResult> runs, long loaded) {
         List<String> notes = new ArrayList<>();
         notes.add(String.format(Locale.ROOT, "The engine first takes %,d orders as a platform publishes them (Avro over Kafka), "
@@ -242,17 +261,14 @@ public final class QueriesScenario {
             + "window, less what it spends idle (`engine_idle_cpu_cores`, measured over a few quiet seconds after the load) over "
             + "the same time, divided by the answers: what one query costs the engine, whatever else shares the machine. In runs of a few "
             + "seconds it also carries the JIT compiling the query's path.");
-        runs.stream().filter(r -> "order".equals(r.tags().get("query")) && r.offeredRate() != null && r.offeredRate() == 5000)
-            .findFirst().ifPresent(r -> notes.add(String.format(Locale.ROOT, "Target: single-key query p99 ≤ 5 ms at 5,000 "
-                + "requests/s. Here: p99 %.2f ms at %,.0f requests/s achieved (%s).", r.latency().p99(), r.achievedRate(),
-                r.latency().p99() <= 5 && r.achievedRate() >= 4900 ? "met" : "not met")));
+        targetNote(runs).ifPresent(notes::add);
         if (runs.stream().anyMatch(r -> r.extra().containsKey("warmup_overrun_ms"))) {
             notes.add("`warmup_overrun_ms`: the run's warm-up did not carry the offered rate (a cold path, JIT compiling on cores "
                 + "the load shares) and its last query completed this long after the warm-up's time; the measured window "
                 + "started then, on a schedule of its own, so its figures are of the engine warm.");
         }
         notes.add("Broker, registry, engine and load generator share this machine's cores; the engine runs as shipped "
-            + "(`-Xmx1g`, one stream thread, RocksDB bounded to 128 MiB).");
+            + "(`-Xmx1g`, one stream thread, RocksDB bounded to 256 MiB).");
         return notes;
     }
 }

@@ -13,14 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every kind of edge operation for a second against a real broker, registry and engine: each answer is the expected
+ * Every kind of edge operation for a second, with a platform placing orders meanwhile, against a real broker, registry and engine: each answer is the expected
  * one, and after each run the engine's stock agrees with the answers (the scenario checks it and fails otherwise).
  */
 class EdgeScenarioSmokeTest {
     @Test
     void everyOperationAnswersAsExpectedAndTheStockAgrees(@TempDir Path out) throws Exception {
         BenchResult r = EdgeScenario.run(Options.parse("edge", "--smoke", "--out", out.toString(), "--warmup", "0.5s",
-            "--duration", "1s", "--rate", "50", "--clients", "4"));
+            "--duration", "1s", "--rate", "50", "--clients", "4", "--background-orders", "100"));
         assertEquals(List.of("allocate", "confirm", "crux", "query"), r.runs().stream().map(run -> run.tags().get("op")).toList());
         for (RunResult run : r.runs()) {
             assertEquals(50.0, run.offeredRate());
@@ -29,6 +29,8 @@ class EdgeScenarioSmokeTest {
             assertEquals(50L, run.extra().get("commit_interval_ms"));
             assertTrue(String.valueOf(run.extra().get("stock_check")).endsWith("as answered"), run.extra().toString());
             assertTrue(run.latency().p50() > 0, run.toString());
+            // a platform placed orders on the same SKUs meanwhile (1.5 s at 100 a second), and the stock still agrees
+            assertTrue(run.extra().get("background_orders") instanceof Long n && n >= 100, run.extra().toString());
         }
         assertEquals(Map.of("allocate 201", r.runs().get(0).completed()), r.runs().get(0).extra().get("statuses"));
         @SuppressWarnings("unchecked")

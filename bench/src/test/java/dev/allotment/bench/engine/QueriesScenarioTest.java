@@ -11,6 +11,22 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class QueriesScenarioTest {
+    private static dev.allotment.bench.core.RunResult read(String query, double offered, double achieved, double p99) {
+        return new dev.allotment.bench.core.RunResult(query + " " + offered, java.util.Map.of("query", query), offered, achieved,
+            1000, 1, new dev.allotment.bench.core.Latency(1000, 1, 1, 2.0, p99, p99, p99), List.of(), java.util.Map.of());
+    }
+
+    @Test
+    void theTargetJudgesEverySingleKeyReadAtItsRate() {
+        String note = QueriesScenario.targetNote(List.of(read("order", 2500, 2500, 1.1), read("order", 5000, 4998, 4.12),
+            read("stock", 5000, 4999, 6.44), read("reservations", 5000, 5000, 1.0))).orElseThrow();
+        assertEquals("Target: single-key query p99 ≤ 5 ms at 5,000 requests/s. Here: `GET /orders/{id}` p99 4.12 ms at "
+            + "4,998 requests/s achieved (met); `GET /stock/{sku}` p99 6.44 ms at 4,999 requests/s achieved (not met).", note);
+        assertTrue(QueriesScenario.targetNote(List.of(read("stock", 5000, 4200, 3.0))).orElseThrow().contains("(not met)"),
+            "a read that did not carry the rate does not meet it, however fast");
+        assertTrue(QueriesScenario.targetNote(List.of(read("order", 2500, 2500, 1.0))).isEmpty(), "nothing judged below the rate");
+    }
+
     @Test
     void theCursorIsTheEnginesForwardCursor() {
         // services' PageCursor: "a:" + key, base64url without padding
