@@ -23,6 +23,7 @@ public final class SchemaCatalog {
         subjects.put(topics.stockEvents() + "-value", StockEvent.getClassSchema());
         subjects.put(topics.locationEvents() + "-value", LocationEvent.getClassSchema());
         subjects.put(topics.commands() + "-value", Command.getClassSchema());
+        subjects.put(topics.engineCommands() + "-value", Command.getClassSchema());
         subjects.put(topics.allocationEvents() + "-value", AllocationEvent.getClassSchema());
         subjects.put(topics.orderProjections() + "-value", OrderProjection.getClassSchema());
         subjects.put(topics.stockLevels() + "-key", StockLevelKey.getClassSchema());

@@ -32,7 +32,17 @@ public final class Topics {
 
     public String locationEvents() { return prefix + "location-events"; }
 
+    /** Commands from outside the engine: the REST edge's, one record per accepted command (DESIGN §2). */
     public String commands() { return prefix + "commands"; }
+
+    /**
+     * Commands the engine sends itself, inside its own transactions: an order's lines for their SKUs' partitions
+     * ({@code ReserveLines}, {@code ReleaseOrder}, …), a group's parts, votes and decisions, a sharded SKU's messages.
+     * Co-partitioned with {@link #commands()} and read by the same SKU tasks. Apart because a {@code read_committed}
+     * reader stops at a partition's first record of an open transaction: on one topic, every edge command would wait
+     * behind the engine's transaction on its partition until that committed.
+     */
+    public String engineCommands() { return prefix + "engine-commands"; }
 
     public String allocationEvents() { return prefix + "allocation-events"; }
 
@@ -52,6 +62,7 @@ public final class Topics {
             new TopicSpec(stockEvents(), partitions, false),
             new TopicSpec(locationEvents(), 1, true),
             new TopicSpec(commands(), partitions, false),
+            new TopicSpec(engineCommands(), partitions, false),
             TopicSpec.keptForever(allocationEvents(), partitions),
             new TopicSpec(orderProjections(), partitions, true),
             new TopicSpec(stockLevels(), partitions, true, TopicSpec.CHURNING_SEGMENT_BYTES),

@@ -45,7 +45,8 @@ class CompactedTopicsEndToEndTest {
             }
             List<String> compacted = new ArrayList<>(changelogs);
             compacted.addAll(List.of(TOPICS.orderProjections(), TOPICS.stockLevels(), TOPICS.locationEvents()));
-            List<String> logs = List.of(TOPICS.orderEvents(), TOPICS.stockEvents(), TOPICS.commands(), TOPICS.allocationEvents());
+            List<String> logs = List.of(TOPICS.orderEvents(), TOPICS.stockEvents(), TOPICS.commands(), TOPICS.engineCommands(),
+                TOPICS.allocationEvents());
             List<String> all = new ArrayList<>(compacted);
             all.addAll(logs);
             Map<ConfigResource, Config> configs = admin.describeConfigs(all.stream()

@@ -74,6 +74,7 @@ class PoisonRecordsEndToEndTest {
         poison.put("poison-order", record(TOPICS.orderEvents(), "poison-order", Arrays.copyOf(framed, framed.length + 4)));
         poison.put("poison-stock", record(TOPICS.stockEvents(), "poison-stock", garbage));
         poison.put("poison-command", record(TOPICS.commands(), "poison-command", garbage));
+        poison.put("poison-engine-command", record(TOPICS.engineCommands(), "poison-engine-command", garbage));
         poison.put("poison-fold", record(TOPICS.allocationEvents(), "poison-fold", null));
         poison.put("poison-location", record(TOPICS.locationEvents(), "poison-location", garbage));
         poison.put("poison-level", record(TOPICS.stockLevels(), "poison-level", garbage));

@@ -3,20 +3,33 @@ package dev.allotment.services;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.allotment.events.Command;
+import dev.allotment.events.ReserveLine;
+import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.Topics;
 import dev.allotment.services.support.Http;
 import dev.allotment.services.support.RealInfrastructure;
 import dev.allotment.services.support.TestEngine;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,6 +39,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A transaction left open on a topic the engine reads holds everything after it there: the engine finds it on the real
  * broker, names the partition, the offset and the producer on {@code GET /admin/transactions}, and forgets it once it
  * ends. One its coordinator still holds is not hanging, so /health stays UP (OpenTransactionsTest judges the rest).
+ *
+ * <p>The engine's own commands travel apart from the edge's for that reason: on one shared topic every edge command
+ * waited behind the engine's transaction on its partition (up to a commit interval, more under load). A placed order's
+ * lines go to {@code engine-commands}, and an edge command is decided while a transaction stays open there; the same
+ * transaction open on the edge's own topic holds the command until it ends, which is what the split removes.
  */
 @ExtendWith(RealInfrastructure.class)
 class TransactionWatchEndToEndTest {
@@ -36,7 +54,8 @@ class TransactionWatchEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         engine = TestEngine.start(TOPICS.prefix(), Map.of("allotment.api-keys", "admin-key=admin,reader=analyst",
-            "allotment.health.transaction-check-interval", "300ms", "allotment.health.open-transaction-after", "1s"));
+            "allotment.health.transaction-check-interval", "300ms", "allotment.health.open-transaction-after", "1s",
+            "allotment.http.command-timeout", "3s"));
         http = engine.http();
     }
 
@@ -73,6 +92,112 @@ class TransactionWatchEndToEndTest {
             producer.abortTransaction();
             await().atMost(Duration.ofSeconds(20)).until(() -> open().isEmpty());
         }
+    }
+
+    @Test
+    void anEdgeCommandIsDecidedWhileATransactionIsOpenOnTheEnginesOwnCommands() throws Exception {
+        ok(call("PUT", "/locations/wh-t", "{\"name\":\"T\",\"kind\":\"WAREHOUSE\",\"confirm_mode\":\"DIRECT\",\"tracks_stock\":true}"));
+        ok(call("PUT", "/channels/web/routing", "{\"locations\":[\"wh-t\"]}"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> call("GET", "/locations/wh-t", null).status() == 200);
+        ok(call("PUT", "/stock/wh-t/SKU-T", "{\"physical\":5}"));
+        assertEquals(201, call("POST", "/orders", "{\"order_id\":\"tx-1\",\"channel\":\"web\",\"lines\":"
+            + "[{\"line_id\":\"l-1\",\"sku\":\"SKU-T\",\"quantity\":1}]}").status());
+        await().atMost(Duration.ofSeconds(20)).until(() -> call("GET", "/orders/tx-1", null).json().path("lines").path(0)
+            .path("allocated_quantity").asInt() == 1);
+
+        // the order's line went to its SKU on the engine's own topic, and nothing of the order on the edge's
+        List<ConsumerRecord<String, byte[]>> engineOwn = readAll(TOPICS.engineCommands());
+        assertTrue(engineOwn.stream().anyMatch(r -> "SKU-T".equals(r.key()) && "tx-1".equals(command(r).getOrderId())
+            && command(r).getPayload() instanceof ReserveLine), "tx-1's ReserveLine on " + TOPICS.engineCommands() + ": "
+            + engineOwn.stream().map(r -> r.key() + "=" + command(r).getPayload().getClass().getSimpleName()).toList());
+        assertTrue(readAll(TOPICS.commands()).stream().noneMatch(r -> "tx-1".equals(command(r).getOrderId())),
+            "no command of tx-1's placing on " + TOPICS.commands());
+
+        String allocate = "{\"allocation\":{\"warehouse_id\":\"wh-t\",\"line_items_attributes\":[{\"sellable_id\":\"SKU-T\","
+            + "\"quantity\":1}]}}";
+        try (Held held = Held.open(TOPICS.engineCommands(), "SKU-T")) {
+            Http.Reply decided = call("POST", "/orders/tx-1/allocations", allocate, "Idempotency-Key", "beside-open");
+            assertEquals(422, decided.status(), "decided by the SKU's task, not left pending: " + decided.body());
+            assertEquals("over_quantity", decided.json().path("error").asText(), decided.body());
+        }
+
+        // the control: the same transaction open on the edge's topic holds the command until the transaction ends
+        try (Held held = Held.open(TOPICS.commands(), "SKU-T")) {
+            Http.Reply pending = call("POST", "/orders/tx-1/allocations", allocate, "Idempotency-Key", "behind-open");
+            assertEquals(202, pending.status(), "held behind the open transaction: " + pending.body());
+            String location = pending.headers().firstValue("Location").orElseThrow();
+            held.abort();
+            await().atMost(Duration.ofSeconds(20)).until(() -> call("GET", location, null).status() == 200);
+            Http.Reply outcome = call("GET", location, null);
+            assertEquals(List.of("refused", "over_quantity"), List.of(outcome.json().path("status").asText(),
+                outcome.json().path("error").asText()), outcome.body());
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> open().isEmpty());
+    }
+
+    /** A transaction open on the partition of {@code key}, with one record in it, aborted when closed. */
+    private record Held(KafkaProducer<byte[], byte[]> producer, RecordMetadata sent) implements AutoCloseable {
+        static Held open(String topic, String key) throws Exception {
+            KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, RealInfrastructure.endpoints().bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, "e2e-txwatch-held-" + UUID.randomUUID(),
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 120_000), new ByteArraySerializer(), new ByteArraySerializer());
+            producer.initTransactions();
+            producer.beginTransaction();
+            RecordMetadata sent = producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
+                "not yet".getBytes(StandardCharsets.UTF_8))).get();
+            producer.flush();
+            return new Held(producer, sent);
+        }
+
+        void abort() {
+            producer.abortTransaction();
+        }
+
+        @Override
+        public void close() {
+            try {
+                producer.abortTransaction();
+            } catch (RuntimeException alreadyEnded) {
+                // aborted by the test already
+            }
+            producer.close();
+        }
+    }
+
+    private static Command command(ConsumerRecord<String, byte[]> r) {
+        return engine.context().getBean(AvroSerdes.class).value(Command.class).deserializer().deserialize(r.topic(), r.value());
+    }
+
+    /** Every committed record of {@code topic} now. */
+    private static List<ConsumerRecord<String, byte[]>> readAll(String topic) throws Exception {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, RealInfrastructure.endpoints().bootstrapServers(),
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(found::add);
+            }
+            return found;
+        }
+    }
+
+    private static Http.Reply call(String method, String path, String body, String... headers) {
+        String[] all = new String[headers.length + 2];
+        all[0] = "Authorization";
+        all[1] = "Bearer admin-key";
+        System.arraycopy(headers, 0, all, 2, headers.length);
+        return http.send(method, path, body, all);
+    }
+
+    private static void ok(Http.Reply reply) {
+        assertTrue(reply.status() / 100 == 2, reply.status() + " " + reply.body());
     }
 
     private static JsonNode open() {

@@ -77,7 +77,7 @@ public final class SteadyScenario {
                 + "the first run on an engine is a rate run, a fifth of --lines go unthrottled before it, measured nowhere.",
             "Latency is per order: from its intended send (the rate's schedule, so a stall is charged to every order behind "
                 + "it; unthrottled, the moment it was sent) to the moment a read_committed consumer of the decision log has seen "
-                + "decisions covering all its units. An order's lines cross the orders sub-topology, the commands topic and "
+                + "decisions covering all its units. An order's lines cross the orders sub-topology, the engine's commands topic and "
                 + "their SKUs' partitions, and a decision is readable once the SKU task's transaction commits: expect about "
                 + "two commit intervals plus processing.",
             "Each commit interval runs on a fresh stack (topics, engine and state), so runs of one interval are comparable "

@@ -110,9 +110,9 @@ public class StreamsRuntime {
         registrar.verify();
         registrar.registerAll(SchemaCatalog.subjects(topics));
         // a platform's producer may place keys by another partitioner than Java's: such records go to their home; and an
-        // order's lines whose SKUs share a partition of the commands are sent there as one command
+        // order's lines whose SKUs share a partition of the engine's commands are sent there as one command
         partitionCounts = Map.copyOf(TopicCreator.partitions(kafka, List.of(topics.orderEvents(), topics.stockEvents(),
-            topics.commands())));
+            topics.commands(), topics.engineCommands())));
         HomePartitions homes = new HomePartitions(partitionCounts);
         deadLetters = new KafkaDeadLetterOutlet(kafka, topics.deadLetters());
         Topology topology = AllotmentTopology.build(topics, serdes, new TopologyHooks(changes, homes, deadLetters, globals),

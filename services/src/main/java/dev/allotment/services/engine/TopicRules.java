@@ -60,7 +60,8 @@ final class TopicRules {
 
     /** The groups of topics (by name) that must have the same partition count, the first of each being the reference. */
     static List<List<String>> copartitioned(dev.allotment.schemas.Topics topics) {
-        return List.of(List.of(topics.orderEvents(), topics.allocationEvents()), List.of(topics.stockEvents(), topics.commands()));
+        return List.of(List.of(topics.orderEvents(), topics.allocationEvents()), List.of(topics.stockEvents(), topics.commands(),
+            topics.engineCommands()));
     }
 
     /**

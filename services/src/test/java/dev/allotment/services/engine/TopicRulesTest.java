@@ -43,7 +43,8 @@ class TopicRulesTest {
     void topicsAsTheEngineCreatesThemHaveNoDifferenceWhateverTheirCountAsLongAsGroupsAgree() {
         assertEquals(List.of(), differences(asCreated()));
         Map<String, TopicRules.Existing> twelve = asCreated();
-        for (String t : List.of(TOPICS.orderEvents(), TOPICS.allocationEvents(), TOPICS.stockEvents(), TOPICS.commands())) {
+        for (String t : List.of(TOPICS.orderEvents(), TOPICS.allocationEvents(), TOPICS.stockEvents(), TOPICS.commands(),
+            TOPICS.engineCommands())) {
             twelve.put(t, new TopicRules.Existing(12, "delete"));
         }
         twelve.put(TOPICS.orderProjections(), new TopicRules.Existing(3, "compact"));
@@ -59,6 +60,11 @@ class TopicRulesTest {
         assertEquals(2, found.size(), found.toString());
         assertTrue(found.get(0).startsWith("topic t.allocation-events has 2 partitions and t.order-events has 4: they must be co-partitioned"), found.get(0));
         assertTrue(found.get(1).startsWith("topic t.commands has 6 partitions and t.stock-events has 4"), found.get(1));
+
+        Map<String, TopicRules.Existing> engineOwn = asCreated();
+        engineOwn.put(TOPICS.engineCommands(), new TopicRules.Existing(8, "delete"));
+        assertEquals(List.of("topic t.engine-commands has 8 partitions and t.stock-events has 4: they must be co-partitioned"
+            + " (the same count), as one task reads both and finds a key's state by its partition"), differences(engineOwn));
     }
 
     @Test

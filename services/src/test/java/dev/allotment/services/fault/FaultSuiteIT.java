@@ -325,7 +325,8 @@ class FaultSuiteIT {
         void settle(String bootstrap) throws Exception {
             operator.awaitHealthy(Chaos.RECOVERY);
             drained = centra.confirmPending();
-            quiet(bootstrap, List.of(TOPICS.orderEvents(), TOPICS.commands(), TOPICS.stockEvents(), TOPICS.allocationEvents()));
+            quiet(bootstrap, List.of(TOPICS.orderEvents(), TOPICS.commands(), TOPICS.engineCommands(), TOPICS.stockEvents(),
+                TOPICS.allocationEvents()));
         }
 
         String summary(int decisions, Map<String, String> letters, AuditRun.Result audit, Duration took) {

@@ -34,7 +34,8 @@ final class PoisonFeeder implements Runnable {
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
             ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000,
             ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000), new ByteArraySerializer(), new ByteArraySerializer());
-        this.topics = List.of(topics.orderEvents(), topics.stockEvents(), topics.commands(), topics.allocationEvents(),
+        this.topics = List.of(topics.orderEvents(), topics.stockEvents(), topics.commands(), topics.engineCommands(),
+            topics.allocationEvents(),
             topics.locationEvents(), topics.stockLevels());
         this.orderWithTrailingBytes = Arrays.copyOf(framedOrderEvent, framedOrderEvent.length + 4);
         this.random = new Random(seed);

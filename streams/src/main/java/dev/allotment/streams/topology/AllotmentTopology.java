@@ -94,7 +94,7 @@ public final class AllotmentTopology {
         topology.addSource("order-events-source", bytes, bytes, topics.orderEvents());
         topology.addSource("order-fold-source", bytes, bytes, topics.allocationEvents());
         topology.addProcessor("order-events-processor", w.guarded(new OrderEventProcessor(serdes.value(OrderEvent.class)
-            .deserializer(), w.locationChanges(), w.hooks().changes(), w.hooks().homes(), w.settings().limits(), topics.commands(),
+            .deserializer(), w.locationChanges(), w.hooks().changes(), w.hooks().homes(), w.settings().limits(), topics.engineCommands(),
             w.settings().shards()),
             NodeNames.DEAD_LETTERS,
             "order-events"), "order-events-source");
@@ -115,7 +115,7 @@ public final class AllotmentTopology {
             serdes.value(AllocationEvent.class).serializer(), "order-events-processor");
         topology.addSink(NodeNames.ORDER_PROJECTIONS, topics.orderProjections(), Serdes.String().serializer(),
             projections.serializer(), "order-fold-processor");
-        topology.addSink(NodeNames.COMMANDS, topics.commands(), Serdes.String().serializer(),
+        topology.addSink(NodeNames.COMMANDS, topics.engineCommands(), Serdes.String().serializer(),
             serdes.value(Command.class).serializer(), "order-events-processor");
         rawSink(topology, NodeNames.DEAD_LETTERS, topics.deadLetters(), "order-events-processor");
         rawSink(topology, NodeNames.FOLD_DEAD_LETTERS, topics.deadLetters(), "order-fold-processor");
@@ -126,7 +126,9 @@ public final class AllotmentTopology {
         Topics topics = w.topics();
         AvroSerdes serdes = w.serdes();
         Deserializer<byte[]> bytes = Serdes.ByteArray().deserializer();
-        topology.addSource("sku-source", bytes, bytes, topics.commands(), topics.stockEvents());
+        // the edge's commands and the engine's own apart: an edge command never waits behind an engine transaction
+        // still open on its partition (a read_committed reader stops at the first record of one)
+        topology.addSource("sku-source", bytes, bytes, topics.commands(), topics.engineCommands(), topics.stockEvents());
         topology.addProcessor("sku-processor", w.guarded(new SkuProcessor(topics, serdes.value(Command.class).deserializer(),
             serdes.value(StockEvent.class).deserializer(), w.locationChanges(), w.hooks().changes(), w.hooks().homes(),
             w.settings().commandOutcomeRetention(), w.settings().commandGroupTimeout(), w.settings().shards(),
@@ -149,7 +151,7 @@ public final class AllotmentTopology {
         store(topology, StoreNames.PREPARED_PARTS, serdes.value(PreparedPart.class), "sku-processor");
         store(topology, StoreNames.COMMAND_GROUPS, serdes.value(GroupState.class), "sku-processor");
         store(topology, StoreNames.GROUP_DEADLINES, Serdes.String(), "sku-processor");
-        topology.addSink(NodeNames.SKU_COMMANDS, topics.commands(), Serdes.String().serializer(),
+        topology.addSink(NodeNames.SKU_COMMANDS, topics.engineCommands(), Serdes.String().serializer(),
             serdes.value(Command.class).serializer(), "sku-processor");
         topology.addSink(NodeNames.SKU_ALLOCATION_EVENTS, topics.allocationEvents(), Serdes.String().serializer(),
             serdes.value(AllocationEvent.class).serializer(), "sku-processor");

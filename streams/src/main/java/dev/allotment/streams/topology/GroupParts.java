@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A command over several SKUs, all or nothing (issue 15 defect 9; docs/design/idempotency-and-atomic-commands.md), on
  * the SKU partitions alone. Each part is prepared on its SKU ({@link SkuDesk#prepare}: held, or refused) and votes to
- * the coordinator, the group's first SKU, over allotment.commands; the coordinator ({@link CommandGroups}) commits
+ * the coordinator, the group's first SKU, over allotment.engine-commands; the coordinator ({@link CommandGroups}) commits
  * every part once all said yes, or aborts every part at the first no or at the deadline; each part then applies or lets
  * go. Every step is one record in one exactly-once transaction, so a crash redoes a step, never half of one; a part
  * never decides alone. What a client sees are the parts' outcomes, kept as for any command: all accepted, or all refused.
@@ -81,7 +81,7 @@ final class GroupParts {
         this.sent = sent;
     }
 
-    /** A record of allotment.commands that belongs to a group: a part, a vote (at the coordinator) or a decision. */
+    /** A command (the edge's or the engine's) that belongs to a group: a part, a vote (at the coordinator) or a decision. */
     void handle(Record<byte[], byte[]> record, String sku, Command command) {
         if (command.getPayload() instanceof PartVote vote) {
             vote(record.timestamp(), command, vote);

@@ -16,8 +16,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  */
 public final class HomePartitions {
     /**
-     * Partitions of each platform-fed topic, and of allotment.commands (an order's lines on one of its partitions are
-     * sent as one command); a topic not in it (TopologyTestDriver) has every record at home.
+     * Partitions of each platform-fed topic, and of allotment.engine-commands (an order's lines on one of its partitions
+     * are sent as one command); a topic not in it (TopologyTestDriver) has every record at home.
      */
     private final Map<String, Integer> partitions;
 

@@ -56,7 +56,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SKU partition: applies allotment.commands and allotment.stock-events (both keyed by SKU) through
+ * The SKU partition: applies allotment.commands (the edge's), allotment.engine-commands (the engine's own: an order's
+ * lines, a group's votes, a shard's messages) and allotment.stock-events, all keyed by SKU, through
  * {@link SkuDesk} on the SKU's stores, and forwards what was decided: decision events (by order id),
  * stock levels, dead letters. A command id seen before is answered from its stored outcome and changes nothing. A hot
  * SKU's shards ({@link ShardPlan}) each have their key here; the shard protocol's messages travel between them as
@@ -127,8 +128,8 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             Object globalStore = context.getStateStore(StoreNames.LOCATIONS);
             this.locations = new GlobalLocations(unwrap(globalStore), locationChanges);
             this.desk = new SkuDesk(book, locations, shards);
-            this.courier = new ShardCourier(context, shards, homes, topics.commands());
-            this.groups = new GroupParts(context, desk, new GroupDesk(), commands, topics.commands(), groupTimeout,
+            this.courier = new ShardCourier(context, shards, homes, topics.engineCommands());
+            this.groups = new GroupParts(context, desk, new GroupDesk(), commands, topics.engineCommands(), groupTimeout,
                 answerCommits::kept);
             this.deadLetters = new DeadLetterSink(context, NodeNames.SKU_DEAD_LETTERS, "sku");
             // allocation requests time out by the wall clock, and by stream time when records carry later times
@@ -274,7 +275,7 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
 
         /**
          * An order's lines on this partition, sent as one record: each decided as the ReserveLine it would have been
-         * sent as alone, on its own SKU. A line whose SKU is not at home here (the commands topic's partitions changed
+         * sent as alone, on its own SKU. A line whose SKU is not at home here (the engine commands topic's partitions changed
          * under the engine) is sent on to its home as a command of its own rather than decided here.
          */
         private void reserveEach(Record<byte[], byte[]> record, Command batch, ReserveLines lines) {
@@ -283,9 +284,9 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
                 String sku = shards.keyOf(line.getReserve().getSku(), batch.getOrderId());   // its shard's key, if sharded
                 Command alone = Command.newBuilder().setCommandId(line.getCommandId()).setIssuedAt(batch.getIssuedAt())
                     .setPrincipal(batch.getPrincipal()).setOrderId(batch.getOrderId()).setPayload(line.getReserve()).build();
-                int home = homes.home(topics.commands(), sku);
+                int home = homes.home(topics.engineCommands(), sku);
                 if (home >= 0 && here >= 0 && home != here) {
-                    LOG.warn("line {} of order {} reached partition {} of the commands, but SKU {} is at home on {}: sent there",
+                    LOG.warn("line {} of order {} reached partition {} of the engine's commands, but SKU {} is at home on {}: sent there",
                         line.getReserve().getLineId(), batch.getOrderId(), here, sku, home);
                     context.forward(new Record<Object, Object>(sku, alone, record.timestamp()), NodeNames.SKU_COMMANDS);
                     continue;

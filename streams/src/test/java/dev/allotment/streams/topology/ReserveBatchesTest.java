@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.junit.jupiter.api.Test;
@@ -30,6 +29,15 @@ import org.junit.jupiter.api.Test;
 class ReserveBatchesTest {
     private static LineToReserve line(String lineId, String sku) {
         return new LineToReserve("e-1:reserve:" + lineId, new ReserveLine(lineId, sku, 1, "web", 0, T0, null, "al-1", false, null));
+    }
+
+    /** Five of each SKU at wh-a, the one location of channel web. */
+    private static void stocked(TopologyFixture fixture, String... skus) {
+        fixture.location(warehouse("wh-a", ConfirmMode.DIRECT));
+        fixture.routing("web", List.of("wh-a"));
+        for (String sku : skus) {
+            fixture.stockSet("wh-a", sku, 5);
+        }
     }
 
     private static List<String> lineIds(List<LineToReserve> batch) {
@@ -55,10 +63,8 @@ class ReserveBatchesTest {
     @Test
     void anOrdersLinesOnOnePartitionAreOneCommandAndEachIsDecidedUnderItsOwnId() throws Exception {
         try (TopologyFixture fixture = TopologyFixture.start("batch-test", StreamsConfig.EXACTLY_ONCE_V2)) {
-            TestOutputTopic<String, Command> commands = commandsOf(fixture);
-            fixture.location(warehouse("wh-a", ConfirmMode.DIRECT));
-            fixture.routing("web", List.of("wh-a"));
-            List.of("S1", "S2", "S3").forEach(sku -> fixture.stockSet("wh-a", sku, 5));
+            TestOutputTopic<String, Command> commands = fixture.engineCommands();
+            stocked(fixture, "S1", "S2", "S3");
 
             fixture.place("o-1", "web", new OrderLine("l-1", "S1", 1), new OrderLine("l-2", "S2", 2), new OrderLine("l-3", "S3", 3));
 
@@ -91,10 +97,8 @@ class ReserveBatchesTest {
         String atZero = IntStream.rangeClosed(1, 40).mapToObj(i -> "S" + i)
             .filter(sku -> HomePartitions.of(sku.getBytes(StandardCharsets.UTF_8), 2) == 0).findFirst().orElseThrow();
         try (TopologyFixture fixture = TopologyFixture.startWithCommandPartitions("batch-away-test", StreamsConfig.EXACTLY_ONCE_V2, 2)) {
-            TestOutputTopic<String, Command> commands = commandsOf(fixture);
-            fixture.location(warehouse("wh-a", ConfirmMode.DIRECT));
-            fixture.routing("web", List.of("wh-a"));
-            List.of(atOne.get(0), atOne.get(1), atZero).forEach(sku -> fixture.stockSet("wh-a", sku, 5));
+            TestOutputTopic<String, Command> commands = fixture.engineCommands();
+            stocked(fixture, atOne.get(0), atOne.get(1), atZero);
 
             fixture.place("o-1", "web", new OrderLine("l-1", atOne.get(0), 1), new OrderLine("l-2", atZero, 1),
                 new OrderLine("l-3", atOne.get(1), 1));
@@ -110,8 +114,30 @@ class ReserveBatchesTest {
         }
     }
 
-    private static TestOutputTopic<String, Command> commandsOf(TopologyFixture fixture) {
-        return fixture.driver.createOutputTopic(fixture.topics.commands(), Serdes.String().deserializer(),
-            fixture.serdes.value(Command.class).deserializer());
+    /**
+     * An earlier release sent an order's lines on the edge's topic, allotment.commands; the SKU tasks still read it, so a
+     * batch in flight there across the upgrade is decided as before, each line once, while the lines this release sends
+     * go on the engine's own topic.
+     */
+    @Test
+    void aBatchAnEarlierReleaseLeftOnTheEdgesTopicIsStillDecided() throws Exception {
+        try (TopologyFixture fixture = TopologyFixture.start("batch-upgrade-test", StreamsConfig.EXACTLY_ONCE_V2)) {
+            TestOutputTopic<String, Command> engineOwn = fixture.engineCommands();
+            stocked(fixture, "S1", "S2");
+
+            Command left = Command.newBuilder().setCommandId("e-1:reserve:l-1+1").setIssuedAt(T0)
+                .setPrincipal(CommandOutcomes.ENGINE).setOrderId("o-old")
+                .setPayload(new ReserveLines(List.of(line("l-1", "S1"), line("l-2", "S2")))).build();
+            fixture.commands.pipeInput("S1", left);
+            fixture.commands.pipeInput("S1", left);   // delivered twice: decided once
+
+            assertEquals(List.of(1, 1), List.of("S1", "S2").stream()
+                .map(sku -> fixture.skuStock(sku).getLocations().get("wh-a").getAllocated()).toList());
+            assertEquals(List.of(), engineOwn.readValuesToList(), "nothing sent on: both lines at home");
+
+            fixture.place("o-new", "web", new OrderLine("l-1", "S1", 2));
+            assertEquals(List.of("o-new"), engineOwn.readValuesToList().stream().map(Command::getOrderId).toList());
+            assertEquals(3, fixture.skuStock("S1").getLocations().get("wh-a").getAllocated());
+        }
     }
 }

@@ -23,7 +23,6 @@ import dev.allotment.streams.state.StoreNames;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -46,10 +45,6 @@ class ShardTopologyTest {
         return fixture;
     }
 
-    private static TestOutputTopic<String, Command> commandsOf(TopologyFixture fixture) {
-        return fixture.driver.createOutputTopic(fixture.topics.commands(), Serdes.String().deserializer(),
-            fixture.serdes.value(Command.class).deserializer());
-    }
 
     /** A fresh order id whose lines of the SKU the plan sends to shard {@code k}. */
     private String orderOn(int k, int from) {
@@ -85,7 +80,7 @@ class ShardTopologyTest {
     @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
     void aCountAtHomeIsSpreadOverTheShardsByGrantsKeyedByEachShard(String guarantee) throws Exception {
         try (TopologyFixture fixture = start(guarantee)) {
-            TestOutputTopic<String, Command> commands = commandsOf(fixture);
+            TestOutputTopic<String, Command> commands = fixture.engineCommands();
 
             fixture.stockSet(AT, SKU, 9);
 
@@ -105,7 +100,7 @@ class ShardTopologyTest {
     void aShardShortForItsLineWantsAndHomeAnswersWithAGrant(String guarantee) throws Exception {
         try (TopologyFixture fixture = start(guarantee)) {
             fixture.stockSet(AT, SKU, 9);   // 3 at each shard
-            TestOutputTopic<String, Command> commands = commandsOf(fixture);
+            TestOutputTopic<String, Command> commands = fixture.engineCommands();
             String order = orderOn(1, 1);
 
             reserve(fixture, order, 5);
@@ -139,7 +134,7 @@ class ShardTopologyTest {
             fixture.commands.pipeInput(ShardPlan.key(SKU, 2), Command.newBuilder().setCommandId("cancel-" + atTwo).setIssuedAt(T0)
                 .setPrincipal("engine").setOrderId(atTwo).setPayload(new ReleaseOrder("cancelled")).build());
             assertEquals(0, line(fixture, secondAtOne).getAllocatedQuantity(), "the unit freed at shard 2 stays there until a round");
-            TestOutputTopic<String, Command> commands = commandsOf(fixture);
+            TestOutputTopic<String, Command> commands = fixture.engineCommands();
 
             fixture.driver.advanceWallClockTime(ShardCourier.REBALANCE_INTERVAL.plus(Duration.ofMillis(1)));
 
@@ -156,7 +151,7 @@ class ShardTopologyTest {
         try (TopologyFixture fixture = start(guarantee)) {
             fixture.stockSet(AT, SKU, 9);   // 3 at each shard
             String order = orderOn(2, 1);
-            TestOutputTopic<String, Command> commands = commandsOf(fixture);
+            TestOutputTopic<String, Command> commands = fixture.engineCommands();
             commands.readValuesToList();   // the count's grants
 
             fixture.place(order, "web", new OrderLine("l-1", SKU, 2));

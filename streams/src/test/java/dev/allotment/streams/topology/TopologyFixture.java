@@ -92,7 +92,8 @@ final class TopologyFixture implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         // a null wall clock is the driver's own default: the real time
         driver = new TopologyTestDriver(AllotmentTopology.build(topics, serdes,
-            new TopologyHooks(new StoreChanges(), new HomePartitions(Map.of(topics.commands(), commandPartitions)),
+            new TopologyHooks(new StoreChanges(), new HomePartitions(Map.of(topics.commands(), commandPartitions,
+                topics.engineCommands(), commandPartitions)),
                 globalDeadLetters::add, globals),
             settings), props, wallClock);
         orders = input(topics.orderEvents(), serdes.value(OrderEvent.class).serializer());
@@ -222,6 +223,11 @@ final class TopologyFixture implements AutoCloseable {
 
     CommandOutcome outcome(String commandId) {
         return this.<CommandOutcome>store(StoreNames.COMMAND_OUTCOMES).get(commandId);
+    }
+
+    /** What the engine sent itself on allotment.engine-commands (read from the first not yet read). */
+    TestOutputTopic<String, Command> engineCommands() {
+        return output(topics.engineCommands(), Serdes.String().deserializer(), serdes.value(Command.class).deserializer());
     }
 
     /** Any topic the engine reads, as bytes in and bytes out: for records that are not what the topic should hold. */
