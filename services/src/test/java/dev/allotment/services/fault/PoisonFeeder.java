@@ -16,13 +16,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Feeds a poison record to every input topic of the engine, in turn, at random moments (as PoisonRecordsEndToEndTest
- * does once): an order event with bytes after the record, garbage on stock-events, commands, location-events and
- * stock-levels (the global stores' topics), a tombstone on allocation-events. Each has a key of its own, by which its
+ * does once): an order event with bytes after the record, garbage on stock-events, both command topics (the edge's and
+ * the engine's own), location-events and stock-levels (the global stores' topics), a tombstone on allocation-events. Each has a key of its own, by which its
  * dead letter is found (a global store's letter may come again after the store is rebuilt, so letters are not counted).
  */
 final class PoisonFeeder implements Runnable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final List<String> topics;
+    private final String orderEvents;
+    private final String decisions;
     private final byte[] orderWithTrailingBytes;
     private final Random random;
     private final AtomicBoolean stop;
@@ -35,8 +37,9 @@ final class PoisonFeeder implements Runnable {
             ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000,
             ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000), new ByteArraySerializer(), new ByteArraySerializer());
         this.topics = List.of(topics.orderEvents(), topics.stockEvents(), topics.commands(), topics.engineCommands(),
-            topics.allocationEvents(),
-            topics.locationEvents(), topics.stockLevels());
+            topics.allocationEvents(), topics.locationEvents(), topics.stockLevels());
+        this.orderEvents = topics.orderEvents();
+        this.decisions = topics.allocationEvents();
         this.orderWithTrailingBytes = Arrays.copyOf(framedOrderEvent, framedOrderEvent.length + 4);
         this.random = new Random(seed);
         this.stop = stop;
@@ -61,8 +64,8 @@ final class PoisonFeeder implements Runnable {
 
     private void feed(String topic) throws InterruptedException {
         String key = "poison-" + (n++) + "-" + topic;
-        byte[] value = topic.equals(topics.get(0)) ? orderWithTrailingBytes
-            : topic.equals(topics.get(3)) ? null : ("this is not avro " + key).getBytes(StandardCharsets.UTF_8);
+        byte[] value = topic.equals(orderEvents) ? orderWithTrailingBytes
+            : topic.equals(decisions) ? null : ("this is not avro " + key).getBytes(StandardCharsets.UTF_8);
         try {
             producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get(90, TimeUnit.SECONDS);
             sent.put(key, topic);
