@@ -10,26 +10,20 @@ import dev.allotment.events.Command;
 import dev.allotment.events.ReserveLine;
 import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.Topics;
+import dev.allotment.services.audit.TopicSnapshot;
 import dev.allotment.services.support.Http;
 import dev.allotment.services.support.RealInfrastructure;
 import dev.allotment.services.support.TestEngine;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,11 +100,11 @@ class TransactionWatchEndToEndTest {
             .path("allocated_quantity").asInt() == 1);
 
         // the order's line went to its SKU on the engine's own topic, and nothing of the order on the edge's
-        List<ConsumerRecord<String, byte[]>> engineOwn = readAll(TOPICS.engineCommands());
-        assertTrue(engineOwn.stream().anyMatch(r -> "SKU-T".equals(r.key()) && "tx-1".equals(command(r).getOrderId())
-            && command(r).getPayload() instanceof ReserveLine), "tx-1's ReserveLine on " + TOPICS.engineCommands() + ": "
-            + engineOwn.stream().map(r -> r.key() + "=" + command(r).getPayload().getClass().getSimpleName()).toList());
-        assertTrue(readAll(TOPICS.commands()).stream().noneMatch(r -> "tx-1".equals(command(r).getOrderId())),
+        List<Map.Entry<String, Command>> engineOwn = commands(TOPICS.engineCommands());
+        assertTrue(engineOwn.stream().anyMatch(c -> "SKU-T".equals(c.getKey()) && "tx-1".equals(c.getValue().getOrderId())
+            && c.getValue().getPayload() instanceof ReserveLine), "tx-1's ReserveLine on " + TOPICS.engineCommands() + ": "
+            + engineOwn.stream().map(c -> c.getKey() + "=" + c.getValue().getPayload().getClass().getSimpleName()).toList());
+        assertTrue(commands(TOPICS.commands()).stream().noneMatch(c -> "tx-1".equals(c.getValue().getOrderId())),
             "no command of tx-1's placing on " + TOPICS.commands());
 
         String allocate = "{\"allocation\":{\"warehouse_id\":\"wh-t\",\"line_items_attributes\":[{\"sellable_id\":\"SKU-T\","
@@ -136,7 +130,7 @@ class TransactionWatchEndToEndTest {
     }
 
     /** A transaction open on the partition of {@code key}, with one record in it, aborted when closed. */
-    private record Held(KafkaProducer<byte[], byte[]> producer, RecordMetadata sent) implements AutoCloseable {
+    private record Held(KafkaProducer<byte[], byte[]> producer) implements AutoCloseable {
         static Held open(String topic, String key) throws Exception {
             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, RealInfrastructure.endpoints().bootstrapServers(),
@@ -144,10 +138,9 @@ class TransactionWatchEndToEndTest {
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 120_000), new ByteArraySerializer(), new ByteArraySerializer());
             producer.initTransactions();
             producer.beginTransaction();
-            RecordMetadata sent = producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
+            producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
                 "not yet".getBytes(StandardCharsets.UTF_8))).get();
-            producer.flush();
-            return new Held(producer, sent);
+            return new Held(producer);
         }
 
         void abort() {
@@ -165,27 +158,11 @@ class TransactionWatchEndToEndTest {
         }
     }
 
-    private static Command command(ConsumerRecord<String, byte[]> r) {
-        return engine.context().getBean(AvroSerdes.class).value(Command.class).deserializer().deserialize(r.topic(), r.value());
-    }
-
-    /** Every committed record of {@code topic} now. */
-    private static List<ConsumerRecord<String, byte[]>> readAll(String topic) throws Exception {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, RealInfrastructure.endpoints().bootstrapServers(),
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(found::add);
-            }
-            return found;
-        }
+    /** Every committed command on {@code topic} now, with its key, each decoded once. */
+    private static List<Map.Entry<String, Command>> commands(String topic) throws Exception {
+        var decoder = engine.context().getBean(AvroSerdes.class).value(Command.class).deserializer();
+        return TopicSnapshot.read(RealInfrastructure.endpoints().bootstrapServers(), topic).records().stream()
+            .map(r -> Map.entry(new String(r.key(), StandardCharsets.UTF_8), decoder.deserialize(topic, r.value()))).toList();
     }
 
     private static Http.Reply call(String method, String path, String body, String... headers) {

@@ -17,8 +17,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Feeds a poison record to every input topic of the engine, in turn, at random moments (as PoisonRecordsEndToEndTest
  * does once): an order event with bytes after the record, garbage on stock-events, both command topics (the edge's and
- * the engine's own), location-events and stock-levels (the global stores' topics), a tombstone on allocation-events. Each has a key of its own, by which its
- * dead letter is found (a global store's letter may come again after the store is rebuilt, so letters are not counted).
+ * the engine's own), location-events and stock-levels (the global stores' topics), a tombstone on allocation-events.
+ * Each has a key of its own, by which its dead letter is found (a global store's letter may come again after the store
+ * is rebuilt, so letters are not counted).
  */
 final class PoisonFeeder implements Runnable {
     private final KafkaProducer<byte[], byte[]> producer;

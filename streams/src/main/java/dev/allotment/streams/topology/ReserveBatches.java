@@ -9,8 +9,8 @@ import java.util.function.ToIntFunction;
 
 /**
  * An order's lines as the records that carry them to their SKUs' partitions: one record per partition of
- * allotment.engine-commands the lines' SKUs share (a ReserveLines), not one per line (issue 19: a record costs its encoding,
- * its produce and its transaction's share, and a 500-line order made 500). Lines keep their order, and so do the
+ * allotment.engine-commands the lines' SKUs share (a ReserveLines), not one per line (issue 19: a record costs its
+ * encoding, its produce and its transaction's share, and a 500-line order made 500). Lines keep their order, and so do the
  * partitions (in the order of their first line). Where the partition of a SKU is unknown (a test driver), each line is
  * its own record.
  */

@@ -15,8 +15,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Carries a hot SKU's shard protocol (docs/design/sku-shards.md) over allotment.engine-commands: each message a desk decided is
- * sent as a {@link Command} keyed by the shard it is for, forwarded from the turn that decided it, so under
+ * Carries a hot SKU's shard protocol (docs/design/sku-shards.md) over allotment.engine-commands: each message a desk
+ * decided is sent as a {@link Command} keyed by the shard it is for, forwarded from the turn that decided it, so under
  * {@code exactly_once_v2} it is in the transaction of the state it changed (a unit is never sent twice nor lost). Its
  * command id is made of its cause's id (a command's, a stock event's, a punctuation's) and its place among the
  * turn's messages: the same input sends the same ids.
