@@ -1,12 +1,12 @@
 package dev.allotment.services.cluster;
 
+import dev.allotment.streams.state.EngineClients;
 import dev.allotment.streams.state.EngineUnavailableException;
 import dev.allotment.streams.state.LocalEngineState;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
-import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * What this instance answers another on the internal routes: from its own active stores, never forwarded again (a key
@@ -15,12 +15,12 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 public final class LocalAnswers {
     private final LocalEngineState local;
-    private final Supplier<KafkaStreams> streams;
+    private final EngineClients clients;
     private final long maxStandbyLag;
 
-    public LocalAnswers(LocalEngineState local, Supplier<KafkaStreams> streams, long maxStandbyLag) {
+    public LocalAnswers(LocalEngineState local, EngineClients clients, long maxStandbyLag) {
         this.local = local;
-        this.streams = streams;
+        this.clients = clients;
         this.maxStandbyLag = maxStandbyLag;
     }
 
@@ -45,7 +45,7 @@ public final class LocalAnswers {
         Optional<String> listTopic = InternalQueries.listTopic(query, local.topics());
         if (listTopic.isPresent()) {
             Set<Integer> partitions = InternalQueries.partitions(params.get("partitions"));
-            return new Answer(InternalQueries.answer(standbyList(streams.get(), local, query, partitions, maxStandbyLag), query,
+            return new Answer(InternalQueries.answer(standbyList(clients, local, query, partitions, maxStandbyLag), query,
                 params), Optional.of(partitions));
         }
         Optional<String> store = InternalQueries.keyedStore(query);
@@ -53,7 +53,7 @@ public final class LocalAnswers {
         if (store.isEmpty() || key == null) {
             throw new IllegalArgumentException("a standby copy answers a keyed query (with its key) or a list of named partitions");
         }
-        long lag = StandbyLag.forKey(streams.get(), store.get(), key);
+        long lag = StandbyLag.forKey(clients.forStore(store.get()), store.get(), key);
         if (lag > maxStandbyLag) {
             throw new EngineUnavailableException("this instance's copy of " + store.get() + " for " + key + " "
                 + (lag == Long.MAX_VALUE ? "is not here" : "lags " + lag + " records (allotment.cluster.max-standby-lag "
@@ -68,11 +68,11 @@ public final class LocalAnswers {
      *
      * @throws EngineUnavailableException naming a partition this instance holds no copy of, or one that lags more
      */
-    static LocalEngineState standbyList(KafkaStreams streams, LocalEngineState local, String query, Set<Integer> partitions,
+    static LocalEngineState standbyList(EngineClients clients, LocalEngineState local, String query, Set<Integer> partitions,
                                         long maxLag) {
         String store = InternalQueries.listStore(query);
         for (int partition : partitions) {
-            long lag = streams == null ? Long.MAX_VALUE : StandbyLag.of(streams, store, partition);
+            long lag = StandbyLag.of(clients.forStore(store), store, partition);
             if (lag > maxLag) {
                 throw new EngineUnavailableException("this instance's copy of " + store + " partition " + partition + " "
                     + (lag == Long.MAX_VALUE ? "is not here" : "lags " + lag + " records (allotment.cluster.max-standby-lag "

@@ -8,6 +8,7 @@ import dev.allotment.events.OrderProjection;
 import dev.allotment.events.RoutingSet;
 import dev.allotment.events.SkuStock;
 import dev.allotment.schemas.Topics;
+import dev.allotment.streams.state.EngineClients;
 import dev.allotment.streams.state.EngineState;
 import dev.allotment.streams.state.EngineUnavailableException;
 import dev.allotment.streams.state.FoundRequest;
@@ -52,7 +53,7 @@ import org.apache.kafka.streams.state.HostInfo;
  */
 public final class RoutedEngineState implements EngineState {
     private static final long PAUSE_MS = 20;
-    private final Supplier<KafkaStreams> streams;
+    private final EngineClients clients;
     private final Supplier<HostInfo> self;
     private final LocalEngineState local;
     /** {@link #local}, answering "unavailable" where it would wait: the reads an event loop may make. */
@@ -66,10 +67,10 @@ public final class RoutedEngineState implements EngineState {
     private final ShardPlan shards;
     private final KeyOwners owners;
 
-    public RoutedEngineState(Supplier<KafkaStreams> streams, Supplier<HostInfo> self, LocalEngineState local,
+    public RoutedEngineState(EngineClients clients, Supplier<HostInfo> self, LocalEngineState local,
                              PeerClient peers, Topics topics, ToIntFunction<String> partitions, long maxStandbyLag,
                              Duration routeRetry) {
-        this(streams, self, local, peers, topics, partitions, maxStandbyLag, routeRetry, ShardPlan.UNSHARDED, null);
+        this(clients, self, local, peers, topics, partitions, maxStandbyLag, routeRetry, ShardPlan.UNSHARDED, null);
     }
 
     /**
@@ -77,13 +78,13 @@ public final class RoutedEngineState implements EngineState {
      *                     a key's owners are kept while it is RUNNING and that count stays the same ({@link KeyOwners});
      *                     null to ask Kafka Streams on every read
      */
-    public RoutedEngineState(Supplier<KafkaStreams> streams, Supplier<HostInfo> self, LocalEngineState local,
+    public RoutedEngineState(EngineClients clients, Supplier<HostInfo> self, LocalEngineState local,
                              PeerClient peers, Topics topics, ToIntFunction<String> partitions, long maxStandbyLag,
                              Duration routeRetry, ShardPlan shards, LongSupplier stateChanges) {
         this.owners = stateChanges == null ? KeyOwners.NONE : new KeyOwners(stateChanges);
         this.shards = shards;
         this.partitions = partitions;
-        this.streams = streams;
+        this.clients = clients;
         this.self = self;
         this.local = local;
         this.immediate = local.withoutWaiting();
@@ -278,12 +279,13 @@ public final class RoutedEngineState implements EngineState {
      * answers for such a key, without its waits. Empty when the read would wait or ask another instance.
      */
     private <T> Optional<T> atOnce(String store, String key, Function<EngineState, T> here) {
-        KafkaStreams running = streams.get();
+        KafkaStreams running = clients.main();
         if (running == null) {
             return Optional.empty();
         }
         KeyQueryMetadata meta = owners.of(running, store, key);
-        if (meta == null || meta.equals(KeyQueryMetadata.NOT_AVAILABLE) || !meta.activeHost().equals(self.get())) {
+        if (meta == null || meta.equals(KeyQueryMetadata.NOT_AVAILABLE)
+            || !Endpoints.sameInstance(meta.activeHost(), self.get())) {
             return Optional.empty();
         }
         try {
@@ -308,14 +310,14 @@ public final class RoutedEngineState implements EngineState {
                 try {
                     // here: read the partition just looked up, not looked up again (a lookup parses every instance's host and
                     // port; it was a tenth of the request threads' CPU in the allocation benchmark)
-                    return meta.activeHost().equals(self.get()) ? here.apply(local.keyedTo(meta.partition()))
+                    return Endpoints.sameInstance(meta.activeHost(), self.get()) ? here.apply(local.keyedTo(meta.partition()))
                         : there.apply(new Peer(meta.activeHost(), false));
                 } catch (EngineUnavailableException | PeerUnavailableException e) {
                     last = e.getMessage();
                 }
                 for (HostInfo standby : meta.standbyHosts()) {
                     try {
-                        T answer = standby.equals(self.get()) ? standbyHere(running, store, meta.partition(), here)
+                        T answer = Endpoints.sameInstance(standby, self.get()) ? standbyHere(store, meta.partition(), here)
                             : there.apply(new Peer(standby, true));
                         if (holds.test(answer)) {
                             Freshness.markStale();
@@ -332,8 +334,8 @@ public final class RoutedEngineState implements EngineState {
     }
 
     /** {@code here} on this instance's standby copy of {@code partition}, when it lags no more than the bound. */
-    private <T> T standbyHere(KafkaStreams running, String store, int partition, Function<EngineState, T> here) {
-        long lag = StandbyLag.of(running, store, partition);
+    private <T> T standbyHere(String store, int partition, Function<EngineState, T> here) {
+        long lag = StandbyLag.of(clients.forStore(store), store, partition);
         if (lag > maxStandbyLag) {
             throw new EngineUnavailableException("the standby copy of " + store + " partition " + partition + " lags "
                 + lag + " records (allotment.cluster.max-standby-lag " + maxStandbyLag + ")");
@@ -367,13 +369,13 @@ public final class RoutedEngineState implements EngineState {
                     }
                     Set<Integer> covered;
                     try {
-                        if (instance.hostInfo().equals(self.get())) {
+                        if (Endpoints.sameInstance(instance.hostInfo(), self.get())) {
                             LocalAnswers.Covered<T> mine = LocalAnswers.covered(local, topic, () -> here.apply(local))
                                 .orElseThrow(() -> new EngineUnavailableException("this instance's partitions moved"));
                             answers.add(mine.value());
                             covered = mine.partitions();
                         } else {
-                            PeerClient.Reply reply = peers.get(instance.hostInfo(), query, params);
+                            PeerClient.Reply reply = peers.get(Endpoints.instanceOf(instance.hostInfo()), query, params);
                             answers.add(cast.apply(decode(instance.hostInfo(), query, reply.body(), reader)));
                             covered = reply.partitions().map(RoutedEngineState::partitionsOf).orElseThrow(() ->
                                 new PeerUnavailableException(instance.hostInfo() + " did not say which partitions it read"));
@@ -419,7 +421,8 @@ public final class RoutedEngineState implements EngineState {
                                   StateFrames.ItemReader<?> reader, Function<List<?>, T> cast, String topic, int all,
                                   Set<Integer> held, List<T> answers) {
         List<StreamsMetadata> instances = new ArrayList<>(running.metadataForAllStreamsClients());
-        instances.sort(Comparator.comparing((StreamsMetadata m) -> !m.hostInfo().equals(self.get())));   // this one first
+        // this one first
+        instances.sort(Comparator.comparing((StreamsMetadata m) -> !Endpoints.sameInstance(m.hostInfo(), self.get())));
         for (StreamsMetadata instance : instances) {
             Set<Integer> wanted = new TreeSet<>();
             instance.standbyTopicPartitions().stream().filter(tp -> tp.topic().equals(topic) && !held.contains(tp.partition()))
@@ -428,8 +431,8 @@ public final class RoutedEngineState implements EngineState {
                 continue;
             }
             try {
-                if (instance.hostInfo().equals(self.get())) {
-                    answers.add(here.apply(LocalAnswers.standbyList(running, local, query, wanted, maxStandbyLag)));
+                if (Endpoints.sameInstance(instance.hostInfo(), self.get())) {
+                    answers.add(here.apply(LocalAnswers.standbyList(clients, local, query, wanted, maxStandbyLag)));
                 } else {
                     Map<String, String> asked = new LinkedHashMap<>(params);
                     asked.put("partitions", InternalQueries.partitions(wanted));
@@ -479,8 +482,9 @@ public final class RoutedEngineState implements EngineState {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PAUSE_MS));
     }
 
+    /** The client whose metadata (every instance's partitions, each key's owners) the routing reads. */
     private KafkaStreams running() {
-        KafkaStreams running = streams.get();
+        KafkaStreams running = clients.main();
         if (running == null) {
             throw new EngineUnavailableException("the engine is starting");
         }
@@ -498,7 +502,7 @@ public final class RoutedEngineState implements EngineState {
         private final boolean stale;
 
         Peer(HostInfo host, boolean stale) {
-            this.host = host;
+            this.host = Endpoints.instanceOf(host);   // a SKU client's endpoint is answered by its instance's edge
             this.stale = stale;
         }
 

@@ -21,8 +21,11 @@ public final class StandbyLag {
         return meta == null || meta.equals(KeyQueryMetadata.NOT_AVAILABLE) ? Long.MAX_VALUE : of(streams, store, meta.partition());
     }
 
-    /** Records behind the changelog's end, or {@link Long#MAX_VALUE} when this instance holds no copy of it. */
+    /** Records behind the changelog's end, or {@link Long#MAX_VALUE} when this instance holds no copy of it (or is starting). */
     static long of(KafkaStreams streams, String store, int partition) {
+        if (streams == null) {
+            return Long.MAX_VALUE;
+        }
         Map<Integer, LagInfo> lags = streams.allLocalStorePartitionLags().get(store);
         LagInfo lag = lags == null ? null : lags.get(partition);
         return lag == null ? Long.MAX_VALUE : lag.offsetLag();

@@ -45,13 +45,13 @@ public class EngineBeans {
     /** This instance's own stores: what it answers the other instances from. */
     @Singleton
     LocalEngineState localEngineState(StreamsRuntime runtime, Topics topics, KafkaDecisionLog log) {
-        return new LocalEngineState(runtime::streams, runtime.changes(), topics, log, LocalEngineState.DEFAULT_RETRY);
+        return new LocalEngineState(runtime.clients(), runtime.changes(), topics, log, LocalEngineState.DEFAULT_RETRY);
     }
 
     /** What this instance answers the others from its own stores. */
     @Singleton
     LocalAnswers localAnswers(LocalEngineState local, StreamsRuntime runtime, EngineSettings settings) {
-        return new LocalAnswers(local, runtime::streams, settings.getCluster().getMaxStandbyLag());
+        return new LocalAnswers(local, runtime.clients(), settings.getCluster().getMaxStandbyLag());
     }
 
     /** Every read of the engine's state goes through this port: each key from the instance that holds it. */
@@ -63,7 +63,7 @@ public class EngineBeans {
             LOG.warn("allotment.cluster.secret (ALLOTMENT_CLUSTER_SECRET) is not set: this instance answers for the keys it "
                 + "holds alone; with more than one instance, the others' keys answer 503");
         }
-        return new RoutedEngineState(runtime::streams, runtime::host, local,
+        return new RoutedEngineState(runtime.clients(), runtime::host, local,
             new PeerClient(cluster.getSecret(), cluster.getForwardTimeout()), topics, runtime::partitions,
             cluster.getMaxStandbyLag(), cluster.getRouteRetry(), settings.shardPlan(), runtime::stateChanges);
     }

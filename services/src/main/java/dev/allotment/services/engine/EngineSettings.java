@@ -164,6 +164,7 @@ public class EngineSettings {
         private String applicationId = "allotment-engine";
         private String stateDir = ".allotment/engine/state";
         private int commitIntervalMs = 50;
+        private Integer skuCommitIntervalMs;
         private int threads = 1;
         private String advertisedHost = "127.0.0.1";
         private boolean staticMembership = true;
@@ -209,6 +210,12 @@ public class EngineSettings {
         public void setCommitIntervalMs(int commitIntervalMs) { this.commitIntervalMs = commitIntervalMs; }
         public int getThreads() { return threads; }
         public void setThreads(int threads) { this.threads = threads; }
+        /**
+         * When set, the SKU tasks run on a Kafka Streams client of their own in this instance, committing this often
+         * (docs/design/sku-client.md); unset, one client runs every task at {@link #getCommitIntervalMs}.
+         */
+        public Integer getSkuCommitIntervalMs() { return skuCommitIntervalMs; }
+        public void setSkuCommitIntervalMs(@Nullable Integer skuCommitIntervalMs) { this.skuCommitIntervalMs = skuCommitIntervalMs; }
     }
 
     /** How the instances of one engine answer for each other (docs/operations.md, "Several instances"). */

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class GlobalCatchUp {
     private static final Logger LOG = LoggerFactory.getLogger(GlobalCatchUp.class);
-    private final GlobalPositions positions;
+    /** Every copy of the global stores in this instance (one per Kafka Streams client): caught up when each is. */
+    private final Supplier<List<GlobalPositions>> copies;
     private final Topics topics;
     private final Duration bound;
     private final Admin admin;
@@ -44,13 +46,17 @@ public class GlobalCatchUp {
     private final WarningThrottle behindWarnings = new WarningThrottle(WarningThrottle.EVERY);
 
     public GlobalCatchUp(StreamsRuntime runtime, Topics topics, EngineSettings settings) {
-        this(runtime.globals(), topics, settings.getHttp().getCommandTimeout(), Admin.create(settings.getKafka().connection()
+        this(runtime::globalCopies, topics, settings.getHttp().getCommandTimeout(), Admin.create(settings.getKafka().connection()
             .with(AdminClientConfig.CLIENT_ID_CONFIG, "allotment-edge-global-catch-up",
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000)));
     }
 
     GlobalCatchUp(GlobalPositions positions, Topics topics, Duration bound, Admin admin) {
-        this.positions = positions;
+        this(() -> List.of(positions), topics, bound, admin);
+    }
+
+    private GlobalCatchUp(Supplier<List<GlobalPositions>> copies, Topics topics, Duration bound, Admin admin) {
+        this.copies = copies;
         this.topics = topics;
         this.bound = bound;
         this.admin = admin;
@@ -83,7 +89,8 @@ public class GlobalCatchUp {
             return false;
         }
         Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-        boolean reached = Polling.until(left, () -> positions.reached(topic, end) ? Optional.of(true) : Optional.empty())
+        boolean reached = Polling.until(left, () -> copies.get().stream().allMatch(copy -> copy.reached(topic, end))
+                ? Optional.of(true) : Optional.empty())
             .isPresent();
         long held = reached ? -1 : behindWarnings.admit(System.nanoTime());
         if (held >= 0) {

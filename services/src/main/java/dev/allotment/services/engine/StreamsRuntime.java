@@ -5,14 +5,17 @@ import dev.allotment.schemas.RegistryConnection;
 import dev.allotment.schemas.SchemaCatalog;
 import dev.allotment.schemas.SchemaRegistrar;
 import dev.allotment.schemas.Topics;
+import dev.allotment.services.cluster.Endpoints;
 import dev.allotment.streams.allocation.ShardPlan;
 import dev.allotment.streams.order.Limits;
+import dev.allotment.streams.state.EngineClients;
 import dev.allotment.streams.state.GlobalPositions;
 import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.state.StoreNames;
 import dev.allotment.streams.topology.AllotmentTopology;
 import dev.allotment.streams.topology.EngineStreamsConfig;
 import dev.allotment.streams.topology.HomePartitions;
+import dev.allotment.streams.topology.RoleAssignor;
 import dev.allotment.streams.topology.TopologyHooks;
 import dev.allotment.streams.topology.TopologySettings;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,6 +25,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +33,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -45,6 +51,8 @@ import org.slf4j.LoggerFactory;
  */
 @Context
 public class StreamsRuntime {
+    /** The SKU client's folder under the state directory, and the suffix of its static member id. */
+    static final String SKU_CLIENT = "skus";
     private static final Logger LOG = LoggerFactory.getLogger(StreamsRuntime.class);
     private final EngineSettings settings;
     private final Topics topics;
@@ -54,8 +62,17 @@ public class StreamsRuntime {
     private final Limits limits;
     private final StoreChanges changes = new StoreChanges();
     private final GlobalPositions globals = new GlobalPositions();
+    /** How far the SKU client's own copies of the global stores have read, when it runs (a client keeps its own). */
+    private final GlobalPositions skuGlobals = new GlobalPositions();
     private KafkaStreams streams;
+    /** The SKU tasks' client, when they run on one of their own (allotment.streams.sku-commit-interval-ms); else null. */
+    private volatile KafkaStreams skuStreams;
+    /** The SKU sub-topology's stores and topics: what {@link #skuStreams} holds and reads. */
+    private volatile Set<String> skuStores = Set.of();
+    private volatile Set<String> skuTopics = Set.of();
+    private final EngineClients clients = new Clients();
     private Properties properties;
+    private Properties skuProperties;
     /** The replication chosen for the cluster at start ({@link TopicRules#replication}). */
     private TopicRules.Replication replication;
     private volatile boolean draining;
@@ -65,6 +82,7 @@ public class StreamsRuntime {
     private volatile Map.Entry<String, HostInfo> host;
     private volatile Map<String, Integer> partitionCounts = Map.of();
     private KafkaStreamsMetrics metrics;
+    private KafkaStreamsMetrics skuMetrics;
     private CommitSignal commitSignal;
     private KafkaDeadLetterOutlet deadLetters;
     @io.micronaut.context.annotation.Value("${micronaut.server.port:8080}")
@@ -88,9 +106,14 @@ public class StreamsRuntime {
         return changes;
     }
 
-    /** How far this instance's copies of the global stores have read their topics. */
+    /** How far this instance's copies of the global stores have read their topics (the main client's). */
     public GlobalPositions globals() {
         return globals;
+    }
+
+    /** How far each copy of the global stores in this instance has read: one per client. */
+    public List<GlobalPositions> globalCopies() {
+        return skuStreams == null ? List.of(globals) : List.of(globals, skuGlobals);
     }
 
     @PostConstruct
@@ -119,11 +142,24 @@ public class StreamsRuntime {
             topologySettings);
         LOG.info("topology:\n{}", topology.describe());
         properties = streamsProperties(bootstrap);
+        Integer skuInterval = settings.getStreams().getSkuCommitIntervalMs();
+        // the SKU tasks on a client of their own: the same topology (its own instance: a client rewrites what it is
+        // given), its own copies of the global stores, tagged so that the role assignor gives it the SKU tasks alone
+        Topology skuTopology = skuInterval == null ? null : AllotmentTopology.build(topics, serdes,
+            new TopologyHooks(changes, homes, deadLetters, skuGlobals), topologySettings);
+        if (skuTopology != null) {
+            RoleAssignor.SkuSide side = RoleAssignor.SkuSide.of(skuTopology.describe());
+            skuStores = side.stores();
+            skuTopics = side.topics();
+            skuProperties = skuProperties(skuInterval);
+            LOG.info("the SKU tasks run on a Kafka Streams client of their own, committing every {} ms (stores {}, "
+                + "topics {})", skuInterval, skuStores, skuTopics);
+        }
         if (!settings.getStreams().getConfig().isEmpty()) {
             LOG.info("Kafka Streams settings from allotment.streams.config: {}", settings.getStreams().getConfig());
         }
         try {
-            startStreams(topology);
+            startStreams(topology, skuTopology);
         } catch (RuntimeException e) {
             if (!GlobalStateRecovery.corruptedGlobalStore(e)) {
                 throw e;
@@ -132,31 +168,68 @@ public class StreamsRuntime {
             // thread fails at every start. Global stores are loaded from their topics alone: their local copy can go.
             LOG.warn("the local copy of the global stores was left unusable by an unclean stop (KAFKA-21034); deleting it"
                 + " and loading the global stores again from their topics", e);
-            streams.close(Duration.ofSeconds(30));
-            metrics.close();
+            closeAll(Duration.ofSeconds(30));
             GlobalStateRecovery.wipe(Path.of(properties.getProperty(StreamsConfig.STATE_DIR_CONFIG)),
                 settings.getStreams().getApplicationId());
-            startStreams(topology);
+            if (skuProperties != null) {
+                GlobalStateRecovery.wipe(Path.of(skuProperties.getProperty(StreamsConfig.STATE_DIR_CONFIG)),
+                    settings.getStreams().getApplicationId());
+            }
+            startStreams(topology, skuTopology);
         }
         LOG.info("Kafka Streams {} started against {} (registry {})",
             settings.getStreams().getApplicationId(), bootstrap, registry.describe());
     }
 
-    private void startStreams(Topology topology) {
-        streams = OffThreadMetrics.streams(topology, properties);
-        streams.setUncaughtExceptionHandler(StreamsRuntime::threadDied);
-        // every rebalance takes the client out of RUNNING and back: what is known of the keys' owners is kept in between
-        streams.setStateListener((now, before) -> stateChanges.incrementAndGet());
-        // a global store restored from its checkpoint has taken what it read before (GlobalCatchUp compares with the ends)
-        streams.setGlobalStateRestoreListener(globals.restoreListener(Set.of(StoreNames.LOCATIONS, StoreNames.STOCK_VIEW)));
+    private void startStreams(Topology topology, Topology skuTopology) {
+        streams = client(topology, properties, globals);
         metrics = new KafkaStreamsMetrics(streams);
         metrics.bindTo(meters);
+        if (skuTopology != null) {
+            skuStreams = client(skuTopology, skuProperties, skuGlobals);
+            skuMetrics = new KafkaStreamsMetrics(skuStreams);
+            skuMetrics.bindTo(meters);
+        }
         streams.start();
+        if (skuStreams != null) {
+            skuStreams.start();
+        }
         if (commitSignal != null) {
             commitSignal.close();
         }
         // reads see committed state only: a wait is woken when the thread that changed its key commits (CommitSignal)
-        commitSignal = readsCommitted() ? new CommitSignal(streams::metrics, changes, "allotment-commit-signal").start() : null;
+        commitSignal = readsCommitted() ? new CommitSignal(this::allMetrics, changes, "allotment-commit-signal").start() : null;
+    }
+
+    private KafkaStreams client(Topology topology, Properties props, GlobalPositions positions) {
+        KafkaStreams client = OffThreadMetrics.streams(topology, props);
+        client.setUncaughtExceptionHandler(StreamsRuntime::threadDied);
+        // every rebalance takes the client out of RUNNING and back: what is known of the keys' owners is kept in between
+        client.setStateListener((now, before) -> stateChanges.incrementAndGet());
+        // a global store restored from its checkpoint has taken what it read before (GlobalCatchUp compares with the ends)
+        client.setGlobalStateRestoreListener(positions.restoreListener(Set.of(StoreNames.LOCATIONS, StoreNames.STOCK_VIEW)));
+        return client;
+    }
+
+    /** Every client's metrics, in one map (their names differ by client and thread). */
+    private Map<MetricName, ? extends Metric> allMetrics() {
+        KafkaStreams sku = skuStreams;
+        if (sku == null) {
+            return streams.metrics();
+        }
+        Map<MetricName, Metric> all = new HashMap<>(streams.metrics());
+        all.putAll(sku.metrics());
+        return all;
+    }
+
+    /** Closes every client and its metrics, waiting at most {@code timeout} for each. */
+    private void closeAll(Duration timeout) {
+        streams.close(timeout);
+        metrics.close();
+        if (skuStreams != null) {
+            skuStreams.close(timeout);
+            skuMetrics.close();
+        }
     }
 
     /** What the topology decides and keeps by: the order limits and the retentions of allotment.retention (unset: defaults). */
@@ -227,7 +300,31 @@ public class StreamsRuntime {
             props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
                 s.getApplicationId() + "-" + s.getAdvertisedHost() + "-" + httpPort);
         }
+        if (s.getSkuCommitIntervalMs() != null) {
+            props.put(StreamsConfig.TASK_ASSIGNOR_CLASS_CONFIG, RoleAssignor.class.getName());
+            props.put(StreamsConfig.clientTagPrefix(RoleAssignor.ROLE_TAG), RoleAssignor.ORDERS);
+        }
         props.putAll(s.getConfig());
+        return props;
+    }
+
+    /**
+     * The SKU client's settings: the main client's, with its own commit interval, state directory, role, endpoint and
+     * static member id, and one stream thread.
+     */
+    private Properties skuProperties(int commitIntervalMs) {
+        Properties props = new Properties();
+        props.putAll(properties);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(properties.getProperty(StreamsConfig.STATE_DIR_CONFIG), SKU_CLIENT)
+            .toString());
+        props.put(StreamsConfig.clientTagPrefix(RoleAssignor.ROLE_TAG), RoleAssignor.SKUS);
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, Endpoints.skuClient(instance()));
+        String member = StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        if (props.containsKey(member)) {
+            props.put(member, props.getProperty(member) + "-" + SKU_CLIENT);
+        }
         return props;
     }
 
@@ -250,8 +347,22 @@ public class StreamsRuntime {
         return streams;
     }
 
+    /** This instance's Kafka Streams clients, as reads of its stores need them. */
+    public EngineClients clients() {
+        return clients;
+    }
+
+    /**
+     * The state of this instance's Kafka Streams: its client's, or with the SKU tasks on a client of their own, the
+     * main client's unless it runs and the SKU client does not (then the SKU client's).
+     */
     public KafkaStreams.State state() {
-        return streams == null ? KafkaStreams.State.CREATED : streams.state();
+        if (streams == null) {
+            return KafkaStreams.State.CREATED;
+        }
+        KafkaStreams.State main = streams.state();
+        KafkaStreams sku = skuStreams;
+        return sku == null || main != KafkaStreams.State.RUNNING ? main : sku.state();
     }
 
     /** {@link #state()}'s name, for views that do not speak Kafka Streams. */
@@ -316,9 +427,13 @@ public class StreamsRuntime {
      */
     private void close(boolean leave) {
         LOG.info("closing Kafka Streams ({} the group)", leave ? "leaving" : "remaining in");
-        streams.close(CloseOptions.groupMembershipOperation(leave
+        CloseOptions options = CloseOptions.groupMembershipOperation(leave
                 ? CloseOptions.GroupMembershipOperation.LEAVE_GROUP : CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
-            .withTimeout(Duration.ofSeconds(30)));
+            .withTimeout(Duration.ofSeconds(30));
+        if (skuStreams != null) {
+            skuStreams.close(options);
+        }
+        streams.close(options);
     }
 
     @PreDestroy
@@ -329,12 +444,42 @@ public class StreamsRuntime {
         if (metrics != null) {
             metrics.close();
         }
+        if (skuMetrics != null) {
+            skuMetrics.close();
+        }
         if (streams != null) {
             EngineSettings.Streams s = settings.getStreams();
             close(s.isLeaveGroupOnStop() || !s.isStaticMembership());
         }
         if (deadLetters != null) {
             deadLetters.close();
+        }
+    }
+
+    /** The clients as reads need them: a store or topic of the SKU sub-topology from the SKU client, when it runs. */
+    private final class Clients implements EngineClients {
+        @Override
+        public KafkaStreams forStore(String store) {
+            KafkaStreams sku = skuStreams;
+            return sku != null && skuStores.contains(store) ? sku : streams;
+        }
+
+        @Override
+        public KafkaStreams forTopic(String topic) {
+            KafkaStreams sku = skuStreams;
+            return sku != null && skuTopics.contains(topic) ? sku : streams;
+        }
+
+        @Override
+        public KafkaStreams main() {
+            return streams;
+        }
+
+        @Override
+        public List<KafkaStreams> all() {
+            KafkaStreams main = streams;
+            KafkaStreams sku = skuStreams;
+            return main == null ? List.of() : sku == null ? List.of(main) : List.of(main, sku);
         }
     }
 }

@@ -42,7 +42,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * <p>Only this instance's active tasks are read, unless it is {@link #standbys()}: then keyed reads also read the
  * standby copies this instance keeps of other instances' tasks, which may lag them.
  *
- * @param streams the running Kafka Streams of this instance, or null while it starts
+ * @param clients the Kafka Streams clients of this instance (each store read from the one that holds it)
  * @param log the decision log, which the order histories' entries point into
  * @param stale whether keyed reads may read standby copies
  * @param only when not null, the partitions lists read (their standby or active copies here), in place of this
@@ -50,7 +50,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * @param keyPartition when not null, the partition keyed reads read, not looked up again from the key: see
  *     {@link #keyedTo(int)}
  */
-public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges changes, Topics topics, DecisionLog log,
+public record LocalEngineState(EngineClients clients, StoreChanges changes, Topics topics, DecisionLog log,
                                Duration retryBound, boolean stale, Set<Integer> only, Integer keyPartition)
     implements EngineState {
     /** How long a read waits for a store that is moving before it answers "unavailable". */
@@ -59,19 +59,19 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
     private static final StringSerializer KEYS = new StringSerializer();
 
     /** Reads of this instance's active tasks alone. */
-    public LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges changes, Topics topics, DecisionLog log,
+    public LocalEngineState(EngineClients clients, StoreChanges changes, Topics topics, DecisionLog log,
                             Duration retryBound) {
-        this(streams, changes, topics, log, retryBound, false, null, null);
+        this(clients, changes, topics, log, retryBound, false, null, null);
     }
 
     /** The same reads, of this instance's standby copies too (keyed reads): answers that may lag the active copy. */
     public LocalEngineState standbys() {
-        return new LocalEngineState(streams, changes, topics, log, retryBound, true, null, null);
+        return new LocalEngineState(clients, changes, topics, log, retryBound, true, null, null);
     }
 
     /** The same reads, answering "unavailable" at once where they would wait for a store that is moving. */
     public LocalEngineState withoutWaiting() {
-        return new LocalEngineState(streams, changes, topics, log, Duration.ZERO, stale, only, keyPartition);
+        return new LocalEngineState(clients, changes, topics, log, Duration.ZERO, stale, only, keyPartition);
     }
 
     /**
@@ -79,7 +79,7 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
      * (the router's answer-at-once step): its keyed read goes to {@code partition} without looking it up again.
      */
     public LocalEngineState keyedTo(int partition) {
-        return new LocalEngineState(streams, changes, topics, log, retryBound, stale, only, partition);
+        return new LocalEngineState(clients, changes, topics, log, retryBound, stale, only, partition);
     }
 
     /**
@@ -87,7 +87,7 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
      * active one); a partition it holds no copy of is "not queryable", asked again, then unavailable.
      */
     public LocalEngineState partitions(Set<Integer> partitions) {
-        return new LocalEngineState(streams, changes, topics, log, retryBound, true, Set.copyOf(partitions), null);
+        return new LocalEngineState(clients, changes, topics, log, retryBound, true, Set.copyOf(partitions), null);
     }
 
     /**
@@ -110,7 +110,7 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
     @Override
     public List<OrderProjection> orders(String after, String before, int limit) {
         return retrying(StoreNames.ORDERS, () -> {
-            KafkaStreams running = running();
+            KafkaStreams running = running(StoreNames.ORDERS);
             List<ReadOnlyKeyValueStore<String, OrderProjection>> stores = new ArrayList<>();
             for (int partition : listed(running, topics.orderEvents())) {
                 stores.add(store(running, StoreNames.ORDERS, partition));
@@ -256,7 +256,27 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
 
     /** {@code query} on store {@code name} (of one partition, or of every local one when null). */
     private <V, T> T read(String name, Integer partition, Function<ReadOnlyKeyValueStore<String, V>, T> query) {
-        return retrying(name, () -> query.apply(store(running(), name, partition)));
+        if (name.equals(StoreNames.LOCATIONS)) {
+            return retrying(name, () -> everyCopy(name, query));
+        }
+        return retrying(name, () -> query.apply(store(running(name), name, partition)));
+    }
+
+    /**
+     * {@code query} on global store {@code name}, once every client's copy of it answers the same: each Kafka Streams
+     * client keeps a copy of its own and its tasks decide with it, so an answer (a location just created, say) holds for
+     * the tasks of all of them. A copy still catching up is "not queryable yet", and asked again.
+     */
+    private <V, T> T everyCopy(String name, Function<ReadOnlyKeyValueStore<String, V>, T> query) {
+        List<KafkaStreams> copies = clients.all();
+        T first = query.apply(store(running(name), name, null));
+        for (int i = 1; i < copies.size(); i++) {
+            T other = query.apply(this.<V>store(running(copies.get(i)), name, null));
+            if (!Objects.equals(first, other)) {
+                throw new InvalidStateStoreException("this instance's copies of " + name + " differ: one is catching up");
+            }
+        }
+        return first;
     }
 
     /**
@@ -265,7 +285,7 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
      */
     private <V, T> List<T> readEveryPartition(String name, String topic, Function<ReadOnlyKeyValueStore<String, V>, T> query) {
         return retrying(name, () -> {
-            KafkaStreams running = running();
+            KafkaStreams running = running(name);
             List<T> answers = new ArrayList<>();
             for (int partition : listed(running, topic)) {
                 answers.add(query.apply(this.<V>store(running, name, partition)));
@@ -278,7 +298,7 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
     private <A, B, T> List<T> readEveryPartition(String first, String second, String topic,
                                                  BiFunction<ReadOnlyKeyValueStore<String, A>, ReadOnlyKeyValueStore<String, B>, T> query) {
         return retrying(first, () -> {
-            KafkaStreams running = running();
+            KafkaStreams running = running(first);
             List<T> answers = new ArrayList<>();
             for (int partition : listed(running, topic)) {
                 answers.add(query.apply(this.<A>store(running, first, partition), this.<B>store(running, second, partition)));
@@ -300,7 +320,7 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
     /** {@code query} on the partition that owns {@code key} in store {@code name} (whose stores it may open). */
     private <T> T onKeyPartition(String name, String key, BiFunction<KafkaStreams, Integer, T> query) {
         return retrying(name, () -> {
-            KafkaStreams running = running();
+            KafkaStreams running = running(name);
             if (keyPartition != null) {
                 return query.apply(running, keyPartition);
             }
@@ -335,8 +355,12 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
         return meta != null && !meta.equals(KeyQueryMetadata.NOT_AVAILABLE);
     }
 
-    private KafkaStreams running() {
-        KafkaStreams running = streams.get();
+    /** The client that holds {@code store}, while it runs. */
+    private KafkaStreams running(String store) {
+        return running(clients.forStore(store));
+    }
+
+    private static KafkaStreams running(KafkaStreams running) {
         if (running == null) {
             throw new EngineUnavailableException("the engine is starting");
         }
@@ -349,7 +373,7 @@ public record LocalEngineState(Supplier<KafkaStreams> streams, StoreChanges chan
 
     /** The partitions of {@code topic} whose active tasks run here: what this instance's lists of them cover. */
     public Set<Integer> activePartitions(String topic) {
-        return OrderPages.localPartitions(running(), topic);
+        return OrderPages.localPartitions(running(clients.forTopic(topic)), topic);
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(KafkaStreams streams, String name, Integer partition) {

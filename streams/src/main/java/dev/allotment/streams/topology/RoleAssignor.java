@@ -11,6 +11,7 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.assignment.ApplicationState;
 import org.apache.kafka.streams.processor.assignment.AssignmentConfigs;
@@ -60,6 +61,30 @@ public final class RoleAssignor implements TaskAssignor {
         return new TaskAssignment(merged.values());
     }
 
+    /**
+     * The SKU sub-topology's stores and source topics in {@code topology}: what a client of the role {@value #SKUS}
+     * holds and reads, and where a read of one of those stores goes.
+     */
+    public record SkuSide(Set<String> stores, Set<String> topics) {
+        public static SkuSide of(TopologyDescription topology) {
+            for (TopologyDescription.Subtopology sub : topology.subtopologies()) {
+                Set<String> stores = new TreeSet<>();
+                Set<String> topics = new TreeSet<>();
+                for (TopologyDescription.Node node : sub.nodes()) {
+                    if (node instanceof TopologyDescription.Processor p) {
+                        stores.addAll(p.stores());
+                    } else if (node instanceof TopologyDescription.Source source && source.topicSet() != null) {
+                        topics.addAll(source.topicSet());
+                    }
+                }
+                if (stores.contains(StoreNames.SKU_STOCK)) {
+                    return new SkuSide(Set.copyOf(stores), Set.copyOf(topics));
+                }
+            }
+            throw new IllegalArgumentException("no sub-topology holds " + StoreNames.SKU_STOCK + ": " + topology);
+        }
+    }
+
     /** Whether {@code task} is one of the SKU sub-topology's: the one whose task holds the SKUs' stock. */
     static boolean holdsSkus(TaskInfo task) {
         return task.stateStoreNames().contains(StoreNames.SKU_STOCK);
@@ -89,7 +114,8 @@ public final class RoleAssignor implements TaskAssignor {
         Set<ProcessId> to = clients;
         if (to.isEmpty()) {
             to = state.kafkaStreamsStates(false).keySet();
-            LOG.warn("no client of the group has the role '{}': its {} tasks go to every client", role, tasks.size());
+            // an instance's first client to join, before its other one has: the next rebalance gives them to the role
+            LOG.info("no client of the group has the role '{}' yet: its {} tasks go to every client", role, tasks.size());
         }
         TaskAssignment half = new StickyTaskAssignor().assign(new Half(state, tasks, to));
         for (KafkaStreamsAssignment given : half.assignment()) {

@@ -126,6 +126,16 @@ class RoleAssignorTest {
         assertEveryTaskActiveOnce(given);
     }
 
+    @Test
+    void theSkuSideIsTheSubTopologyOfTheSkusStockWithTheCommandsAndStockEvents() {
+        Topics topics = Topics.defaults();
+        RoleAssignor.SkuSide side = RoleAssignor.SkuSide.of(topology().describe());
+
+        assertTrue(side.stores().containsAll(Set.of(StoreNames.SKU_STOCK, StoreNames.LINE_RESERVATIONS)), side.toString());
+        assertFalse(side.stores().contains(StoreNames.ORDERS), side.toString());
+        assertEquals(Set.of(topics.commands(), topics.engineCommands(), topics.stockEvents()), side.topics());
+    }
+
     private static void assertEveryTaskActiveOnce(Map<ProcessId, KafkaStreamsAssignment> given) {
         Map<TaskId, Long> actives = given.values().stream().flatMap(a -> a.tasks().values().stream())
             .filter(t -> t.type() == AssignedTask.Type.ACTIVE)
@@ -167,9 +177,7 @@ class RoleAssignorTest {
 
     /** The tasks of the engine's topology: each sub-topology that reads a topic, per partition, with its stores. */
     private static Map<TaskId, TaskInfo> engineTasks() {
-        TopologyDescription description = AllotmentTopology.build(Topics.defaults(), new InMemoryAvroSerdes(),
-            new TopologyHooks(new StoreChanges(), new HomePartitions(Map.of()), letter -> { }, new GlobalPositions()),
-            new TopologySettings(Limits.DEFAULTS, TopologySettings.DEFAULT_OUTCOME_RETENTION)).describe();
+        TopologyDescription description = topology().describe();
         Map<TaskId, TaskInfo> tasks = new LinkedHashMap<>();
         for (TopologyDescription.Subtopology sub : description.subtopologies()) {
             Set<String> stores = sub.nodes().stream().filter(n -> n instanceof TopologyDescription.Processor)
@@ -191,6 +199,12 @@ class RoleAssignorTest {
         assertTrue(tasks.values().stream().anyMatch(t -> t.stateStoreNames().contains(StoreNames.SKU_STOCK)), tasks.toString());
         assertTrue(tasks.values().stream().anyMatch(t -> t.stateStoreNames().contains(StoreNames.ORDERS)), tasks.toString());
         return tasks;
+    }
+
+    private static org.apache.kafka.streams.Topology topology() {
+        return AllotmentTopology.build(Topics.defaults(), new InMemoryAvroSerdes(),
+            new TopologyHooks(new StoreChanges(), new HomePartitions(Map.of()), letter -> { }, new GlobalPositions()),
+            new TopologySettings(Limits.DEFAULTS, TopologySettings.DEFAULT_OUTCOME_RETENTION));
     }
 
     private static Map<ProcessId, Client> clients(Client... clients) {
