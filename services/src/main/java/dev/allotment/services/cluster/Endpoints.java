@@ -9,7 +9,8 @@ import org.apache.kafka.streams.state.HostInfo;
  * {@value #SKU_PREFIX} before it, and the same port. Either way, the instance's HTTP edge answers.
  */
 public final class Endpoints {
-    static final String SKU_PREFIX = "skus.";
+    /** Not a character of a host name (Kafka Streams parses it, as in an IPv6 zone): no real host is mistaken for it. */
+    static final String SKU_PREFIX = "skus%";
 
     private Endpoints() {}
 
