@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntToLongFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -137,8 +138,13 @@ public class StreamsRuntime {
         partitionCounts = Map.copyOf(TopicCreator.partitions(kafka, List.of(topics.orderEvents(), topics.stockEvents(),
             topics.commands(), topics.engineCommands())));
         HomePartitions homes = new HomePartitions(partitionCounts);
+        // where each partition of the platforms' commands ends now: a SKU task that has no fence yet takes its own
+        // commands from there below it only (an older release's, left at the upgrade; CommandsFence)
+        Map<Integer, Long> commandsEnds = Map.copyOf(TopicCreator.ends(kafka, topics.commands(),
+            partitionCounts.get(topics.commands())));
+        IntToLongFunction ends = partition -> commandsEnds.getOrDefault(partition, -1L);
         deadLetters = new KafkaDeadLetterOutlet(kafka, topics.deadLetters());
-        Topology topology = AllotmentTopology.build(topics, serdes, new TopologyHooks(changes, homes, deadLetters, globals),
+        Topology topology = AllotmentTopology.build(topics, serdes, new TopologyHooks(changes, homes, deadLetters, globals, ends),
             topologySettings);
         LOG.info("topology:\n{}", topology.describe());
         properties = streamsProperties(bootstrap);
@@ -146,7 +152,7 @@ public class StreamsRuntime {
         // the SKU tasks on a client of their own: the same topology (its own instance: a client rewrites what it is
         // given), its own copies of the global stores, tagged so that the role assignor gives it the SKU tasks alone
         Topology skuTopology = skuInterval == null ? null : AllotmentTopology.build(topics, serdes,
-            new TopologyHooks(changes, homes, deadLetters, skuGlobals), topologySettings);
+            new TopologyHooks(changes, homes, deadLetters, skuGlobals, ends), topologySettings);
         if (skuTopology != null) {
             RoleAssignor.SkuSide side = RoleAssignor.SkuSide.of(skuTopology.describe());
             skuStores = side.stores();

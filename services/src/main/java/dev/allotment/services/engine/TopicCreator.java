@@ -13,7 +13,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -31,16 +33,43 @@ final class TopicCreator {
 
     /** The partition count of each of {@code names}, as the cluster has them now. */
     static Map<String, Integer> partitions(KafkaConnection kafka, List<String> names) {
-        try (Admin admin = Admin.create(kafka.with(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))) {
-            Map<String, Integer> counts = new java.util.HashMap<>();
+        return withAdmin(kafka, "describe the engine's topics", admin -> {
+            Map<String, Integer> counts = new HashMap<>();
             admin.describeTopics(names).allTopicNames().get()
                 .forEach((name, description) -> counts.put(name, description.partitions().size()));
             return counts;
+        });
+    }
+
+    /**
+     * The end offset of each of the {@code partitions} of {@code topic} now: its high watermark, records of transactions
+     * still open included.
+     */
+    static Map<Integer, Long> ends(KafkaConnection kafka, String topic, int partitions) {
+        return withAdmin(kafka, "read the end offsets of " + topic, admin -> {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            Map<Integer, Long> ends = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((partition, end) -> ends.put(partition.partition(), end.offset()));
+            return ends;
+        });
+    }
+
+    /** What one admin call answers. */
+    private interface AdminCall<T> {
+        T call(Admin admin) throws ExecutionException, InterruptedException;
+    }
+
+    private static <T> T withAdmin(KafkaConnection kafka, String what, AdminCall<T> call) {
+        try (Admin admin = Admin.create(kafka.with(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))) {
+            return call.call(admin);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot describe the engine's topics on " + kafka.bootstrapServers() + ": " + e.getCause(), e);
+            throw new IllegalStateException("cannot " + what + " on " + kafka.bootstrapServers() + ": " + e.getCause(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while describing topics", e);
+            throw new IllegalStateException("interrupted while trying to " + what, e);
         }
     }
 

@@ -18,7 +18,7 @@ import java.time.Instant;
  * </ul>
  *
  * {@link #BUILT} marks an index complete for its partition: an index created beside an existing store is filled from it
- * first, and is not read until it is.
+ * first, and is not read until it is. The stock index also keeps its SKU task's {@link #COMMANDS_FENCE}.
  */
 public final class IndexKeys {
     public static final char SEPARATOR = '\u0000';
@@ -26,6 +26,11 @@ public final class IndexKeys {
     public static final String BUILT = SEPARATOR + "built";
     /** While an index is being filled: the store key to resume after. */
     public static final String RESUME = SEPARATOR + "resume";
+    /**
+     * In the stock index: the offset of the task's partition of allotment.commands below which the engine's own commands
+     * are still taken from it (an older release's, left there at the upgrade: CommandsFence).
+     */
+    public static final String COMMANDS_FENCE = SEPARATOR + "commands-fence";
     private static final int TIME_DIGITS = 15;
 
     private IndexKeys() {}

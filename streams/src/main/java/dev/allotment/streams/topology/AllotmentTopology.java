@@ -132,7 +132,7 @@ public final class AllotmentTopology {
         topology.addProcessor("sku-processor", w.guarded(new SkuProcessor(topics, serdes.value(Command.class).deserializer(),
             serdes.value(StockEvent.class).deserializer(), w.locationChanges(), w.hooks().changes(), w.hooks().homes(),
             w.settings().commandOutcomeRetention(), w.settings().commandGroupTimeout(), w.settings().shards(),
-            w.settings().answerCommitGap()),
+            w.settings().answerCommitGap(), w.hooks().commandsEnds()),
             NodeNames.SKU_DEAD_LETTERS, "sku"), "sku-source");
         // a popular SKU's stock changes with every decision: kept as an object until the commit, serialized into RocksDB
         // and its changelog once then; the stock levels feed is published from that commit (SkuProcessor). A record per

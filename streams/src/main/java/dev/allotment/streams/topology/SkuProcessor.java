@@ -22,6 +22,8 @@ import dev.allotment.events.StockSet;
 import dev.allotment.schemas.DecisionHeaders;
 import dev.allotment.schemas.Topics;
 import dev.allotment.streams.allocation.CommandGroups;
+import dev.allotment.streams.allocation.CommandSenders;
+import dev.allotment.streams.allocation.CommandsFence;
 import dev.allotment.streams.allocation.DecisionEvents;
 import dev.allotment.streams.allocation.Decisions;
 import dev.allotment.streams.allocation.Refusal;
@@ -32,6 +34,7 @@ import dev.allotment.streams.allocation.Site;
 import dev.allotment.streams.allocation.SkuBook;
 import dev.allotment.streams.allocation.SkuDesk;
 import dev.allotment.streams.allocation.TableSkuBook;
+import dev.allotment.streams.state.IndexKeys;
 import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.state.StoreNames;
 import dev.allotment.streams.support.DeadLetterSink;
@@ -45,6 +48,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntToLongFunction;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -61,11 +65,13 @@ import org.slf4j.LoggerFactory;
  * {@link SkuDesk} on the SKU's stores, and forwards what was decided: decision events (by order id),
  * stock levels, dead letters. A command id seen before is answered from its stored outcome and changes nothing. A hot
  * SKU's shards ({@link ShardPlan}) each have their key here; the shard protocol's messages travel between them as
- * commands ({@link ShardCourier}).
+ * commands ({@link ShardCourier}). The engine's own payloads ({@link CommandSenders#ENGINE}) are taken from
+ * allotment.engine-commands only: on allotment.commands, past where an older release left its own
+ * ({@link CommandsFence}), one is a dead letter and changes nothing.
  */
 record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<StockEvent> stockEvents,
                     LocationChanges locationChanges, StoreChanges changes, HomePartitions homes, Duration outcomeRetention,
-                    Duration groupTimeout, ShardPlan shards, Duration answerCommitGap)
+                    Duration groupTimeout, ShardPlan shards, Duration answerCommitGap, IntToLongFunction commandsEnds)
     implements ProcessorSupplier<byte[], byte[], Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(SkuProcessor.class);
     /** How often due allocation requests are looked for. */
@@ -95,6 +101,7 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
         private final Map<String, Set<String>> levelsDue = new LinkedHashMap<>();
         private CommitForwarder forwarder;
         private ShardCourier courier;
+        private CommandsFence fence;
 
         @Override
         public void init(ProcessorContext<Object, Object> context) {
@@ -116,6 +123,8 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             });
             KeyValueStore<String, String> stockIndex = context.getStateStore(StoreNames.STOCK_INDEX);
             IndexBackfill.schedule(context, stock, stockIndex, s -> StockIndex.add(stockIndex, s));
+            this.fence = new CommandsFence(new StoreTable<>(stockIndex), IndexKeys.COMMANDS_FENCE,
+                commandsEnds.applyAsLong(context.taskId().partition()));
             this.book = new TableSkuBook(new StockIndex(new StoreTable<>(stock), stockIndex), table(context, StoreNames.LINE_RESERVATIONS),
                 table(context, StoreNames.WAITING), table(context, StoreNames.REQUEST_EXPIRY), table(context, StoreNames.LINE_HOLDS),
                 table(context, StoreNames.CART_HOLDS), table(context, StoreNames.CART_HOLD_EXPIRY));
@@ -174,6 +183,7 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
         @Override
         public void process(Record<byte[], byte[]> record) {
             recordTime = record.timestamp();
+            fence.fence();   // kept at the task's first record, before any record after the fence is handled
             String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
             if (record.key() == null) {
                 deadLetter(record, "record has no key (the SKU)", null);
@@ -193,13 +203,34 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
                     }
                 } else {
                     Command command = decode(record, commands, topic);
-                    if (command != null) {
+                    if (command != null && fromPlatform(record, topic, command)) {
                         command(record, sku, command);
                     }
                 }
             } finally {
                 changes.changed(sku);
             }
+        }
+
+        /**
+         * False, the record dead-lettered, for an engine-only payload on the platforms' topic past the fence: it would
+         * skip the rules a platform's command goes through. Nothing of it is kept: no outcome, no history.
+         */
+        private boolean fromPlatform(Record<byte[], byte[]> record, String topic, Command command) {
+            if (!topic.equals(topics.commands()) || !CommandSenders.engineOnly(command.getPayload())) {
+                return true;
+            }
+            long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
+            if (fence.admits(offset)) {
+                return true;   // an older release's own, left on this topic before the upgrade
+            }
+            String payload = command.getPayload().getClass().getSimpleName();
+            LOG.warn("{} {} on {} at offset {} (past {}, where the engine stopped taking its own commands from it): only the "
+                + "engine sends it, on {}; dead-lettered", payload, command.getCommandId(), topic, offset, fence.fence(),
+                topics.engineCommands());
+            deadLetter(record, RefusalCode.UNSUPPORTED.wire() + ": " + payload + " is the engine's own command: it is taken from "
+                + topics.engineCommands() + " only, not from " + topic, null);
+            return false;
         }
 
         private <T> T decode(Record<byte[], byte[]> record, Deserializer<T> decoder, String topic) {

@@ -3,17 +3,25 @@ package dev.allotment.streams.topology;
 import dev.allotment.streams.state.GlobalPositions;
 import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.support.DeadLetterOutlet;
+import java.util.function.IntToLongFunction;
 
 /**
  * What the topology tells, and asks of, the process it runs in: which keys' stores its processors changed (the edge's
  * waits listen), where a platform's keys belong ({@link HomePartitions}), and where a global store's loader sends its
- * dead letters, and how far its copies of the global stores have read their topics ({@link GlobalPositions}).
+ * dead letters, how far its copies of the global stores have read their topics ({@link GlobalPositions}), and where
+ * each partition of allotment.commands ended when the process started (a SKU task's
+ * {@link dev.allotment.streams.allocation.CommandsFence}; -1 where not known).
  */
 public record TopologyHooks(StoreChanges changes, HomePartitions homes, DeadLetterOutlet deadLetters,
-                            GlobalPositions globals) {
+                            GlobalPositions globals, IntToLongFunction commandsEnds) {
     /** Hooks whose global positions nobody reads. */
     public TopologyHooks(StoreChanges changes, HomePartitions homes, DeadLetterOutlet deadLetters) {
         this(changes, homes, deadLetters, new GlobalPositions());
+    }
+
+    /** Hooks that do not know where allotment.commands ended at the start: no engine command is taken from it. */
+    public TopologyHooks(StoreChanges changes, HomePartitions homes, DeadLetterOutlet deadLetters, GlobalPositions globals) {
+        this(changes, homes, deadLetters, globals, partition -> -1);
     }
 
     /** No listener, every record at home, dead letters of global stores only logged: for tests of the topology alone. */

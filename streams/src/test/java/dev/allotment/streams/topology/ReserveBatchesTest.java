@@ -115,13 +115,14 @@ class ReserveBatchesTest {
     }
 
     /**
-     * An earlier release sent an order's lines on the edge's topic, allotment.commands; the SKU tasks still read it, so a
-     * batch in flight there across the upgrade is decided as before, each line once, while the lines this release sends
-     * go on the engine's own topic.
+     * An earlier release sent an order's lines on the edge's topic, allotment.commands; the SKU tasks still take them
+     * from there below where the topic ended when this release first started, so a batch in flight there across the
+     * upgrade is decided as before, each line once, while the lines this release sends go on the engine's own topic.
      */
     @Test
     void aBatchAnEarlierReleaseLeftOnTheEdgesTopicIsStillDecided() throws Exception {
-        try (TopologyFixture fixture = TopologyFixture.start("batch-upgrade-test", StreamsConfig.EXACTLY_ONCE_V2)) {
+        // the two deliveries below, at offsets 0 and 1, were there when this release started
+        try (TopologyFixture fixture = TopologyFixture.startAfterUpgrade("batch-upgrade-test", StreamsConfig.EXACTLY_ONCE_V2, 2)) {
             TestOutputTopic<String, Command> engineOwn = fixture.engineCommands();
             stocked(fixture, "S1", "S2");
 
@@ -134,6 +135,7 @@ class ReserveBatchesTest {
             assertEquals(List.of(1, 1), List.of("S1", "S2").stream()
                 .map(sku -> fixture.skuStock(sku).getLocations().get("wh-a").getAllocated()).toList());
             assertEquals(List.of(), engineOwn.readValuesToList(), "nothing sent on: both lines at home");
+            assertEquals(List.of(), EngineCommandsOnlyTest.refusedAsEngineOwn(fixture), "below the fence: taken");
 
             fixture.place("o-new", "web", new OrderLine("l-1", "S1", 2));
             assertEquals(List.of("o-new"), engineOwn.readValuesToList().stream().map(Command::getOrderId).toList());

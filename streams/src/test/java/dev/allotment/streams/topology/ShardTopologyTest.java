@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A hot SKU split into shards in the topology (docs/design/sku-shards.md): the shard protocol's messages travel as
- * commands on allotment.commands, keyed by the shard they are for, and each shard's stock and lines are its own key's.
+ * commands on allotment.engine-commands, keyed by the shard they are for, and each shard's stock and lines are its own key's.
  */
 class ShardTopologyTest {
     static final String SKU = "HOT";
@@ -57,7 +57,7 @@ class ShardTopologyTest {
 
     /** A line of {@code quantity} of the SKU for {@code orderId}, sent to its shard's key as the order partition will. */
     private void reserve(TopologyFixture fixture, String orderId, int quantity) {
-        fixture.commands.pipeInput(plan.keyOf(SKU, orderId), Command.newBuilder().setCommandId("reserve-" + orderId).setIssuedAt(T0)
+        fixture.engineCommandsIn.pipeInput(plan.keyOf(SKU, orderId), Command.newBuilder().setCommandId("reserve-" + orderId).setIssuedAt(T0)
             .setPrincipal("engine").setOrderId(orderId)
             .setPayload(new ReserveLine("l-1", SKU, quantity, "web", 0, T0, null, "al-" + orderId, false, null)).build());
     }
@@ -131,7 +131,7 @@ class ShardTopologyTest {
             reserve(fixture, secondAtOne, 1);
             assertEquals(0, line(fixture, secondAtOne).getAllocatedQuantity(), "no shard has a free unit");
 
-            fixture.commands.pipeInput(ShardPlan.key(SKU, 2), Command.newBuilder().setCommandId("cancel-" + atTwo).setIssuedAt(T0)
+            fixture.engineCommandsIn.pipeInput(ShardPlan.key(SKU, 2), Command.newBuilder().setCommandId("cancel-" + atTwo).setIssuedAt(T0)
                 .setPrincipal("engine").setOrderId(atTwo).setPayload(new ReleaseOrder("cancelled")).build());
             assertEquals(0, line(fixture, secondAtOne).getAllocatedQuantity(), "the unit freed at shard 2 stays there until a round");
             TestOutputTopic<String, Command> commands = fixture.engineCommands();

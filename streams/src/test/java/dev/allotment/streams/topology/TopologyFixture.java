@@ -64,7 +64,10 @@ final class TopologyFixture implements AutoCloseable {
     final TestInputTopic<String, byte[]> rawOrders;
     final TestInputTopic<String, StockEvent> stock;
     final TestInputTopic<String, LocationEvent> locations;
+    /** allotment.commands: the platforms' commands (the edge's). */
     final TestInputTopic<String, Command> commands;
+    /** allotment.engine-commands: the engine's own (an order's lines, a group's votes, a shard's transfers). */
+    final TestInputTopic<String, Command> engineCommandsIn;
     /** allotment.allocation-events as the tests read it, and the decision log the histories point into. */
     final DecisionTap allocationEvents;
     final TestOutputTopic<StockLevelKey, StockLevel> stockLevels;
@@ -77,16 +80,17 @@ final class TopologyFixture implements AutoCloseable {
 
     private TopologyFixture(String applicationId, String guarantee, Instant wallClock, TopologySettings settings)
         throws IOException {
-        this(applicationId, guarantee, wallClock, settings, 1);
+        this(applicationId, guarantee, wallClock, settings, 1, -1);
     }
 
     /**
      * {@code commandPartitions}: how many partitions the topology is told allotment.commands has (the driver's topics
      * have one): an order's lines on one partition go as one command, and a line found on another partition than its
-     * SKU's is sent on.
+     * SKU's is sent on. {@code commandsEnd}: where the topology is told allotment.commands ended when the process
+     * started (-1: not known), the fence below which the engine's own commands are still taken from it.
      */
     private TopologyFixture(String applicationId, String guarantee, Instant wallClock, TopologySettings settings,
-                            int commandPartitions) throws IOException {
+                            int commandPartitions, long commandsEnd) throws IOException {
         Properties props = EngineStreamsConfig.defaults(applicationId, "unused:9092",
             Files.createTempDirectory("topology-test").toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
@@ -94,13 +98,14 @@ final class TopologyFixture implements AutoCloseable {
         driver = new TopologyTestDriver(AllotmentTopology.build(topics, serdes,
             new TopologyHooks(new StoreChanges(), new HomePartitions(Map.of(topics.commands(), commandPartitions,
                 topics.engineCommands(), commandPartitions)),
-                globalDeadLetters::add, globals),
+                globalDeadLetters::add, globals, partition -> commandsEnd),
             settings), props, wallClock);
         orders = input(topics.orderEvents(), serdes.value(OrderEvent.class).serializer());
         rawOrders = input(topics.orderEvents(), Serdes.ByteArray().serializer());
         stock = input(topics.stockEvents(), serdes.value(StockEvent.class).serializer());
         locations = input(topics.locationEvents(), serdes.value(LocationEvent.class).serializer());
         commands = input(topics.commands(), serdes.value(Command.class).serializer());
+        engineCommandsIn = input(topics.engineCommands(), serdes.value(Command.class).serializer());
         allocationEvents = new DecisionTap(output(topics.allocationEvents(), Serdes.String().deserializer(),
             serdes.value(AllocationEvent.class).deserializer()), topics.allocationEvents(),
             serdes.value(AllocationEvent.class).deserializer());
@@ -137,7 +142,15 @@ final class TopologyFixture implements AutoCloseable {
 
     /** The topology told that allotment.commands has {@code partitions} partitions, though the driver has one. */
     static TopologyFixture startWithCommandPartitions(String applicationId, String guarantee, int partitions) throws IOException {
-        return new TopologyFixture(applicationId, guarantee, null, TopologySettings.DEFAULTS, partitions);
+        return new TopologyFixture(applicationId, guarantee, null, TopologySettings.DEFAULTS, partitions, -1);
+    }
+
+    /**
+     * The topology told that allotment.commands ended at {@code end} when the process started: the records an older
+     * release left below it may carry the engine's own commands.
+     */
+    static TopologyFixture startAfterUpgrade(String applicationId, String guarantee, long end) throws IOException {
+        return new TopologyFixture(applicationId, guarantee, null, TopologySettings.DEFAULTS, 1, end);
     }
 
     @Override
