@@ -28,6 +28,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * 202 (its outcome is not committed), and reads show the state before both (reads are committed reads; with
  * uncommitted reads they showed the allocation and the count that the crash then rolled back). After the restart the
  * engine decides both again from its input, and the answers equal a read_committed replay of the decision log.
+ *
+ * <p>In the build's pass with the SKU tasks on a client of their own ({@link RealInfrastructure#skuCommitInterval}),
+ * the window is the SKU client's: the commands, counts, requests and expiries below are the SKU tasks' decisions, so
+ * each test gives that client the long interval and starts its window at that client's commit.
  */
 @ExtendWith(RealInfrastructure.class)
 class UncommittedDecisionsIT {
@@ -56,8 +60,9 @@ class UncommittedDecisionsIT {
 
     @Test
     void whatTheEdgeAnsweredBeforeACrashIsWhatTheLogHolds() throws Exception {
-        // one partition: one task of each kind on one stream thread, which commits them all at once every 6 s
-        engine = engine(TOPICS, "uncommitted-engine", 6_000);
+        // one partition: one task of each kind on one stream thread, which commits them all at once every 6 s (with the
+        // SKU client: the SKU task on its own thread, committing every 6 s as well)
+        engine = engine(TOPICS, "uncommitted-engine", 6_000, 6_000);
         engine.start(Duration.ofSeconds(120));
         assertEquals(200, call("PUT", "/locations/wh-u", "{\"name\":\"U\"}").status());
         call("PUT", "/stock/wh-u/" + SKU, "{\"physical\":10}");
@@ -113,7 +118,10 @@ class UncommittedDecisionsIT {
      */
     @Test
     void anExpiryBetweenTwoCommitsIsRolledBackWithTheRestAndDecidedOnceAfterTheRestart() throws Exception {
-        engine = engine(EXPIRY_TOPICS, "uncommitted-expiry-engine", 10_000);
+        // with the SKU client, the order's commits come quickly and the SKU task's 10 s apart: the order's line reaches it
+        // just after one of its commits
+        boolean skuClient = RealInfrastructure.skuCommitInterval().isPresent();
+        engine = engine(EXPIRY_TOPICS, "uncommitted-expiry-engine", skuClient ? 200 : 10_000, 10_000);
         engine.start(Duration.ofSeconds(120));
         // a supplier whose requests time out after 1 s; the channel routes to it alone
         assertEquals(200, call("PUT", "/locations/sup-u", "{\"name\":\"S\",\"kind\":\"SUPPLIER\",\"confirm_mode\":\"CONFIRM\","
@@ -121,7 +129,9 @@ class UncommittedDecisionsIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> call("PUT", "/channels/web/routing", "{\"locations\":[\"sup-u\"]}")
             .status() == 200);
         call("PUT", "/stock/sup-u/" + SKU, "{\"physical\":5}");
-        await().atMost(Duration.ofSeconds(30)).until(() -> stock().path("physical").asInt() == 5);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+            .until(() -> stock().path("physical").asInt() == 5);
+        long skuCommittedAt = System.nanoTime();   // the count's commit was just seen (reads are committed reads)
 
         Http.Reply placed = call("POST", "/orders", "{\"order_id\":\"x-1\",\"channel\":\"web\",\"lines\":[{\"line_id\":"
             + "\"l-1\",\"sku\":\"" + SKU + "\",\"quantity\":2}]}");
@@ -131,7 +141,7 @@ class UncommittedDecisionsIT {
         // a commit early, until CommitTimeStore's committed view is fixed; see the stop note of 2026-12-02)
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
             .until(() -> DecisionLog.kinds(EXPIRY_TOPICS, "x-1").containsKey("ReservationCreated"));
-        long committedAt = System.nanoTime();
+        long committedAt = skuClient ? skuCommittedAt : System.nanoTime();
         Http.Reply count = call("PUT", "/stock/sup-u/" + SKU, "{\"physical\":7}", "Idempotency-Key", "x-count");
         Thread.sleep(2_600);   // past the request's expiry, before the next commit
         JsonNode before = stock();
@@ -176,14 +186,23 @@ class UncommittedDecisionsIT {
         assertEquals(200, retried.status(), "the count's retry gets its committed outcome: " + retried.body());
     }
 
-    private EngineProcess engine(Topics topics, String applicationId, int commitIntervalMs) throws Exception {
+    /**
+     * The engine of a test, committing every {@code commitIntervalMs}; in the SKU client's pass, its SKU client every
+     * {@code skuCommitIntervalMs}.
+     */
+    private EngineProcess engine(Topics topics, String applicationId, int commitIntervalMs, int skuCommitIntervalMs)
+        throws Exception {
         RealInfrastructure.Endpoints infra = RealInfrastructure.endpoints();
+        List<String> options = new java.util.ArrayList<>(List.of("-Dallotment.streams.commit-interval-ms=" + commitIntervalMs,
+            "-Dallotment.http.command-timeout=1s"));
+        if (RealInfrastructure.skuCommitInterval().isPresent()) {
+            options.add("-D" + RealInfrastructure.SKU_CLIENT_SETTING + "=" + skuCommitIntervalMs);
+        }
         return new EngineProcess(Map.of("ALLOTMENT_KAFKA", infra.bootstrapServers(), "ALLOTMENT_REGISTRY", infra.registryUrl(),
             "ALLOTMENT_STATE_DIR", Files.createTempDirectory("uncommitted-state").toString(),
             "ALLOTMENT_TOPIC_PREFIX", topics.prefix(), "ALLOTMENT_APPLICATION_ID", applicationId,
             "ALLOTMENT_PARTITIONS", "1", "ALLOTMENT_API_KEYS", KEY + "=admin"),
-            List.of("-Dallotment.streams.commit-interval-ms=" + commitIntervalMs, "-Dallotment.http.command-timeout=1s"),
-            Files.createTempFile(applicationId, ".log"));
+            options, Files.createTempFile(applicationId, ".log"));
     }
 
     static int allocatedFromTheLog() throws Exception {

@@ -58,6 +58,10 @@ public final class EngineProcess implements AutoCloseable {
     public void launch() throws Exception {
         List<String> command = new ArrayList<>(List.of(ChildJvm.java(), "-Xmx512m"));
         command.addAll(jvmOptions);
+        String sku = "-D" + RealInfrastructure.SKU_CLIENT_SETTING + "=";
+        if (jvmOptions.stream().noneMatch(o -> o.startsWith(sku))) {   // the SKU client's pass, unless the test says
+            RealInfrastructure.skuCommitInterval().ifPresent(ms -> command.add(sku + ms));
+        }
         command.addAll(List.of("-jar", Path.of("target/allotment-services.jar").toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);

@@ -5,6 +5,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -90,16 +91,31 @@ public final class RealInfrastructure implements BeforeAllCallback {
         }
     }
 
+    /**
+     * The test JVM's system property that runs every test engine with its SKU tasks on a Kafka Streams client of their
+     * own, committing this often (ms): the engine's {@link #SKU_CLIENT_SETTING}. The build's second pass of the
+     * integration suites sets it (services/pom.xml); unset, the engines run one client, the default.
+     */
+    public static final String SKU_CLIENT_PROPERTY = "allotment.test.sku-commit-interval-ms";
+    public static final String SKU_CLIENT_SETTING = "allotment.streams.sku-commit-interval-ms";
+
+    /** The SKU client's commit interval every test engine is to run with, if this JVM is the SKU client's pass. */
+    public static Optional<String> skuCommitInterval() {
+        return Optional.ofNullable(System.getProperty(SKU_CLIENT_PROPERTY)).filter(v -> !v.isBlank());
+    }
+
     /** Engine properties pointing at the shared infrastructure, isolated by {@code prefix}. */
     public static Map<String, Object> engineProperties(String prefix, Path stateDir, int httpPort) throws Exception {
         Endpoints e = endpoints();
-        return Map.of(
+        Map<String, Object> properties = new java.util.HashMap<>(Map.of(
             "allotment.kafka.bootstrap-servers", e.bootstrapServers(),
             "allotment.registry.url", e.registryUrl(),
             "allotment.topics.prefix", prefix,
             "allotment.topics.partitions", 2,
             "allotment.streams.application-id", prefix + "engine",
             "allotment.streams.state-dir", stateDir.toString(),
-            "micronaut.server.port", httpPort);
+            "micronaut.server.port", httpPort));
+        skuCommitInterval().ifPresent(ms -> properties.put(SKU_CLIENT_SETTING, ms));
+        return properties;
     }
 }
