@@ -224,12 +224,10 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             if (fence.admits(offset)) {
                 return true;   // an older release's own, left on this topic before the upgrade
             }
-            String payload = command.getPayload().getClass().getSimpleName();
-            LOG.warn("{} {} on {} at offset {} (past {}, where the engine stopped taking its own commands from it): only the "
-                + "engine sends it, on {}; dead-lettered", payload, command.getCommandId(), topic, offset, fence.fence(),
-                topics.engineCommands());
-            deadLetter(record, RefusalCode.UNSUPPORTED.wire() + ": " + payload + " is the engine's own command: it is taken from "
-                + topics.engineCommands() + " only, not from " + topic, null);
+            deadLetter(record, RefusalCode.UNSUPPORTED.wire() + ": " + command.getPayload().getClass().getSimpleName()
+                + " is the engine's own command: it is taken from " + topics.engineCommands() + " only, not from " + topic
+                + " (where the engine took its own below offset " + fence.fence() + " of this partition only, left by a release"
+                + " before it wrote them to " + topics.engineCommands() + ")", null);
             return false;
         }
 
