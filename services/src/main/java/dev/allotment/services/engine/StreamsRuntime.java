@@ -133,16 +133,15 @@ public class StreamsRuntime {
         SchemaRegistrar registrar = new SchemaRegistrar(registry);
         registrar.verify();
         registrar.registerAll(SchemaCatalog.subjects(topics));
-        // a platform's producer may place keys by another partitioner than Java's: such records go to their home; and an
-        // order's lines whose SKUs share a partition of the engine's commands are sent there as one command
-        partitionCounts = Map.copyOf(TopicCreator.partitions(kafka, List.of(topics.orderEvents(), topics.stockEvents(),
-            topics.commands(), topics.engineCommands())));
+        // a platform's producer may place keys by another partitioner than Java's: such records go to their home; an
+        // order's lines whose SKUs share a partition of the engine's commands are sent there as one command; and a SKU
+        // task with no fence yet takes the engine's own commands from the platforms' topic only below where each of its
+        // partitions ends now (an older release's, left at the upgrade; CommandsFence)
+        TopicCreator.Layout layout = TopicCreator.layout(kafka, List.of(topics.orderEvents(), topics.stockEvents(),
+            topics.commands(), topics.engineCommands()), topics.commands());
+        partitionCounts = layout.partitions();
         HomePartitions homes = new HomePartitions(partitionCounts);
-        // where each partition of the platforms' commands ends now: a SKU task that has no fence yet takes its own
-        // commands from there below it only (an older release's, left at the upgrade; CommandsFence)
-        Map<Integer, Long> commandsEnds = Map.copyOf(TopicCreator.ends(kafka, topics.commands(),
-            partitionCounts.get(topics.commands())));
-        IntToLongFunction ends = partition -> commandsEnds.getOrDefault(partition, -1L);
+        IntToLongFunction ends = partition -> layout.ends().getOrDefault(partition, -1L);
         deadLetters = new KafkaDeadLetterOutlet(kafka, topics.deadLetters());
         Topology topology = AllotmentTopology.build(topics, serdes, new TopologyHooks(changes, homes, deadLetters, globals, ends),
             topologySettings);

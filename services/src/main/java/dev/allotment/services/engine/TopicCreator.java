@@ -31,29 +31,25 @@ final class TopicCreator {
 
     private TopicCreator() {}
 
-    /** The partition count of each of {@code names}, as the cluster has them now. */
-    static Map<String, Integer> partitions(KafkaConnection kafka, List<String> names) {
+    /**
+     * The partition count of each of {@code names}, as the cluster has them now, and the end offset of each partition of
+     * {@code fenced} (one of them) now: its high watermark, records of transactions still open included.
+     */
+    record Layout(Map<String, Integer> partitions, Map<Integer, Long> ends) {}
+
+    /** The {@link Layout} of {@code names}, read with one admin client. */
+    static Layout layout(KafkaConnection kafka, List<String> names, String fenced) {
         return withAdmin(kafka, "describe the engine's topics", admin -> {
             Map<String, Integer> counts = new HashMap<>();
             admin.describeTopics(names).allTopicNames().get()
                 .forEach((name, description) -> counts.put(name, description.partitions().size()));
-            return counts;
-        });
-    }
-
-    /**
-     * The end offset of each of the {@code partitions} of {@code topic} now: its high watermark, records of transactions
-     * still open included.
-     */
-    static Map<Integer, Long> ends(KafkaConnection kafka, String topic, int partitions) {
-        return withAdmin(kafka, "read the end offsets of " + topic, admin -> {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < partitions; p++) {
-                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            for (int p = 0; p < counts.get(fenced); p++) {
+                latest.put(new TopicPartition(fenced, p), OffsetSpec.latest());
             }
             Map<Integer, Long> ends = new HashMap<>();
             admin.listOffsets(latest).all().get().forEach((partition, end) -> ends.put(partition.partition(), end.offset()));
-            return ends;
+            return new Layout(Map.copyOf(counts), Map.copyOf(ends));
         });
     }
 
