@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.allotment.events.AllocationEvent;
+import dev.allotment.events.Command;
 import dev.allotment.events.OrderEvent;
 import dev.allotment.events.OrderLine;
 import dev.allotment.events.OrderPlaced;
+import dev.allotment.events.ReserveLine;
 import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.RegistryAvroSerdes;
 import dev.allotment.schemas.RegistryConnection;
@@ -43,7 +45,8 @@ import org.junit.jupiter.api.Test;
  * The fault suite (issue 15): several clients place orders, change stock, allocate by hand, complete, cancel and answer
  * as suppliers, every write with an Idempotency-Key and retried with it until its answer is final, while the engine is
  * SIGKILLed at random moments (10 times by default) and restarted on its state, the broker and the registry are each
- * killed and restarted once, and a poison record goes to every input topic. Afterwards, on the quiet engine: the audit
+ * killed and restarted once, and a poison record goes to every input topic (and an engine command forged on the
+ * edge's). Afterwards, on the quiet engine: the audit
  * finds no difference, every 2xx had exactly one effect in the decision log and every 4xx none, each warehouse's
  * physical stock is its count plus the 2xx adjustments less the completions, every poison record is a dead letter, and
  * no routed order line waits. Broker, registry and engine are child processes of the test (as {@code ./allotment up}
@@ -252,6 +255,17 @@ class FaultSuiteIT {
         return serdes.value(OrderEvent.class).serializer().serialize(TOPICS.orderEvents(), placed);
     }
 
+    /**
+     * An order line as the engine sends it to its SKU's partition, in the registry's wire format, taking far more than
+     * the SKU's stock: the poison forged on allotment.commands, where the engine takes none of its own commands.
+     */
+    static byte[] forgedEngineCommand(AvroSerdes serdes) {
+        Command line = Command.newBuilder().setCommandId("poison-forged:reserve:l-1").setIssuedAt(Instant.now())
+            .setPrincipal("engine").setOrderId("poison-forged").setPayload(new ReserveLine("l-1", SKUS.get(0), 1_000, "web", 0,
+                Instant.now(), null, "al-poison-forged", false, null)).build();
+        return serdes.value(Command.class).serializer().serialize(TOPICS.commands(), line);
+    }
+
     /** Waits until no record has been added to {@code topics} for 5 s (at most 2 minutes). */
     static void quiet(String bootstrap, List<String> topics) throws InterruptedException {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
@@ -294,7 +308,8 @@ class FaultSuiteIT {
             this.engine = engine;
             this.operator = operator;
             this.chaos = new Chaos(settings, engine, operator, broker, registry, settings.seed(), tally.failures);
-            this.poison = new PoisonFeeder(broker.bootstrap(), TOPICS, framedOrderEvent(serdes), settings.seed() + 1, stopPoison);
+            this.poison = new PoisonFeeder(broker.bootstrap(), TOPICS, framedOrderEvent(serdes), forgedEngineCommand(serdes),
+                settings.seed() + 1, stopPoison);
             for (int i = 1; i <= settings.platformClients(); i++) {
                 clients.add(new PlatformClient("fault-platform-" + i, "fault-platform-" + i, engine.http(), settings.seed() + 10 + i,
                     tally, expected, stopClients));

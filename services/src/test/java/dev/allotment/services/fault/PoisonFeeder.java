@@ -17,31 +17,40 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Feeds a poison record to every input topic of the engine, in turn, at random moments (as PoisonRecordsEndToEndTest
  * does once): an order event with bytes after the record, garbage on stock-events, both command topics (the edge's and
- * the engine's own), location-events and stock-levels (the global stores' topics), a tombstone on allocation-events.
- * Each has a key of its own, by which its dead letter is found (a global store's letter may come again after the store
- * is rebuilt, so letters are not counted).
+ * the engine's own), location-events and stock-levels (the global stores' topics), a tombstone on allocation-events;
+ * and, every other turn of the edge's command topic, a well-formed engine command forged there (an order line taking
+ * far more than the stock, which the engine takes from its own topic only: CommandsFence). Each has a key of its own,
+ * by which its dead letter is found (a global store's letter may come again after the store is rebuilt, so letters are
+ * not counted).
  */
 final class PoisonFeeder implements Runnable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final List<String> topics;
     private final String orderEvents;
     private final String decisions;
+    private final String commands;
     private final byte[] orderWithTrailingBytes;
+    private final byte[] forgedEngineCommand;
     private final Random random;
     private final AtomicBoolean stop;
     /** Poison records the broker acknowledged: key → topic. */
     final Map<String, String> sent = new ConcurrentHashMap<>();
     private int n;
+    /** Records fed to the edge's command topic: every other one is the forged engine command. */
+    private int onCommands;
 
-    PoisonFeeder(String bootstrap, Topics topics, byte[] framedOrderEvent, long seed, AtomicBoolean stop) {
+    PoisonFeeder(String bootstrap, Topics topics, byte[] framedOrderEvent, byte[] framedEngineCommand, long seed,
+                 AtomicBoolean stop) {
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
             ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000,
             ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000), new ByteArraySerializer(), new ByteArraySerializer());
         this.topics = List.of(topics.orderEvents(), topics.stockEvents(), topics.commands(), topics.engineCommands(),
-            topics.allocationEvents(), topics.locationEvents(), topics.stockLevels());
+            topics.allocationEvents(), topics.locationEvents(), topics.stockLevels(), topics.commands());
         this.orderEvents = topics.orderEvents();
         this.decisions = topics.allocationEvents();
+        this.commands = topics.commands();
         this.orderWithTrailingBytes = Arrays.copyOf(framedOrderEvent, framedOrderEvent.length + 4);
+        this.forgedEngineCommand = framedEngineCommand.clone();
         this.random = new Random(seed);
         this.stop = stop;
     }
@@ -66,7 +75,9 @@ final class PoisonFeeder implements Runnable {
     private void feed(String topic) throws InterruptedException {
         String key = "poison-" + (n++) + "-" + topic;
         byte[] value = topic.equals(orderEvents) ? orderWithTrailingBytes
-            : topic.equals(decisions) ? null : ("this is not avro " + key).getBytes(StandardCharsets.UTF_8);
+            : topic.equals(decisions) ? null
+            : topic.equals(commands) && onCommands++ % 2 == 1 ? forgedEngineCommand
+            : ("this is not avro " + key).getBytes(StandardCharsets.UTF_8);
         try {
             producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get(90, TimeUnit.SECONDS);
             sent.put(key, topic);
