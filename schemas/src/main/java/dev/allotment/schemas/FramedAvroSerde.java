@@ -31,7 +31,8 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class FramedAvroSerde<T extends SpecificRecord> implements Serde<T> {
     static final byte MAGIC = 0;
-    static final int HEADER = 5;
+    /** The frame's length: the magic byte and the 4-byte schema id before the Avro body. */
+    public static final int HEADER = 5;
 
     private final Class<T> type;
     /** The reader schema: the type's own, or null when the type is an interface and records are read as written. */
@@ -102,7 +103,34 @@ public final class FramedAvroSerde<T extends SpecificRecord> implements Serde<T>
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("cannot encode " + writer.schema.getFullName() + " for " + topic, e);
         }
-        return out.toByteArray();
+        byte[] bytes = out.toByteArray();
+        buffers.lastRecord = record;
+        buffers.lastEncoding = bytes;
+        return bytes;
+    }
+
+    /**
+     * The bytes this thread's last {@link #serialize} returned, if it encoded {@code record} itself (the same object, not
+     * an equal one), framed for the topic it was encoded for; null when the thread's last encoding by this serde was of
+     * anything else. For a caller that writes one record twice in a row, to a store and to a feed: the second write
+     * can reuse the first's Avro body ({@link #header}) instead of encoding the record again. The bytes must not be
+     * changed: the first write still holds them.
+     */
+    public byte[] lastEncoding(T record) {
+        Scratch buffers = scratch.get();
+        return record != null && buffers.lastRecord == record ? buffers.lastEncoding : null;
+    }
+
+    /**
+     * The 5-byte frame of this serde's type on {@code topic}: magic byte 0 and its schema's id under the topic's subject
+     * (asked of the registry once per topic). Throws IllegalStateException for a serde of an interface, which has no
+     * one schema.
+     */
+    public byte[] header(String topic) {
+        if (type.isInterface()) {
+            throw new IllegalStateException("a serde of " + type.getName() + " writes each record class with its own schema");
+        }
+        return writers.computeIfAbsent(type, Writer::new).header(topic).clone();
     }
 
     T deserialize(String topic, byte[] bytes) {
@@ -152,11 +180,13 @@ public final class FramedAvroSerde<T extends SpecificRecord> implements Serde<T>
         return new SpecificDatumReader<>(writerSchema, schema, SpecificData.getForClass(type));
     }
 
-    /** A thread's reusable encoder, decoder and output buffer. */
+    /** A thread's reusable encoder, decoder and output buffer, and the last record it encoded with what it returned. */
     private static final class Scratch {
         final Bytes out = new Bytes();
         BinaryEncoder encoder;
         BinaryDecoder decoder;
+        Object lastRecord;
+        byte[] lastEncoding;
     }
 
     /** A growable byte buffer without {@link java.io.ByteArrayOutputStream}'s locks. */

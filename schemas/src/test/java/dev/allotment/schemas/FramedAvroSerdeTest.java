@@ -3,6 +3,7 @@ package dev.allotment.schemas;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -85,6 +86,33 @@ class FramedAvroSerdeTest {
         byte[] body = java.util.Arrays.copyOfRange(bytes, 5, bytes.length);
         assertArrayEquals(plain.toByteArray(), body, "plain Avro binary after the header");
         assertEquals(event(1), serde.deserializer().deserialize("orders", bytes));
+    }
+
+    @Test
+    void remembersOnEachThreadTheLastEncodingOfTheObjectItself() throws Exception {
+        OrderEvent first = event(1);
+        byte[] written = serde.serializer().serialize("orders", first);
+        assertSame(written, serde.lastEncoding(first), "the bytes returned, for the same object");
+        assertNull(serde.lastEncoding(event(1)), "an equal record is not the one encoded");
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            assertNull(other.submit(() -> serde.lastEncoding(first)).get(), "another thread encoded nothing");
+        } finally {
+            other.shutdown();
+        }
+        serde.serializer().serialize("orders", event(2));
+        assertNull(serde.lastEncoding(first), "the last encoding is of another record");
+        assertNull(serde.lastEncoding(null));
+    }
+
+    @Test
+    void givesTheFrameOfItsTypeOnATopic() {
+        byte[] bytes = serde.serializer().serialize("orders", event(1));
+        assertArrayEquals(java.util.Arrays.copyOf(bytes, FramedAvroSerde.HEADER), serde.header("orders"));
+        serde.header("orders")[1] = 42;   // a copy: the serde's own frame is not changed by its caller
+        assertArrayEquals(java.util.Arrays.copyOf(bytes, FramedAvroSerde.HEADER), serde.header("orders"));
+        FramedAvroSerde<SpecificRecord> any = new FramedAvroSerde<>(SpecificRecord.class, ids, false);
+        assertThrows(IllegalStateException.class, () -> any.header("orders"));
     }
 
     @Test

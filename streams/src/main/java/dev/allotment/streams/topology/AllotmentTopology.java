@@ -113,8 +113,9 @@ public final class AllotmentTopology {
         store(topology, StoreNames.ORDER_INDEX, Serdes.String(), "order-events-processor", "order-fold-processor");
         topology.addSink(NodeNames.ALLOCATION_EVENTS, topics.allocationEvents(), Serdes.String().serializer(),
             serdes.value(AllocationEvent.class).serializer(), "order-events-processor");
+        // the feed's bytes cut from the store's, which the same flush has just encoded: an order encoded once per commit
         topology.addSink(NodeNames.ORDER_PROJECTIONS, topics.orderProjections(), Serdes.String().serializer(),
-            projections.serializer(), "order-fold-processor");
+            ProjectionFeedSerializer.of(projections), "order-fold-processor");
         topology.addSink(NodeNames.COMMANDS, topics.engineCommands(), Serdes.String().serializer(),
             serdes.value(Command.class).serializer(), "order-events-processor");
         rawSink(topology, NodeNames.DEAD_LETTERS, topics.deadLetters(), "order-events-processor");

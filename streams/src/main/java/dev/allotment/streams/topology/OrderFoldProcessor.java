@@ -85,9 +85,8 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
             private static void publishAtCommit(ProcessorContext<Object, Object> context, StateStore orders) {
                 CommitForwarder forwarder = new CommitForwarder(context);
                 CommitTimeStore.<OrderProjection>onFlush(orders, (orderId, order) -> {
-                    if (order != null) {   // the feed carries the projection alone, not where its history is
-                        forwarder.forward(new Record<Object, Object>(orderId, OrderFold.withoutPositions(order), forwarder.now()),
-                            NodeNames.ORDER_PROJECTIONS);
+                    if (order != null) {   // the sink's serializer leaves out where its history is (ProjectionFeedSerializer)
+                        forwarder.forward(new Record<Object, Object>(orderId, order, forwarder.now()), NodeNames.ORDER_PROJECTIONS);
                     }
                 });
             }
