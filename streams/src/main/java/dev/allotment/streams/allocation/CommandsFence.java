@@ -8,8 +8,9 @@ package dev.allotment.streams.allocation;
  * send one and skip the order's rules (a forged {@code ShardGrant} would add units to a sharded SKU). Those an older
  * release left there at the upgrade must still be decided: they lie below the partition's end offset as it was when this
  * release first started (every instance of the older release is stopped first, operations.md "Upgrading"), so that end
- * is the fence. It is kept in the SKU task's own state the first time the task handles a record, and never moved: a
- * later start, whose end is further on, reads the fence kept, not its own end.
+ * is the fence. It is kept in the SKU task's own state the first time the task handles a record, or at its first
+ * wall-clock round if that comes first (a partition idle across the upgrade), and never moved: a later start, whose
+ * end is further on, reads the fence kept, not its own end.
  *
  * <p>{@code startEnd} is this process's reading of the end at its start; -1 when it is not known (a test of the
  * topology alone), which fences at 0: nothing of the engine's is taken from allotment.commands.
@@ -32,7 +33,8 @@ public final class CommandsFence {
 
     /**
      * The fence, kept the first time it is asked for: the one kept before if there is one, else the end at this
-     * process's start. Asked at the task's first record, so that it is kept before any record after it is handled.
+     * process's start. Asked at the task's first record, so that it is kept before any record after it is handled, and
+     * at its first wall-clock round, so that a task with no record yet keeps it too.
      */
     public long fence() {
         if (fence < 0) {

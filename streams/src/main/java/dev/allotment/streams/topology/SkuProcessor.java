@@ -141,8 +141,13 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
             this.groups = new GroupParts(context, desk, new GroupDesk(), commands, topics.engineCommands(), groupTimeout,
                 answerCommits::kept);
             this.deadLetters = new DeadLetterSink(context, NodeNames.SKU_DEAD_LETTERS, "sku");
-            // allocation requests time out by the wall clock, and by stream time when records carry later times
-            context.schedule(EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, this::expire);
+            // allocation requests time out by the wall clock, and by stream time when records carry later times; the
+            // first wall-clock round keeps the fence of a task that has had no record yet (a partition idle across an
+            // upgrade), so that a later start of the task, whose end is further on, does not fence past what it missed
+            context.schedule(EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
+                fence.fence();
+                expire(now);
+            });
             context.schedule(EXPIRY_INTERVAL, PunctuationType.STREAM_TIME, this::expire);
             context.schedule(EXPIRY_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> groups.timeOut(now, EXPIRY_BATCH));
             context.schedule(OUTCOME_SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME,

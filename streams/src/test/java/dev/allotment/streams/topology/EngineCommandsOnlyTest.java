@@ -122,6 +122,19 @@ class EngineCommandsOnlyTest {
 
     @ParameterizedTest
     @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
+    void aTaskWithNoRecordKeepsItsFenceWithinASecondOfItsStart(String guarantee) throws Exception {
+        // a partition idle across the upgrade: its fence must not wait for a record, or a later start (a crash, a
+        // second instance taking the task) would read a later end and take what was forged in between
+        try (TopologyFixture fixture = TopologyFixture.startAfterUpgrade("idle-fence-test", guarantee, 7)) {
+            assertNull(fixture.<String>store(StoreNames.STOCK_INDEX).get(IndexKeys.COMMANDS_FENCE), "nothing kept before");
+            fixture.driver.advanceWallClockTime(SkuProcessor.EXPIRY_INTERVAL);
+            assertEquals("7", fixture.<String>store(StoreNames.STOCK_INDEX).get(IndexKeys.COMMANDS_FENCE),
+                "the fence, kept at the task's first punctuation, without a record");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
     void aPlatformsCommandPastTheFenceIsDecidedAsAlways(String guarantee) throws Exception {
         try (TopologyFixture fixture = TopologyFixture.start("platform-command-test", guarantee)) {
             stocked(fixture, "S1", 5);
