@@ -167,13 +167,31 @@ public final class FramedAvroSerde<T extends SpecificRecord> implements Serde<T>
         }
     }
 
-    private DatumReader<T> reader(int id) {
-        Schema writerSchema;
+    /**
+     * The schema id in {@code framed}'s frame. Throws SerializationException when the bytes are not Confluent-framed
+     * Avro (too short, or no magic byte 0).
+     */
+    public static int schemaId(byte[] framed) {
+        if (framed.length < HEADER || framed[0] != MAGIC) {
+            throw new SerializationException("not Confluent-framed Avro (no magic byte 0)");
+        }
+        return ((framed[1] & 0xff) << 24) | ((framed[2] & 0xff) << 16) | ((framed[3] & 0xff) << 8) | (framed[4] & 0xff);
+    }
+
+    /**
+     * The schema a record framed with {@code id} was written with, from the registry (asked once per id for the life of
+     * the process). Throws SerializationException for an id the registry does not know.
+     */
+    public Schema writerSchema(int id) {
         try {
-            writerSchema = ids.schemaOf(id);
+            return ids.schemaOf(id);
         } catch (RuntimeException e) {
             throw new SerializationException("unknown schema id " + id + " for " + type.getName(), e);
         }
+    }
+
+    private DatumReader<T> reader(int id) {
+        Schema writerSchema = writerSchema(id);
         if (schema == null) {
             return new SpecificDatumReader<>(writerSchema, writerSchema, SpecificData.getForSchema(writerSchema));
         }

@@ -164,6 +164,17 @@ class FramedAvroSerdeTest {
     }
 
     @Test
+    void tellsTheSchemaIdOfAFrameAndTheSchemaItNames() {
+        byte[] bytes = serde.serializer().serialize("orders", event(1));
+        int id = FramedAvroSerde.schemaId(bytes);
+        assertEquals(100, id);
+        assertEquals(OrderEvent.getClassSchema(), serde.writerSchema(id));
+        assertThrows(SerializationException.class, () -> FramedAvroSerde.schemaId(new byte[] {1, 0, 0, 0, 100}));
+        assertThrows(SerializationException.class, () -> FramedAvroSerde.schemaId(new byte[] {0, 0}));
+        assertThrows(SerializationException.class, () -> serde.writerSchema(4_242));
+    }
+
+    @Test
     void refusesBytesWithoutTheFrameOrWithAnUnknownId() {
         assertThrows(SerializationException.class,
             () -> serde.deserializer().deserialize("t", "{\"order_id\":1}".getBytes()));

@@ -95,7 +95,7 @@ public final class AllotmentTopology {
         topology.addSource("order-fold-source", bytes, bytes, topics.allocationEvents());
         topology.addProcessor("order-events-processor", w.guarded(new OrderEventProcessor(serdes.value(OrderEvent.class)
             .deserializer(), w.locationChanges(), w.hooks().changes(), w.hooks().homes(), w.settings().limits(), topics.engineCommands(),
-            w.settings().shards()),
+            w.settings().shards(), AvailableUnits.reader(serdes.value(StockLevel.class), topics.stockLevels())),
             NodeNames.DEAD_LETTERS,
             "order-events"), "order-events-source");
         topology.addProcessor("order-fold-processor", w.guarded(new OrderFoldProcessor(topics.allocationEvents(),
@@ -192,8 +192,10 @@ public final class AllotmentTopology {
             "locations-source", bytes, bytes, topics.locationEvents(), "locations-loader",
             GlobalLoaders.locations(topics.locationEvents(), serdes.value(LocationEvent.class).deserializer(),
                 w.locationChanges(), w.hooks().deadLetters(), w.hooks().globals()));
+        // the stock view holds each level's bytes as they came (a framed StockLevel, as the store always held); placing
+        // reads the available units of them alone (AvailableUnits)
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.STOCK_VIEW),
-                Serdes.String(), serdes.value(StockLevel.class)).withLoggingDisabled(),
+                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
             "stock-view-source", bytes, bytes, topics.stockLevels(), "stock-view-loader",
             GlobalLoaders.stockView(topics.stockLevels(), serdes.key(StockLevelKey.class).deserializer(),
                 serdes.value(StockLevel.class).deserializer(), w.hooks().deadLetters(), w.hooks().globals()));

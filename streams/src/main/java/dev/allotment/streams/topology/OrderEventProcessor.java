@@ -20,7 +20,6 @@ import dev.allotment.events.LineToReserve;
 import dev.allotment.events.ReserveLine;
 import dev.allotment.events.ReserveLines;
 import dev.allotment.events.ReservedLine;
-import dev.allotment.events.StockLevel;
 import dev.allotment.schemas.DecisionHeaders;
 import dev.allotment.streams.allocation.AllocationIds;
 import dev.allotment.streams.allocation.AllocationPlanner;
@@ -39,6 +38,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToIntFunction;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  * every later command about it.
  */
 record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges locationChanges, StoreChanges changes,
-                           HomePartitions homes, Limits limits, String commandsTopic, ShardPlan shards) implements ProcessorSupplier<byte[], byte[], Object, Object> {
+                           HomePartitions homes, Limits limits, String commandsTopic, ShardPlan shards,
+                           ToIntFunction<byte[]> availableUnits) implements ProcessorSupplier<byte[], byte[], Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(OrderEventProcessor.class);
     @Override
     public Processor<byte[], byte[], Object, Object> get() {
@@ -69,7 +70,7 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
         private KeyValueStore<String, OrderProjection> orders;
         private DeadLetterSink deadLetters;
         private GlobalLocations locations;
-        private KeyValueStore<String, StockLevel> stockView;
+        private KeyValueStore<String, byte[]> stockView;
         private OrderIndex index;
 
         @Override
@@ -214,8 +215,8 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
             Map<String, Long> needs = new HashMap<>();   // in long: lines of one SKU may add up past the int range
             placed.getLines().forEach(l -> needs.merge(l.getSku(), (long) l.getQuantity(), Long::sum));
             return AllocationPlanner.wholeOrderLocation(routing, needs, (sku, loc) -> {
-                StockLevel level = stockView.get(GlobalLoaders.stockViewKey(sku, loc));
-                return level == null ? 0 : level.getAvailable();
+                byte[] level = stockView.get(GlobalLoaders.stockViewKey(sku, loc));
+                return level == null ? 0 : availableUnits.applyAsInt(level);
             });
         }
 
