@@ -113,7 +113,7 @@ public final class FramedAvroSerde<T extends SpecificRecord> implements Serde<T>
      * The bytes this thread's last {@link #serialize} returned, if it encoded {@code record} itself (the same object, not
      * an equal one), framed for the topic it was encoded for; null when the thread's last encoding by this serde was of
      * anything else. For a caller that writes one record twice in a row, to a store and to a feed: the second write
-     * can reuse the first's Avro body ({@link #header}) instead of encoding the record again. The bytes must not be
+     * can reuse the first's Avro body ({@link #writeHeader}) instead of encoding the record again. The bytes must not be
      * changed: the first write still holds them.
      */
     public byte[] lastEncoding(T record) {
@@ -122,25 +122,28 @@ public final class FramedAvroSerde<T extends SpecificRecord> implements Serde<T>
     }
 
     /**
-     * The 5-byte frame of this serde's type on {@code topic}: magic byte 0 and its schema's id under the topic's subject
-     * (asked of the registry once per topic). Throws IllegalStateException for a serde of an interface, which has no
-     * one schema.
+     * Writes the 5-byte frame of this serde's type on {@code topic} (magic byte 0 and its schema's id under the topic's
+     * subject, asked of the registry once per topic) into the first five bytes of {@code into}, without a copy of its
+     * own: a feed that frames bytes it cut from another encoding does so once per record. Throws IllegalStateException
+     * for a serde of an interface, which has no one schema.
      */
-    public byte[] header(String topic) {
+    public void writeHeader(String topic, byte[] into) {
         if (type.isInterface()) {
             throw new IllegalStateException("a serde of " + type.getName() + " writes each record class with its own schema");
         }
-        return writers.computeIfAbsent(type, Writer::new).header(topic).clone();
+        System.arraycopy(writers.computeIfAbsent(type, Writer::new).header(topic), 0, into, 0, HEADER);
     }
 
     T deserialize(String topic, byte[] bytes) {
         if (bytes == null) {
             return null;
         }
-        if (bytes.length < HEADER || bytes[0] != MAGIC) {
-            throw new SerializationException("not Confluent-framed Avro on " + topic + " (no magic byte 0)");
+        int id;
+        try {
+            id = schemaId(bytes);
+        } catch (SerializationException e) {
+            throw new SerializationException(e.getMessage() + " on " + topic, e);
         }
-        int id = ((bytes[1] & 0xff) << 24) | ((bytes[2] & 0xff) << 16) | ((bytes[3] & 0xff) << 8) | (bytes[4] & 0xff);
         DatumReader<T> reader = readers.computeIfAbsent(id, this::reader);
         Scratch buffers = scratch.get();
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER, bytes.length - HEADER, buffers.decoder);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -106,13 +107,18 @@ class FramedAvroSerdeTest {
     }
 
     @Test
-    void givesTheFrameOfItsTypeOnATopic() {
+    void writesTheFrameOfItsTypeOnATopicIntoAnArray() {
         byte[] bytes = serde.serializer().serialize("orders", event(1));
-        assertArrayEquals(java.util.Arrays.copyOf(bytes, FramedAvroSerde.HEADER), serde.header("orders"));
-        serde.header("orders")[1] = 42;   // a copy: the serde's own frame is not changed by its caller
-        assertArrayEquals(java.util.Arrays.copyOf(bytes, FramedAvroSerde.HEADER), serde.header("orders"));
+        byte[] into = {9, 9, 9, 9, 9, 9, 9};
+        serde.writeHeader("orders", into);
+        assertArrayEquals(java.util.Arrays.copyOf(bytes, FramedAvroSerde.HEADER), java.util.Arrays.copyOf(into, FramedAvroSerde.HEADER));
+        assertEquals(9, into[5], "only the frame's five bytes are written");
+        into[1] = 42;   // the serde's own frame is not the caller's array
+        byte[] again = new byte[FramedAvroSerde.HEADER];
+        serde.writeHeader("orders", again);
+        assertArrayEquals(java.util.Arrays.copyOf(bytes, FramedAvroSerde.HEADER), again);
         FramedAvroSerde<SpecificRecord> any = new FramedAvroSerde<>(SpecificRecord.class, ids, false);
-        assertThrows(IllegalStateException.class, () -> any.header("orders"));
+        assertThrows(IllegalStateException.class, () -> any.writeHeader("orders", again));
     }
 
     @Test
@@ -175,12 +181,16 @@ class FramedAvroSerdeTest {
     }
 
     @Test
-    void refusesBytesWithoutTheFrameOrWithAnUnknownId() {
-        assertThrows(SerializationException.class,
-            () -> serde.deserializer().deserialize("t", "{\"order_id\":1}".getBytes()));
-        assertThrows(SerializationException.class,
+    void refusesBytesWithoutTheFrameOrWithAnUnknownIdNamingTheTopic() {
+        SerializationException json = assertThrows(SerializationException.class,
+            () -> serde.deserializer().deserialize("t-json", "{\"order_id\":1}".getBytes()));
+        assertTrue(json.getMessage().contains("no magic byte 0") && json.getMessage().contains("t-json"), json.getMessage());
+        SerializationException unknown = assertThrows(SerializationException.class,
             () -> serde.deserializer().deserialize("t", new byte[] {0, 0, 0, 0x7f, 1, 2}));
-        assertThrows(SerializationException.class, () -> serde.deserializer().deserialize("t", new byte[] {0, 0}));
+        assertTrue(unknown.getMessage().contains("32513"), unknown.getMessage());
+        SerializationException shortOne = assertThrows(SerializationException.class,
+            () -> serde.deserializer().deserialize("t-short", new byte[] {0, 0}));
+        assertTrue(shortOne.getMessage().contains("t-short"), shortOne.getMessage());
     }
 
     @Test

@@ -59,12 +59,11 @@ final class AvailableUnits implements ToIntFunction<byte[]> {
         if (!direct.computeIfAbsent(id, this::readableDirectly)) {
             return whole.deserialize(topic, level).getAvailable();
         }
-        Varints in = new Varints(level, FramedAvroSerde.HEADER);
-        in.skipBytes();   // sku
-        in.skipBytes();   // location_id
-        in.next();        // physical
-        in.next();        // allocated
-        long available = in.next();
+        int at = skipString(level, FramedAvroSerde.HEADER);   // sku
+        at = skipString(level, at);                            // location_id
+        at = varintEnd(level, at);                             // physical
+        at = varintEnd(level, at);                             // allocated
+        long available = varint(level, at);
         if (available != (int) available) {
             throw new SerializationException("a StockLevel's available units on " + topic + " are not an int");
         }
@@ -84,37 +83,47 @@ final class AvailableUnits implements ToIntFunction<byte[]> {
         return true;
     }
 
-    /** Avro's zig-zag varints and length-prefixed bytes, read from a position of an array. */
-    private static final class Varints {
-        private final byte[] bytes;
-        private int at;
+    /*
+     * Avro's zig-zag varints and length-prefixed strings, read from a position of an array by static methods that
+     * return values and positions, so that a read allocates nothing.
+     */
 
-        Varints(byte[] bytes, int at) {
-            this.bytes = bytes;
-            this.at = at;
-        }
-
-        long next() {
-            long raw = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                if (at >= bytes.length) {
-                    throw new SerializationException("a StockLevel ends inside a number");
-                }
-                byte b = bytes[at++];
-                raw |= (long) (b & 0x7f) << shift;
-                if (b >= 0) {
-                    return (raw >>> 1) ^ -(raw & 1);
-                }
+    /** The value of the zig-zag varint at {@code at}. */
+    static long varint(byte[] bytes, int at) {
+        long raw = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (at >= bytes.length) {
+                throw new SerializationException("a StockLevel ends inside a number");
             }
-            throw new SerializationException("a StockLevel holds a number longer than ten bytes");
-        }
-
-        void skipBytes() {
-            long length = next();
-            if (length < 0 || length > bytes.length - at) {
-                throw new SerializationException("a StockLevel holds a string longer than its bytes");
+            byte b = bytes[at++];
+            raw |= (long) (b & 0x7f) << shift;
+            if (b >= 0) {
+                return (raw >>> 1) ^ -(raw & 1);
             }
-            at += (int) length;
         }
+        throw new SerializationException("a StockLevel holds a number longer than ten bytes");
+    }
+
+    /** The position just after the varint at {@code at}. */
+    static int varintEnd(byte[] bytes, int at) {
+        for (int i = 0; i < 10; i++) {
+            if (at >= bytes.length) {
+                throw new SerializationException("a StockLevel ends inside a number");
+            }
+            if (bytes[at++] >= 0) {
+                return at;
+            }
+        }
+        throw new SerializationException("a StockLevel holds a number longer than ten bytes");
+    }
+
+    /** The position just after the length-prefixed string at {@code at}. */
+    static int skipString(byte[] bytes, int at) {
+        long length = varint(bytes, at);
+        int start = varintEnd(bytes, at);
+        if (length < 0 || length > bytes.length - start) {
+            throw new SerializationException("a StockLevel holds a string longer than its bytes");
+        }
+        return start + (int) length;
     }
 }

@@ -52,7 +52,7 @@ final class ProjectionFeedSerializer implements Serializer<OrderProjection> {
         }
         int body = stored.length - FramedAvroSerde.HEADER - encodedLength(order.getHistoryPositions());
         byte[] feed = new byte[FramedAvroSerde.HEADER + body + 1];
-        System.arraycopy(serde.header(topic), 0, feed, 0, FramedAvroSerde.HEADER);
+        serde.writeHeader(topic, feed);
         System.arraycopy(stored, FramedAvroSerde.HEADER, feed, FramedAvroSerde.HEADER, body);
         feed[feed.length - 1] = EMPTY_ARRAY;
         return feed;

@@ -71,6 +71,34 @@ class AvailableUnitsTest {
         assertEquals(available, whole.applyAsInt(bytes));
     }
 
+    @Property(tries = 500)
+    void numbersAndStringsAreReadWhereAvrosEncoderPutThem(@ForAll long value, @ForAll @StringLength(max = 300) String text)
+            throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        encoder.writeLong(value);
+        encoder.flush();
+        int numberEnd = out.size();
+        encoder.writeString(text);
+        encoder.writeInt(7);
+        encoder.flush();
+        byte[] bytes = out.toByteArray();
+
+        assertEquals(value, AvailableUnits.varint(bytes, 0));
+        assertEquals(numberEnd, AvailableUnits.varintEnd(bytes, 0));
+        int stringEnd = AvailableUnits.skipString(bytes, numberEnd);
+        assertEquals(7, AvailableUnits.varint(bytes, stringEnd), "the value after the string");
+        assertEquals(bytes.length, AvailableUnits.varintEnd(bytes, stringEnd));
+        for (int cut = numberEnd; cut < stringEnd; cut++) {   // a string that ends early is refused, not skipped past
+            byte[] shorter = Arrays.copyOf(bytes, cut);
+            assertThrows(SerializationException.class, () -> AvailableUnits.skipString(shorter, numberEnd));
+        }
+        byte[] endless = new byte[11];
+        Arrays.fill(endless, (byte) 0x80);   // eleven continuation bytes: no varint is that long
+        assertThrows(SerializationException.class, () -> AvailableUnits.varint(endless, 0));
+        assertThrows(SerializationException.class, () -> AvailableUnits.varintEnd(endless, 0));
+    }
+
     /**
      * The level framed as a writer would frame it whose schema has {@code available} first (a schema no release
      * wrote, but one the registry could hold): registered with the serdes' ids, so the reader resolves it.
