@@ -138,12 +138,7 @@ public final class FramedAvroSerde<T extends SpecificRecord> implements Serde<T>
         if (bytes == null) {
             return null;
         }
-        int id;
-        try {
-            id = schemaId(bytes);
-        } catch (SerializationException e) {
-            throw new SerializationException(e.getMessage() + " on " + topic, e);
-        }
+        int id = schemaId(bytes, topic);
         DatumReader<T> reader = readers.computeIfAbsent(id, this::reader);
         Scratch buffers = scratch.get();
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER, bytes.length - HEADER, buffers.decoder);
@@ -175,8 +170,14 @@ public final class FramedAvroSerde<T extends SpecificRecord> implements Serde<T>
      * Avro (too short, or no magic byte 0).
      */
     public static int schemaId(byte[] framed) {
+        return schemaId(framed, null);
+    }
+
+    /** {@link #schemaId(byte[])}, its refusal naming {@code topic} when there is one. */
+    private static int schemaId(byte[] framed, String topic) {
         if (framed.length < HEADER || framed[0] != MAGIC) {
-            throw new SerializationException("not Confluent-framed Avro (no magic byte 0)");
+            throw new SerializationException("not Confluent-framed Avro (no magic byte 0)"
+                + (topic == null ? "" : " on " + topic));
         }
         return ((framed[1] & 0xff) << 24) | ((framed[2] & 0xff) << 16) | ((framed[3] & 0xff) << 8) | (framed[4] & 0xff);
     }
