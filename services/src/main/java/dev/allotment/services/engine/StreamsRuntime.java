@@ -212,7 +212,7 @@ public class StreamsRuntime {
         // every rebalance takes the client out of RUNNING and back: what is known of the keys' owners is kept in between
         client.setStateListener((now, before) -> stateChanges.incrementAndGet());
         // a global store restored from its checkpoint has taken what it read before (GlobalCatchUp compares with the ends)
-        client.setGlobalStateRestoreListener(positions.restoreListener(Set.of(StoreNames.LOCATIONS, StoreNames.STOCK_VIEW)));
+        client.setGlobalStateRestoreListener(positions.restoreListener(Set.of(StoreNames.LOCATIONS)));
         return client;
     }
 

@@ -8,9 +8,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.processor.StateRestoreListener;
 
 /**
- * How far this instance's copy of each global store has read its topic: by topic and partition, the offset after the
- * last record its loader took (applied, or sent to the dead letters). Every instance keeps its own copy of a global
- * store and follows the topic a little behind; so an instance asked about a key that another instance has just written
+ * How far this instance's copy of a global store has read its topic: by topic and partition, the offset after the
+ * last record its loader took (applied, or sent to the dead letters). Kept for the locations, the one global store a
+ * request waits on (the stock view is read as it stands). Every instance keeps its own copy of a global store and
+ * follows the topic a little behind; so an instance asked about a key that another instance has just written
  * (a location created through one instance, then named in a routing sent to another) must not answer "not found" from
  * a copy that lags. It compares these positions with the topic's end offsets, and answers once its copy has caught up.
  *

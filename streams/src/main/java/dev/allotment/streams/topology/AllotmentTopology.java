@@ -198,6 +198,6 @@ public final class AllotmentTopology {
                 Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
             "stock-view-source", bytes, bytes, topics.stockLevels(), "stock-view-loader",
             GlobalLoaders.stockView(topics.stockLevels(), serdes.key(StockLevelKey.class).deserializer(),
-                serdes.value(StockLevel.class).deserializer(), w.hooks().deadLetters(), w.hooks().globals()));
+                serdes.value(StockLevel.class).deserializer(), w.hooks().deadLetters()));
     }
 }

@@ -30,7 +30,7 @@ final class GlobalLoaders {
     static ProcessorSupplier<byte[], byte[], Void, Void> locations(String topic, Deserializer<LocationEvent> decoder,
                                                                    LocationChanges changes, DeadLetterOutlet outlet,
                                                                    GlobalPositions positions) {
-        return loader(StoreNames.LOCATIONS, "locations", outlet, positions, (KeyValueStore<String, LocationEvent> store,
+        return loader(StoreNames.LOCATIONS, "locations", outlet, positions::took, (KeyValueStore<String, LocationEvent> store,
                                                                   Record<byte[], byte[]> record, DeadLetterSink deadLetters) -> {
             LocationEvent event = deadLetters.decode(record, decoder, topic, "a LocationEvent");
             if (event != null) {
@@ -40,10 +40,13 @@ final class GlobalLoaders {
         });
     }
 
+    /**
+     * The stock view's loader. How far it has read is not kept: nothing waits for the stock view to catch up (placing
+     * reads it as it stands, and the engine's own SKU tasks hold the stock that decides), unlike the locations.
+     */
     static ProcessorSupplier<byte[], byte[], Void, Void> stockView(String topic, Deserializer<StockLevelKey> keys,
-                                                                   Deserializer<StockLevel> values, DeadLetterOutlet outlet,
-                                                                   GlobalPositions positions) {
-        return loader(StoreNames.STOCK_VIEW, "stock-view", outlet, positions, (KeyValueStore<String, byte[]> store,
+                                                                   Deserializer<StockLevel> values, DeadLetterOutlet outlet) {
+        return loader(StoreNames.STOCK_VIEW, "stock-view", outlet, Taken.UNTRACKED, (KeyValueStore<String, byte[]> store,
                                                                     Record<byte[], byte[]> record, DeadLetterSink deadLetters) -> {
             StockLevelKey key;
             try {
@@ -63,6 +66,14 @@ final class GlobalLoaders {
         });
     }
 
+    /** Where a loader tells that it has taken the record at an offset of its topic's partition. */
+    @FunctionalInterface
+    private interface Taken {
+        Taken UNTRACKED = (topic, partition, offset) -> {};
+
+        void record(String topic, int partition, long offset);
+    }
+
     /** How one record of a global store's topic goes into the store (or to the dead letters). */
     @FunctionalInterface
     private interface Load<S> {
@@ -71,10 +82,10 @@ final class GlobalLoaders {
 
     /**
      * The loader of the global store {@code storeName}: each record goes in as {@code load} says; one it cannot use, to
-     * the dead letters; either way, {@code positions} learn that this copy has taken it.
+     * the dead letters; either way, {@code taken} learns that this copy has taken it.
      */
     private static <S> ProcessorSupplier<byte[], byte[], Void, Void> loader(String storeName, String entity,
-                                                                           DeadLetterOutlet outlet, GlobalPositions positions,
+                                                                           DeadLetterOutlet outlet, Taken taken,
                                                                            Load<S> load) {
         return () -> new Processor<>() {
             private ProcessorContext<Void, Void> context;
@@ -95,7 +106,7 @@ final class GlobalLoaders {
                 } catch (RuntimeException e) {
                     deadLetters.send(record, "cannot apply to the " + storeName + " store: " + e.getMessage(), e);
                 }
-                context.recordMetadata().ifPresent(at -> positions.took(at.topic(), at.partition(), at.offset()));
+                context.recordMetadata().ifPresent(at -> taken.record(at.topic(), at.partition(), at.offset()));
             }
         };
     }

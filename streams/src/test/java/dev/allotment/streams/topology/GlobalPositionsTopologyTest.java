@@ -40,20 +40,4 @@ class GlobalPositionsTopologyTest {
         assertTrue(fixture.globals.reached(topic, Map.of(0, 3L)));
         assertFalse(fixture.globals.reached(topic, Map.of(0, 4L)));
     }
-
-    @Test
-    void theStockViewsPositionFollowsTheStockLevelsTheEngineWrites() throws Exception {
-        fixture = TopologyFixture.start("allotment-test", StreamsConfig.EXACTLY_ONCE_V2);
-        fixture.location(TopologyFixture.warehouse("wh-a", ConfirmMode.DIRECT));
-        String levels = fixture.topics.stockLevels();
-        assertEquals(0, fixture.globals.next(levels, 0));
-
-        fixture.stockSet("wh-a", "S1", 10);
-        fixture.stockSet("wh-a", "S2", 4);
-
-        long written = fixture.stockLevels.readRecordsToList().size();
-        assertTrue(written >= 2, "levels written: " + written);
-        assertEquals(written, fixture.globals.next(levels, 0), "the stock view took every level written");
-        assertEquals(0, fixture.globals.next(fixture.topics.locationEvents(), 1), "another partition: nothing");
-    }
 }
