@@ -4,27 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.allotment.events.ConfirmMode;
-import dev.allotment.events.LocationEvent;
 import dev.allotment.events.LocationKind;
 import dev.allotment.events.LocationUpserted;
-import dev.allotment.schemas.RegistryAvroSerdes;
-import dev.allotment.schemas.RegistryConnection;
 import dev.allotment.schemas.Topics;
 import dev.allotment.services.support.Http;
+import dev.allotment.services.support.LocationFeed;
 import dev.allotment.services.support.RealInfrastructure;
 import dev.allotment.services.support.TestEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -50,7 +40,7 @@ class LocationCatchUpEndToEndTest {
             Http http = engine.http();
             for (int i = 0; i < 5; i++) {
                 String id = "elsewhere-" + i;
-                publishLocation(id);
+                LocationFeed.publish(TOPICS, new LocationUpserted(id, id, LocationKind.WAREHOUSE, ConfirmMode.DIRECT, null, true, null));
                 Http.Reply stock = http.keyed(ADMIN, "PUT", "/stock/" + id + "/SKU-1", "{\"physical\":3}", null);
                 assertEquals(200, stock.status(), id + ": " + stock.body());
                 Http.Reply routing = http.keyed(ADMIN, "PUT", "/channels/c" + i + "/routing",
@@ -64,9 +54,7 @@ class LocationCatchUpEndToEndTest {
             assertEquals(200, http.keyed(ADMIN, "GET", "/locations/elsewhere-0", null, null).status());
             refusedPromptly(http);
         } finally {
-            try (Stream<Path> files = Files.walk(state)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            TestEngine.removeTree(state);
         }
     }
 
@@ -83,16 +71,5 @@ class LocationCatchUpEndToEndTest {
         tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         assertEquals(404, stock.status(), stock.body());
         assertTrue(tookMs < PROMPT_MS, "refused in " + tookMs + " ms");
-    }
-
-    private static void publishLocation(String id) throws Exception {
-        RealInfrastructure.Endpoints infra = RealInfrastructure.endpoints();
-        try (KafkaProducer<String, LocationEvent> producer = new KafkaProducer<>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()), new StringSerializer(),
-            new RegistryAvroSerdes(RegistryConnection.of(infra.registryUrl())).value(LocationEvent.class).serializer())) {
-            LocationUpserted location = new LocationUpserted(id, id, LocationKind.WAREHOUSE, ConfirmMode.DIRECT, null, true, null);
-            producer.send(new ProducerRecord<>(TOPICS.locationEvents(), "location:" + id,
-                new LocationEvent(UUID.randomUUID().toString(), Instant.now(), null, location))).get();
-        }
     }
 }

@@ -16,8 +16,10 @@ import java.util.stream.Stream;
 
 /** One engine (Micronaut + Kafka Streams) in the test JVM on the shared real broker and registry, healthy when returned. */
 public final class TestEngine implements AutoCloseable {
+    private static final String STATE_DIR = "allotment.streams.state-dir";
     private final ApplicationContext context;
     private final Http http;
+    /** The state directory this engine made and removes on close; null when the caller named one. */
     private final Path stateDir;
 
     private TestEngine(ApplicationContext context, Http http, Path stateDir) {
@@ -26,16 +28,21 @@ public final class TestEngine implements AutoCloseable {
         this.stateDir = stateDir;
     }
 
-    /** Starts an engine whose topics start with {@code prefix}, with {@code settings} over the test defaults. */
+    /**
+     * Starts an engine whose topics start with {@code prefix}, with {@code settings} over the test defaults. Its state
+     * directory is a new one, removed on close, unless {@code settings} name one ({@code allotment.streams.state-dir}):
+     * that one is the caller's, kept for an engine started again on it.
+     */
     public static TestEngine start(String prefix, Map<String, Object> settings) throws Exception {
         int port = RealInfrastructure.freePort();
-        Path stateDir = Files.createTempDirectory("engine-state");
+        boolean callers = settings.containsKey(STATE_DIR);
+        Path stateDir = callers ? Path.of(settings.get(STATE_DIR).toString()) : Files.createTempDirectory("engine-state");
         Map<String, Object> props = new HashMap<>(RealInfrastructure.engineProperties(prefix, stateDir, port));
         props.putAll(settings);
         ApplicationContext context = ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
         Http http = new Http("http://127.0.0.1:" + port);
         await().atMost(Duration.ofSeconds(60)).until(() -> http.send("GET", "/health", null).status() == 200);
-        return new TestEngine(context, http, stateDir);
+        return new TestEngine(context, http, callers ? null : stateDir);
     }
 
     public ApplicationContext context() {
@@ -46,16 +53,24 @@ public final class TestEngine implements AutoCloseable {
         return http;
     }
 
-    /** Stops the engine and removes the state directory it was started with. */
+    /** Stops the engine and removes the state directory it made (not one the caller named). */
     @Override
     public void close() {
         context.close();
-        if (Files.exists(stateDir)) {
-            try (Stream<Path> files = Files.walk(stateDir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+        if (stateDir != null) {
+            removeTree(stateDir);
+        }
+    }
+
+    /** Removes {@code dir} and everything under it; nothing when it is not there. */
+    public static void removeTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -15,7 +15,6 @@ import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.AllocationRequested;
 import dev.allotment.events.Command;
 import dev.allotment.events.ConfirmMode;
-import dev.allotment.events.LocationEvent;
 import dev.allotment.events.LocationKind;
 import dev.allotment.events.LocationUpserted;
 import dev.allotment.events.MarkRequestSendFailed;
@@ -24,6 +23,7 @@ import dev.allotment.schemas.RegistryAvroSerdes;
 import dev.allotment.schemas.RegistryConnection;
 import dev.allotment.schemas.Topics;
 import dev.allotment.services.support.Http;
+import dev.allotment.services.support.LocationFeed;
 import dev.allotment.services.support.RealInfrastructure;
 import dev.allotment.services.support.TestEngine;
 import java.net.InetSocketAddress;
@@ -46,13 +46,9 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -271,7 +267,7 @@ class WebhookDeliveryEndToEndTest {
             // saved before the check existed, or its name resolves elsewhere by now: the edge would refuse it today
             String url = "http://127.0.0.2:" + inside.getAddress().getPort() + "/inside";
             assertEquals(422, call("PUT", "/locations/sup-inside", "{\"webhook_url\":\"" + url + "\"}").status());
-            publishLocation(new LocationUpserted("sup-inside", "Inside", LocationKind.SUPPLIER, ConfirmMode.CONFIRM, 3600, false, url));
+            LocationFeed.publish(TOPICS, new LocationUpserted("sup-inside", "Inside", LocationKind.SUPPLIER, ConfirmMode.CONFIRM, 3600, false, url));
             await().atMost(Duration.ofSeconds(20)).until(() -> call("GET", "/locations/sup-inside", null).status() == 200);
             ok(call("PUT", "/channels/ch-sup-inside/routing", "{\"locations\":[\"sup-inside\"]}"));
             placeOrder("hook-inside-1", "sup-inside", "HOOK-I");
@@ -284,16 +280,6 @@ class WebhookDeliveryEndToEndTest {
             assertEquals(List.of(), new ArrayList<>(called), "nothing reached the address inside");
         } finally {
             inside.stop(0);
-        }
-    }
-
-    static void publishLocation(LocationUpserted location) throws Exception {
-        RealInfrastructure.Endpoints infra = RealInfrastructure.endpoints();
-        try (KafkaProducer<String, LocationEvent> producer = new KafkaProducer<>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()), new StringSerializer(),
-            new RegistryAvroSerdes(RegistryConnection.of(infra.registryUrl())).value(LocationEvent.class).serializer())) {
-            producer.send(new ProducerRecord<>(TOPICS.locationEvents(), "location:" + location.getLocationId(),
-                new LocationEvent(java.util.UUID.randomUUID().toString(), java.time.Instant.now(), null, location))).get();
         }
     }
 
