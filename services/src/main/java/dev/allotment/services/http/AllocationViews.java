@@ -92,7 +92,7 @@ final class AllocationViews {
      * every warehouse), {@code allocated_completely}, the cancellation's reason and time, and its times.
      */
     static Map<String, Object> veeqoOrder(EngineState state, OrderProjection order, Map<String, Object> allocation,
-                                          boolean allocatedCompletely, VeeqoIds ids) {
+                                          boolean allocatedCompletely, VeeqoIds ids, Sellables sellables) {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("id", order.getOrderId());
         view.put("number", order.getOrderNumber());
@@ -101,13 +101,12 @@ final class AllocationViews {
         channel.put("id", order.getChannel());
         channel.put("name", order.getChannel());
         view.put("channel", channel);
-        Map<String, Map<String, Object>> sellables = new HashMap<>();
         view.put("line_items", order.getLines().stream().map(l -> {
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("id", l.getLineId());
             item.put("quantity", l.getQuantity());
             item.put("allocated_quantity", l.getAllocatedQuantity());
-            item.put("sellable", sellables.computeIfAbsent(l.getSku(), sku -> sellable(state, sku, ids)));
+            item.put("sellable", sellables.of(state, l.getSku(), ids));
             item.put("created_at", Views.time(order.getCreatedAt()));
             item.put("updated_at", Views.time(order.getUpdatedAt()));
             return item;
@@ -121,13 +120,16 @@ final class AllocationViews {
         return view;
     }
 
-    /** Veeqo's allocation, with each line's sellable and its stock entries per warehouse. */
+    /**
+     * Veeqo's allocation {@code allocationId}, from the order's line reservations read after the command ({@code lines},
+     * by SKU), with each line's sellable and its stock entries per warehouse.
+     */
     static Map<String, Object> veeqo(EngineState state, String orderId, String allocationId, String warehouseId,
-                                     Collection<String> skus, Instant at, VeeqoIds ids) {
+                                     Map<String, List<LineReservation>> lines, Instant at, VeeqoIds ids, Sellables sellables) {
         List<Map<String, Object>> lineItems = new ArrayList<>();
-        for (String sku : skus) {
-            Map<String, Object> sellable = sellable(state, sku, ids);
-            for (LineReservation line : state.lines(sku, orderId)) {
+        for (Map.Entry<String, List<LineReservation>> ofSku : lines.entrySet()) {
+            Map<String, Object> sellable = sellables.of(state, ofSku.getKey(), ids);
+            for (LineReservation line : ofSku.getValue()) {
                 for (LineAllocation part : line.getAllocations()) {
                     if (part.getAllocationId().equals(allocationId)) {
                         Map<String, Object> item = new LinkedHashMap<>();
@@ -151,6 +153,18 @@ final class AllocationViews {
         view.put("created_at", Views.time(at));
         view.put("updated_at", Views.time(at));
         return view;
+    }
+
+    /**
+     * The sellables of one answer, each read once (its stock and the locations holding it), however many parts of the
+     * answer show it: Veeqo's allocation and its order's line items show the same SKUs.
+     */
+    static final class Sellables {
+        private final Map<String, Map<String, Object>> read = new HashMap<>();
+
+        Map<String, Object> of(EngineState state, String sku, VeeqoIds ids) {
+            return read.computeIfAbsent(sku, s -> sellable(state, s, ids));
+        }
     }
 
     private static Map<String, Object> sellable(EngineState state, String sku, VeeqoIds ids) {

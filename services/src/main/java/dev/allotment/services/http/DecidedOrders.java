@@ -11,7 +11,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,9 +29,7 @@ final class DecidedOrders {
 
     /** {@code order} with the lines of {@code skus} laid over it; {@code decidedAt}: when a command changed it (else null). */
     static OrderProjection of(EngineState state, OrderProjection order, Collection<String> skus, Instant decidedAt) {
-        List<LineReservation> lines = new ArrayList<>();
-        skus.stream().distinct().forEach(sku -> lines.addAll(state.lines(sku, order.getOrderId())));
-        return OrderOverlay.withLines(order, lines, decidedAt);
+        return new Decided(order, lines(state, order.getOrderId(), skus)).overlaid(decidedAt);
     }
 
     /**
@@ -38,10 +38,40 @@ final class DecidedOrders {
      */
     static OrderProjection after(EngineState state, OrderProjection known, Collection<String> skus,
                                  List<CommandGateway.Result> results) {
+        return decided(state, known, skus).overlaid(decidedAt(results));
+    }
+
+    /**
+     * What {@link #after} reads, kept for an answer that shows the lines themselves too (Veeqo's allocation beside its
+     * order): one read of each, so that both parts of the answer show the same state.
+     */
+    static Decided decided(EngineState state, OrderProjection known, Collection<String> skus) {
         OrderProjection order = state.order(known.getOrderId()).orElse(known);
-        Instant decidedAt = results.stream().filter(CommandGateway.Result::accepted).map(r -> r.outcome().get().getDecidedAt())
+        return new Decided(order, lines(state, order.getOrderId(), skus));
+    }
+
+    /** When the accepted commands among {@code results} were decided (the latest), or null when none was accepted. */
+    static Instant decidedAt(List<CommandGateway.Result> results) {
+        return results.stream().filter(CommandGateway.Result::accepted).map(r -> r.outcome().get().getDecidedAt())
             .max(Comparator.naturalOrder()).orElse(null);
-        return of(state, order, skus, decidedAt);
+    }
+
+    private static Map<String, List<LineReservation>> lines(EngineState state, String orderId, Collection<String> skus) {
+        Map<String, List<LineReservation>> lines = new LinkedHashMap<>();
+        for (String sku : skus) {
+            lines.computeIfAbsent(sku, s -> state.lines(s, orderId));
+        }
+        return lines;
+    }
+
+    /** An order's projection and, read after it, the line reservations of some of its SKUs, by SKU. */
+    record Decided(OrderProjection order, Map<String, List<LineReservation>> lines) {
+        /** The projection with the lines laid over it ({@link OrderOverlay}). */
+        OrderProjection overlaid(Instant decidedAt) {
+            List<LineReservation> all = new ArrayList<>();
+            lines.values().forEach(all::addAll);
+            return OrderOverlay.withLines(order, all, decidedAt);
+        }
     }
 
     /** Whether an accepted command logged a decision about the order (a repeated answer that changed nothing logs none). */

@@ -99,10 +99,14 @@ public class VeeqoAllocationController {
             return refused;
         }
         // the order as Veeqo answers it, one hop after the command: the SKUs' committed lines laid over the projection
-        OrderProjection after = DecidedOrders.after(state, order, bySku.keySet(), results);
+        // (the order and the lines read once: the allocation and the order's line items show the same state)
+        DecidedOrders.Decided decided = DecidedOrders.decided(state, order, bySku.keySet());
+        OrderProjection after = decided.overlaid(DecidedOrders.decidedAt(results));
         AllocationViews.VeeqoIds ids = new AllocationViews.VeeqoIds(sentAsNumbers);
-        Map<String, Object> made = AllocationViews.veeqo(state, orderId, allocationId, warehouse, bySku.keySet(), now, ids);
+        AllocationViews.Sellables sellables = new AllocationViews.Sellables();
+        Map<String, Object> made = AllocationViews.veeqo(state, orderId, allocationId, warehouse, decided.lines(), now, ids,
+            sellables);
         return HttpResponse.<Map<String, Object>>status(HttpStatus.CREATED).body(AllocationViews.veeqoOrder(state, after, made,
-            Views.allocatedCompletely(after), ids));
+            Views.allocatedCompletely(after), ids, sellables));
     }
 }
