@@ -300,6 +300,17 @@ public final class RoutedEngineState implements EngineState {
      * only with what it {@code holds}: one that does not hold the key may not have caught up with it yet, so its "not
      * found" is no answer, and the read looks again.
      */
+    /** Whether the active copy of {@code key}'s partition of {@code store} runs here (no owner yet, or none: no). */
+    @Override
+    public boolean changedHere(String store, String key) {
+        try {
+            KeyQueryMetadata meta = owners.of(running(), store, key);
+            return meta != null && !meta.equals(KeyQueryMetadata.NOT_AVAILABLE) && Endpoints.sameInstance(meta.activeHost(), self.get());
+        } catch (EngineUnavailableException e) {
+            return false;
+        }
+    }
+
     private <T> T keyed(String store, String key, Predicate<T> holds, Function<EngineState, T> here, Function<Peer, T> there) {
         long deadline = System.nanoTime() + routeRetry.toNanos();
         String last = "no instance owns it yet";

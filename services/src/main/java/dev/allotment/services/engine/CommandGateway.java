@@ -8,6 +8,7 @@ import dev.allotment.events.StockEvent;
 import dev.allotment.streams.allocation.ShardPlan;
 import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.state.EngineState;
+import dev.allotment.streams.state.StoreNames;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -131,7 +132,8 @@ public class CommandGateway {
     private List<Result> await(List<Map.Entry<String, String>> skuAndIds) {
         Map<String, Result> results = new LinkedHashMap<>();
         List<String> skus = skuAndIds.stream().map(Map.Entry::getKey).distinct().toList();
-        Polling.until(timeout, state.changes(), skus, () -> {
+        boolean changedHere = skus.stream().allMatch(sku -> state.changedHere(StoreNames.COMMAND_OUTCOMES, sku));
+        Polling.until(timeout, state.changes(), skus, changedHere, () -> {
             for (Map.Entry<String, String> c : skuAndIds) {
                 Result known = results.get(c.getValue());
                 if (known == null || !known.decided()) {

@@ -5,6 +5,7 @@ import dev.allotment.events.LocationUpserted;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.streams.allocation.ShardPlan;
 import dev.allotment.streams.state.EngineState;
+import dev.allotment.streams.state.StoreNames;
 import dev.allotment.streams.state.FoundRequest;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -44,7 +45,7 @@ public class Waits {
      */
     public Optional<OrderProjection> order(String orderId, RecordMetadata event, Predicate<OrderProjection> done) {
         TopicPartition at = new TopicPartition(event.topic(), event.partition());
-        return Polling.until(timeout, state.changes(), List.of(orderId),
+        return Polling.until(timeout, state.changes(), List.of(orderId), state.changedHere(StoreNames.ORDERS, orderId),
             () -> commits.committed(at, event.offset()) ? state.order(orderId).filter(done) : Optional.empty());
     }
 
@@ -54,7 +55,7 @@ public class Waits {
      */
     public Optional<List<AllocationEvent>> logged(String orderId, RecordMetadata event, String commandId) {
         TopicPartition at = new TopicPartition(event.topic(), event.partition());
-        return Polling.until(timeout, state.changes(), List.of(orderId), () -> {
+        return Polling.until(timeout, state.changes(), List.of(orderId), state.changedHere(StoreNames.ORDERS, orderId), () -> {
             if (!commits.committed(at, event.offset())) {
                 return Optional.empty();
             }
@@ -76,9 +77,9 @@ public class Waits {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (String sku : skus) {
             // a sharded SKU's lines of the order change under its shard's key
-            Polling.until(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), state.changes(),
-                List.of(shards.keyOf(sku, orderId)),
-                () -> !state.lines(sku, orderId).isEmpty());
+            String key = shards.keyOf(sku, orderId);
+            Polling.until(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), state.changes(), List.of(key),
+                state.changedHere(StoreNames.LINE_RESERVATIONS, key), () -> !state.lines(sku, orderId).isEmpty());
         }
     }
 

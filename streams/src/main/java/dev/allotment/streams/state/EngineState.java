@@ -95,4 +95,13 @@ public interface EngineState {
 
     /** What the engine's processors signal as they change the stores of a key (an order id, a SKU): waits listen. */
     StoreChanges changes();
+
+    /**
+     * Whether this instance's processors change {@code store}'s entries of {@code key}, so that {@link #changes()}
+     * tells of their changes: true where every store is this instance's own; an instance of several answers for the
+     * keys whose partitions it runs.
+     */
+    default boolean changedHere(String store, String key) {
+        return true;
+    }
 }
