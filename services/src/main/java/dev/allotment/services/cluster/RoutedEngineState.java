@@ -284,8 +284,7 @@ public final class RoutedEngineState implements EngineState {
             return Optional.empty();
         }
         KeyQueryMetadata meta = owners.of(running, store, key);
-        if (meta == null || meta.equals(KeyQueryMetadata.NOT_AVAILABLE)
-            || !Endpoints.sameInstance(meta.activeHost(), self.get())) {
+        if (!known(meta) || !isHere(meta.activeHost())) {
             return Optional.empty();
         }
         try {
@@ -295,21 +294,32 @@ public final class RoutedEngineState implements EngineState {
         }
     }
 
-    /**
-     * Reads {@code store}'s copy of {@code key}: the active one, else a standby within the lag bound. A standby answers
-     * only with what it {@code holds}: one that does not hold the key may not have caught up with it yet, so its "not
-     * found" is no answer, and the read looks again.
-     */
     /** Whether the active copy of {@code key}'s partition of {@code store} runs here (no owner yet, or none: no). */
     @Override
     public boolean changedHere(String store, String key) {
         try {
             KeyQueryMetadata meta = owners.of(running(), store, key);
-            return meta != null && !meta.equals(KeyQueryMetadata.NOT_AVAILABLE) && Endpoints.sameInstance(meta.activeHost(), self.get());
+            return known(meta) && isHere(meta.activeHost());
         } catch (EngineUnavailableException e) {
             return false;
         }
     }
+
+    /** Whether {@code meta} names the key's copies (not while no instance owns it yet, or none can be known). */
+    private static boolean known(KeyQueryMetadata meta) {
+        return meta != null && !meta.equals(KeyQueryMetadata.NOT_AVAILABLE);
+    }
+
+    /** Whether {@code host} is this instance. */
+    private boolean isHere(HostInfo host) {
+        return Endpoints.sameInstance(host, self.get());
+    }
+
+    /**
+     * Reads {@code store}'s copy of {@code key}: the active one, else a standby within the lag bound. A standby answers
+     * only with what it {@code holds}: one that does not hold the key may not have caught up with it yet, so its "not
+     * found" is no answer, and the read looks again.
+     */
 
     private <T> T keyed(String store, String key, Predicate<T> holds, Function<EngineState, T> here, Function<Peer, T> there) {
         long deadline = System.nanoTime() + routeRetry.toNanos();
@@ -317,18 +327,18 @@ public final class RoutedEngineState implements EngineState {
         while (true) {
             KafkaStreams running = running();
             KeyQueryMetadata meta = owners.of(running, store, key);
-            if (meta != null && !meta.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            if (known(meta)) {
                 try {
                     // here: read the partition just looked up, not looked up again (a lookup parses every instance's host and
                     // port; it was a tenth of the request threads' CPU in the allocation benchmark)
-                    return Endpoints.sameInstance(meta.activeHost(), self.get()) ? here.apply(local.keyedTo(meta.partition()))
+                    return isHere(meta.activeHost()) ? here.apply(local.keyedTo(meta.partition()))
                         : there.apply(new Peer(meta.activeHost(), false));
                 } catch (EngineUnavailableException | PeerUnavailableException e) {
                     last = e.getMessage();
                 }
                 for (HostInfo standby : meta.standbyHosts()) {
                     try {
-                        T answer = Endpoints.sameInstance(standby, self.get()) ? standbyHere(store, meta.partition(), here)
+                        T answer = isHere(standby) ? standbyHere(store, meta.partition(), here)
                             : there.apply(new Peer(standby, true));
                         if (holds.test(answer)) {
                             Freshness.markStale();
@@ -380,7 +390,7 @@ public final class RoutedEngineState implements EngineState {
                     }
                     Set<Integer> covered;
                     try {
-                        if (Endpoints.sameInstance(instance.hostInfo(), self.get())) {
+                        if (isHere(instance.hostInfo())) {
                             LocalAnswers.Covered<T> mine = LocalAnswers.covered(local, topic, () -> here.apply(local))
                                 .orElseThrow(() -> new EngineUnavailableException("this instance's partitions moved"));
                             answers.add(mine.value());
@@ -433,7 +443,7 @@ public final class RoutedEngineState implements EngineState {
                                   Set<Integer> held, List<T> answers) {
         List<StreamsMetadata> instances = new ArrayList<>(running.metadataForAllStreamsClients());
         // this one first
-        instances.sort(Comparator.comparing((StreamsMetadata m) -> !Endpoints.sameInstance(m.hostInfo(), self.get())));
+        instances.sort(Comparator.comparing((StreamsMetadata m) -> !isHere(m.hostInfo())));
         for (StreamsMetadata instance : instances) {
             Set<Integer> wanted = new TreeSet<>();
             instance.standbyTopicPartitions().stream().filter(tp -> tp.topic().equals(topic) && !held.contains(tp.partition()))
@@ -442,7 +452,7 @@ public final class RoutedEngineState implements EngineState {
                 continue;
             }
             try {
-                if (Endpoints.sameInstance(instance.hostInfo(), self.get())) {
+                if (isHere(instance.hostInfo())) {
                     answers.add(here.apply(LocalAnswers.standbyList(clients, local, query, wanted, maxStandbyLag)));
                 } else {
                     Map<String, String> asked = new LinkedHashMap<>(params);
