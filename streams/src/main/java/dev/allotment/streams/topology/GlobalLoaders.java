@@ -106,7 +106,9 @@ final class GlobalLoaders {
                 } catch (RuntimeException e) {
                     deadLetters.send(record, "cannot apply to the " + storeName + " store: " + e.getMessage(), e);
                 }
-                context.recordMetadata().ifPresent(at -> taken.record(at.topic(), at.partition(), at.offset()));
+                if (taken != Taken.UNTRACKED) {
+                    context.recordMetadata().ifPresent(at -> taken.record(at.topic(), at.partition(), at.offset()));
+                }
             }
         };
     }
