@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
@@ -26,14 +27,14 @@ final class CommandOutcomes {
     private final KeyValueStore<String, CommandOutcome> outcomes;
     private final KeyValueStore<String, String> expiries;
     private final Duration retention;
-    private final Runnable kept;
+    private final Consumer<String> kept;
 
     /**
-     * {@code input}: the record being processed, if any (none in a punctuation); {@code kept}: told after an outcome is
-     * kept (so that it is committed soon: {@link AnswerCommits}).
+     * {@code input}: the record being processed, if any (none in a punctuation); {@code kept}: told the command id after
+     * its outcome is kept (so that it is committed soon, {@link AnswerCommits}, and its waits woken at that commit).
      */
     CommandOutcomes(Supplier<Optional<RecordMetadata>> input, KeyValueStore<String, CommandOutcome> outcomes,
-                    KeyValueStore<String, String> expiries, Duration retention, Runnable kept) {
+                    KeyValueStore<String, String> expiries, Duration retention, Consumer<String> kept) {
         this.input = input;
         this.outcomes = outcomes;
         this.expiries = expiries;
@@ -67,7 +68,7 @@ final class CommandOutcomes {
         });
         outcomes.put(outcome.getCommandId(), outcome);
         expiries.put(expiryKey(decidedAt.plus(retention), outcome.getCommandId()), outcome.getCommandId());
-        kept.run();
+        kept.accept(outcome.getCommandId());
     }
 
     /** Forgets the outcomes whose retention has passed by {@code now}, at most {@code max} of them; how many. */
