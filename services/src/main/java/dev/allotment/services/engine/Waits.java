@@ -1,6 +1,7 @@
 package dev.allotment.services.engine;
 
 import dev.allotment.events.AllocationEvent;
+import dev.allotment.events.LineReservation;
 import dev.allotment.events.LocationUpserted;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.streams.allocation.ShardPlan;
@@ -10,7 +11,9 @@ import dev.allotment.streams.state.FoundRequest;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -71,16 +74,20 @@ public class Waits {
 
     /**
      * Read-your-writes for manual commands: an order's lines reach their SKUs' partitions one hop after the order
-     * itself, so wait until each of {@code skus} holds the order's lines there.
+     * itself, so wait until each of {@code skus} holds the order's lines there. Answers the lines it read last, by SKU
+     * in the order given (empty for a SKU that held none by the timeout), for a caller that reads them next.
      */
-    public void lines(String orderId, Collection<String> skus) {
+    public Map<String, List<LineReservation>> lines(String orderId, Collection<String> skus) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, List<LineReservation>> read = new LinkedHashMap<>();
         for (String sku : skus) {
             // a sharded SKU's lines of the order change under its shard's key
             String key = shards.keyOf(sku, orderId);
-            Polling.until(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), state.changes(), List.of(key),
-                state.changedHere(StoreNames.LINE_RESERVATIONS, key), () -> !state.lines(sku, orderId).isEmpty());
+            read.put(sku, Polling.until(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), state.changes(),
+                List.of(key), state.changedHere(StoreNames.LINE_RESERVATIONS, key),
+                () -> Optional.of(state.lines(sku, orderId)).filter(lines -> !lines.isEmpty())).orElse(List.of()));
         }
+        return read;
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.allotment.events.AllocationProjection;
 import dev.allotment.events.Command;
 import dev.allotment.events.ConfirmAllocationRequest;
 import dev.allotment.events.LineProjection;
+import dev.allotment.events.LineReservation;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.events.ProjectedAllocationLine;
 import dev.allotment.events.RejectAllocationRequest;
@@ -230,13 +231,15 @@ public class AllocationRequestController {
         // the request's SKUs as their partitions hold it, once every line of the order has reached its SKU: the
         // projection may show a request with only some of its lines folded yet (RequestSkus)
         List<String> orderSkus = found.order().getLines().stream().map(LineProjection::getSku).distinct().toList();
-        waits.lines(orderId, orderSkus);
-        Set<String> skus = RequestSkus.holding(id, orderId, orderSkus, state::lines);
+        Map<String, List<LineReservation>> lines = waits.lines(orderId, orderSkus);   // read once, before the command
+        Set<String> skus = RequestSkus.holding(id, orderId, orderSkus, (sku, order) -> lines.get(sku));
         if (skus.isEmpty()) {   // released since: its SKUs answer that they know no such request
             found.request().getLines().forEach(l -> skus.add(l.getSku()));
         }
         if (refusal != null) {   // as the SKUs hold it: the projection may not have folded the supplier's last answer yet
-            AllocationProjection now = DecidedOrders.allocation(DecidedOrders.of(state, found.order(), skus, null), id)
+            Map<String, List<LineReservation>> held = new LinkedHashMap<>();
+            skus.forEach(sku -> held.put(sku, lines.getOrDefault(sku, List.of())));
+            AllocationProjection now = DecidedOrders.allocation(new DecidedOrders.Decided(found.order(), held).overlaid(null), id)
                 .orElse(found.request());
             Map<String, Object> refused = refusal.apply(now);
             if (refused != null) {
