@@ -8,7 +8,6 @@ import dev.allotment.events.StockEvent;
 import dev.allotment.streams.allocation.ShardPlan;
 import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.state.EngineState;
-import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.state.StoreNames;
 import jakarta.inject.Singleton;
 import java.time.Duration;
@@ -132,17 +131,12 @@ public class CommandGateway {
         }, events.stream().map(e -> Map.entry(e.getKey(), e.getValue().getCommandId())).toList());
     }
 
-    /**
-     * Publishes, then waits for the outcomes, watching each outcome from before the publishing ({@link Polling#after}):
-     * woken when the engine has kept and committed one of them ({@link StoreChanges#outcome}), not at every commit of a
-     * record on their SKUs, which the waits of other commands on the same SKUs share.
-     */
+    /** Publishes (watching the outcomes' SKUs from before: {@link Polling#after}), then waits for the outcomes. */
     private List<Result> publishedAndAwaited(Runnable publish, List<Map.Entry<String, String>> skuAndIds) {
         Map<String, Result> results = new LinkedHashMap<>();
-        boolean changedHere = skuAndIds.stream().map(Map.Entry::getKey).distinct()
-            .allMatch(sku -> state.changedHere(StoreNames.COMMAND_OUTCOMES, sku));
-        List<String> outcomes = skuAndIds.stream().map(c -> StoreChanges.outcome(c.getValue())).distinct().toList();
-        Polling.after(publish, timeout, state.changes(), outcomes, changedHere, () -> {
+        List<String> skus = skuAndIds.stream().map(Map.Entry::getKey).distinct().toList();
+        boolean changedHere = skus.stream().allMatch(sku -> state.changedHere(StoreNames.COMMAND_OUTCOMES, sku));
+        Polling.after(publish, timeout, state.changes(), skus, changedHere, () -> {
             for (Map.Entry<String, String> c : skuAndIds) {
                 Result known = results.get(c.getValue());
                 if (known == null || !known.decided()) {

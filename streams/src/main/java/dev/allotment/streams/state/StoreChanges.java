@@ -31,17 +31,6 @@ public final class StoreChanges {
     private final Map<String, Map<Watch, double[]>> awaitingCommit = new ConcurrentHashMap<>();
     private volatile ToDoubleFunction<String> commitsOf;
 
-    /**
-     * The key under which the SKU processor signals that it has kept the outcome of command {@code commandId}: a wait
-     * for outcomes watches these rather than the commands' SKUs, so that it is woken by the commit of its own outcomes,
-     * not by that of every record on a SKU many waits share (RESULTS.md, "Woken by its own outcome"). No SKU or order id
-     * holds a NUL character (the id rule, {@code Limits}, refuses control characters); one that did would only wake a
-     * wait that reads again and waits on.
-     */
-    public static String outcome(String commandId) {
-        return "outcome\u0000" + commandId;
-    }
-
     /** The stores of {@code key} have changed (called by the thread that changed them): wakes whoever watches it. */
     public void changed(String key) {
         if (watches.isEmpty()) {

@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
@@ -27,14 +26,14 @@ final class CommandOutcomes {
     private final KeyValueStore<String, CommandOutcome> outcomes;
     private final KeyValueStore<String, String> expiries;
     private final Duration retention;
-    private final Consumer<String> kept;
+    private final Runnable kept;
 
     /**
-     * {@code input}: the record being processed, if any (none in a punctuation); {@code kept}: told the command id after
-     * its outcome is kept (so that it is committed soon, {@link AnswerCommits}, and its waits woken at that commit).
+     * {@code input}: the record being processed, if any (none in a punctuation); {@code kept}: told after an outcome is
+     * kept (so that it is committed soon: {@link AnswerCommits}).
      */
     CommandOutcomes(Supplier<Optional<RecordMetadata>> input, KeyValueStore<String, CommandOutcome> outcomes,
-                    KeyValueStore<String, String> expiries, Duration retention, Consumer<String> kept) {
+                    KeyValueStore<String, String> expiries, Duration retention, Runnable kept) {
         this.input = input;
         this.outcomes = outcomes;
         this.expiries = expiries;
@@ -68,7 +67,7 @@ final class CommandOutcomes {
         });
         outcomes.put(outcome.getCommandId(), outcome);
         expiries.put(expiryKey(decidedAt.plus(retention), outcome.getCommandId()), outcome.getCommandId());
-        kept.accept(outcome.getCommandId());
+        kept.run();
     }
 
     /** Forgets the outcomes whose retention has passed by {@code now}, at most {@code max} of them; how many. */

@@ -133,10 +133,7 @@ record SkuProcessor(Topics topics, Deserializer<Command> commands, Deserializer<
                 context.schedule(answerCommits.tickEvery(), PunctuationType.WALL_CLOCK_TIME, answerCommits::tick);
             }
             this.outcomes = new CommandOutcomes(context::recordMetadata, context.getStateStore(StoreNames.COMMAND_OUTCOMES),
-                context.getStateStore(StoreNames.COMMAND_OUTCOME_EXPIRY), outcomeRetention, commandId -> {
-                    answerCommits.kept();
-                    changes.changed(StoreChanges.outcome(commandId));   // wakes the command's own waits, not its SKU's
-                });
+                context.getStateStore(StoreNames.COMMAND_OUTCOME_EXPIRY), outcomeRetention, answerCommits::kept);
             Object globalStore = context.getStateStore(StoreNames.LOCATIONS);
             this.locations = new GlobalLocations(unwrap(globalStore), locationChanges);
             this.desk = new SkuDesk(book, locations, shards);

@@ -77,8 +77,6 @@ final class TopologyFixture implements AutoCloseable {
     final List<Record<byte[], byte[]>> globalDeadLetters = new ArrayList<>();
     /** How far the global stores' loaders have read their topics. */
     final GlobalPositions globals = new GlobalPositions();
-    /** Where the processors signal the keys whose stores they changed (the edge's waits watch them). */
-    final StoreChanges changes = new StoreChanges();
 
     private TopologyFixture(String applicationId, String guarantee, Instant wallClock, TopologySettings settings)
         throws IOException {
@@ -98,7 +96,7 @@ final class TopologyFixture implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         // a null wall clock is the driver's own default: the real time
         driver = new TopologyTestDriver(AllotmentTopology.build(topics, serdes,
-            new TopologyHooks(changes, new HomePartitions(Map.of(topics.commands(), commandPartitions,
+            new TopologyHooks(new StoreChanges(), new HomePartitions(Map.of(topics.commands(), commandPartitions,
                 topics.engineCommands(), commandPartitions)),
                 globalDeadLetters::add, globals, partition -> commandsEnd),
             settings), props, wallClock);
