@@ -76,11 +76,10 @@ public class CommandGateway {
         }
         List<Map.Entry<String, Command>> answering = answeredBy(parts, decided, groupDecided(parts));
         List<Map.Entry<String, Command>> fresh = answering.stream().filter(c -> !decided.contains(c.getValue().getCommandId())).toList();
-        return publishedAndAwaited(() -> {
-            if (!fresh.isEmpty()) {
-                publisher.publishCommands(fresh);
-            }
-        }, answering.stream().map(c -> Map.entry(c.getKey(), c.getValue().getCommandId())).toList());
+        if (!fresh.isEmpty()) {
+            publisher.publishCommands(fresh);
+        }
+        return await(answering.stream().map(c -> Map.entry(c.getKey(), c.getValue().getCommandId())).toList());
     }
 
     /**
@@ -124,19 +123,17 @@ public class CommandGateway {
     public List<Result> sendStock(List<Map.Entry<String, StockEvent>> events) {
         List<Map.Entry<String, StockEvent>> fresh = events.stream()
             .filter(e -> state.outcome(e.getKey(), e.getValue().getCommandId()).isEmpty()).toList();
-        return publishedAndAwaited(() -> {
-            if (!fresh.isEmpty()) {
-                publisher.publishStock(fresh);
-            }
-        }, events.stream().map(e -> Map.entry(e.getKey(), e.getValue().getCommandId())).toList());
+        if (!fresh.isEmpty()) {
+            publisher.publishStock(fresh);
+        }
+        return await(events.stream().map(e -> Map.entry(e.getKey(), e.getValue().getCommandId())).toList());
     }
 
-    /** Publishes (watching the outcomes' SKUs from before: {@link Polling#after}), then waits for the outcomes. */
-    private List<Result> publishedAndAwaited(Runnable publish, List<Map.Entry<String, String>> skuAndIds) {
+    private List<Result> await(List<Map.Entry<String, String>> skuAndIds) {
         Map<String, Result> results = new LinkedHashMap<>();
         List<String> skus = skuAndIds.stream().map(Map.Entry::getKey).distinct().toList();
         boolean changedHere = skus.stream().allMatch(sku -> state.changedHere(StoreNames.COMMAND_OUTCOMES, sku));
-        Polling.after(publish, timeout, state.changes(), skus, changedHere, () -> {
+        Polling.until(timeout, state.changes(), skus, changedHere, () -> {
             for (Map.Entry<String, String> c : skuAndIds) {
                 Result known = results.get(c.getValue());
                 if (known == null || !known.decided()) {

@@ -50,28 +50,15 @@ public final class Polling {
      */
     public static <T> Optional<T> until(Duration bound, StoreChanges changes, Collection<String> keys, boolean changedHere,
                                         Supplier<Optional<T>> probe) {
-        return after(() -> { }, bound, changes, keys, changedHere, probe);
+        return until(bound, changes, keys, probe, UNSIGNALLED_NS, changedHere ? UNSIGNALLED_MAX_NS : UNSIGNALLED_NS);
     }
 
-    /**
-     * Runs {@code start} (publishes the commands whose outcomes are awaited), then waits as
-     * {@link #until(Duration, StoreChanges, Collection, boolean, Supplier) until} does, watching the keys from before the
-     * start: the engine may process what was started, and commit, before {@code start} returns, and a watch opened after
-     * would not be woken by that commit, so the wait would see it only at a read without a signal (up to 100 ms on).
-     * {@code bound} counts from when {@code start} returns.
-     */
-    public static <T> Optional<T> after(Runnable start, Duration bound, StoreChanges changes, Collection<String> keys,
-                                        boolean changedHere, Supplier<Optional<T>> probe) {
-        return after(start, bound, changes, keys, probe, UNSIGNALLED_NS, changedHere ? UNSIGNALLED_MAX_NS : UNSIGNALLED_NS);
-    }
-
-    /** {@link #after(Runnable, Duration, StoreChanges, Collection, boolean, Supplier)}, pausing {@code firstNs}, then up to {@code maxNs}. */
-    static <T> Optional<T> after(Runnable start, Duration bound, StoreChanges changes, Collection<String> keys,
-                                 Supplier<Optional<T>> probe, long firstNs, long maxNs) {
+    /** {@link #until(Duration, StoreChanges, Collection, boolean, Supplier)}, pausing {@code firstNs}, then up to {@code maxNs}. */
+    static <T> Optional<T> until(Duration bound, StoreChanges changes, Collection<String> keys, Supplier<Optional<T>> probe,
+                                 long firstNs, long maxNs) {
+        long deadline = System.nanoTime() + bound.toNanos();
+        long unsignalled = firstNs;
         try (StoreChanges.Watch watch = changes.watch(keys)) {
-            start.run();
-            long deadline = System.nanoTime() + bound.toNanos();
-            long unsignalled = firstNs;
             while (true) {
                 watch.reset();
                 Optional<T> answer = probe.get();
@@ -91,12 +78,6 @@ public final class Polling {
     public static boolean until(Duration bound, StoreChanges changes, Collection<String> keys, boolean changedHere,
                                 java.util.function.BooleanSupplier done) {
         return until(bound, changes, keys, changedHere, probe(done)).isPresent();
-    }
-
-    /** {@link #after(Runnable, Duration, StoreChanges, Collection, boolean, Supplier)} for a condition; whether it holds. */
-    public static boolean after(Runnable start, Duration bound, StoreChanges changes, Collection<String> keys,
-                                boolean changedHere, java.util.function.BooleanSupplier done) {
-        return after(start, bound, changes, keys, changedHere, probe(done)).isPresent();
     }
 
     /** Waits until {@code done} holds or {@code bound} has passed; whether it holds. */

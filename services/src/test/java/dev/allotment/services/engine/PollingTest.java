@@ -57,7 +57,7 @@ class PollingTest {
         AtomicInteger reads = new AtomicInteger();
         long minute = TimeUnit.SECONDS.toNanos(60);   // no unsignalled read within the test: only a signal can end it
         CompletableFuture<Optional<String>> waiting = CompletableFuture.supplyAsync(() ->
-            Polling.after(() -> { }, Duration.ofSeconds(30), changes, List.of("S1"), () -> {
+            Polling.until(Duration.ofSeconds(30), changes, List.of("S1"), () -> {
                 reads.incrementAndGet();
                 return decided.get() ? Optional.of("decided") : Optional.empty();
             }, minute, minute));
@@ -72,46 +72,5 @@ class PollingTest {
         changes.changed("S1");
         assertEquals(Optional.of("decided"), waiting.get(10, TimeUnit.SECONDS), "woken by the signal, not after a minute");
         assertEquals(2, reads.get(), "one read per wake");
-    }
-
-    @Test
-    void aChangeProcessedWhileTheWaitStartsItsCommandIsSignalledAtItsCommit() throws Exception {
-        // reads are committed: a change wakes its watches when the thread that made it has committed since
-        double[] commits = {0};
-        changes.wakeAtCommits(thread -> commits[0]);
-        AtomicBoolean committed = new AtomicBoolean();
-        AtomicInteger reads = new AtomicInteger();
-        long minute = TimeUnit.SECONDS.toNanos(60);   // no read without a signal within the test
-        // the stream thread processes the command before its publisher's acknowledgement returns, and commits later
-        Runnable publish = () -> onStreamThread(() -> changes.changed("S1"));
-        CompletableFuture<Optional<String>> waiting = CompletableFuture.supplyAsync(() ->
-            Polling.after(publish, Duration.ofSeconds(30), changes, List.of("S1"), () -> {
-                reads.incrementAndGet();
-                return committed.get() ? Optional.of("decided") : Optional.empty();
-            }, minute, minute));
-        while (reads.get() < 1) {
-            Thread.onSpinWait();
-        }
-        assertEquals(java.util.Set.of("stream-1"), changes.threadsAwaitingCommit(), "the change marked the wait for its commit");
-
-        onStreamThread(() -> {
-            committed.set(true);
-            commits[0] = 1;
-            changes.committed("stream-1", 1);
-        });
-        assertEquals(Optional.of("decided"), waiting.get(10, TimeUnit.SECONDS), "woken by the commit, not after a minute");
-        assertEquals(2, reads.get());
-    }
-
-    /** Runs {@code work} on a thread named as a stream thread, and waits for it. */
-    private static void onStreamThread(Runnable work) {
-        Thread thread = new Thread(work, "stream-1");
-        thread.start();
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
