@@ -45,7 +45,8 @@ public class EngineBeans {
     /** This instance's own stores: what it answers the other instances from. */
     @Singleton
     LocalEngineState localEngineState(StreamsRuntime runtime, Topics topics, KafkaDecisionLog log) {
-        return new LocalEngineState(runtime.clients(), runtime.changes(), topics, log, LocalEngineState.DEFAULT_RETRY);
+        return new LocalEngineState(runtime.clients(), runtime.handles(), runtime.changes(), topics, log,
+            LocalEngineState.DEFAULT_RETRY);
     }
 
     /** What this instance answers the others from its own stores. */

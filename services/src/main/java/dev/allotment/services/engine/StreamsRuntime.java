@@ -11,6 +11,7 @@ import dev.allotment.streams.order.Limits;
 import dev.allotment.streams.state.EngineClients;
 import dev.allotment.streams.state.GlobalPositions;
 import dev.allotment.streams.state.StoreChanges;
+import dev.allotment.streams.state.StoreHandles;
 import dev.allotment.streams.state.StoreNames;
 import dev.allotment.streams.topology.AllotmentTopology;
 import dev.allotment.streams.topology.EngineStreamsConfig;
@@ -62,6 +63,8 @@ public class StreamsRuntime {
     private final MeterRegistry meters;
     private final Limits limits;
     private final StoreChanges changes = new StoreChanges();
+    /** The stores this instance's running tasks hold for the edge's keyed reads (both clients' tasks). */
+    private final StoreHandles handles = new StoreHandles();
     private final GlobalPositions globals = new GlobalPositions();
     /** How far the SKU client's own copies of the global stores have read, when it runs (a client keeps its own). */
     private final GlobalPositions skuGlobals = new GlobalPositions();
@@ -107,6 +110,11 @@ public class StreamsRuntime {
         return changes;
     }
 
+    /** The stores this instance's running tasks hold for the edge's reads. */
+    public StoreHandles handles() {
+        return handles;
+    }
+
     /** How far this instance's copies of the global stores have read their topics (the main client's). */
     public GlobalPositions globals() {
         return globals;
@@ -143,15 +151,15 @@ public class StreamsRuntime {
         HomePartitions homes = new HomePartitions(partitionCounts);
         IntToLongFunction ends = partition -> layout.ends().getOrDefault(partition, -1L);
         deadLetters = new KafkaDeadLetterOutlet(kafka, topics.deadLetters());
-        Topology topology = AllotmentTopology.build(topics, serdes, new TopologyHooks(changes, homes, deadLetters, globals, ends),
-            topologySettings);
+        Topology topology = AllotmentTopology.build(topics, serdes,
+            new TopologyHooks(changes, homes, deadLetters, globals, ends, handles), topologySettings);
         LOG.info("topology:\n{}", topology.describe());
         properties = streamsProperties(bootstrap);
         Integer skuInterval = settings.getStreams().getSkuCommitIntervalMs();
         // the SKU tasks on a client of their own: the same topology (its own instance: a client rewrites what it is
         // given), its own copies of the global stores, tagged so that the role assignor gives it the SKU tasks alone
         Topology skuTopology = skuInterval == null ? null : AllotmentTopology.build(topics, serdes,
-            new TopologyHooks(changes, homes, deadLetters, skuGlobals, ends), topologySettings);
+            new TopologyHooks(changes, homes, deadLetters, skuGlobals, ends, handles), topologySettings);
         if (skuTopology != null) {
             RoleAssignor.SkuSide side = RoleAssignor.SkuSide.of(skuTopology.describe());
             skuStores = side.stores();

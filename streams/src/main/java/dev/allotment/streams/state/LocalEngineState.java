@@ -43,6 +43,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * standby copies this instance keeps of other instances' tasks, which may lag them.
  *
  * @param clients the Kafka Streams clients of this instance (each store read from the one that holds it)
+ * @param handles the stores its running tasks hold for keyed reads of active copies, read without Kafka Streams'
+ *     lookup ({@link StoreHandles}); a store not held there is looked up as an interactive query
  * @param log the decision log, which the order histories' entries point into
  * @param stale whether keyed reads may read standby copies
  * @param only when not null, the partitions lists read (their standby or active copies here), in place of this
@@ -50,8 +52,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * @param keyPartition when not null, the partition keyed reads read, not looked up again from the key: see
  *     {@link #keyedTo(int)}
  */
-public record LocalEngineState(EngineClients clients, StoreChanges changes, Topics topics, DecisionLog log,
-                               Duration retryBound, boolean stale, Set<Integer> only, Integer keyPartition)
+public record LocalEngineState(EngineClients clients, StoreHandles handles, StoreChanges changes, Topics topics,
+                               DecisionLog log, Duration retryBound, boolean stale, Set<Integer> only, Integer keyPartition)
     implements EngineState {
     /** How long a read waits for a store that is moving before it answers "unavailable". */
     public static final Duration DEFAULT_RETRY = Duration.ofMillis(250);
@@ -59,19 +61,19 @@ public record LocalEngineState(EngineClients clients, StoreChanges changes, Topi
     private static final StringSerializer KEYS = new StringSerializer();
 
     /** Reads of this instance's active tasks alone. */
-    public LocalEngineState(EngineClients clients, StoreChanges changes, Topics topics, DecisionLog log,
-                            Duration retryBound) {
-        this(clients, changes, topics, log, retryBound, false, null, null);
+    public LocalEngineState(EngineClients clients, StoreHandles handles, StoreChanges changes, Topics topics,
+                            DecisionLog log, Duration retryBound) {
+        this(clients, handles, changes, topics, log, retryBound, false, null, null);
     }
 
     /** The same reads, of this instance's standby copies too (keyed reads): answers that may lag the active copy. */
     public LocalEngineState standbys() {
-        return new LocalEngineState(clients, changes, topics, log, retryBound, true, null, null);
+        return new LocalEngineState(clients, handles, changes, topics, log, retryBound, true, null, null);
     }
 
     /** The same reads, answering "unavailable" at once where they would wait for a store that is moving. */
     public LocalEngineState withoutWaiting() {
-        return new LocalEngineState(clients, changes, topics, log, Duration.ZERO, stale, only, keyPartition);
+        return new LocalEngineState(clients, handles, changes, topics, log, Duration.ZERO, stale, only, keyPartition);
     }
 
     /**
@@ -79,7 +81,7 @@ public record LocalEngineState(EngineClients clients, StoreChanges changes, Topi
      * (the router's answer-at-once step): its keyed read goes to {@code partition} without looking it up again.
      */
     public LocalEngineState keyedTo(int partition) {
-        return new LocalEngineState(clients, changes, topics, log, retryBound, stale, only, partition);
+        return new LocalEngineState(clients, handles, changes, topics, log, retryBound, stale, only, partition);
     }
 
     /**
@@ -87,7 +89,7 @@ public record LocalEngineState(EngineClients clients, StoreChanges changes, Topi
      * active one); a partition it holds no copy of is "not queryable", asked again, then unavailable.
      */
     public LocalEngineState partitions(Set<Integer> partitions) {
-        return new LocalEngineState(clients, changes, topics, log, retryBound, true, Set.copyOf(partitions), null);
+        return new LocalEngineState(clients, handles, changes, topics, log, retryBound, true, Set.copyOf(partitions), null);
     }
 
     /**
@@ -376,7 +378,17 @@ public record LocalEngineState(EngineClients clients, StoreChanges changes, Topi
         return OrderPages.localPartitions(running(clients.forTopic(topic)), topic);
     }
 
+    /**
+     * Store {@code name} of {@code partition} (of every local partition when null): the running task's own, when it
+     * holds it for the edge ({@link StoreHandles}) and the read is of active copies; else Kafka Streams' view.
+     */
     private <V> ReadOnlyKeyValueStore<String, V> store(KafkaStreams streams, String name, Integer partition) {
+        if (!stale && partition != null) {
+            ReadOnlyKeyValueStore<String, V> held = handles.held(name, partition);
+            if (held != null) {
+                return held;
+            }
+        }
         StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> params =
             StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore());
         if (stale && partition != null) {

@@ -98,9 +98,11 @@ public final class AllotmentTopology {
             w.settings().shards(), AvailableUnits.reader(serdes.value(StockLevel.class), topics.stockLevels())),
             NodeNames.DEAD_LETTERS,
             "order-events"), "order-events-source");
-        topology.addProcessor("order-fold-processor", w.guarded(new OrderFoldProcessor(topics.allocationEvents(),
-            serdes.value(AllocationEvent.class).deserializer(), w.hooks().changes(), w.settings().orderHistoryRetention()),
-            NodeNames.FOLD_DEAD_LETTERS, "order-fold"),
+        // the order's stores the edge reads, held for it while the task runs (StoreHandles)
+        topology.addProcessor("order-fold-processor", w.hooks().handles().publishing(w.guarded(new OrderFoldProcessor(
+            topics.allocationEvents(), serdes.value(AllocationEvent.class).deserializer(), w.hooks().changes(),
+            w.settings().orderHistoryRetention()), NodeNames.FOLD_DEAD_LETTERS, "order-fold"),
+            StoreNames.ORDERS, StoreNames.ORDER_HISTORY, StoreNames.ALLOCATION_REQUESTS, StoreNames.ORDER_INDEX),
             "order-fold-source");
         // an order is written when placed and again for each decision folded, mostly within one commit: kept as an
         // object until the commit, serialized once then (CommitTimeStore), not per decision
@@ -130,11 +132,13 @@ public final class AllotmentTopology {
         // the edge's commands and the engine's own apart: an edge command never waits behind an engine transaction
         // still open on its partition (a read_committed reader stops at the first record of one)
         topology.addSource("sku-source", bytes, bytes, topics.commands(), topics.engineCommands(), topics.stockEvents());
-        topology.addProcessor("sku-processor", w.guarded(new SkuProcessor(topics, serdes.value(Command.class).deserializer(),
-            serdes.value(StockEvent.class).deserializer(), w.locationChanges(), w.hooks().changes(), w.hooks().homes(),
-            w.settings().commandOutcomeRetention(), w.settings().commandGroupTimeout(), w.settings().shards(),
-            w.settings().answerCommitGap(), w.hooks().commandsEnds()),
-            NodeNames.SKU_DEAD_LETTERS, "sku"), "sku-source");
+        // the SKU's stores the edge reads, held for it while the task runs (StoreHandles)
+        topology.addProcessor("sku-processor", w.hooks().handles().publishing(w.guarded(new SkuProcessor(topics,
+            serdes.value(Command.class).deserializer(), serdes.value(StockEvent.class).deserializer(), w.locationChanges(),
+            w.hooks().changes(), w.hooks().homes(), w.settings().commandOutcomeRetention(), w.settings().commandGroupTimeout(),
+            w.settings().shards(), w.settings().answerCommitGap(), w.hooks().commandsEnds()),
+            NodeNames.SKU_DEAD_LETTERS, "sku"), StoreNames.SKU_STOCK, StoreNames.STOCK_INDEX, StoreNames.LINE_RESERVATIONS,
+            StoreNames.WAITING, StoreNames.COMMAND_OUTCOMES), "sku-source");
         // a popular SKU's stock changes with every decision: kept as an object until the commit, serialized into RocksDB
         // and its changelog once then; the stock levels feed is published from that commit (SkuProcessor). A record per
         // SKU live, one per commit that changed it written: its changelog churns (TopicSpec.CHURNING_SEGMENT_BYTES)

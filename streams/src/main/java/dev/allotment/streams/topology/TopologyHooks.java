@@ -2,6 +2,7 @@ package dev.allotment.streams.topology;
 
 import dev.allotment.streams.state.GlobalPositions;
 import dev.allotment.streams.state.StoreChanges;
+import dev.allotment.streams.state.StoreHandles;
 import dev.allotment.streams.support.DeadLetterOutlet;
 import java.util.function.IntToLongFunction;
 
@@ -10,10 +11,17 @@ import java.util.function.IntToLongFunction;
  * waits listen), where a platform's keys belong ({@link HomePartitions}), and where a global store's loader sends its
  * dead letters, how far its copies of the global stores have read their topics ({@link GlobalPositions}), and where
  * each partition of allotment.commands ended when the process started (a SKU task's
- * {@link dev.allotment.streams.allocation.CommandsFence}; -1 where not known).
+ * {@link dev.allotment.streams.allocation.CommandsFence}; -1 where not known), and where the running tasks hand out
+ * the stores the edge reads ({@link StoreHandles}).
  */
 public record TopologyHooks(StoreChanges changes, HomePartitions homes, DeadLetterOutlet deadLetters,
-                            GlobalPositions globals, IntToLongFunction commandsEnds) {
+                            GlobalPositions globals, IntToLongFunction commandsEnds, StoreHandles handles) {
+    /** Hooks whose stores nobody holds. */
+    public TopologyHooks(StoreChanges changes, HomePartitions homes, DeadLetterOutlet deadLetters, GlobalPositions globals,
+                         IntToLongFunction commandsEnds) {
+        this(changes, homes, deadLetters, globals, commandsEnds, new StoreHandles());
+    }
+
     /** Hooks whose global positions nobody reads. */
     public TopologyHooks(StoreChanges changes, HomePartitions homes, DeadLetterOutlet deadLetters) {
         this(changes, homes, deadLetters, new GlobalPositions());

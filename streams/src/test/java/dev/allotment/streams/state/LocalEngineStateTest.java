@@ -54,7 +54,7 @@ class LocalEngineStateTest {
 
     @Test
     void anEngineThatHasNotStartedIsUnavailable() {
-        LocalEngineState state = new LocalEngineState(EngineClients.of(() -> null), new StoreChanges(), Topics.defaults(), null, Duration.ofSeconds(5));
+        LocalEngineState state = new LocalEngineState(EngineClients.of(() -> null), new StoreHandles(), new StoreChanges(), Topics.defaults(), null, Duration.ofSeconds(5));
 
         EngineUnavailableException e = assertThrows(EngineUnavailableException.class, () -> state.order("o-1"));
         assertTrue(e.getMessage().contains("starting"), e.getMessage());

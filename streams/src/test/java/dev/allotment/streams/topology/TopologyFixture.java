@@ -25,6 +25,7 @@ import dev.allotment.streams.state.GlobalPositions;
 import dev.allotment.streams.state.HistoryKeys;
 import dev.allotment.streams.state.OrderHistories;
 import dev.allotment.streams.state.StoreChanges;
+import dev.allotment.streams.state.StoreHandles;
 import dev.allotment.streams.state.StoreNames;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,6 +78,8 @@ final class TopologyFixture implements AutoCloseable {
     final List<Record<byte[], byte[]>> globalDeadLetters = new ArrayList<>();
     /** How far the global stores' loaders have read their topics. */
     final GlobalPositions globals = new GlobalPositions();
+    /** The stores the running tasks hold for the edge's reads. */
+    final StoreHandles handles = new StoreHandles();
 
     private TopologyFixture(String applicationId, String guarantee, Instant wallClock, TopologySettings settings)
         throws IOException {
@@ -98,7 +101,7 @@ final class TopologyFixture implements AutoCloseable {
         driver = new TopologyTestDriver(AllotmentTopology.build(topics, serdes,
             new TopologyHooks(new StoreChanges(), new HomePartitions(Map.of(topics.commands(), commandPartitions,
                 topics.engineCommands(), commandPartitions)),
-                globalDeadLetters::add, globals, partition -> commandsEnd),
+                globalDeadLetters::add, globals, partition -> commandsEnd, handles),
             settings), props, wallClock);
         orders = input(topics.orderEvents(), serdes.value(OrderEvent.class).serializer());
         rawOrders = input(topics.orderEvents(), Serdes.ByteArray().serializer());
