@@ -8,6 +8,7 @@ import dev.allotment.schemas.Topics;
 import dev.allotment.services.cluster.Endpoints;
 import dev.allotment.streams.allocation.ShardPlan;
 import dev.allotment.streams.order.Limits;
+import dev.allotment.streams.state.ActivePartitions;
 import dev.allotment.streams.state.EngineClients;
 import dev.allotment.streams.state.GlobalPositions;
 import dev.allotment.streams.state.StoreChanges;
@@ -32,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntToLongFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -74,14 +76,14 @@ public class StreamsRuntime {
     /** The SKU sub-topology's stores and topics: what {@link #skuStreams} holds and reads. */
     private volatile Set<String> skuStores = Set.of();
     private volatile Set<String> skuTopics = Set.of();
+    /** How many times a Kafka Streams client's state has changed, since this runtime began (before clients: they read it). */
+    private final AtomicLong stateChanges = new AtomicLong();
     private final EngineClients clients = new Clients();
     private Properties properties;
     private Properties skuProperties;
     /** The replication chosen for the cluster at start ({@link TopicRules#replication}). */
     private TopicRules.Replication replication;
     private volatile boolean draining;
-    /** How many times the Kafka Streams client's state has changed, since this runtime began. */
-    private final AtomicLong stateChanges = new AtomicLong();
     /** {@link #instance()} parsed, with the text it was parsed from. */
     private volatile Map.Entry<String, HostInfo> host;
     private volatile Map<String, Integer> partitionCounts = Map.of();
@@ -471,6 +473,8 @@ public class StreamsRuntime {
 
     /** The clients as reads need them: a store or topic of the SKU sub-topology from the SKU client, when it runs. */
     private final class Clients implements EngineClients {
+        private final ActivePartitions active = new ActivePartitions(stateChanges::get);
+
         @Override
         public KafkaStreams forStore(String store) {
             KafkaStreams sku = skuStreams;
@@ -493,6 +497,12 @@ public class StreamsRuntime {
             KafkaStreams main = streams;
             KafkaStreams sku = skuStreams;
             return main == null ? List.of() : sku == null ? List.of(main) : List.of(main, sku);
+        }
+
+        /** Kept while the client stays RUNNING: a list of every partition asks for them, a request's lookup three times. */
+        @Override
+        public SortedSet<Integer> activePartitions(KafkaStreams client, String topic) {
+            return active.get(client, topic);
         }
     }
 }

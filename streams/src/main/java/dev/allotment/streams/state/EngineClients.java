@@ -1,6 +1,7 @@
 package dev.allotment.streams.state;
 
 import java.util.List;
+import java.util.SortedSet;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -22,6 +23,14 @@ public interface EngineClients {
 
     /** Every client, the main one first; empty while the engine starts. */
     List<KafkaStreams> all();
+
+    /**
+     * The partitions of {@code topic} whose active tasks run in {@code client} (one of these), sorted and unmodifiable:
+     * worked out from its threads' metadata on every call, unless an implementation keeps them ({@link ActivePartitions}).
+     */
+    default SortedSet<Integer> activePartitions(KafkaStreams client, String topic) {
+        return ActivePartitions.of(client, topic);
+    }
 
     /** One client for every store and topic. */
     static EngineClients of(Supplier<KafkaStreams> streams) {

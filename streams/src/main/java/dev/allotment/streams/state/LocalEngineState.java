@@ -166,12 +166,19 @@ public record LocalEngineState(EngineClients clients, StoreHandles handles, Stor
         });
     }
 
-    /** Found through the {@code allocation-requests} index (request id to order id), then read from its order. */
+    /**
+     * Found through the {@code allocation-requests} index (request id to order id), then read from its order in the same
+     * partition: the order-fold task writes both, so the order is where its index entry is, wherever the key's default
+     * partition would be, and no key's owner is looked up.
+     */
     @Override
     public Optional<FoundRequest> request(String requestId) {
-        String orderId = this.<String, String>readEveryPartition(StoreNames.ALLOCATION_REQUESTS, topics.orderEvents(),
-            s -> s.get(requestId)).stream().filter(Objects::nonNull).findFirst().orElse(null);
-        return orderId == null ? Optional.empty() : order(orderId).flatMap(o -> requestOf(o, requestId));
+        return this.<String, OrderProjection, Optional<FoundRequest>>readEveryPartition(StoreNames.ALLOCATION_REQUESTS,
+                StoreNames.ORDERS, topics.orderEvents(), (index, orders) -> {
+                String orderId = index.get(requestId);
+                OrderProjection order = orderId == null ? null : orders.get(orderId);
+                return order == null ? Optional.<FoundRequest>empty() : requestOf(order, requestId);
+            }).stream().flatMap(Optional::stream).findFirst();
     }
 
     @Override
@@ -311,7 +318,7 @@ public record LocalEngineState(EngineClients clients, StoreHandles handles, Stor
 
     /** The partitions of {@code topic} a list reads: this instance's active ones, or the ones it was asked for. */
     private Set<Integer> listed(KafkaStreams running, String topic) {
-        return only != null ? new java.util.TreeSet<>(only) : OrderPages.localPartitions(running, topic);
+        return only != null ? new java.util.TreeSet<>(only) : clients.activePartitions(running, topic);
     }
 
     /** {@code query} on store {@code name} of the partition that owns {@code key}. */
@@ -375,7 +382,7 @@ public record LocalEngineState(EngineClients clients, StoreHandles handles, Stor
 
     /** The partitions of {@code topic} whose active tasks run here: what this instance's lists of them cover. */
     public Set<Integer> activePartitions(String topic) {
-        return OrderPages.localPartitions(running(clients.forTopic(topic)), topic);
+        return clients.activePartitions(running(clients.forTopic(topic)), topic);
     }
 
     /**

@@ -6,8 +6,6 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.TreeSet;
-import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -18,15 +16,6 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 final class OrderPages {
     private OrderPages() {}
-
-    /** The partitions of {@code topic} whose tasks run on this instance. */
-    static TreeSet<Integer> localPartitions(KafkaStreams streams, String topic) {
-        TreeSet<Integer> partitions = new TreeSet<>();
-        streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks().forEach(task ->
-            task.topicPartitions().stream().filter(tp -> tp.topic().equals(topic))
-                .forEach(tp -> partitions.add(tp.partition()))));
-        return partitions;
-    }
 
     /** See {@link EngineState#orders}. */
     static List<OrderProjection> page(List<ReadOnlyKeyValueStore<String, OrderProjection>> stores, String after,
