@@ -320,7 +320,6 @@ public final class RoutedEngineState implements EngineState {
      * only with what it {@code holds}: one that does not hold the key may not have caught up with it yet, so its "not
      * found" is no answer, and the read looks again.
      */
-
     private <T> T keyed(String store, String key, Predicate<T> holds, Function<EngineState, T> here, Function<Peer, T> there) {
         long deadline = System.nanoTime() + routeRetry.toNanos();
         String last = "no instance owns it yet";

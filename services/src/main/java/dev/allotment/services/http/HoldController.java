@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Cart holds: a checkout takes stock out of available before it becomes an order (HoldPlaced on allotment.stock-events,
@@ -102,7 +101,7 @@ public class HoldController {
 
     /** Sends the hold's event to its SKU's partition and waits for its outcome; the refusal to answer, or null. */
     private HttpResponse<Map<String, Object>> send(HttpRequest<?> request, String sku, String what, Object payload, Instant now) {
-        StockEvent event = new StockEvent(UUID.randomUUID().toString(), now,
+        StockEvent event = new StockEvent(RandomIds.next(), now,
             Outcomes.commandId(IdempotencyKeys.commandBase(request), what), AllocationRequestController.callerName(request), payload);
         List<CommandGateway.Result> results = gateway.sendStock(List.of(Map.entry(sku, event)));
         return Outcomes.unless(results);

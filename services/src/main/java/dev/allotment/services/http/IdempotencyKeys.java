@@ -40,7 +40,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -92,7 +91,7 @@ public class IdempotencyKeys {
 
     /** What a controller names its commands from: the caller's key, or a fresh id for a call without one. */
     static String commandBase(HttpRequest<?> request) {
-        return request.getAttribute(CALL, Call.class).map(Call::scope).orElseGet(() -> UUID.randomUUID().toString());
+        return request.getAttribute(CALL, Call.class).map(Call::scope).orElseGet(() -> RandomIds.next());
     }
 
     /** A caller's key as command ids carry it. */

@@ -38,7 +38,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 
 /**
  * Promise dates (issue 18, item 5): incoming stock as dated batches per SKU and location, sent to allotment.stock-events
@@ -100,7 +99,7 @@ public class IncomingStockController {
         if (waits.location(locationId).isEmpty()) {
             return StockController.unknownLocation(locationId);
         }
-        StockEvent event = new StockEvent(UUID.randomUUID().toString(), Instant.now(),
+        StockEvent event = new StockEvent(RandomIds.next(), Instant.now(),
             Outcomes.commandId(IdempotencyKeys.commandBase(request), "incoming:" + locationId + ":" + sku),
             AllocationRequestController.callerName(request), new IncomingSet(sku, locationId, (int) total, batches));
         HttpResponse<Map<String, Object>> refused = Outcomes.unless(gateway.sendStock(List.of(Map.entry(sku, event))));

@@ -33,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Locations and channel routing: published to allotment.location-events, read back from the global store. Changing
@@ -94,7 +93,7 @@ public class LocationController {
         boolean tracksStock = tracks == null || tracks.isNull()
             ? waits.location(id).map(LocationUpserted::getTracksStock).orElse(true) : tracks.asBoolean();
         LocationUpserted location = new LocationUpserted(id, name, kind, mode, timeoutSeconds, tracksStock, webhook);
-        LocationEvent event = new LocationEvent(UUID.randomUUID().toString(), Instant.now(), key, location);
+        LocationEvent event = new LocationEvent(RandomIds.next(), Instant.now(), key, location);
         publisher.publish(LocationKeys.location(id), event);
         waits.until(() -> state.location(id).filter(location::equals).isPresent());
         return HttpResponse.ok(view(location));
@@ -139,7 +138,7 @@ public class LocationController {
         }
         in.check();
         RoutingSet routing = new RoutingSet(channel, ids);
-        publisher.publish(LocationKeys.channel(channel), new LocationEvent(UUID.randomUUID().toString(), Instant.now(), key, routing));
+        publisher.publish(LocationKeys.channel(channel), new LocationEvent(RandomIds.next(), Instant.now(), key, routing));
         waits.until(() -> state.routing(channel).filter(routing::equals).isPresent());
         return HttpResponse.ok(routingView(routing));
     }

@@ -36,7 +36,6 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -171,7 +170,7 @@ public class OrderController {
 
     private static OrderEvent envelope(String idempotencyKey, Object payload) {
         return OrderEvent.newBuilder()
-            .setEventId(UUID.randomUUID().toString())
+            .setEventId(RandomIds.next())
             .setOccurredAt(Instant.now())
             .setCommandId(idempotencyKey)
             .setPayload(payload)

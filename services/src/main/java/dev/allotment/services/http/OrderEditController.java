@@ -35,7 +35,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
@@ -116,7 +115,7 @@ public class OrderEditController {
         if (refused.isPresent()) {
             return refusal(refused.get().code().wire(), refused.get().getMessage());
         }
-        OrderEvent event = OrderEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setOccurredAt(Instant.now())
+        OrderEvent event = OrderEvent.newBuilder().setEventId(RandomIds.next()).setOccurredAt(Instant.now())
             .setCommandId(idempotencyKey).setPayload(edit).build();
         RecordMetadata published = publisher.publish(orderId, event);
         Optional<List<AllocationEvent>> logged = waits.logged(orderId, published, OrderEdits.commandId(event.getEventId(), edit));

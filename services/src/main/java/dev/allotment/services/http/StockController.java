@@ -37,7 +37,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -86,7 +85,7 @@ public class StockController {
         if (waits.location(locationId).isEmpty()) {
             return unknownLocation(locationId);
         }
-        StockEvent event = new StockEvent(UUID.randomUUID().toString(), Instant.now(),
+        StockEvent event = new StockEvent(RandomIds.next(), Instant.now(),
             Outcomes.commandId(IdempotencyKeys.commandBase(request), "stock:" + locationId + ":" + sku), AllocationRequestController.callerName(request),
             new StockSet(sku, locationId, physical, incoming));
         List<CommandGateway.Result> results = gateway.sendStock(List.of(Map.entry(sku, event)));
@@ -123,7 +122,7 @@ public class StockController {
                 in.error(at + "delta", "must not be 0");
             }
             if (sku != null && location != null && delta != null) {
-                events.add(Map.entry(sku, new StockEvent(UUID.randomUUID().toString(), Instant.now(),
+                events.add(Map.entry(sku, new StockEvent(RandomIds.next(), Instant.now(),
                     batch + ":adjust:" + i, AllocationRequestController.callerName(request),
                     new StockAdjusted(sku, location, delta, reason))));
             }

@@ -1,11 +1,13 @@
 package dev.allotment.streams.state;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
@@ -109,7 +111,7 @@ public final class StoreHandles {
         if (level == null) {
             level = StreamsConfig.configDef().defaultValues().get(StreamsConfig.DEFAULT_INTERACTIVE_QUERY_ISOLATION_LEVEL_CONFIG);
         }
-        return level instanceof IsolationLevel l ? l : IsolationLevel.valueOf(level.toString().trim().toUpperCase(java.util.Locale.ROOT));
+        return level instanceof IsolationLevel l ? l : IsolationLevel.valueOf(level.toString().trim().toUpperCase(Locale.ROOT));
     }
 
     /** A processor that hands out its task's stores while it runs. */
@@ -249,7 +251,7 @@ public final class StoreHandles {
         }
 
         /** The iterator {@code opening} opens (the read already entered), leaving when it closes. */
-        private KeyValueIterator<String, V> counted(java.util.function.Supplier<KeyValueIterator<String, V>> opening) {
+        private KeyValueIterator<String, V> counted(Supplier<KeyValueIterator<String, V>> opening) {
             KeyValueIterator<String, V> it;
             try {
                 it = opening.get();
