@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -30,19 +31,27 @@ import org.slf4j.LoggerFactory;
 final class CommitSignal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CommitSignal.class);
     static final long PERIOD_MS = 2;
-    /** How often the counters are looked up again among the client's metrics (threads are replaced, added, removed). */
-    static final long LOOKUP_MS = 1_000;
+    /**
+     * How often the counters are looked up again among the clients' metrics when no client's state has changed: threads
+     * are replaced, added and removed in rebalances, which change it, and a look-up copies every metric of both
+     * clients (thousands; 5 % of the engine's CPU samples when it ran every second), so this is a backstop only.
+     */
+    static final long LOOKUP_MS = 30_000;
     static final String COUNTER = "commit-total";
     static final String GROUP = "stream-thread-metrics";
     private final Supplier<Map<MetricName, ? extends Metric>> metrics;
+    /** How many times a client's state has changed: the counters are looked up again when it moves. */
+    private final LongSupplier stateChanges;
     private final StoreChanges changes;
     private final Thread thread;
     /** Each stream thread's commit counter, by thread name, as last looked up. */
     private volatile Map<String, Metric> counters = Map.of();
     private volatile boolean open = true;
 
-    CommitSignal(Supplier<Map<MetricName, ? extends Metric>> metrics, StoreChanges changes, String name) {
+    CommitSignal(Supplier<Map<MetricName, ? extends Metric>> metrics, LongSupplier stateChanges, StoreChanges changes,
+                 String name) {
         this.metrics = metrics;
+        this.stateChanges = stateChanges;
         this.changes = changes;
         this.thread = new Thread(this::run, name);
         this.thread.setDaemon(true);
@@ -63,12 +72,16 @@ final class CommitSignal implements AutoCloseable {
 
     private void run() {
         long lookedUpAt = 0;
+        long lookedUpIn = Long.MIN_VALUE;
         while (open) {
             try {
                 long now = System.nanoTime();
-                if (counters.isEmpty() || now - lookedUpAt > TimeUnit.MILLISECONDS.toNanos(LOOKUP_MS)) {
+                long generation = stateChanges.getAsLong();
+                if (counters.isEmpty() || generation != lookedUpIn
+                    || now - lookedUpAt > TimeUnit.MILLISECONDS.toNanos(LOOKUP_MS)) {
                     counters = counters(metrics.get());
                     lookedUpAt = now;
+                    lookedUpIn = generation;
                     // a thread with changes awaiting a commit and no counter any more (replaced, removed) never signals
                     Set<String> gone = new HashSet<>(changes.threadsAwaitingCommit());
                     gone.removeAll(counters.keySet());

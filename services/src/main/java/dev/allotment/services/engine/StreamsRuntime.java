@@ -213,7 +213,7 @@ public class StreamsRuntime {
             commitSignal.close();
         }
         // reads see committed state only: a wait is woken when the thread that changed its key commits (CommitSignal)
-        commitSignal = readsCommitted() ? new CommitSignal(this::allMetrics, changes, "allotment-commit-signal").start() : null;
+        commitSignal = readsCommitted() ? new CommitSignal(this::allMetrics, stateChanges::get, changes, "allotment-commit-signal").start() : null;
     }
 
     private KafkaStreams client(Topology topology, Properties props, GlobalPositions positions) {

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -87,7 +88,9 @@ class CommitSignalTest {
             Serdes.String()), "write");
 
         KafkaStreams streams = OffThreadMetrics.streams(topology, props);
-        try (CommitSignal signal = new CommitSignal(streams::metrics, changes, "test-commit-signal")) {
+        AtomicLong stateChanges = new AtomicLong();
+        streams.setStateListener((now, before) -> stateChanges.incrementAndGet());
+        try (CommitSignal signal = new CommitSignal(streams::metrics, stateChanges::get, changes, "test-commit-signal")) {
             streams.start();
             signal.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
