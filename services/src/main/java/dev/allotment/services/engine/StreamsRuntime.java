@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka Streams runtime of this instance. Start-up order matters, so it is explicit here: topics
- * exist, schemas are registered (one at a time), then the topology starts. Closed on shutdown.
+ * exist and schemas are registered (one at a time, beside the topics' checks), then the topology starts. Closed on
+ * shutdown.
  */
 @Context
 public class StreamsRuntime {
@@ -136,13 +137,22 @@ public class StreamsRuntime {
             LOG.info("every Kafka client connects with {}", kafka.describe());
         }
         EngineSettings.TopicSettings topicSettings = settings.getTopics();
-        replication = TopicCreator.ensure(kafka, topics, topics.specs(topicSettings.getPartitions()), topicSettings.isCreate(),
-            topicSettings.getReplicationFactor(), topicSettings.getMinInsyncReplicas());
-        TopicCreator.adviseSegments(kafka, topics.specs(topicSettings.getPartitions()), settings.getStreams().getApplicationId(),
-            AllotmentTopology::changelogSegments);
+        // the registry's round trips (one subject at a time) and the cluster's are independent: both run at once
         SchemaRegistrar registrar = new SchemaRegistrar(registry);
-        registrar.verify();
-        registrar.registerAll(SchemaCatalog.subjects(topics));
+        Alongside schemas = Alongside.start("allotment-start-schemas", () -> {
+            registrar.verify();
+            registrar.registerAll(SchemaCatalog.subjects(topics));
+        });
+        try {
+            replication = TopicCreator.ensure(kafka, topics, topics.specs(topicSettings.getPartitions()),
+                topicSettings.isCreate(), topicSettings.getReplicationFactor(), topicSettings.getMinInsyncReplicas());
+            TopicCreator.adviseSegments(kafka, topics.specs(topicSettings.getPartitions()),
+                settings.getStreams().getApplicationId(), AllotmentTopology::changelogSegments);
+        } catch (RuntimeException e) {
+            schemas.joinAfter(e);
+            throw e;
+        }
+        schemas.join();
         // a platform's producer may place keys by another partitioner than Java's: such records go to their home; an
         // order's lines whose SKUs share a partition of the engine's commands are sent there as one command; and a SKU
         // task with no fence yet takes the engine's own commands from the platforms' topic only below where each of its
@@ -213,7 +223,9 @@ public class StreamsRuntime {
             commitSignal.close();
         }
         // reads see committed state only: a wait is woken when the thread that changed its key commits (CommitSignal)
-        commitSignal = readsCommitted() ? new CommitSignal(this::allMetrics, stateChanges::get, changes, "allotment-commit-signal").start() : null;
+        commitSignal = readsCommitted()
+            ? new CommitSignal(this::allMetrics, stateChanges::get, changes, "allotment-commit-signal").start()
+            : null;
     }
 
     private KafkaStreams client(Topology topology, Properties props, GlobalPositions positions) {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiFunction;
@@ -318,7 +319,7 @@ public record LocalEngineState(EngineClients clients, StoreHandles handles, Stor
 
     /** The partitions of {@code topic} a list reads: this instance's active ones, or the ones it was asked for. */
     private Set<Integer> listed(KafkaStreams running, String topic) {
-        return only != null ? new java.util.TreeSet<>(only) : clients.activePartitions(running, topic);
+        return only != null ? new TreeSet<>(only) : clients.activePartitions(running, topic);
     }
 
     /** {@code query} on store {@code name} of the partition that owns {@code key}. */
