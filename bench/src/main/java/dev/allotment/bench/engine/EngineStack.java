@@ -69,6 +69,8 @@ public final class EngineStack implements AutoCloseable {
     private final AvroSerdes serdes;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Process engine;
+    /** Null until the first engine starts: the jar is found then. */
+    private ClassArchive classes;
     private int httpPort;
     private Process peer;
     private int peerPort;
@@ -293,11 +295,17 @@ public final class EngineStack implements AutoCloseable {
             command.add("-XX:FlightRecorderOptions=stackdepth=256");
             command.add("-XX:StartFlightRecording=filename=" + jfr.toAbsolutePath() + ",settings=profile,dumponexit=true");
         }
+        Path jar = findUp("services/target/allotment-services.jar", "./allotment build");
+        if (classes == null) {
+            classes = new ClassArchive(jar);
+        }
+        List<String> archive = classes.options(jar, settings.extraJvmArgs());   // as ./allotment starts it
+        command.addAll(archive);
         command.addAll(settings.extraJvmArgs());
         command.add("-Dallotment.streams.commit-interval-ms=" + settings.commitIntervalMs());
         command.add("-Dallotment.streams.threads=" + settings.threads());
         command.add("-jar");
-        command.add(findUp("services/target/allotment-services.jar", "./allotment build").toString());
+        command.add(jar.toString());
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = builder.environment();
         env.put("ALLOTMENT_KAFKA", broker.bootstrap());
@@ -317,6 +325,7 @@ public final class EngineStack implements AutoCloseable {
         }
         builder.redirectErrorStream(true).redirectOutput(log.toFile());
         Process started = builder.start();
+        classes.launched(started, archive);
         Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
         return started;
     }
@@ -391,7 +400,7 @@ public final class EngineStack implements AutoCloseable {
         m.put("partitions", 4);
         m.put("broker", broker.local() ? "started by the runner (KafkaClusterTestKit, own JVM)" : broker.bootstrap());
         m.put("registry", "Apicurio Registry 2.4.2 (deploy/registry), own JVM");
-        m.put("engine", "services/target/allotment-services.jar, own JVM");
+        m.put("engine", "services/target/allotment-services.jar, own JVM, its classes mapped from the archive a stopped engine wrote, as ./allotment does (ClassArchive)");
         return m;
     }
 
