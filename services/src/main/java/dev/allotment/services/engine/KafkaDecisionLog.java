@@ -1,6 +1,7 @@
 package dev.allotment.services.engine;
 
 import dev.allotment.events.AllocationEvent;
+import dev.allotment.events.ReservationCreated;
 import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.Topics;
 import dev.allotment.streams.state.DecisionLog;
@@ -9,13 +10,16 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
@@ -83,6 +87,15 @@ public class KafkaDecisionLog implements DecisionLog {
 
     private record Position(int partition, long offset) {}
 
+    /** An order's reservation looked for ({@link #reservationAfter}): found once, kept (an order is reserved once). */
+    private record Sought(int partition, String orderId) {}
+    private final Map<Sought, Long> reservations = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Sought, Long> eldest) {
+            return size() > CACHED / 10;
+        }
+    };
+
     public KafkaDecisionLog(Topics topics, AvroSerdes serdes, EngineSettings settings, MeterRegistry meters) {
         this(topics.allocationEvents(), serdes.value(AllocationEvent.class).deserializer(),
             settings.getHttp().getCommandTimeout(), () -> new KafkaConsumer<>(settings.getKafka().connection()
@@ -149,6 +162,88 @@ public class KafkaDecisionLog implements DecisionLog {
             giveBack(consumer, healthy);
         }
         return found;
+    }
+
+    /**
+     * Reads on from {@code after}, comparing keys and decoding only the order's records, until its reservation, the
+     * search's bound or the log's end; a found reservation's offset is kept, so a history read again (an answer polling
+     * it) does not search again. The reservation is mostly a few records on: the fold's mark is where it had read to when
+     * the order was placed.
+     */
+    @Override
+    public Optional<AllocationEvent> reservationAfter(int partition, String orderId, long after) {
+        Sought sought = new Sought(partition, orderId);
+        Long known;
+        synchronized (cache) {
+            known = reservations.get(sought);
+        }
+        if (known != null) {
+            return Optional.ofNullable(read(partition, List.of(known)).get(known));
+        }
+        long deadline = System.nanoTime() + bound.toNanos();
+        Consumer<byte[], byte[]> consumer = borrow(deadline);
+        boolean healthy = false;
+        try {
+            TopicPartition log = new TopicPartition(topic, partition);
+            onlyFetching(consumer, log, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            Optional<Map.Entry<Long, AllocationEvent>> found;
+            try {
+                found = searchOn(consumer, log, orderId.getBytes(StandardCharsets.UTF_8), after, deadline);
+            } finally {
+                consumer.pause(List.of(log));
+            }
+            healthy = true;
+            if (found.isEmpty()) {
+                missing.increment();
+                LOG.debug("decision log {}: no reservation of order {} within {} offsets after {}", log, orderId,
+                    RESERVATION_SEARCH, after);
+                return Optional.empty();
+            }
+            long offset = found.get().getKey();
+            AllocationEvent reservation = found.get().getValue();
+            synchronized (cache) {
+                reservations.put(sought, offset);
+                cache.put(new Position(partition, offset), reservation);
+            }
+            return Optional.of(reservation);
+        } catch (KafkaException e) {
+            throw new EngineUnavailableException("cannot read the decision log " + topic + "-" + partition + ": " + e);
+        } finally {
+            giveBack(consumer, healthy);
+        }
+    }
+
+    /** The order's first ReservationCreated after {@code after}, within {@link #RESERVATION_SEARCH} offsets of it. */
+    private Optional<Map.Entry<Long, AllocationEvent>> searchOn(Consumer<byte[], byte[]> consumer, TopicPartition partition,
+                                                               byte[] key, long after, long deadline) {
+        long end = Math.min(after + 1 + RESERVATION_SEARCH, consumer.endOffsets(List.of(partition),
+            Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))).getOrDefault(partition, 0L));
+        long at = after + 1;
+        consumer.seek(partition, at);
+        while (at < end) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new EngineUnavailableException("the decision log " + partition + " did not answer within " + bound
+                    + " (looking for a reservation after offset " + after + ")");
+            }
+            List<ConsumerRecord<byte[], byte[]>> records;
+            try {
+                records = consumer.poll(Duration.ofNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200))))
+                    .records(partition);
+            } catch (OffsetOutOfRangeException e) {
+                return Optional.empty();   // the log no longer holds it (retention)
+            }
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                if (record.offset() < end && Arrays.equals(key, record.key())) {
+                    AllocationEvent event = decode(record);
+                    if (event != null && event.getPayload() instanceof ReservationCreated) {
+                        return Optional.of(Map.entry(record.offset(), event));
+                    }
+                }
+            }
+            at = consumer.position(partition);
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.ReservationCancelled;
+import dev.allotment.events.ReservationCreated;
 import dev.allotment.schemas.InMemoryAvroSerdes;
 import dev.allotment.services.support.RealInfrastructure;
 import dev.allotment.streams.state.EngineUnavailableException;
@@ -52,11 +53,7 @@ class KafkaDecisionLogTest {
         String bootstrap = RealInfrastructure.endpoints().bootstrapServers();
         Serializer<AllocationEvent> encode = serdes.value(AllocationEvent.class).serializer();
         AtomicInteger decoded = new AtomicInteger();
-        Deserializer<AllocationEvent> inner = serdes.value(AllocationEvent.class).deserializer();
-        Deserializer<AllocationEvent> counting = (t, bytes) -> {
-            decoded.incrementAndGet();
-            return inner.deserialize(t, bytes);
-        };
+        Deserializer<AllocationEvent> counting = counting(decoded);
         Map<Long, String> written = new TreeMap<>();   // partition 1: offset to event id, committed records only
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
@@ -181,6 +178,77 @@ class KafkaDecisionLogTest {
         } finally {
             log.close();
         }
+    }
+
+    /**
+     * An order whose record marks where to look for its reservation ({@code OrderFold.reservationAfter}: the fold holds
+     * the reservation's own offset, or held it in a task that stopped) has it looked for after the mark: found past
+     * other orders' records, an aborted transaction's copy and the order's other events, its offset kept so that the
+     * next read of that history decodes nothing; an order without one is not given another's.
+     */
+    @Test
+    void aReservationIsFoundAfterTheMarkPastOtherOrdersAndAbortedRecordsAndFoundOnce() throws Exception {
+        String topic = "decision-log-search.allocation-events";
+        String bootstrap = RealInfrastructure.endpoints().bootstrapServers();
+        Serializer<AllocationEvent> encode = serdes.value(AllocationEvent.class).serializer();
+        AtomicInteger decoded = new AtomicInteger();
+        Deserializer<AllocationEvent> counting = counting(decoded);
+        long mark = 0;
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap));
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.TRANSACTIONAL_ID_CONFIG, "decision-log-search"),
+                 new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (int i = 0; i < 1_500; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, "o-" + (i % 50), encode.serialize(topic, reservation("o-" + (i % 50), "r-" + i))));
+            }
+            mark = producer.send(new ProducerRecord<>(topic, 0, "o-1", encode.serialize(topic, event("e-mark")))).get().offset();
+            producer.commitTransaction();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, 0, "o-77", encode.serialize(topic, reservation("o-77", "aborted"))));
+            producer.flush();
+            producer.abortTransaction();   // in the log, never read by read_committed
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, 0, "o-77", encode.serialize(topic, event("o-77-not-a-reservation"))));
+            for (int i = 0; i < 5_000; i++) {   // other orders' events: many fetches on
+                producer.send(new ProducerRecord<>(topic, 0, "o-" + (i % 50), encode.serialize(topic, event("e-" + i))));
+            }
+            producer.send(new ProducerRecord<>(topic, 0, "o-77", encode.serialize(topic, reservation("o-77", "the-one"))));
+            producer.send(new ProducerRecord<>(topic, 0, "o-77", encode.serialize(topic, reservation("o-77", "a-later-one"))));
+            producer.commitTransaction();
+        }
+        MeterRegistry meters = new SimpleMeterRegistry();
+        KafkaDecisionLog log = new KafkaDecisionLog(topic, counting, Duration.ofSeconds(10), () -> reader(bootstrap), meters);
+        try {
+            AllocationEvent found = log.reservationAfter(0, "o-77", mark).orElseThrow();
+            assertEquals("the-one", found.getEventId().toString());
+            int decodedOnce = decoded.get();
+            assertEquals(2, decodedOnce, "only the order's own committed records decoded, up to its reservation");
+            assertEquals("the-one", log.reservationAfter(0, "o-77", mark).orElseThrow().getEventId().toString());
+            assertEquals(decodedOnce, decoded.get(), "found once: its offset and event kept");
+
+            assertTrue(log.reservationAfter(0, "o-none", mark).isEmpty(), "another order's is not its own");
+            assertEquals(1.0, meters.counter(KafkaDecisionLog.MISSING).count(), "not found: counted as an event missing");
+        } finally {
+            log.close();
+        }
+    }
+
+    /** The log's decoder, counting in {@code decoded} each record it decodes. */
+    private Deserializer<AllocationEvent> counting(AtomicInteger decoded) {
+        Deserializer<AllocationEvent> inner = serdes.value(AllocationEvent.class).deserializer();
+        return (t, bytes) -> {
+            decoded.incrementAndGet();
+            return inner.deserialize(t, bytes);
+        };
+    }
+
+    private static AllocationEvent reservation(String orderId, String id) {
+        return AllocationEvent.newBuilder().setEventId(id).setOccurredAt(Instant.parse("2026-12-01T10:00:00Z"))
+            .setOrderId(orderId).setPayload(new ReservationCreated(orderId, "web", 0, Instant.parse("2026-12-01T10:00:00Z"),
+                List.of())).build();
     }
 
     /** Creates {@code topic} with one partition and writes {@code values} to it (null: no value), giving their offsets. */

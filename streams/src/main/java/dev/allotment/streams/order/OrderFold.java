@@ -67,6 +67,45 @@ public final class OrderFold {
     }
 
     /**
+     * A position that names no offset: the order's positions when its history was forgotten (a final order, a retention
+     * after it became final). What the log holds of it before is no longer its history, and is not looked for.
+     */
+    public static final long HISTORY_FORGOTTEN = -2L;
+
+    /** The order with its history forgotten: its positions no more than {@link #HISTORY_FORGOTTEN}. */
+    public static OrderProjection withHistoryForgotten(OrderProjection order) {
+        OrderProjection next = fieldsOf(order);
+        next.setHistoryPositions(List.of(HISTORY_FORGOTTEN));
+        return next;
+    }
+
+    /**
+     * A position that names where to look rather than an offset: first in an order's positions, the order's reservation
+     * is in the log after {@code offset} (and within {@link dev.allotment.streams.state.DecisionLog#RESERVATION_SEARCH}
+     * offsets of it). Written when the order is placed, with the offset the order's fold had read up to: the reservation
+     * is logged after it. The fold replaces it by the reservation's own offset when it writes the order next; until
+     * then, or when the task that held that offset stopped, a history read looks for the reservation there.
+     */
+    public static long reservationAfter(long offset) {
+        return -3 - offset;
+    }
+
+    /** Whether {@code position} is a {@link #reservationAfter} mark. */
+    public static boolean isReservationAfter(long position) {
+        return position <= -3;
+    }
+
+    /** The offset a {@link #reservationAfter} mark names. */
+    public static long afterOf(long mark) {
+        return -3 - mark;
+    }
+
+    /** Whether the order's positions have its reservation's yet to come: none at all, or a {@link #reservationAfter} mark alone. */
+    public static boolean awaitsReservation(List<Long> positions) {
+        return positions.isEmpty() || positions.size() == 1 && isReservationAfter(positions.get(0));
+    }
+
+    /**
      * The order with {@code offset} appended to its history's positions ({@code history_positions}): where the event
      * just folded is in the decision log. {@code order} is not changed (a reader on another thread may hold it); a
      * {@code fresh} one (just made by {@link #apply}, seen by no one else) gets the new list itself.
@@ -76,6 +115,21 @@ public final class OrderFold {
         List<Long> positions = new ArrayList<>(before.size() + 1);
         positions.addAll(before);
         positions.add(offset);
+        OrderProjection next = fresh ? order : fieldsOf(order);
+        next.setHistoryPositions(positions);
+        return next;
+    }
+
+    /**
+     * The order, which {@link #awaitsReservation awaits its reservation's position}, with its history's positions
+     * {@code reservation} then {@code then}: the mark that said where to look for the reservation is no longer needed.
+     */
+    public static OrderProjection withReservationFirst(OrderProjection order, boolean fresh, long reservation, long... then) {
+        List<Long> positions = new ArrayList<>(1 + then.length);
+        positions.add(reservation);
+        for (long offset : then) {
+            positions.add(offset);
+        }
         OrderProjection next = fresh ? order : fieldsOf(order);
         next.setHistoryPositions(positions);
         return next;

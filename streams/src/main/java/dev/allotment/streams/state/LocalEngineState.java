@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -129,18 +128,21 @@ public record LocalEngineState(EngineClients clients, StoreHandles handles, Stor
      */
     @Override
     public List<AllocationEvent> history(String orderId) {
-        Map.Entry<Integer, List<KeyValue<String, byte[]>>> entries = onKeyPartition(StoreNames.ORDER_HISTORY, orderId,
-            (running, partition) -> {
-                List<KeyValue<String, byte[]>> stored = new ArrayList<>();
-                try (KeyValueIterator<String, byte[]> it = this.<byte[]>store(running, StoreNames.ORDER_HISTORY, partition)
-                    .prefixScan(HistoryKeys.prefix(orderId), KEYS)) {
-                    it.forEachRemaining(stored::add);
-                }
-                OrderProjection order = this.<OrderProjection>store(running, StoreNames.ORDERS, partition).get(orderId);
-                return Map.entry(partition, OrderHistories.entries(orderId, stored, order));
-            });
-        return entries.getValue().isEmpty() ? List.of() : OrderHistories.read(entries.getKey(), entries.getValue(), log);
+        HistoryAt at = onKeyPartition(StoreNames.ORDER_HISTORY, orderId, (running, partition) -> {
+            List<KeyValue<String, byte[]>> stored = new ArrayList<>();
+            try (KeyValueIterator<String, byte[]> it = this.<byte[]>store(running, StoreNames.ORDER_HISTORY, partition)
+                .prefixScan(HistoryKeys.prefix(orderId), KEYS)) {
+                it.forEachRemaining(stored::add);
+            }
+            OrderProjection order = this.<OrderProjection>store(running, StoreNames.ORDERS, partition).get(orderId);
+            return new HistoryAt(partition, OrderHistories.entries(orderId, stored, order),
+                OrderHistories.reservationSought(order));
+        });
+        return OrderHistories.read(at.partition(), orderId, at.entries(), at.reservationSought(), log);   // off the stores
     }
+
+    /** An order's history entries as its stores hold them, read from the log once the stores are let go. */
+    private record HistoryAt(int partition, List<KeyValue<String, byte[]>> entries, long reservationSought) {}
 
     @Override
     public List<LineReservation> lines(String sku, String orderId) {

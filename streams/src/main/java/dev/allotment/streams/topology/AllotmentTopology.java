@@ -93,15 +93,16 @@ public final class AllotmentTopology {
         Deserializer<byte[]> bytes = Serdes.ByteArray().deserializer();
         topology.addSource("order-events-source", bytes, bytes, topics.orderEvents());
         topology.addSource("order-fold-source", bytes, bytes, topics.allocationEvents());
+        FoldPositions foldPositions = new FoldPositions();   // the fold's, read by the placing of the same task
         topology.addProcessor("order-events-processor", w.guarded(new OrderEventProcessor(serdes.value(OrderEvent.class)
             .deserializer(), w.locationChanges(), w.hooks().changes(), w.hooks().homes(), w.settings().limits(), topics.engineCommands(),
-            w.settings().shards(), AvailableUnits.reader(serdes.value(StockLevel.class), topics.stockLevels())),
+            w.settings().shards(), AvailableUnits.reader(serdes.value(StockLevel.class), topics.stockLevels()), foldPositions),
             NodeNames.DEAD_LETTERS,
             "order-events"), "order-events-source");
         // the order's stores the edge reads, held for it while the task runs (StoreHandles)
         topology.addProcessor("order-fold-processor", w.hooks().handles().publishing(w.guarded(new OrderFoldProcessor(
             topics.allocationEvents(), serdes.value(AllocationEvent.class).deserializer(), w.hooks().changes(),
-            w.settings().orderHistoryRetention()), NodeNames.FOLD_DEAD_LETTERS, "order-fold"),
+            w.settings().orderHistoryRetention(), foldPositions), NodeNames.FOLD_DEAD_LETTERS, "order-fold"),
             StoreNames.ORDERS, StoreNames.ORDER_HISTORY, StoreNames.ALLOCATION_REQUESTS, StoreNames.ORDER_INDEX),
             "order-fold-source");
         // an order is written when placed and again for each decision folded, mostly within one commit: kept as an

@@ -26,6 +26,7 @@ import dev.allotment.streams.allocation.AllocationPlanner;
 import dev.allotment.streams.allocation.Site;
 import dev.allotment.streams.allocation.Refusal;
 import dev.allotment.streams.order.Limits;
+import dev.allotment.streams.order.OrderFold;
 import dev.allotment.streams.order.OrderEdits;
 import dev.allotment.streams.allocation.ShardPlan;
 import dev.allotment.streams.order.OrderRules;
@@ -38,6 +39,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -58,7 +60,8 @@ import org.slf4j.LoggerFactory;
  */
 record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges locationChanges, StoreChanges changes,
                            HomePartitions homes, Limits limits, String commandsTopic, ShardPlan shards,
-                           ToIntFunction<byte[]> availableUnits) implements ProcessorSupplier<byte[], byte[], Object, Object> {
+                           ToIntFunction<byte[]> availableUnits, FoldPositions foldPositions)
+    implements ProcessorSupplier<byte[], byte[], Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(OrderEventProcessor.class);
     @Override
     public Processor<byte[], byte[], Object, Object> get() {
@@ -72,10 +75,13 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
         private GlobalLocations locations;
         private KeyValueStore<String, byte[]> stockView;
         private OrderIndex index;
+        /** How far the fold of this task has read the decision log (-1: not yet since the task opened). */
+        private AtomicLong foldReadTo;
 
         @Override
         public void init(ProcessorContext<Object, Object> context) {
             this.context = context;
+            this.foldReadTo = foldPositions.of(context.taskId().partition());
             this.orders = context.getStateStore(StoreNames.ORDERS);
             this.locations = new GlobalLocations(context.getStateStore(StoreNames.LOCATIONS), locationChanges);
             this.stockView = context.getStateStore(StoreNames.STOCK_VIEW);
@@ -138,6 +144,10 @@ record OrderEventProcessor(Deserializer<OrderEvent> decoder, LocationChanges loc
                 return;
             }
             OrderProjection order = OrderRules.reserve(placed, event.getOccurredAt());
+            long readTo = foldReadTo.get();
+            if (readTo >= 0) {   // the reservation logged below lands after what the fold has read: found there, if asked
+                order.setHistoryPositions(List.of(OrderFold.reservationAfter(readTo)));   // before the fold writes where
+            }
             List<ReservedLine> lines = order.getLines().stream()
                 .map(l -> new ReservedLine(l.getLineId(), l.getSku(), l.getQuantity(), 0)).toList();
             emit(record, event, null, order, new ReservationCreated(order.getOrderNumber(),

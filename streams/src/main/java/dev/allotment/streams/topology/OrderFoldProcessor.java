@@ -4,14 +4,18 @@ import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.AllocationMode;
 import dev.allotment.events.AllocationRequested;
 import dev.allotment.events.OrderProjection;
+import dev.allotment.events.ReservationCreated;
 import dev.allotment.streams.order.OrderFold;
+import dev.allotment.streams.state.DecisionLog;
 import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.state.StoreNames;
 import dev.allotment.streams.support.DeadLetterSink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -31,17 +35,29 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
     /** How often final orders past the history retention are forgotten, and how many at most each time. */
     static final Duration HISTORY_SWEEP_INTERVAL = Duration.ofMinutes(1);
     static final int HISTORY_SWEEP_BATCH = 1_000;
+    /**
+     * How often the reservations' positions that no write of their order took are written alone ({@link HeldReservations}):
+     * each is held one to two of these, so an order none of whose lines was decided yet (waiting for stock) shows its
+     * reservation in its history that much later. Its lines' decisions mostly come a commit or two after it.
+     */
+    static final Duration RESERVATION_HOLD = Duration.ofSeconds(1);
     private final String topic;
     private final Deserializer<AllocationEvent> decoder;
     private final StoreChanges changes;
     private final Duration historyRetention;
+    private final FoldPositions foldPositions;
 
-    /** {@code historyRetention} null: every order's history is kept as long as the order. */
-    OrderFoldProcessor(String topic, Deserializer<AllocationEvent> decoder, StoreChanges changes, Duration historyRetention) {
+    /**
+     * {@code historyRetention} null: every order's history is kept as long as the order. {@code foldPositions}: where the
+     * fold has read to, told to the order processor of the same task.
+     */
+    OrderFoldProcessor(String topic, Deserializer<AllocationEvent> decoder, StoreChanges changes, Duration historyRetention,
+                       FoldPositions foldPositions) {
         this.topic = topic;
         this.decoder = decoder;
         this.changes = changes;
         this.historyRetention = historyRetention;
+        this.foldPositions = foldPositions;
     }
 
     @Override
@@ -56,6 +72,9 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
             private DeadLetterSink deadLetters;
             /** Null without a retention. */
             private OrderHistoryExpiry expiry;
+            private final HeldReservations held = new HeldReservations();
+            /** The offset of the last record this task's fold took (-1: none since it opened). */
+            private AtomicLong readTo;
 
             @Override
             public void init(ProcessorContext<Object, Object> context) {
@@ -68,6 +87,10 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
                 IndexBackfill.schedule(context, orders, indexStore, index::add);
                 publishAtCommit(context, context.getStateStore(StoreNames.ORDERS));
                 this.deadLetters = new DeadLetterSink(context, NodeNames.FOLD_DEAD_LETTERS, "order-fold");
+                held.clear();   // a task opened again: what it held went with the state it rolled back to
+                this.readTo = foldPositions.of(context.taskId().partition());
+                readTo.set(-1);   // not an offset an earlier run of the task here read: only this run's are near
+                context.schedule(RESERVATION_HOLD, PunctuationType.WALL_CLOCK_TIME, now -> held.turn(this::writeHeld));
                 if (historyRetention != null) {
                     this.expiry = new OrderHistoryExpiry(orders, quietly, context.getStateStore(StoreNames.ORDER_HISTORY),
                         context.getStateStore(StoreNames.ORDER_HISTORY_EXPIRY),
@@ -92,7 +115,16 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
             }
 
             @Override
+            public void close() {
+                if (readTo != null) {
+                    readTo.set(-1);
+                }
+            }
+
+            @Override
             public void process(Record<byte[], byte[]> record) {
+                long offset = context.recordMetadata().map(m -> m.offset()).orElse(0L);
+                readTo.set(offset);
                 AllocationEvent event = deadLetters.decode(record, decoder, topic, "an AllocationEvent");
                 if (event == null) {
                     return;
@@ -108,10 +140,20 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
                     requests.put(r.getAllocationId(), orderId);   // the index that finds a request's order by its id
                 }
                 Optional<OrderProjection> folded = OrderFold.apply(order, event);
+                List<Long> positions = order.getHistoryPositions();
+                if (folded.isEmpty() && event.getPayload() instanceof ReservationCreated && !positions.isEmpty()
+                    && OrderFold.awaitsReservation(positions)
+                    && offset - OrderFold.afterOf(positions.get(0)) <= DecisionLog.RESERVATION_SEARCH) {
+                    // changes nothing the order shows: where it is rides with the order's next write, and the order's
+                    // mark says where to find it meanwhile, or if this task stops before writing it
+                    held.hold(orderId, offset);
+                    changes.changed(orderId);
+                    return;
+                }
                 // the history is the event's position in the log, kept in the order's own record (written once per
                 // commit anyway): the projection and its history change together, and a history query reads the log
-                OrderProjection next = OrderFold.withPosition(folded.orElse(order), folded.isPresent(),
-                    context.recordMetadata().map(m -> m.offset()).orElse(0L));
+                OrderProjection next = withPositions(orderId, folded.orElse(order), folded.isPresent(), offset,
+                    event.getPayload() instanceof ReservationCreated);
                 if (folded.isPresent()) {
                     orders.put(orderId, next);
                     index.changed(order, next);
@@ -122,6 +164,30 @@ public final class OrderFoldProcessor implements ProcessorSupplier<byte[], byte[
                     expiry.folded(orderId, order.getStatus(), next.getStatus(), Instant.ofEpochMilli(record.timestamp()));
                 }
                 changes.changed(orderId);
+            }
+
+            /**
+             * The order with the event at {@code offset} last in its history. An order still awaiting its reservation's
+             * position (none yet, or the mark that says where to look) gets it first: the event's own when it is the
+             * reservation, or the one this task holds. Otherwise the event's is appended: after the mark when the task
+             * that held the reservation's position stopped, so that a history read still finds it after that offset.
+             */
+            private OrderProjection withPositions(String orderId, OrderProjection order, boolean fresh, long offset,
+                                                  boolean isReservation) {
+                long reservation = isReservation ? offset : held.take(orderId);
+                if (reservation >= 0 && OrderFold.awaitsReservation(order.getHistoryPositions())) {
+                    return reservation == offset ? OrderFold.withReservationFirst(order, fresh, reservation)
+                        : OrderFold.withReservationFirst(order, fresh, reservation, offset);
+                }
+                return OrderFold.withPosition(order, fresh, offset);
+            }
+
+            /** A reservation's position no write of its order took: written alone, not published (the feed has the order). */
+            private void writeHeld(String orderId, long offset) {
+                OrderProjection order = orders.get(orderId);
+                if (order != null && OrderFold.awaitsReservation(order.getHistoryPositions())) {
+                    quietly.accept(orderId, OrderFold.withReservationFirst(order, false, offset));
+                }
             }
         };
     }

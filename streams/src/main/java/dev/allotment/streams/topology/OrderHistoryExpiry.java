@@ -23,6 +23,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class OrderHistoryExpiry {
     private static final StringSerializer KEYS = new StringSerializer();
+    private static final List<Long> FORGOTTEN = List.of(OrderFold.HISTORY_FORGOTTEN);
     private final KeyValueStore<String, OrderProjection> orders;
     /** Writes an order whose history's positions alone changed (not republished to the feed). */
     private final BiConsumer<String, OrderProjection> quietly;
@@ -80,8 +81,8 @@ final class OrderHistoryExpiry {
             OrderProjection order = orders.get(orderId);
             if (current && order != null && OrderFold.isFinal(order.getStatus())) {
                 deleteHistory(orderId);
-                if (!order.getHistoryPositions().isEmpty()) {
-                    quietly.accept(orderId, OrderFold.withoutPositions(order));
+                if (!order.getHistoryPositions().equals(FORGOTTEN)) {   // marked: a lost reservation is not looked for
+                    quietly.accept(orderId, OrderFold.withHistoryForgotten(order));
                 }
             }
             if (current) {

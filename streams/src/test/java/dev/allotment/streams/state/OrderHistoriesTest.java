@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.allotment.events.AllocationEvent;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.events.ReservationCancelled;
+import dev.allotment.events.ReservationCreated;
+import dev.allotment.streams.order.OrderFold;
 import dev.allotment.schemas.InMemoryAvroSerdes;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +14,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
@@ -53,6 +56,11 @@ class OrderHistoriesTest {
             }
 
             @Override
+            public Optional<AllocationEvent> reservationAfter(int partition, String orderId, long after) {
+                throw new AssertionError("no reservation is looked for");
+            }
+
+            @Override
             public AllocationEvent decodeCopy(byte[] copy) {
                 return serde.deserializer().deserialize(TOPIC, copy);
             }
@@ -82,10 +90,86 @@ class OrderHistoriesTest {
     }
 
     @Test
+    void aReservationNotAmongThePositionsIsLookedForAfterTheMarkOnceAndPutFirst() {
+        Map<Long, AllocationEvent> log = new HashMap<>(Map.of(
+            4L, reservation("o-1"), 3L, reservation("o-2"), 7L, event("e-7"), 9L, event("e-9")));
+        List<Long> soughtAfter = new ArrayList<>();
+        DecisionLog reader = new DecisionLog() {
+            @Override
+            public Map<Long, AllocationEvent> read(int partition, Collection<Long> offsets) {
+                Map<Long, AllocationEvent> found = new HashMap<>();
+                offsets.forEach(o -> found.put(o, log.get(o)));
+                return found;
+            }
+
+            @Override
+            public Optional<AllocationEvent> reservationAfter(int partition, String orderId, long after) {
+                soughtAfter.add(after);
+                for (long o = after + 1; o < 20; o++) {
+                    AllocationEvent e = log.get(o);
+                    if (e != null && e.getPayload() instanceof ReservationCreated && e.getOrderId().equals(orderId)) {
+                        return Optional.of(e);
+                    }
+                }
+                return Optional.empty();
+            }
+
+            @Override
+            public AllocationEvent decodeCopy(byte[] copy) {
+                return serde.deserializer().deserialize(TOPIC, copy);
+            }
+        };
+        OrderProjection marked = new OrderProjection();
+        marked.setHistoryPositions(List.of(OrderFold.reservationAfter(2), 7L, 9L));   // its task held the offset, and stopped
+        assertEquals(2, OrderHistories.reservationSought(marked));
+        List<KeyValue<String, byte[]>> entries = OrderHistories.entries("o-1", List.of(), marked);
+        assertEquals(List.of(7L, 9L), entries.stream().map(kv -> HistoryKeys.offsetOf(kv.key)).toList(),
+            "the mark is no entry");
+        List<AllocationEvent> history = OrderHistories.read(0, "o-1", entries, 2, reader);
+        assertEquals(List.of("o-1:reservation-created", "e-7", "e-9"),
+            history.stream().map(e -> e.getEventId().toString()).toList());
+        assertEquals(List.of(2L), soughtAfter, "looked for after the mark");
+
+        OrderProjection young = new OrderProjection();
+        young.setHistoryPositions(List.of(OrderFold.reservationAfter(0)));   // held for its next write, nothing after yet
+        assertEquals(List.of("o-1:reservation-created"), OrderHistories.read(0, "o-1",
+            OrderHistories.entries("o-1", List.of(), young), OrderHistories.reservationSought(young), reader).stream()
+            .map(e -> e.getEventId().toString()).toList());
+
+        soughtAfter.clear();
+        log.remove(4L);   // gone (retention)
+        assertEquals(List.of("e-7", "e-9"), OrderHistories.read(0, "o-1", entries, 2, reader).stream()
+            .map(e -> e.getEventId().toString()).toList(), "not found: the history as it is, not whole");
+
+        soughtAfter.clear();
+        List<KeyValue<String, byte[]>> copied = List.of(
+            KeyValue.pair(HistoryKeys.of("o-1", 1), serde.serializer().serialize(TOPIC, reservation("o-1"))));
+        assertEquals(3, OrderHistories.read(0, "o-1", OrderHistories.entries("o-1", copied, marked), 2, reader).size());
+        assertEquals(List.of(), soughtAfter, "an order whose history store holds its reservation: not looked for");
+
+        OrderProjection kept = new OrderProjection();
+        kept.setHistoryPositions(List.of(4L, 7L));
+        assertEquals(-1, OrderHistories.reservationSought(kept), "its reservation among its positions");
+        OrderProjection forgotten = new OrderProjection();
+        forgotten.setHistoryPositions(List.of(OrderFold.HISTORY_FORGOTTEN, 9L));
+        assertEquals(-1, OrderHistories.reservationSought(forgotten), "forgotten: not looked for");
+        assertEquals(List.of(9L), OrderHistories.entries("o-1", List.of(), forgotten).stream()
+            .map(kv -> HistoryKeys.offsetOf(kv.key)).toList());
+        assertEquals(-1, OrderHistories.reservationSought(new OrderProjection()), "no positions");
+        assertEquals(-1, OrderHistories.reservationSought(null));
+    }
+
+    @Test
     void aKeyNamesItsOffset() {
         assertEquals(0, HistoryKeys.offsetOf(HistoryKeys.of("o", 0)));
         assertEquals(Long.MAX_VALUE, HistoryKeys.offsetOf(HistoryKeys.of("o\u0000x", Long.MAX_VALUE)));
         assertEquals(1234567, HistoryKeys.offsetOf(HistoryKeys.of("order-with-digits-99", 1234567)));
+    }
+
+    private static AllocationEvent reservation(String orderId) {
+        return AllocationEvent.newBuilder().setEventId(orderId + ":reservation-created")
+            .setOccurredAt(Instant.parse("2026-12-01T10:00:00Z")).setOrderId(orderId)
+            .setPayload(new ReservationCreated(orderId, "web", 0, Instant.parse("2026-12-01T10:00:00Z"), List.of())).build();
     }
 
     private static AllocationEvent event(String id) {

@@ -1,12 +1,14 @@
 package dev.allotment.streams.topology;
 
 import dev.allotment.events.AllocationEvent;
+import dev.allotment.events.ReservationCreated;
 import dev.allotment.streams.state.DecisionLog;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
@@ -60,6 +62,18 @@ final class DecisionTap implements DecisionLog {
             }
         }
         return found;
+    }
+
+    @Override
+    public Optional<AllocationEvent> reservationAfter(int partition, String orderId, long after) {
+        drain();
+        for (long offset = after + 1; offset < Math.min(log.size(), after + 1 + RESERVATION_SEARCH); offset++) {
+            TestRecord<String, AllocationEvent> record = log.get((int) offset);
+            if (record.key().equals(orderId) && record.value().getPayload() instanceof ReservationCreated) {
+                return Optional.of(record.value());
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -100,6 +100,8 @@ class OrderHistoryExpiryTest {
         assertEquals(3, history("o-1"));
         assertEquals(1, expiry.forget(T0.plusSeconds(10).plus(RETENTION), 1_000));
         assertEquals(0, history("o-1"));
+        assertEquals(List.of(OrderFold.HISTORY_FORGOTTEN), orders.get("o-1").getHistoryPositions(),
+            "marked forgotten: an event after it does not look for the order's start in the log");
         assertEquals(List.of(), index());
         assertEquals(OrderStatus.CANCELLED, orders.get("o-1").getStatus(), "the projection stays");
     }

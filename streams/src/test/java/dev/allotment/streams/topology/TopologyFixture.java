@@ -230,7 +230,9 @@ final class TopologyFixture implements AutoCloseable {
             new org.apache.kafka.common.serialization.StringSerializer())) {
             it.forEachRemaining(entries::add);
         }
-        return OrderHistories.read(0, OrderHistories.entries(orderId, entries, order(orderId)), allocationEvents);
+        OrderProjection order = order(orderId);
+        return OrderHistories.read(0, orderId, OrderHistories.entries(orderId, entries, order),
+            OrderHistories.reservationSought(order), allocationEvents);
     }
 
     SkuStock skuStock(String sku) {
