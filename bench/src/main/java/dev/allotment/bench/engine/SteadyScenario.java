@@ -210,6 +210,8 @@ public final class SteadyScenario {
         String prefix = "ci" + commitIntervalMs + "-r" + Math.round(rate) + "-";
         System.out.println("steady " + label + ": warm-up " + o.warmup().toMillis() / 1000.0 + " s, measured "
             + o.duration().toMillis() / 1000.0 + " s");
+        TopicRecords records = new TopicRecords(stack);
+        Map<String, Long> recordsBefore = records.quiet();   // before the pacer's start: it waits for the topics to settle
         Counts before = counts();
         long start = System.nanoTime() + 10_000_000L;
         long measureStart = start + o.warmup().toNanos();
@@ -219,8 +221,9 @@ public final class SteadyScenario {
         boolean marked = false;
         long backlogLimit = saturationLimit(rate, SATURATED);
         Double saturatedAt = null;
+        long sentLines = 0;
         try (Progress ignored = Progress.start(label, lines)) {
-            for (long sentLines = 0; ; ) {
+            for (; ; ) {
                 long intended = pacer.intendedStart(sentLines, 0);
                 if (intended >= lines.measureEndNanos()) {
                     break;
@@ -243,6 +246,10 @@ public final class SteadyScenario {
             completions.awaitAllCompleted(label, STALL, decisions::check);
         }
         RunResult run = result(label, rate, lines, orders, before);
+        // every line of the run, warm-up included: at a rate the engine keeps up with, an order's commits are apart
+        Map<String, Object> perLine = TopicRecords.perLine(recordsBefore, records.quiet(), records.changelogPrefix(), sentLines);
+        run.extra().put("records_per_line", perLine);
+        System.out.println("steady " + label + ": records per line, by topic: " + perLine);
         if (saturatedAt != null) {
             run.extra().put("saturated", true);
             run.extra().put("offered_until_s", Math.round(saturatedAt * 10) / 10.0);
