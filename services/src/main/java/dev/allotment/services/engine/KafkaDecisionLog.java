@@ -148,20 +148,44 @@ public class KafkaDecisionLog implements DecisionLog {
             return found;
         }
         long deadline = System.nanoTime() + bound.toNanos();
+        int known = found.size();
+        int asked = wanted.size();
+        onPartition(partition, deadline, (consumer, log) -> {
+            fetchAssigned(consumer, log, wanted, found, deadline);
+            return null;
+        });
+        missing.increment(asked - (found.size() - known));
+        return found;
+    }
+
+    /** What a reader does with its consumer, {@code log} resumed for it alone. */
+    private interface Work<T> {
+        T on(Consumer<byte[], byte[]> consumer, TopicPartition log);
+    }
+
+    /**
+     * Runs {@code work} with a pooled reader that fetches {@code partition} alone ({@link #onlyFetching}), paused again
+     * after; a reader that failed is closed, not pooled, and a Kafka failure is "unavailable".
+     */
+    private <T> T onPartition(int partition, long deadline, Work<T> work) {
         Consumer<byte[], byte[]> consumer = borrow(deadline);
         boolean healthy = false;
         try {
-            int known = found.size();
-            int asked = wanted.size();
-            fetch(consumer, new TopicPartition(topic, partition), wanted, found, deadline);
-            missing.increment(asked - (found.size() - known));
+            TopicPartition log = new TopicPartition(topic, partition);
+            onlyFetching(consumer, log, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            T result;
+            try {
+                result = work.on(consumer, log);
+            } finally {
+                consumer.pause(List.of(log));
+            }
             healthy = true;
+            return result;
         } catch (KafkaException e) {
             throw new EngineUnavailableException("cannot read the decision log " + topic + "-" + partition + ": " + e);
         } finally {
             giveBack(consumer, healthy);
         }
-        return found;
     }
 
     /**
@@ -181,36 +205,22 @@ public class KafkaDecisionLog implements DecisionLog {
             return Optional.ofNullable(read(partition, List.of(known)).get(known));
         }
         long deadline = System.nanoTime() + bound.toNanos();
-        Consumer<byte[], byte[]> consumer = borrow(deadline);
-        boolean healthy = false;
-        try {
-            TopicPartition log = new TopicPartition(topic, partition);
-            onlyFetching(consumer, log, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-            Optional<Map.Entry<Long, AllocationEvent>> found;
-            try {
-                found = searchOn(consumer, log, orderId.getBytes(StandardCharsets.UTF_8), after, deadline);
-            } finally {
-                consumer.pause(List.of(log));
-            }
-            healthy = true;
-            if (found.isEmpty()) {
-                missing.increment();
-                LOG.debug("decision log {}: no reservation of order {} within {} offsets after {}", log, orderId,
-                    RESERVATION_SEARCH, after);
-                return Optional.empty();
-            }
-            long offset = found.get().getKey();
-            AllocationEvent reservation = found.get().getValue();
-            synchronized (cache) {
-                reservations.put(sought, offset);
-                cache.put(new Position(partition, offset), reservation);
-            }
-            return Optional.of(reservation);
-        } catch (KafkaException e) {
-            throw new EngineUnavailableException("cannot read the decision log " + topic + "-" + partition + ": " + e);
-        } finally {
-            giveBack(consumer, healthy);
+        byte[] key = orderId.getBytes(StandardCharsets.UTF_8);
+        Optional<Map.Entry<Long, AllocationEvent>> found = onPartition(partition, deadline,
+            (consumer, log) -> searchOn(consumer, log, key, after, deadline));
+        if (found.isEmpty()) {
+            missing.increment();
+            LOG.debug("decision log {}-{}: no reservation of order {} within {} offsets after {}", topic, partition, orderId,
+                RESERVATION_SEARCH, after);
+            return Optional.empty();
         }
+        long offset = found.get().getKey();
+        AllocationEvent reservation = found.get().getValue();
+        synchronized (cache) {
+            reservations.put(sought, offset);
+            cache.put(new Position(partition, offset), reservation);
+        }
+        return Optional.of(reservation);
     }
 
     /** The order's first ReservationCreated after {@code after}, within {@link #RESERVATION_SEARCH} offsets of it. */
@@ -251,17 +261,6 @@ public class KafkaDecisionLog implements DecisionLog {
         return decoder.deserialize(topic, copy);
     }
 
-    /** Reads each of {@code wanted} into {@code found}, dropping the ones the partition no longer holds. */
-    private void fetch(Consumer<byte[], byte[]> consumer, TopicPartition partition, NavigableSet<Long> wanted,
-                       Map<Long, AllocationEvent> found, long deadline) {
-        onlyFetching(consumer, partition, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-        try {
-            fetchAssigned(consumer, partition, wanted, found, deadline);
-        } finally {
-            consumer.pause(List.of(partition));
-        }
-    }
-
     /**
      * Lets {@code consumer} fetch {@code partition} alone. The first time, it is assigned every partition of the log, each
      * at a position (so that no poll asks to reset one) and paused; from then on a read resumes its partition and pauses
@@ -282,6 +281,7 @@ public class KafkaDecisionLog implements DecisionLog {
         consumer.resume(List.of(partition));
     }
 
+    /** Reads each of {@code wanted} into {@code found}, dropping the ones the partition no longer holds. */
     private void fetchAssigned(Consumer<byte[], byte[]> consumer, TopicPartition partition, NavigableSet<Long> wanted,
                                Map<Long, AllocationEvent> found, long deadline) {
         long at = -1;   // where the consumer will read next; -1 before the first seek
