@@ -1,6 +1,7 @@
 package dev.allotment.services;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.allotment.schemas.Topics;
 import dev.allotment.services.engine.StreamsRuntime;
@@ -31,7 +32,8 @@ class KafkaConnectionEndToEndTest {
         Path file = Files.createTempFile("kafka-client", ".properties");
         Files.writeString(file, "client.dns.lookup=use_all_dns_ips\nmetadata.max.age.ms=120000\n");
         engine = TestEngine.start(TOPICS.prefix(), Map.of("allotment.api-keys", "admin-key=admin",
-            "allotment.kafka.config-file", file.toString(), "allotment.kafka.config.metadata.max.age.ms", "90000"));
+            "allotment.kafka.config-file", file.toString(), "allotment.kafka.config.metadata.max.age.ms", "90000",
+            "allotment.streams.config.poll.ms", "7"));
     }
 
     @AfterAll
@@ -46,6 +48,8 @@ class KafkaConnectionEndToEndTest {
         Properties streams = engine.context().getBean(StreamsRuntime.class).properties();
         assertEquals("use_all_dns_ips", streams.get("client.dns.lookup"), "from the file");
         assertEquals("90000", streams.get("metadata.max.age.ms"), "allotment.kafka.config.* goes over the file");
+        assertEquals("7", String.valueOf(streams.get("poll.ms")), "a poll.ms set in allotment.streams.config is kept");
+        assertTrue(engine.context().getBean(StreamsRuntime.class).skuClientProperties().isEmpty(), "no SKU client");
 
         Http http = engine.http();
         assertEquals(200, http.send("PUT", "/locations/wh-c", "{\"name\":\"C\"}", "Authorization", "Bearer admin-key").status());

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -56,6 +57,11 @@ class SkuClientEndToEndTest {
                 await().atMost(Duration.ofSeconds(30)).until(() -> allocated(http, id) == 2);
             }
             assertClientsRunTheirOwnTasks(first);
+            StreamsRuntime runtime = first.context().getBean(StreamsRuntime.class);
+            assertEquals("10", String.valueOf(runtime.properties().get(StreamsConfig.POLL_MS_CONFIG)),
+                "the order client's poll fits its 50 ms commit interval");
+            assertEquals("2", String.valueOf(runtime.skuClientProperties().orElseThrow().get(StreamsConfig.POLL_MS_CONFIG)),
+                "the SKU client's fits its own 10 ms");
 
             // a manual allocation: a committed answer from the SKU client's task
             assertEquals(201, http.keyed(ADMIN, "POST", "/orders", "{\"order_id\":\"sc-manual\",\"channel\":\"manual\","

@@ -332,7 +332,7 @@ public class StreamsRuntime {
             props.put(StreamsConfig.clientTagPrefix(RoleAssignor.ROLE_TAG), RoleAssignor.ORDERS);
         }
         props.putAll(s.getConfig());
-        return props;
+        return withPollForCommits(props);
     }
 
     /**
@@ -352,6 +352,18 @@ public class StreamsRuntime {
         if (props.containsKey(member)) {
             props.put(member, props.getProperty(member) + "-" + SKU_CLIENT);
         }
+        return withPollForCommits(props);
+    }
+
+    /**
+     * {@code props} with {@code poll.ms} fitted to the commit interval they end with ({@link
+     * EngineStreamsConfig#pollMsFor}: a thread waiting in a poll does not commit), unless allotment.streams.config sets it.
+     */
+    private Properties withPollForCommits(Properties props) {
+        if (!settings.getStreams().getConfig().containsKey(StreamsConfig.POLL_MS_CONFIG)) {
+            props.put(StreamsConfig.POLL_MS_CONFIG, EngineStreamsConfig.pollMsFor(
+                Long.parseLong(String.valueOf(props.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).trim())));
+        }
         return props;
     }
 
@@ -360,6 +372,16 @@ public class StreamsRuntime {
         Properties copy = new Properties();
         copy.putAll(properties);
         return copy;
+    }
+
+    /** The SKU client's Kafka Streams properties when it runs (allotment.streams.sku-commit-interval-ms); else empty. */
+    public Optional<Properties> skuClientProperties() {
+        if (skuProperties == null) {
+            return Optional.empty();
+        }
+        Properties copy = new Properties();
+        copy.putAll(skuProperties);
+        return Optional.of(copy);
     }
 
     /**

@@ -24,6 +24,7 @@ public final class EngineStreamsConfig {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
+        props.put(StreamsConfig.POLL_MS_CONFIG, pollMsFor(50));
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class.getName());
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
         // Kafka's default, said outright: lz4 cost the engine about 8 % more CPU per decision (and the broker more to
@@ -56,6 +57,19 @@ public final class EngineStreamsConfig {
         // /prometheus, through a view without that gauge (services' OffThreadMetrics)
         props.put(JmxReporter.EXCLUDE_CONFIG, STORE_MBEANS);
         return props;
+    }
+
+    /**
+     * How long a stream thread's poll may block waiting for input ({@code poll.ms}) under a commit interval of {@code
+     * commitIntervalMs}: a fifth of it, between 1 and Kafka Streams' default 100 ms. The thread checks whether its commit
+     * is due only between polls, so when no record comes (the clients that sent the commands it processed all waiting
+     * for their answers, which wait for that commit) the commit waits for the poll to time out: at the default 100 ms a
+     * 50 ms interval committed every 140 ms, and 32 clients at 250 allocations a second fell into that lockstep and
+     * stayed there (docs/benchmarks/RESULTS.md, "A poll that held the commit"). At a fifth the commit is at most that
+     * late; an idle thread polls five times per interval, each an empty poll.
+     */
+    public static long pollMsFor(long commitIntervalMs) {
+        return Math.max(1, Math.min(100, commitIntervalMs / 5));
     }
 
     /**

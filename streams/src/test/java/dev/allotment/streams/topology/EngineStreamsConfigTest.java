@@ -1,5 +1,6 @@
 package dev.allotment.streams.topology;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,6 +33,16 @@ class EngineStreamsConfigTest {
         Properties unset = defaults();
         unset.remove(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG);
         assertFalse(EngineStreamsConfig.readsCommitted(unset), "Kafka Streams' own default is not transactional");
+    }
+
+    @Test
+    void aThreadPollsForAFifthOfItsCommitIntervalAtMostSoThatAPollDoesNotHoldTheCommitLong() {
+        assertEquals(10L, defaults().get(StreamsConfig.POLL_MS_CONFIG), "the shipped 50 ms interval");
+        assertEquals(2, EngineStreamsConfig.pollMsFor(10));
+        assertEquals(1, EngineStreamsConfig.pollMsFor(4), "never a poll that does not wait at all");
+        assertEquals(1, EngineStreamsConfig.pollMsFor(0));
+        assertEquals(100, EngineStreamsConfig.pollMsFor(500), "Kafka Streams' default at most");
+        assertEquals(100, EngineStreamsConfig.pollMsFor(30_000));
     }
 
     private static Properties defaults() {
