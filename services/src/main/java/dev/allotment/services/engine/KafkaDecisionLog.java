@@ -339,7 +339,7 @@ public class KafkaDecisionLog implements DecisionLog {
         } catch (RuntimeException e) {   // the fold dead-letters such a record, so no history points to it
             long held = undecodable.admit(System.nanoTime());
             if (held >= 0) {
-                LOG.warn("decision log {}-{} offset {} cannot be decoded; left out of the history that points to it ({} like"
+                LOG.warn("decision log {}-{} offset {} cannot be decoded; left out of the order history being read ({} like"
                     + " it held back since the last one logged; {} counts them all)", topic, record.partition(),
                     record.offset(), held, MISSING, e);
             }
