@@ -12,8 +12,17 @@ import java.util.TreeMap;
  * other adjustments applied (docs/api.md: each adjustment is decided on its own), retries answered otherwise than the first call, 202s that did not settle.
  */
 public final class FuzzReport {
-    /** How a request carrying the fuzz's own Idempotency-Key was answered, finally. */
-    public record KeyOutcome(String route, int status, boolean partsApplied, String description) {}
+    /**
+     * How a request carrying the fuzz's own Idempotency-Key was first answered, and whether a repeat with the key was
+     * accepted after a first answer that records nothing (docs/api.md: a 400, 401, 403 or 404 records nothing, and a
+     * repeat runs the call again, against the state as it is then).
+     */
+    public record KeyOutcome(String route, int status, boolean partsApplied, String description, boolean acceptedOnRepeat) {
+        /** Whether this first answer left the key unrecorded, so that a repeat runs the call again. */
+        boolean recordsNothing() {
+            return status == 400 || status == 401 || status == 403 || status == 404;
+        }
+    }
 
     private static final List<String> CLASSES = List.of("2xx", "3xx", "4xx", "5xx", "none");
     private final long seed;
@@ -87,7 +96,12 @@ public final class FuzzReport {
     /** The first (settled) answer to a request with the fuzz's own key; retries keep the first. */
     public void keyOutcome(FuzzRequest request, int status, boolean partsApplied) {
         if (request.ownKey() != null) {
-            keys.putIfAbsent(request.ownKey(), new KeyOutcome(request.route(), status, partsApplied, request.describe()));
+            KeyOutcome first = keys.putIfAbsent(request.ownKey(),
+                new KeyOutcome(request.route(), status, partsApplied, request.describe(), false));
+            if (first != null && first.recordsNothing() && status / 100 == 2) {
+                keys.put(request.ownKey(), new KeyOutcome(first.route(), first.status(), first.partsApplied(),
+                    first.description(), true));
+            }
         }
     }
 

@@ -221,6 +221,10 @@ public final class StateCheck {
             if (outcome == null || outcome.status() / 100 != 4) {
                 continue;
             }
+            if (outcome.acceptedOnRepeat()) {
+                // refused at the edge (nothing recorded), then repeated with the key and accepted: the repeat's decision
+                continue;
+            }
             if (outcome.partsApplied()) {
                 report.partialOnLog();
             } else {
