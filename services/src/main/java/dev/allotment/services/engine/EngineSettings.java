@@ -2,6 +2,7 @@ package dev.allotment.services.engine;
 
 import dev.allotment.streams.allocation.ShardPlan;
 import dev.allotment.streams.order.Limits;
+import dev.allotment.streams.topology.EngineStreamsConfig;
 import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.core.annotation.Nullable;
@@ -163,7 +164,7 @@ public class EngineSettings {
     public static class Streams {
         private String applicationId = "allotment-engine";
         private String stateDir = ".allotment/engine/state";
-        private int commitIntervalMs = 50;
+        private int commitIntervalMs = EngineStreamsConfig.COMMIT_INTERVAL_MS;
         private Integer skuCommitIntervalMs;
         private int threads = 1;
         private String advertisedHost = "127.0.0.1";

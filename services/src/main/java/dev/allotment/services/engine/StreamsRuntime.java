@@ -340,8 +340,7 @@ public class StreamsRuntime {
      * static member id, and one stream thread.
      */
     private Properties skuProperties(int commitIntervalMs) {
-        Properties props = new Properties();
-        props.putAll(properties);
+        Properties props = copyOf(properties);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         props.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(properties.getProperty(StreamsConfig.STATE_DIR_CONFIG), SKU_CLIENT)
@@ -369,19 +368,19 @@ public class StreamsRuntime {
 
     /** The Kafka Streams properties this instance started with (defaults, settings, then {@code allotment.streams.config}). */
     public Properties properties() {
-        Properties copy = new Properties();
-        copy.putAll(properties);
-        return copy;
+        return copyOf(properties);
     }
 
     /** The SKU client's Kafka Streams properties when it runs (allotment.streams.sku-commit-interval-ms); else empty. */
     public Optional<Properties> skuClientProperties() {
-        if (skuProperties == null) {
-            return Optional.empty();
-        }
+        return Optional.ofNullable(skuProperties).map(StreamsRuntime::copyOf);
+    }
+
+    /** A copy a caller may change: a client's properties are read by Kafka Streams once, when it is made. */
+    private static Properties copyOf(Properties props) {
         Properties copy = new Properties();
-        copy.putAll(skuProperties);
-        return Optional.of(copy);
+        copy.putAll(props);
+        return copy;
     }
 
     /**
