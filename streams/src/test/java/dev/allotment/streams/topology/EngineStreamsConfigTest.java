@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,20 @@ class EngineStreamsConfigTest {
         Properties unset = defaults();
         unset.remove(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG);
         assertFalse(EngineStreamsConfig.readsCommitted(unset), "Kafka Streams' own default is not transactional");
+    }
+
+    @Test
+    void aRestoreConsumerPollReturnsTenThousandRecordsWhileTheMainConsumerKeepsKafkaStreamsDefault() {
+        StreamsConfig config = new StreamsConfig(defaults());
+        assertEquals("10000", config.getRestoreConsumerConfigs("engine").get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG)
+            .toString(), "what Kafka Streams hands its restore consumer");
+        assertEquals("1000", config.getMainConsumerConfigs("engine", "engine-client", 0)
+            .get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG).toString(), "the stream thread's own polls unchanged");
+
+        Properties overridden = defaults();
+        overridden.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), "500");
+        assertEquals("500", new StreamsConfig(overridden).getRestoreConsumerConfigs("engine")
+            .get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG).toString(), "allotment.streams.config overrides it");
     }
 
     @Test
