@@ -10,6 +10,7 @@ import dev.allotment.services.support.DecisionLog;
 import dev.allotment.services.support.EngineProcess;
 import dev.allotment.services.support.Http;
 import dev.allotment.services.support.RealInfrastructure;
+import dev.allotment.services.support.TempDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,7 +71,7 @@ class CrashRecoveryIT {
 
     @Test
     void aKilledEngineNeverOversellsAndRetriedCommandsApplyOnce() throws Exception {
-        Path state = Files.createTempDirectory("crash-state");
+        Path state = TempDirs.create("crash-state");
         engine = engine(state);
         engine.start(Duration.ofSeconds(120));
         Http http = engine.http();

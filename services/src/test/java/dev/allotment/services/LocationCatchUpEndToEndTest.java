@@ -10,8 +10,8 @@ import dev.allotment.schemas.Topics;
 import dev.allotment.services.support.Http;
 import dev.allotment.services.support.LocationFeed;
 import dev.allotment.services.support.RealInfrastructure;
+import dev.allotment.services.support.TempDirs;
 import dev.allotment.services.support.TestEngine;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +33,7 @@ class LocationCatchUpEndToEndTest {
 
     @Test
     void aLocationPublishedElsewhereIsFoundAtOnceAndAnUnknownOneIsRefusedPromptlyAlsoAfterARestart() throws Exception {
-        Path state = Files.createTempDirectory("catch-up-state");
+        Path state = TempDirs.create("catch-up-state");
         Map<String, Object> settings = Map.of("allotment.api-keys", ADMIN + "=admin",
             "allotment.streams.state-dir", state.toString());
         try (TestEngine engine = TestEngine.start(TOPICS.prefix(), settings)) {
@@ -54,7 +54,7 @@ class LocationCatchUpEndToEndTest {
             assertEquals(200, http.keyed(ADMIN, "GET", "/locations/elsewhere-0", null, null).status());
             refusedPromptly(http);
         } finally {
-            TestEngine.removeTree(state);
+            TempDirs.removeTree(state);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.allotment.services.support.DecisionLog;
 import dev.allotment.services.support.EngineProcess;
 import dev.allotment.services.support.Http;
 import dev.allotment.services.support.RealInfrastructure;
+import dev.allotment.services.support.TempDirs;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ class MultiInstanceIT {
         for (int i = 0; i < 3; i++) {
             engines.add(new EngineProcess(Map.of("ALLOTMENT_KAFKA", infra.bootstrapServers(),
                 "ALLOTMENT_REGISTRY", infra.registryUrl(),
-                "ALLOTMENT_STATE_DIR", Files.createTempDirectory("multi-state-" + i).toString(),
+                "ALLOTMENT_STATE_DIR", TempDirs.create("multi-state-" + i).toString(),
                 "ALLOTMENT_TOPIC_PREFIX", TOPICS.prefix(), "ALLOTMENT_APPLICATION_ID", "multi-engine",
                 "ALLOTMENT_PARTITIONS", "6", "ALLOTMENT_API_KEYS", KEY + "=admin",
                 "ALLOTMENT_CLUSTER_SECRET", "multi-secret"),

@@ -9,6 +9,7 @@ import dev.allotment.schemas.Topics;
 import dev.allotment.services.support.EngineProcess;
 import dev.allotment.services.support.Http;
 import dev.allotment.services.support.RealInfrastructure;
+import dev.allotment.services.support.TempDirs;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ class PartialListIT {
         for (int i = 0; i < 2; i++) {
             engines.add(new EngineProcess(Map.of("ALLOTMENT_KAFKA", infra.bootstrapServers(),
                 "ALLOTMENT_REGISTRY", infra.registryUrl(),
-                "ALLOTMENT_STATE_DIR", Files.createTempDirectory("partial-state-" + i).toString(),
+                "ALLOTMENT_STATE_DIR", TempDirs.create("partial-state-" + i).toString(),
                 "ALLOTMENT_TOPIC_PREFIX", TOPICS.prefix(), "ALLOTMENT_APPLICATION_ID", "partial-engine",
                 "ALLOTMENT_PARTITIONS", "4", "ALLOTMENT_API_KEYS", KEY + "=admin", "ALLOTMENT_CLUSTER_SECRET", "partial-secret"),
                 // a 30 s session: the dead member keeps its partitions, without a copy anywhere, long enough to ask twice

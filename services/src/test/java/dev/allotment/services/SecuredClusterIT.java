@@ -20,6 +20,7 @@ import dev.allotment.services.support.Http;
 import dev.allotment.services.support.RealInfrastructure;
 import dev.allotment.services.support.RegistryFront;
 import dev.allotment.services.support.SecuredCluster;
+import dev.allotment.services.support.TempDirs;
 import dev.allotment.services.support.TestCa;
 import dev.allotment.services.support.TestEngine;
 import java.net.InetSocketAddress;
@@ -68,7 +69,7 @@ class SecuredClusterIT {
 
     @BeforeAll
     static void start() throws Exception {
-        dir = Files.createTempDirectory("allotment-secured");
+        dir = TempDirs.create("allotment-secured");
         cluster = SecuredCluster.start(dir);
         registry = RegistryFront.start(cluster.ca().issue("registry"), RealInfrastructure.endpoints().registryUrl(),
             REGISTRY_USER_INFO);

@@ -13,6 +13,7 @@ import dev.allotment.services.support.DecisionLog;
 import dev.allotment.services.support.EngineProcess;
 import dev.allotment.services.support.Http;
 import dev.allotment.services.support.RealInfrastructure;
+import dev.allotment.services.support.TempDirs;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -199,7 +200,7 @@ class UncommittedDecisionsIT {
             options.add("-D" + RealInfrastructure.SKU_CLIENT_SETTING + "=" + skuCommitIntervalMs);
         }
         return new EngineProcess(Map.of("ALLOTMENT_KAFKA", infra.bootstrapServers(), "ALLOTMENT_REGISTRY", infra.registryUrl(),
-            "ALLOTMENT_STATE_DIR", Files.createTempDirectory("uncommitted-state").toString(),
+            "ALLOTMENT_STATE_DIR", TempDirs.create("uncommitted-state").toString(),
             "ALLOTMENT_TOPIC_PREFIX", topics.prefix(), "ALLOTMENT_APPLICATION_ID", applicationId,
             "ALLOTMENT_PARTITIONS", "1", "ALLOTMENT_API_KEYS", KEY + "=admin"),
             options, Files.createTempFile(applicationId, ".log"));

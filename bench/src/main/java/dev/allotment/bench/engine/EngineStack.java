@@ -286,6 +286,9 @@ public final class EngineStack implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xms256m");
         command.add("-Xmx" + settings.heap());
+        // RocksDB unpacks its native library (about 14 MiB) into the temporary directory at every start, and a killed
+        // engine never deletes its copy: this stack's own, removed with it
+        command.add("-Djava.io.tmpdir=" + Files.createDirectories(workDir.resolve("tmp")));
         if (settings.extraJvmArgs().stream().noneMatch(EngineStack::choosesCollector)) {
             command.add("-XX:+UseG1GC");   // as shipped (./allotment); the JVM refuses two collectors
         }

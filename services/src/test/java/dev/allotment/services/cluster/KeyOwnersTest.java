@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.allotment.services.support.RealInfrastructure;
+import dev.allotment.services.support.TempDirs;
 import dev.allotment.streams.topology.EngineStreamsConfig;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,7 +103,7 @@ class KeyOwnersTest {
     private static KafkaStreams start(String topic, String application, String bootstrap, String endpoint, AtomicLong changes)
         throws Exception {
         Properties props = EngineStreamsConfig.defaults(application, bootstrap,
-            Files.createTempDirectory("key-owners").toString());
+            TempDirs.create("key-owners").toString());
         props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, endpoint);
         StreamsBuilder builder = new StreamsBuilder();
         builder.table(topic, Consumed.with(Serdes.String(), Serdes.String()), Materialized.as(STORE));

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.allotment.services.support.RealInfrastructure;
+import dev.allotment.services.support.TempDirs;
 import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.topology.EngineStreamsConfig;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +55,7 @@ class CommitSignalTest {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
         }
         Properties props = EngineStreamsConfig.defaults("commit-signal", bootstrap,
-            Files.createTempDirectory("commit-signal").toString());
+            TempDirs.create("commit-signal").toString());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 2_000);
         StoreChanges changes = new StoreChanges();
         CountDownLatch processed = new CountDownLatch(1);

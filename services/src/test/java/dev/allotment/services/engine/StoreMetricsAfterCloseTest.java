@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.allotment.services.support.RealInfrastructure;
+import dev.allotment.services.support.TempDirs;
 import dev.allotment.streams.topology.EngineStreamsConfig;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Measurement;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +70,7 @@ class StoreMetricsAfterCloseTest {
         for (int round = 0; round < 3; round++) {
             String application = "metrics-after-close-" + round;
             Properties props = EngineStreamsConfig.defaults(application, bootstrap,
-                Files.createTempDirectory("metrics-after-close").toString());
+                TempDirs.create("metrics-after-close").toString());
             StreamsBuilder builder = new StreamsBuilder();
             builder.table(TOPIC, Consumed.with(Serdes.String(), Serdes.String()), Materialized.as("latest"));
             KafkaStreams streams = OffThreadMetrics.streams(builder.build(), props);

@@ -16,6 +16,7 @@ public final class EngineProcess implements AutoCloseable {
     private final int port;
     private final Path log;
     private final Http http;
+    private final Path tmpDir;
     private Process process;
     private int starts;
 
@@ -29,6 +30,9 @@ public final class EngineProcess implements AutoCloseable {
         this.port = RealInfrastructure.freePort();
         this.log = log;
         this.http = new Http("http://127.0.0.1:" + port);
+        // its own temporary directory, removed with the test JVM: RocksDB unpacks its native library (about 14 MiB) into
+        // it at each start, and a killed JVM never deletes its copy
+        this.tmpDir = TempDirs.create("engine-tmp");
     }
 
     public Http http() {
@@ -56,7 +60,7 @@ public final class EngineProcess implements AutoCloseable {
 
     /** Starts it (again, on the same state) without waiting for it. */
     public void launch() throws Exception {
-        List<String> command = new ArrayList<>(List.of(ChildJvm.java(), "-Xmx512m"));
+        List<String> command = new ArrayList<>(List.of(ChildJvm.java(), "-Xmx512m", "-Djava.io.tmpdir=" + tmpDir));
         command.addAll(jvmOptions);
         String sku = "-D" + RealInfrastructure.SKU_CLIENT_SETTING + "=";
         if (jvmOptions.stream().noneMatch(o -> o.startsWith(sku))) {   // the SKU client's pass, unless the test says

@@ -2,7 +2,6 @@ package dev.allotment.services.support;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -80,7 +79,7 @@ public final class RealInfrastructure implements BeforeAllCallback {
     }
 
     private static String startRegistry() throws Exception {
-        RegistryProcess registry = RegistryProcess.start(Files.createTempDirectory("allotment-test-registry"), freePort());
+        RegistryProcess registry = RegistryProcess.start(TempDirs.create("allotment-test-registry"), freePort());
         RUNNING.add(registry);
         return registry.confluentApi();
     }

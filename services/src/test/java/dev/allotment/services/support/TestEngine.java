@@ -4,15 +4,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /** One engine (Micronaut + Kafka Streams) in the test JVM on the shared real broker and registry, healthy when returned. */
 public final class TestEngine implements AutoCloseable {
@@ -36,7 +31,7 @@ public final class TestEngine implements AutoCloseable {
     public static TestEngine start(String prefix, Map<String, Object> settings) throws Exception {
         int port = RealInfrastructure.freePort();
         boolean callers = settings.containsKey(STATE_DIR);
-        Path stateDir = callers ? Path.of(settings.get(STATE_DIR).toString()) : Files.createTempDirectory("engine-state");
+        Path stateDir = callers ? Path.of(settings.get(STATE_DIR).toString()) : TempDirs.create("engine-state");
         Map<String, Object> props = new HashMap<>(RealInfrastructure.engineProperties(prefix, stateDir, port));
         props.putAll(settings);
         ApplicationContext context = ApplicationContext.run(EmbeddedServer.class, props).getApplicationContext();
@@ -58,19 +53,8 @@ public final class TestEngine implements AutoCloseable {
     public void close() {
         context.close();
         if (stateDir != null) {
-            removeTree(stateDir);
+            TempDirs.removeTree(stateDir);
         }
     }
 
-    /** Removes {@code dir} and everything under it; nothing when it is not there. */
-    public static void removeTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
