@@ -21,7 +21,7 @@ public final class EngineStreamsConfig {
      */
     public static final int COMMIT_INTERVAL_MS = 50;
     /** Records a poll of the restore consumer returns at most: each poll's records are restored as one batch. */
-    public static final int RESTORE_POLL_RECORDS = 10_000;
+    private static final int RESTORE_POLL_RECORDS = 10_000;
 
     private EngineStreamsConfig() {}
 

@@ -2,7 +2,7 @@ package dev.allotment.streams.topology;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -18,6 +18,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The scan every expiry index relies on (command outcomes, order histories, group deadlines): {@code range("", due)}
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class ExpiryScanTest {
     @Test
-    void aScanFromTheEmptyKeyStopsAtItsUpperBound() throws Exception {
+    void aScanFromTheEmptyKeyStopsAtItsUpperBound(@TempDir Path stateDir) throws Exception {
         List<List<String>> scans = new ArrayList<>();
         Topology topology = new Topology();
         topology.addSource("in", Serdes.String().deserializer(), Serdes.String().deserializer(), "in");
@@ -57,8 +58,7 @@ class ExpiryScanTest {
         }, "in");
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("index"), Serdes.String(),
             Serdes.String()), "p");
-        Properties props = EngineStreamsConfig.defaults("expiry-scan", "unused:9092",
-            Files.createTempDirectory("expiry-scan").toString());
+        Properties props = EngineStreamsConfig.defaults("expiry-scan", "unused:9092", stateDir.toString());
         try (TopologyTestDriver driver = new TopologyTestDriver(topology, props)) {
             TestInputTopic<String, String> in = driver.createInputTopic("in", new StringSerializer(), new StringSerializer());
             for (String key : List.of("001", "002", "004", "006")) {

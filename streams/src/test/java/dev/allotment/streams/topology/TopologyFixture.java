@@ -28,7 +28,9 @@ import dev.allotment.streams.state.StoreChanges;
 import dev.allotment.streams.state.StoreHandles;
 import dev.allotment.streams.state.StoreNames;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +38,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -60,6 +63,8 @@ final class TopologyFixture implements AutoCloseable {
     /** The serdes the topology runs with (their schema ids are this fixture's own). */
     final InMemoryAvroSerdes serdes = new InMemoryAvroSerdes();
     final TopologyTestDriver driver;
+    /** The driver's state directory, removed on {@link #close} (the driver removes its tasks' stores, not the directory). */
+    private final Path stateDir;
     final TestInputTopic<String, OrderEvent> orders;
     /** order-events as bytes, for records that are not an OrderEvent. */
     final TestInputTopic<String, byte[]> rawOrders;
@@ -94,8 +99,8 @@ final class TopologyFixture implements AutoCloseable {
      */
     private TopologyFixture(String applicationId, String guarantee, Instant wallClock, TopologySettings settings,
                             int commandPartitions, long commandsEnd) throws IOException {
-        Properties props = EngineStreamsConfig.defaults(applicationId, "unused:9092",
-            Files.createTempDirectory("topology-test").toString());
+        stateDir = Files.createTempDirectory("topology-test");
+        Properties props = EngineStreamsConfig.defaults(applicationId, "unused:9092", stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         // a null wall clock is the driver's own default: the real time
         driver = new TopologyTestDriver(AllotmentTopology.build(topics, serdes,
@@ -158,7 +163,15 @@ final class TopologyFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        driver.close();
+        try {
+            driver.close();
+        } finally {
+            try {
+                Utils.delete(stateDir.toFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove " + stateDir, e);
+            }
+        }
     }
 
     // ---- location-events (the global store keys each event from its payload)
