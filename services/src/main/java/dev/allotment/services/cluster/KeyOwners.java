@@ -27,7 +27,10 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  *
  * <p>A kept answer is never more stale than Kafka Streams' own: its metadata, too, changes during a rebalance and the
  * tasks move after it, so a read on a partition that has just moved fails (the store is not here, the peer does not
- * own it) and is retried by the routing, as before.
+ * own it) and is retried by the routing, as before. Kafka Streams publishes a rebalance's owners (its assignor's
+ * {@code onAssignment}) a moment before the client leaves RUNNING (the consumer's {@code onPartitionsAssigned}); in
+ * that moment a kept answer still names a moved partition's previous owner, whose read fails and is retried as a read
+ * of the new owner would be, whose task has not opened yet.
  */
 final class KeyOwners {
     /** Never keeps anything: every call asks Kafka Streams. */
