@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -35,9 +37,11 @@ public class CommandGateway {
 
     private final Limits limits;
     private final ShardPlan shards;
+    private final LaterWaits later;
 
     public CommandGateway(EventPublisher publisher, EngineState state, CommitWatch commits, EngineSettings settings,
-                          Limits limits) {
+                          Limits limits, LaterWaits later) {
+        this.later = later;
         this.publisher = publisher;
         this.state = state;
         this.commits = commits;
@@ -62,6 +66,21 @@ public class CommandGateway {
      * parts of one client command and go as a group ({@link #grouped}): all are accepted, or none applies.
      */
     public List<Result> send(List<Map.Entry<String, Command>> commands) {
+        return await(published(commands));
+    }
+
+    /**
+     * {@link #send}, answering as a future that holds no thread while it waits: a caller's thread is free once the
+     * commands are published (or found decided). Fails as {@link #send} throws.
+     */
+    public CompletableFuture<List<Result>> sendLater(List<Map.Entry<String, Command>> commands) {
+        AwaitedOutcomes outcomes = new AwaitedOutcomes(published(commands));
+        return later.until(timeout, state.changes(), outcomes.skus, outcomes.changedHere, outcomes)
+            .thenApply(answered -> outcomes.results());
+    }
+
+    /** Publishes what {@link #send} sends; the (key, command id) pairs whose outcomes answer the call. */
+    private List<Map.Entry<String, String>> published(List<Map.Entry<String, Command>> commands) {
         if (commands.size() > limits.maxLines()) {
             throw new TooManyChangesException("this request makes " + commands.size() + " changes (one per allocation and "
                 + "SKU); one request makes at most " + limits.maxLines() + ", as an order has at most that many lines "
@@ -79,7 +98,7 @@ public class CommandGateway {
         if (!fresh.isEmpty()) {
             publisher.publishCommands(fresh);
         }
-        return await(answering.stream().map(c -> Map.entry(c.getKey(), c.getValue().getCommandId())).toList());
+        return answering.stream().map(c -> Map.entry(c.getKey(), c.getValue().getCommandId())).toList();
     }
 
     /**
@@ -130,10 +149,29 @@ public class CommandGateway {
     }
 
     private List<Result> await(List<Map.Entry<String, String>> skuAndIds) {
-        Map<String, Result> results = new LinkedHashMap<>();
-        List<String> skus = skuAndIds.stream().map(Map.Entry::getKey).distinct().toList();
-        boolean changedHere = skus.stream().allMatch(sku -> state.changedHere(StoreNames.COMMAND_OUTCOMES, sku));
-        Polling.until(timeout, state.changes(), skus, changedHere, () -> {
+        AwaitedOutcomes outcomes = new AwaitedOutcomes(skuAndIds);
+        Polling.until(timeout, state.changes(), outcomes.skus, outcomes.changedHere, outcomes);
+        return outcomes.results();
+    }
+
+    /**
+     * The outcomes of some commands as a wait's probe: present once every one is decided and committed; the results
+     * read so far, decided or not, after the wait either way.
+     */
+    private final class AwaitedOutcomes implements Supplier<Optional<Boolean>> {
+        private final List<Map.Entry<String, String>> skuAndIds;
+        private final Map<String, Result> results = new LinkedHashMap<>();
+        private final List<String> skus;
+        private final boolean changedHere;
+
+        AwaitedOutcomes(List<Map.Entry<String, String>> skuAndIds) {
+            this.skuAndIds = skuAndIds;
+            this.skus = skuAndIds.stream().map(Map.Entry::getKey).distinct().toList();
+            this.changedHere = skus.stream().allMatch(sku -> state.changedHere(StoreNames.COMMAND_OUTCOMES, sku));
+        }
+
+        @Override
+        public synchronized Optional<Boolean> get() {
             for (Map.Entry<String, String> c : skuAndIds) {
                 Result known = results.get(c.getValue());
                 if (known == null || !known.decided()) {
@@ -144,8 +182,11 @@ public class CommandGateway {
                         state.outcome(c.getKey(), c.getValue()).filter(commits::committed)));
                 }
             }
-            return results.values().stream().allMatch(Result::decided);
-        });
-        return new ArrayList<>(results.values());
+            return results.values().stream().allMatch(Result::decided) ? Optional.of(Boolean.TRUE) : Optional.empty();
+        }
+
+        synchronized List<Result> results() {
+            return new ArrayList<>(results.values());
+        }
     }
 }

@@ -48,6 +48,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -165,7 +166,7 @@ public class AllocationRequestController {
         + "409 request_outdated / request_rejected; 409 insufficient_stock when a timed-out request's stock is gone.")
     @Post(uri = "/{id}/confirm", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.SUPPLIER, Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> confirm(HttpRequest<?> request, @PathVariable String id,
+    public CompletableFuture<HttpResponse<Map<String, Object>>> confirm(HttpRequest<?> request, @PathVariable String id,
                                                      @Nullable @Header("Idempotency-Key") String key) {
         return answer(request, id, key, "confirm", new ConfirmAllocationRequest(id), null);
     }
@@ -174,7 +175,7 @@ public class AllocationRequestController {
         + "is released and the lines go to the next location of the channel's routing. 409 request_confirmed when already confirmed.")
     @Post(uri = "/{id}/reject", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.SUPPLIER, Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> reject(HttpRequest<?> request, @PathVariable String id, @Nullable @Body String body,
+    public CompletableFuture<HttpResponse<Map<String, Object>>> reject(HttpRequest<?> request, @PathVariable String id, @Nullable @Body String body,
                                                     @Nullable @Header("Idempotency-Key") String key) {
         String reason = null;
         if (body != null && !body.isBlank()) {
@@ -193,7 +194,7 @@ public class AllocationRequestController {
         + "backordered units (a part ships whole: answer the backorder first); 404 as above.")
     @Post(uri = "/{id}/complete", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.SUPPLIER, Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> complete(HttpRequest<?> request, @PathVariable String id,
+    public CompletableFuture<HttpResponse<Map<String, Object>>> complete(HttpRequest<?> request, @PathVariable String id,
                                                       @Nullable @Header("Idempotency-Key") String key) {
         return answer(request, id, key, "complete", new UpdateAllocation(id, null, Instant.now(), null),
             AllocationRequestController::unshippable);
@@ -220,12 +221,13 @@ public class AllocationRequestController {
      * Sends a supplier's answer to request {@code id} ({@code payload}) on each SKU of it, unless {@code refusal} (when
      * given) refuses it as the SKUs hold it (a 409 with its body); answers with the request as decided.
      */
-    private HttpResponse<Map<String, Object>> answer(HttpRequest<?> request, String id, String key, String verb, Object payload,
-                                                     Function<AllocationProjection, Map<String, Object>> refusal) {
+    private CompletableFuture<HttpResponse<Map<String, Object>>> answer(HttpRequest<?> request, String id, String key,
+                                                                        String verb, Object payload,
+                                                                        Function<AllocationProjection, Map<String, Object>> refusal) {
         Principal who = principal(request);
         FoundRequest found = waits.request(id).filter(f -> visible(who, f.request())).orElse(null);
         if (found == null) {
-            return notFound(id);
+            return CompletableFuture.completedFuture(notFound(id));
         }
         String orderId = found.order().getOrderId();
         // the request's SKUs as their partitions hold it, once every line of the order has reached its SKU: the
@@ -243,7 +245,7 @@ public class AllocationRequestController {
                 .orElse(found.request());
             Map<String, Object> refused = refusal.apply(now);
             if (refused != null) {
-                return HttpResponse.<Map<String, Object>>status(HttpStatus.CONFLICT).body(refused);
+                return CompletableFuture.completedFuture(HttpResponse.<Map<String, Object>>status(HttpStatus.CONFLICT).body(refused));
             }
         }
         Instant now = Instant.now();
@@ -252,7 +254,13 @@ public class AllocationRequestController {
             commands.add(Map.entry(sku, new Command(Outcomes.commandId(IdempotencyKeys.commandBase(request), verb + ":" + id + ":" + sku), now,
                 who == null ? null : who.name(), orderId, payload, null)));
         }
-        List<CommandGateway.Result> results = gateway.send(commands);
+        // the thread is free while the SKUs decide: the answer goes on when their outcomes are committed
+        return OffTheLoop.then(gateway.sendLater(commands), results -> answered(found, id, skus, payload, results));
+    }
+
+    /** The request as the SKUs decided it, or their refusal. */
+    private HttpResponse<Map<String, Object>> answered(FoundRequest found, String id, Set<String> skus, Object payload,
+                                                       List<CommandGateway.Result> results) {
         HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
         if (refused != null) {
             return refused;

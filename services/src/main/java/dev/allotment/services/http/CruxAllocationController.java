@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Crux Connect's supplier answer, {@code PUT /orders/allocation/{order_uuid}/}, in both documented bodies:
@@ -81,8 +82,9 @@ public class CruxAllocationController {
         + "(POST /allocation-requests/{id}/complete).")
     @Put(uri = "/orders/allocation/{orderId}{/slash}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.SUPPLIER, Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Object> allocate(HttpRequest<?> request, @PathVariable String orderId, @Nullable @PathVariable String slash,
-                                         @Body String body, @Nullable @Header("Idempotency-Key") String key) {
+    public CompletableFuture<HttpResponse<Object>> allocate(HttpRequest<?> request, @PathVariable String orderId,
+                                                            @Nullable @PathVariable String slash, @Body String body,
+                                                            @Nullable @Header("Idempotency-Key") String key) {
         Principal who = AllocationRequestController.principal(request);
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
@@ -91,8 +93,8 @@ public class CruxAllocationController {
         OrderProjection projected = state.order(orderId).filter(o -> o.getAllocations().stream()
             .anyMatch(a -> a.getRequest() && AllocationRequestController.visible(who, a))).orElse(null);
         if (projected == null) {
-            return HttpResponse.status(HttpStatus.NOT_FOUND).body(ErrorBody.of("not_found",
-                "no order " + orderId + " with an allocation request for you"));
+            return CompletableFuture.completedFuture(HttpResponse.status(HttpStatus.NOT_FOUND).body(ErrorBody.of("not_found",
+                "no order " + orderId + " with an allocation request for you")));
         }
         // the lines it names as their SKUs hold them: the projection may not have folded the supplier's last answer yet
         Set<String> skus = new LinkedHashSet<>();
@@ -112,15 +114,21 @@ public class CruxAllocationController {
             Map<String, Object> error = ErrorBody.invalid(mismatches);
             error.put("error", mismatches.stream().allMatch(m -> m.field().endsWith(".backorder_date")) ? "invalid_date"
                 : "quantity_mismatch");
-            return HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(error);
+            return CompletableFuture.completedFuture(HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(error));
         }
-        OrderProjection after = order;
-        if (order.getStatus() != OrderStatus.CANCELLED) {
-            // one hop: the committed outcomes, and the SKUs' committed lines laid over the projection, which folds them later
-            after = DecidedOrders.after(state, order, skus, send(order, items, who, IdempotencyKeys.commandBase(request)));
+        if (order.getStatus() == OrderStatus.CANCELLED) {
+            return CompletableFuture.completedFuture(reply(order, items, who));
         }
+        // the thread is free while the SKUs decide; then, one hop: the committed outcomes, and the SKUs' committed lines
+        // laid over the projection, which folds them later
+        return OffTheLoop.then(send(order, items, who, IdempotencyKeys.commandBase(request)),
+            results -> reply(DecidedOrders.after(state, order, skus, results), items, who));
+    }
+
+    /** The reply in the version the body was sent in, from the order as decided. */
+    private static HttpResponse<Object> reply(OrderProjection order, List<Item> items, Principal who) {
         boolean nextVersion = items.stream().anyMatch(Item::nextVersion);
-        return HttpResponse.ok(nextVersion ? nextVersionReply(after, items, who) : firstVersionReply(after, items, who));
+        return HttpResponse.ok(nextVersion ? nextVersionReply(order, items, who) : firstVersionReply(order, items, who));
     }
 
     /**
@@ -195,8 +203,12 @@ public class CruxAllocationController {
         }
     }
 
-    /** One SupplierAnswer per (SKU, location), decided on the SKU's partition. */
-    private List<CommandGateway.Result> send(OrderProjection order, List<Item> items, Principal who, String base) {
+    /**
+     * One SupplierAnswer per (SKU, location), decided on the SKU's partition; the outcomes once committed, or a
+     * {@link RefusedException} with the refusal.
+     */
+    private CompletableFuture<List<CommandGateway.Result>> send(OrderProjection order, List<Item> items, Principal who,
+                                                                String base) {
         Map<String, List<Item>> groups = new LinkedHashMap<>();
         for (Item item : items) {
             if (item.line() != null && item.accepted() + item.rejected() + item.backordered() > 0) {
@@ -205,7 +217,7 @@ public class CruxAllocationController {
             }
         }
         if (groups.isEmpty()) {
-            return List.of();
+            return CompletableFuture.completedFuture(List.of());
         }
         Set<String> skus = new LinkedHashSet<>();
         groups.values().forEach(g -> skus.add(g.get(0).line().getSku()));
@@ -222,12 +234,13 @@ public class CruxAllocationController {
             commands.add(Map.entry(sku, new Command(Outcomes.commandId(base, "answer:" + sku + ":" + location), now,
                 who == null ? null : who.name(), order.getOrderId(), new SupplierAnswer(location, answers, null, null, null), null)));
         });
-        List<CommandGateway.Result> results = gateway.send(commands);
-        HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
-        if (refused != null) {
-            throw new RefusedException(refused);
-        }
-        return results;
+        return OffTheLoop.then(gateway.sendLater(commands), results -> {
+            HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
+            if (refused != null) {
+                throw new RefusedException(refused);
+            }
+            return results;
+        });
     }
 
     private static List<Object> firstVersionReply(OrderProjection order, List<Item> items, Principal who) {

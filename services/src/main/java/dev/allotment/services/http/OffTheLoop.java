@@ -5,12 +5,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * A read that a controller began on the HTTP event loop and that may have to wait (a store moving) or ask another
- * instance: it goes on on {@code executor} with the request's context (so that {@code Freshness} still marks the
- * request it serves), and its failure reaches the error handlers as itself, not wrapped.
+ * An answer that a controller began and that goes on on another thread: a read begun on the HTTP event loop that may
+ * have to wait (a store moving) or ask another instance goes on on {@code executor} with the request's context (so that
+ * {@code Freshness} still marks the request it serves); a command's answer goes on when its outcomes are decided
+ * ({@link #then}). Either way its failure reaches the error handlers as itself, not wrapped.
  */
 final class OffTheLoop {
     private OffTheLoop() {}
@@ -21,6 +23,27 @@ final class OffTheLoop {
      */
     static <T> CompletableFuture<T> unlessAnswered(Optional<T> atOnce, Executor executor, Supplier<T> read) {
         return atOnce.isPresent() ? CompletableFuture.completedFuture(atOnce.get()) : run(executor, read);
+    }
+
+    /**
+     * {@code next} applied to what {@code waited} completes with, on the thread that completes it; a failure of either
+     * reaches the error handlers as itself, not wrapped.
+     */
+    static <T, R> CompletableFuture<R> then(CompletableFuture<T> waited, Function<T, R> next) {
+        CompletableFuture<R> answer = new CompletableFuture<>();
+        waited.whenComplete((value, failure) -> {
+            if (failure != null) {
+                answer.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure);
+                return;
+            }
+            try {
+                answer.complete(next.apply(value));
+            } catch (RuntimeException | Error e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        return answer;
     }
 
     static <T> CompletableFuture<T> run(Executor executor, Supplier<T> read) {

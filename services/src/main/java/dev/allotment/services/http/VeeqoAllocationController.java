@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /** Veeqo's {@code POST /orders/{order_id}/allocations}: allocate line items (by sellable, i.e. SKU) at a warehouse. */
 @Controller
@@ -48,8 +49,9 @@ public class VeeqoAllocationController {
         + "409 when the warehouse lacks stock or the order is cancelled; 422 for unknown lines or more than is unallocated.")
     @Post(uri = "/orders/{orderId}/allocations", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> allocate(HttpRequest<?> request, @PathVariable String orderId, @Body String body,
-                                                      @Nullable @Header("Idempotency-Key") String key) {
+    public CompletableFuture<HttpResponse<Map<String, Object>>> allocate(HttpRequest<?> request, @PathVariable String orderId,
+                                                                         @Body String body,
+                                                                         @Nullable @Header("Idempotency-Key") String key) {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
         JsonNode allocation = json.get("allocation");
@@ -83,7 +85,7 @@ public class VeeqoAllocationController {
         in.check();
         OrderProjection order = state.order(orderId).orElse(null);
         if (order == null) {
-            return OrderController.notFound(orderId);
+            return CompletableFuture.completedFuture(OrderController.notFound(orderId));
         }
         waits.lines(orderId, order.getLines().stream().map(l -> l.getSku()).filter(bySku::containsKey).distinct().toList());
         String base = IdempotencyKeys.commandBase(request);
@@ -93,14 +95,21 @@ public class VeeqoAllocationController {
         List<Map.Entry<String, Command>> commands = new ArrayList<>();
         bySku.forEach((sku, lines) -> commands.add(Map.entry(sku, new Command(base + ":allocate:" + sku, now, caller,
             orderId, new AllocateLines(warehouse, lines, allocationId), null))));
-        List<CommandGateway.Result> results = gateway.send(commands);
+        // the thread is free while the SKUs decide: the answer goes on when their outcomes are committed
+        return OffTheLoop.then(gateway.sendLater(commands), results -> answer(order, orderId, allocationId, warehouse,
+            bySku.keySet(), now, sentAsNumbers, results));
+    }
+
+    private HttpResponse<Map<String, Object>> answer(OrderProjection order, String orderId, String allocationId,
+                                                     String warehouse, java.util.Set<String> skus, Instant now,
+                                                     java.util.Set<String> sentAsNumbers, List<CommandGateway.Result> results) {
         HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
         if (refused != null) {
             return refused;
         }
         // the order as Veeqo answers it, one hop after the command: the SKUs' committed lines laid over the projection
         // (the order and the lines read once: the allocation and the order's line items show the same state)
-        DecidedOrders.Decided decided = DecidedOrders.decided(state, order, bySku.keySet());
+        DecidedOrders.Decided decided = DecidedOrders.decided(state, order, skus);
         OrderProjection after = decided.overlaid(DecidedOrders.decidedAt(results));
         AllocationViews.VeeqoIds ids = new AllocationViews.VeeqoIds(sentAsNumbers);
         AllocationViews.Sellables sellables = new AllocationViews.Sellables();

@@ -113,9 +113,19 @@ public final class StoreChanges {
         return !watches.isEmpty();
     }
 
-    /** Starts watching {@code keys} for the calling thread; close the watch when done. */
+    /** Starts watching {@code keys} for the calling thread, which {@link Watch#await awaits}; close the watch when done. */
     public Watch watch(Collection<String> keys) {
-        Watch watch = new Watch(List.copyOf(keys), Thread.currentThread());
+        Thread waiting = Thread.currentThread();
+        return watch(keys, () -> LockSupport.unpark(waiting));
+    }
+
+    /**
+     * Starts watching {@code keys} for a wait that holds no thread: {@code onChange} runs at each change after the last
+     * {@link Watch#reset}, and at later ones, on the thread that reports it (a stream thread, or the one that reports
+     * commits), so it must only hand the news on. Close the watch when done.
+     */
+    public Watch watch(Collection<String> keys, Runnable onChange) {
+        Watch watch = new Watch(List.copyOf(keys), onChange);
         for (String key : watch.keys) {
             watches.compute(key, (k, set) -> {
                 Set<Watch> watching = set != null ? set : ConcurrentHashMap.newKeySet();
@@ -126,20 +136,20 @@ public final class StoreChanges {
         return watch;
     }
 
-    /** One thread's interest in some keys. */
+    /** One wait's interest in some keys. */
     public final class Watch implements AutoCloseable {
         private final List<String> keys;
-        private final Thread thread;
+        private final Runnable onChange;
         private volatile boolean changed;
 
-        private Watch(List<String> keys, Thread thread) {
+        private Watch(List<String> keys, Runnable onChange) {
             this.keys = keys;
-            this.thread = thread;
+            this.onChange = onChange;
         }
 
         private void wake() {
             changed = true;
-            LockSupport.unpark(thread);
+            onChange.run();
         }
 
         /** Forgets changes seen so far: call it before reading the stores, then {@link #await} after. */
@@ -152,7 +162,10 @@ public final class StoreChanges {
             return changed;
         }
 
-        /** Waits until a watched key changes after the last {@link #reset}, or {@code nanos} pass. */
+        /**
+         * Waits until a watched key changes after the last {@link #reset}, or {@code nanos} pass: for a watch made by
+         * the thread that calls it ({@link #watch(Collection)}).
+         */
         public void await(long nanos) {
             long deadline = System.nanoTime() + nanos;
             long left = nanos;
