@@ -24,8 +24,8 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * Sends commands (and stock changes) to the partitions that decide them and waits, a bounded time,
- * for their outcomes in the command-outcomes stores. A command id already decided is not sent again:
+ * Sends commands (and stock changes) to the partitions that decide them and answers, as futures, with their outcomes
+ * in the command-outcomes stores, awaited a bounded time without a thread. A command id already decided is not sent again:
  * its first outcome is the answer (idempotency across retries of the same Idempotency-Key).
  */
 @Singleton
@@ -62,21 +62,14 @@ public class CommandGateway {
     }
 
     /**
-     * Sends every command not decided before (key: its SKU) and waits for all outcomes. Two commands or more are the
-     * parts of one client command and go as a group ({@link #grouped}): all are accepted, or none applies.
+     * Sends every command not decided before (key: its SKU) and answers, as a future, with all outcomes once they are
+     * decided and committed, or with those decided by the command timeout. Two commands or more are the parts of one
+     * client command and go as a group ({@link #grouped}): all are accepted, or none applies. The caller's thread is
+     * free once the commands are published (or found decided): nothing holds a thread while the outcomes are awaited
+     * ({@link LaterWaits}). Throws, before anything is sent, when a call makes more changes than an order has lines.
      */
-    public List<Result> send(List<Map.Entry<String, Command>> commands) {
-        return await(published(commands));
-    }
-
-    /**
-     * {@link #send}, answering as a future that holds no thread while it waits: a caller's thread is free once the
-     * commands are published (or found decided). Fails as {@link #send} throws.
-     */
-    public CompletableFuture<List<Result>> sendLater(List<Map.Entry<String, Command>> commands) {
-        AwaitedOutcomes outcomes = new AwaitedOutcomes(published(commands));
-        return later.until(timeout, state.changes(), outcomes.skus, outcomes.changedHere, outcomes)
-            .thenApply(answered -> outcomes.results());
+    public CompletableFuture<List<Result>> send(List<Map.Entry<String, Command>> commands) {
+        return outcomes(published(commands));
     }
 
     /** Publishes what {@link #send} sends; the (key, command id) pairs whose outcomes answer the call. */
@@ -138,20 +131,20 @@ public class CommandGateway {
         return commands.stream().map(c -> Map.entry(c.getKey(), Command.newBuilder(c.getValue()).setGroup(group).build())).toList();
     }
 
-    /** Publishes stock events carrying command ids (key: SKU) and waits for their outcomes. */
-    public List<Result> sendStock(List<Map.Entry<String, StockEvent>> events) {
+    /** Publishes stock events carrying command ids (key: SKU) not decided before; their outcomes as {@link #send}'s. */
+    public CompletableFuture<List<Result>> sendStock(List<Map.Entry<String, StockEvent>> events) {
         List<Map.Entry<String, StockEvent>> fresh = events.stream()
             .filter(e -> state.outcome(e.getKey(), e.getValue().getCommandId()).isEmpty()).toList();
         if (!fresh.isEmpty()) {
             publisher.publishStock(fresh);
         }
-        return await(events.stream().map(e -> Map.entry(e.getKey(), e.getValue().getCommandId())).toList());
+        return outcomes(events.stream().map(e -> Map.entry(e.getKey(), e.getValue().getCommandId())).toList());
     }
 
-    private List<Result> await(List<Map.Entry<String, String>> skuAndIds) {
+    private CompletableFuture<List<Result>> outcomes(List<Map.Entry<String, String>> skuAndIds) {
         AwaitedOutcomes outcomes = new AwaitedOutcomes(skuAndIds);
-        Polling.until(timeout, state.changes(), outcomes.skus, outcomes.changedHere, outcomes);
-        return outcomes.results();
+        return later.until(timeout, state.changes(), outcomes.skus, outcomes.changedHere, outcomes)
+            .thenApply(answered -> outcomes.results());
     }
 
     /**

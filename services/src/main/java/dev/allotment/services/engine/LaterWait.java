@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * One wait of {@link Polling#later} that holds no thread between its looks: a look (the probe) runs when a watched key's
+ * One wait of {@link LaterWaits#until} that holds no thread between its looks: a look (the probe) runs when a watched key's
  * change is readable (the watch's callback, on the thread that reports it, only hands the news on) or when its pause
  * without a signal ends (a timer), each on {@code executor}, one look at a time. Where {@link Polling#until} parks a
  * thread for every waiting answer, this parks none: 256 answers waiting for their commit were 256 threads woken and

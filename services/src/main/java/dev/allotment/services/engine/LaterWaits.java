@@ -7,6 +7,7 @@ import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -21,6 +22,8 @@ import java.util.function.Supplier;
  */
 @Singleton
 public class LaterWaits {
+    /** Where a wait that watches no key registers its (empty) watch. */
+    private static final StoreChanges UNWATCHED = new StoreChanges();
     private final Executor looks;
     private final ScheduledThreadPoolExecutor timer;
 
@@ -42,6 +45,14 @@ public class LaterWaits {
                                                     boolean changedHere, Supplier<Optional<T>> probe) {
         return LaterWait.start(bound.toNanos(), changes, keys, probe, Polling.UNSIGNALLED_NS,
             changedHere ? Polling.UNSIGNALLED_MAX_NS : Polling.UNSIGNALLED_NS, looks, timer);
+    }
+
+    /**
+     * Completes with {@code probe}'s first answer, or with its last (empty) once {@code bound} has passed, asking every
+     * 5 ms as {@link Polling#until(Duration, Supplier)} does: for what no key's change signals.
+     */
+    public <T> CompletableFuture<Optional<T>> until(Duration bound, Supplier<Optional<T>> probe) {
+        return LaterWait.start(bound.toNanos(), UNWATCHED, List.of(), probe, Polling.PAUSE_NS, Polling.PAUSE_NS, looks, timer);
     }
 
     /** Pauses still running end as they would (their look then finds the timer gone and ends the wait unanswered). */

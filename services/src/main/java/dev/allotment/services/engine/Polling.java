@@ -12,6 +12,8 @@ import java.util.function.Supplier;
  */
 public final class Polling {
     private static final long PAUSE_MS = 5;
+    /** {@link #PAUSE_MS} in nanoseconds, for {@link LaterWaits#until(Duration, Supplier)}. */
+    static final long PAUSE_NS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(PAUSE_MS);
 
     private Polling() {}
 

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -23,7 +24,8 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * The edge's waits for what the engine decides, each bounded by the command timeout ({@code allotment.http.command-timeout})
  * and each reading the engine's state through the query port: woken when this instance's processors change the keys
- * it reads ({@link Polling}).
+ * it reads. The waits for a command's effect answer as futures that hold no thread while they wait ({@link LaterWaits});
+ * the reads before a command block ({@link Polling}).
  */
 @Singleton
 public class Waits {
@@ -32,8 +34,10 @@ public class Waits {
     private final Duration timeout;
     private final ShardPlan shards;
     private final GlobalCatchUp globals;
+    private final LaterWaits later;
 
-    public Waits(EngineState state, CommitWatch commits, EngineSettings settings, GlobalCatchUp globals) {
+    public Waits(EngineState state, CommitWatch commits, EngineSettings settings, GlobalCatchUp globals, LaterWaits later) {
+        this.later = later;
         this.state = state;
         this.commits = commits;
         this.globals = globals;
@@ -46,9 +50,10 @@ public class Waits {
      * the order satisfies {@code done}; empty past the timeout. Committed first: under exactly-once a crash rolls back
      * what was not, and the replay may decide otherwise (DESIGN §4, {@link CommitWatch}).
      */
-    public Optional<OrderProjection> order(String orderId, RecordMetadata event, Predicate<OrderProjection> done) {
+    public CompletableFuture<Optional<OrderProjection>> order(String orderId, RecordMetadata event,
+                                                              Predicate<OrderProjection> done) {
         TopicPartition at = new TopicPartition(event.topic(), event.partition());
-        return Polling.until(timeout, state.changes(), List.of(orderId), state.changedHere(StoreNames.ORDERS, orderId),
+        return later.until(timeout, state.changes(), List.of(orderId), state.changedHere(StoreNames.ORDERS, orderId),
             () -> commits.committed(at, event.offset()) ? state.order(orderId).filter(done) : Optional.empty());
     }
 
@@ -56,9 +61,9 @@ public class Waits {
      * The events logged under {@code commandId} in the order's history, once the engine has committed its processing of
      * {@code event} and the command's decisions (or its refusal) are in the committed history; empty past the timeout.
      */
-    public Optional<List<AllocationEvent>> logged(String orderId, RecordMetadata event, String commandId) {
+    public CompletableFuture<Optional<List<AllocationEvent>>> logged(String orderId, RecordMetadata event, String commandId) {
         TopicPartition at = new TopicPartition(event.topic(), event.partition());
-        return Polling.until(timeout, state.changes(), List.of(orderId), state.changedHere(StoreNames.ORDERS, orderId), () -> {
+        return later.until(timeout, state.changes(), List.of(orderId), state.changedHere(StoreNames.ORDERS, orderId), () -> {
             if (!commits.committed(at, event.offset())) {
                 return Optional.empty();
             }
@@ -67,9 +72,13 @@ public class Waits {
         });
     }
 
-    /** An allocation request the engine has just decided, once it has reached its order's projection. */
-    public Optional<FoundRequest> request(String requestId) {
-        return Polling.until(timeout, () -> state.request(requestId));
+    /**
+     * An allocation request the engine has just decided, once it has reached its order's projection (the fold, a hop
+     * after the SKU's outcome that answered the allocation); empty past the timeout. Asked every 5 ms (no key to watch:
+     * the request's order is what it finds), without a thread between the looks.
+     */
+    public CompletableFuture<Optional<FoundRequest>> request(String requestId) {
+        return later.until(timeout, () -> state.request(requestId));
     }
 
     /**

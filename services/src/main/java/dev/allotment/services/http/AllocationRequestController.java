@@ -225,10 +225,15 @@ public class AllocationRequestController {
                                                                         String verb, Object payload,
                                                                         Function<AllocationProjection, Map<String, Object>> refusal) {
         Principal who = principal(request);
-        FoundRequest found = waits.request(id).filter(f -> visible(who, f.request())).orElse(null);
-        if (found == null) {
-            return CompletableFuture.completedFuture(notFound(id));
-        }
+        return OffTheLoop.thenWait(waits.request(id), found -> found.filter(f -> visible(who, f.request()))
+            .map(f -> answer(request, who, f, id, verb, payload, refusal))
+            .orElseGet(() -> CompletableFuture.completedFuture(notFound(id))));
+    }
+
+    /** {@link #answer(HttpRequest, String, String, String, Object, Function)} once the request is found. */
+    private CompletableFuture<HttpResponse<Map<String, Object>>> answer(HttpRequest<?> request, Principal who, FoundRequest found,
+                                                                        String id, String verb, Object payload,
+                                                                        Function<AllocationProjection, Map<String, Object>> refusal) {
         String orderId = found.order().getOrderId();
         // the request's SKUs as their partitions hold it, once every line of the order has reached its SKU: the
         // projection may show a request with only some of its lines folded yet (RequestSkus)
@@ -255,7 +260,7 @@ public class AllocationRequestController {
                 who == null ? null : who.name(), orderId, payload, null)));
         }
         // the thread is free while the SKUs decide: the answer goes on when their outcomes are committed
-        return OffTheLoop.then(gateway.sendLater(commands), results -> answered(found, id, skus, payload, results));
+        return OffTheLoop.then(gateway.send(commands), results -> answered(found, id, skus, payload, results));
     }
 
     /** The request as the SKUs decided it, or their refusal. */

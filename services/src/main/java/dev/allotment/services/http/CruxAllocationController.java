@@ -234,7 +234,7 @@ public class CruxAllocationController {
             commands.add(Map.entry(sku, new Command(Outcomes.commandId(base, "answer:" + sku + ":" + location), now,
                 who == null ? null : who.name(), order.getOrderId(), new SupplierAnswer(location, answers, null, null, null), null)));
         });
-        return OffTheLoop.then(gateway.sendLater(commands), results -> {
+        return OffTheLoop.then(gateway.send(commands), results -> {
             HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
             if (refused != null) {
                 throw new RefusedException(refused);

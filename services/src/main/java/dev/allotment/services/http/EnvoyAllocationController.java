@@ -46,6 +46,8 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /** Envoy's allocation routes: per order GET/POST/PATCH/DELETE, and the paginated list. Item ids are SKUs. */
 @Controller("/allocations")
@@ -62,12 +64,13 @@ public class EnvoyAllocationController {
     }
 
     /**
-     * Sends the commands and answers the refusal, if any. An accepted change is answered from the SKUs' committed lines
-     * ({@link AllocationViews#envoyFresh}), one hop after it; {@code GET /allocations/orders/{id}} reads the order's
-     * projection, which shows it one fold later.
+     * Sends the commands and answers the refusal, if any, else {@code accepted}. An accepted change is answered from the
+     * SKUs' committed lines ({@link AllocationViews#envoyFresh}), one hop after it; {@code GET /allocations/orders/{id}}
+     * reads the order's projection, which shows it one fold later.
      */
-    private HttpResponse<Map<String, Object>> send(List<Map.Entry<String, Command>> commands) {
-        return Outcomes.unless(gateway.send(commands));
+    private CompletableFuture<HttpResponse<Map<String, Object>>> send(List<Map.Entry<String, Command>> commands,
+                                                                      Supplier<HttpResponse<Map<String, Object>>> accepted) {
+        return Outcomes.orElse(gateway.send(commands), accepted);
     }
 
     @Operation(summary = "Allocations of an order (Envoy)")
@@ -82,8 +85,9 @@ public class EnvoyAllocationController {
     @Operation(summary = "Create allocations for an order (Envoy)")
     @Post(uri = "/orders/{orderId}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> create(HttpRequest<?> request, @PathVariable String orderId, @Body String body,
-                                                    @Nullable @Header("Idempotency-Key") String key) {
+    public CompletableFuture<HttpResponse<Map<String, Object>>> create(HttpRequest<?> request, @PathVariable String orderId,
+                                                                       @Body String body,
+                                                                       @Nullable @Header("Idempotency-Key") String key) {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
         List<JsonNode> allocations = in.array(json, "allocations", "allocations");
@@ -110,15 +114,11 @@ public class EnvoyAllocationController {
         in.check();
         OrderProjection order = state.order(orderId).orElse(null);
         if (order == null) {
-            return OrderController.notFound(orderId);
+            return CompletableFuture.completedFuture(OrderController.notFound(orderId));
         }
         waits.lines(orderId, order.getLines().stream().map(LineProjection::getSku).distinct().toList());
-        HttpResponse<Map<String, Object>> refused = send(commands);
-        if (refused != null) {
-            return refused;
-        }
-        return HttpResponse.<Map<String, Object>>status(HttpStatus.CREATED).body(Map.of("data", skusOf.entrySet().stream()
-            .map(e -> AllocationViews.envoyFresh(state, orderId, e.getKey(), e.getValue())).toList()));
+        return send(commands, () -> HttpResponse.<Map<String, Object>>status(HttpStatus.CREATED).body(Map.of("data",
+            skusOf.entrySet().stream().map(e -> AllocationViews.envoyFresh(state, orderId, e.getKey(), e.getValue())).toList())));
     }
 
     @Operation(summary = "Change quantities of, move, or complete existing allocations (Envoy)",
@@ -126,14 +126,15 @@ public class EnvoyAllocationController {
             + "location in one decision per SKU, all SKUs or none")
     @Patch(uri = "/orders/{orderId}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> update(HttpRequest<?> request, @PathVariable String orderId, @Body String body,
-                                                    @Nullable @Header("Idempotency-Key") String key) {
+    public CompletableFuture<HttpResponse<Map<String, Object>>> update(HttpRequest<?> request, @PathVariable String orderId,
+                                                                       @Body String body,
+                                                                       @Nullable @Header("Idempotency-Key") String key) {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
         List<JsonNode> allocations = in.array(json, "allocations", "allocations");
         OrderProjection order = state.order(orderId).orElse(null);
         if (order == null) {
-            return OrderController.notFound(orderId);
+            return CompletableFuture.completedFuture(OrderController.notFound(orderId));
         }
         String base = IdempotencyKeys.commandBase(request);
         Instant now = Instant.now();
@@ -177,22 +178,18 @@ public class EnvoyAllocationController {
             }
         }
         in.check();
-        HttpResponse<Map<String, Object>> refused = send(commands);
-        if (refused != null) {
-            return refused;
-        }
-        return HttpResponse.ok(Map.of("data", skusOf.entrySet().stream()
-            .map(e -> AllocationViews.envoyFresh(state, orderId, e.getKey(), e.getValue())).toList()));
+        return send(commands, () -> HttpResponse.ok(Map.of("data", skusOf.entrySet().stream()
+            .map(e -> AllocationViews.envoyFresh(state, orderId, e.getKey(), e.getValue())).toList())));
     }
 
     @Operation(summary = "Delete every allocation of an order (Envoy); the reservation stays")
     @Delete(uri = "/orders/{orderId}", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> delete(HttpRequest<?> request, @PathVariable String orderId,
-                                                    @Nullable @Header("Idempotency-Key") String key) {
+    public CompletableFuture<HttpResponse<Map<String, Object>>> delete(HttpRequest<?> request, @PathVariable String orderId,
+                                                                       @Nullable @Header("Idempotency-Key") String key) {
         OrderProjection order = state.order(orderId).orElse(null);
         if (order == null) {
-            return OrderController.notFound(orderId);
+            return CompletableFuture.completedFuture(OrderController.notFound(orderId));
         }
         String base = IdempotencyKeys.commandBase(request);
         Instant now = Instant.now();
@@ -200,8 +197,7 @@ public class EnvoyAllocationController {
         List<Map.Entry<String, Command>> commands = order.getLines().stream().map(LineProjection::getSku).distinct()
             .map(sku -> Map.entry(sku, new Command(base + ":delete:" + sku, now, caller, orderId, new DeleteAllocations(), null)))
             .toList();
-        HttpResponse<Map<String, Object>> refused = send(commands);
-        return refused != null ? refused : HttpResponse.noContent();
+        return send(commands, HttpResponse::noContent);
     }
 
     @Operation(summary = "Allocations, by location and/or orders (Envoy), with cursors")

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Cart holds: a checkout takes stock out of available before it becomes an order (HoldPlaced on allotment.stock-events,
@@ -50,8 +51,8 @@ public class HoldController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> place(HttpRequest<?> request, @Body String body,
-                                                   @Nullable @Header("Idempotency-Key") String key) {
+    public CompletableFuture<HttpResponse<Map<String, Object>>> place(HttpRequest<?> request, @Body String body,
+                                                                      @Nullable @Header("Idempotency-Key") String key) {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
         String holdId = in.requiredString(json, "hold_id", "hold_id");
@@ -61,18 +62,16 @@ public class HoldController {
         Integer ttl = in.wholeNumber(json, "ttl_seconds", "ttl_seconds", null);
         in.check();
         Instant now = Instant.now();
-        HttpResponse<Map<String, Object>> refused = send(request, sku, "hold:" + holdId, new HoldPlaced(holdId, sku, quantity, channel, ttl), now);
-        if (refused != null) {
-            return refused;
-        }
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("hold_id", holdId);
-        view.put("sku", sku);
-        view.put("quantity", quantity);
-        view.put("channel", channel);
-        view.put("expires_at", Views.time(now.plusSeconds(ttl)));
-        view.put("stock", state.stock(sku).map(views::sku).orElse(null));
-        return HttpResponse.status(HttpStatus.CREATED).body(view);
+        return Outcomes.orElse(send(request, sku, "hold:" + holdId, new HoldPlaced(holdId, sku, quantity, channel, ttl), now), () -> {
+            Map<String, Object> view = new LinkedHashMap<>();
+            view.put("hold_id", holdId);
+            view.put("sku", sku);
+            view.put("quantity", quantity);
+            view.put("channel", channel);
+            view.put("expires_at", Views.time(now.plusSeconds(ttl)));
+            view.put("stock", state.stock(sku).map(views::sku).orElse(null));
+            return HttpResponse.<Map<String, Object>>status(HttpStatus.CREATED).body(view);
+        });
     }
 
     @Operation(summary = "Release a cart hold before its time", description = "Body {\"sku\",\"reason\"}: what it holds is available"
@@ -80,30 +79,29 @@ public class HoldController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Post(uri = "/{holdId}/release", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> release(HttpRequest<?> request, @PathVariable String holdId, @Body String body,
-                                                     @Nullable @Header("Idempotency-Key") String key) {
+    public CompletableFuture<HttpResponse<Map<String, Object>>> release(HttpRequest<?> request, @PathVariable String holdId,
+                                                                        @Body String body,
+                                                                        @Nullable @Header("Idempotency-Key") String key) {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
         String sku = in.requiredSku(json, "sku", "sku");
         String reason = in.optionalString(json, "reason", "reason");
         in.check();
-        HttpResponse<Map<String, Object>> refused = send(request, sku, "release-hold:" + holdId, new HoldReleased(holdId, sku, reason),
-            Instant.now());
-        if (refused != null) {
-            return refused;
-        }
-        Map<String, Object> view = new LinkedHashMap<>();
-        view.put("hold_id", holdId);
-        view.put("released", true);
-        view.put("stock", state.stock(sku).map(views::sku).orElse(null));
-        return HttpResponse.ok(view);
+        return Outcomes.orElse(send(request, sku, "release-hold:" + holdId, new HoldReleased(holdId, sku, reason), Instant.now()),
+            () -> {
+                Map<String, Object> view = new LinkedHashMap<>();
+                view.put("hold_id", holdId);
+                view.put("released", true);
+                view.put("stock", state.stock(sku).map(views::sku).orElse(null));
+                return HttpResponse.ok(view);
+            });
     }
 
-    /** Sends the hold's event to its SKU's partition and waits for its outcome; the refusal to answer, or null. */
-    private HttpResponse<Map<String, Object>> send(HttpRequest<?> request, String sku, String what, Object payload, Instant now) {
+    /** Sends the hold's event to its SKU's partition; its outcome, once decided. */
+    private CompletableFuture<List<CommandGateway.Result>> send(HttpRequest<?> request, String sku, String what, Object payload,
+                                                                Instant now) {
         StockEvent event = new StockEvent(RandomIds.next(), now,
             Outcomes.commandId(IdempotencyKeys.commandBase(request), what), AllocationRequestController.callerName(request), payload);
-        List<CommandGateway.Result> results = gateway.sendStock(List.of(Map.entry(sku, event)));
-        return Outcomes.unless(results);
+        return gateway.sendStock(List.of(Map.entry(sku, event)));
     }
 }

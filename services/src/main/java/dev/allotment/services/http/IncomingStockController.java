@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Promise dates (issue 18, item 5): incoming stock as dated batches per SKU and location, sent to allotment.stock-events
@@ -68,9 +69,9 @@ public class IncomingStockController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Put(uri = "/{locationId}/{sku}/incoming", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> setIncoming(HttpRequest<?> request, @PathVariable String locationId,
-                                                         @PathVariable String sku, @Body String body,
-                                                         @Nullable @Header("Idempotency-Key") String key) {
+    public CompletableFuture<HttpResponse<Map<String, Object>>> setIncoming(HttpRequest<?> request, @PathVariable String locationId,
+                                                                            @PathVariable String sku, @Body String body,
+                                                                            @Nullable @Header("Idempotency-Key") String key) {
         List<JsonNode> items = JsonInput.parseArray(body);
         JsonInput in = new JsonInput();
         List<IncomingBatch> batches = new ArrayList<>();
@@ -97,17 +98,13 @@ public class IncomingStockController {
         Limits.quantityProblem(total).ifPresent(p -> in.overLimit("body", "the batches' total " + p));
         in.check();
         if (waits.location(locationId).isEmpty()) {
-            return StockController.unknownLocation(locationId);
+            return CompletableFuture.completedFuture(StockController.unknownLocation(locationId));
         }
         StockEvent event = new StockEvent(RandomIds.next(), Instant.now(),
             Outcomes.commandId(IdempotencyKeys.commandBase(request), "incoming:" + locationId + ":" + sku),
             AllocationRequestController.callerName(request), new IncomingSet(sku, locationId, (int) total, batches));
-        HttpResponse<Map<String, Object>> refused = Outcomes.unless(gateway.sendStock(List.of(Map.entry(sku, event))));
-        if (refused != null) {
-            return refused;
-        }
-        return HttpResponse.ok(levels.level(sku, locationId,
-            state.stock(sku).map(s -> s.getLocations().get(locationId)).orElse(null)));
+        return Outcomes.orElse(gateway.sendStock(List.of(Map.entry(sku, event))), () -> HttpResponse.ok(levels.level(sku,
+            locationId, state.stock(sku).map(s -> s.getLocations().get(locationId)).orElse(null))));
     }
 
     @Operation(summary = "Available-to-promise of a SKU by a date",

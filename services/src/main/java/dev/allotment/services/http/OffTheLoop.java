@@ -33,8 +33,7 @@ final class OffTheLoop {
         CompletableFuture<R> answer = new CompletableFuture<>();
         waited.whenComplete((value, failure) -> {
             if (failure != null) {
-                answer.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure);
+                answer.completeExceptionally(unwrapped(failure));
                 return;
             }
             try {
@@ -46,16 +45,38 @@ final class OffTheLoop {
         return answer;
     }
 
+    /** {@link #then} for a next step that waits in turn: the answer is the future {@code next} gives. */
+    static <T, R> CompletableFuture<R> thenWait(CompletableFuture<T> waited, Function<T, CompletableFuture<R>> next) {
+        CompletableFuture<R> answer = new CompletableFuture<>();
+        then(waited, next).whenComplete((nextWait, failure) -> {
+            if (failure != null) {
+                answer.completeExceptionally(failure);
+                return;
+            }
+            nextWait.whenComplete((value, nextFailure) -> {
+                if (nextFailure != null) {
+                    answer.completeExceptionally(unwrapped(nextFailure));
+                } else {
+                    answer.complete(value);
+                }
+            });
+        });
+        return answer;
+    }
+
+    /** The failure itself, not the {@link CompletionException} a stage wrapped it in. */
+    private static Throwable unwrapped(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+
     static <T> CompletableFuture<T> run(Executor executor, Supplier<T> read) {
         CompletableFuture<T> answer = new CompletableFuture<>();
         Supplier<T> inContext = PropagatedContext.wrapCurrent(read);
         executor.execute(() -> {
             try {
                 answer.complete(inContext.get());
-            } catch (CompletionException e) {
-                answer.completeExceptionally(e.getCause() == null ? e : e.getCause());
             } catch (RuntimeException | Error e) {
-                answer.completeExceptionally(e);
+                answer.completeExceptionally(unwrapped(e));
             }
         });
         return answer;

@@ -75,44 +75,45 @@ public class OrderController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Post(consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> place(@Body String body,
-                                                   @Nullable @Header("Idempotency-Key") String idempotencyKey) {
+    public CompletableFuture<HttpResponse<Map<String, Object>>> place(@Body String body,
+                                                                      @Nullable @Header("Idempotency-Key") String idempotencyKey) {
         OrderPlaced placed = OrderRequests.placed(body, Instant.now(), limits);
         String orderId = placed.getOrderId();
         Optional<OrderProjection> existing = state.order(orderId);
         if (existing.isPresent()) {
-            return OrderRules.samePlacement(existing.get(), placed)
+            return CompletableFuture.completedFuture(OrderRules.samePlacement(existing.get(), placed)
                 ? HttpResponse.ok(Views.order(existing.get()))
-                : conflict(orderId);
+                : conflict(orderId));
         }
         RecordMetadata event = publisher.publish(orderId, envelope(idempotencyKey, placed));
-        Optional<OrderProjection> outcome = waits.order(orderId, event, o -> true);
-        if (outcome.isEmpty()) {
-            return accepted(orderId);
-        }
-        return OrderRules.samePlacement(outcome.get(), placed)
-            ? HttpResponse.created(Views.order(outcome.get()), URI.create(location(orderId)))
-            : conflict(orderId);
+        return OffTheLoop.then(waits.order(orderId, event, o -> true), outcome -> {
+            if (outcome.isEmpty()) {
+                return accepted(orderId);
+            }
+            return OrderRules.samePlacement(outcome.get(), placed)
+                ? HttpResponse.created(Views.order(outcome.get()), URI.create(location(orderId)))
+                : conflict(orderId);
+        });
     }
 
     @Operation(summary = "Cancel an order", description = "Releases everything reserved and allocated for it.")
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Post(uri = "/{orderId}/cancel", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> cancel(@PathVariable String orderId, @Nullable @Body String body,
-                                                    @Nullable @Header("Idempotency-Key") String idempotencyKey) {
+    public CompletableFuture<HttpResponse<Map<String, Object>>> cancel(@PathVariable String orderId, @Nullable @Body String body,
+                                                                       @Nullable @Header("Idempotency-Key") String idempotencyKey) {
         String reason = OrderRequests.cancelReason(body);
         OrderProjection order = state.order(orderId).orElse(null);
         if (order == null) {
-            return notFound(orderId);
+            return CompletableFuture.completedFuture(notFound(orderId));
         }
         if (order.getStatus() == OrderStatus.CANCELLED) {
-            return HttpResponse.ok(Views.order(order));
+            return CompletableFuture.completedFuture(HttpResponse.ok(Views.order(order)));
         }
         RecordMetadata event = publisher.publish(orderId, envelope(idempotencyKey, new OrderCancelled(orderId, reason)));
-        return waits.order(orderId, event, o -> o.getStatus() == OrderStatus.CANCELLED)
-            .<HttpResponse<Map<String, Object>>>map(o -> HttpResponse.ok(Views.order(o)))
-            .orElseGet(() -> accepted(orderId));
+        return OffTheLoop.then(waits.order(orderId, event, o -> o.getStatus() == OrderStatus.CANCELLED),
+            cancelled -> cancelled.<HttpResponse<Map<String, Object>>>map(o -> HttpResponse.ok(Views.order(o)))
+                .orElseGet(() -> accepted(orderId)));
     }
 
     @Operation(summary = "An order's reservation and allocation projection",

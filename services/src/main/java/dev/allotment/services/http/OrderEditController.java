@@ -35,6 +35,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
@@ -63,7 +64,7 @@ public class OrderEditController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Post(uri = "/{orderId}/lines", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> add(@PathVariable String orderId, @Body String body,
+    public CompletableFuture<HttpResponse<Map<String, Object>>> add(@PathVariable String orderId, @Body String body,
                                                  @Nullable @Header("Idempotency-Key") String idempotencyKey) {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
@@ -80,7 +81,7 @@ public class OrderEditController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Patch(uri = "/{orderId}/lines/{lineId}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> change(@PathVariable String orderId, @PathVariable String lineId, @Body String body,
+    public CompletableFuture<HttpResponse<Map<String, Object>>> change(@PathVariable String orderId, @PathVariable String lineId, @Body String body,
                                                     @Nullable @Header("Idempotency-Key") String idempotencyKey) {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
@@ -96,29 +97,37 @@ public class OrderEditController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Post(uri = "/{orderId}/lines/{lineId}/cancel", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> cancel(@PathVariable String orderId, @PathVariable String lineId,
+    public CompletableFuture<HttpResponse<Map<String, Object>>> cancel(@PathVariable String orderId, @PathVariable String lineId,
                                                     @Nullable @Body String body,
                                                     @Nullable @Header("Idempotency-Key") String idempotencyKey) {
         String reason = OrderRequests.cancelReason(body);
         return edit(orderId, new OrderLineCancelled(orderId, lineId, reason), idempotencyKey, HttpStatus.OK);
     }
 
-    private HttpResponse<Map<String, Object>> edit(String orderId, Object edit, String idempotencyKey, HttpStatus done) {
+    private CompletableFuture<HttpResponse<Map<String, Object>>> edit(String orderId, Object edit, String idempotencyKey,
+                                                                      HttpStatus done) {
         OrderProjection order = state.order(orderId).orElse(null);
         if (order == null) {
-            return HttpResponse.<Map<String, Object>>status(HttpStatus.NOT_FOUND).body(ErrorBody.of("not_found", "no order " + orderId));
+            return CompletableFuture.completedFuture(HttpResponse.<Map<String, Object>>status(HttpStatus.NOT_FOUND)
+                .body(ErrorBody.of("not_found", "no order " + orderId)));
         }
         if (OrderEdits.isRepeat(order, edit)) {
-            return HttpResponse.ok(Views.order(order));
+            return CompletableFuture.completedFuture(HttpResponse.ok(Views.order(order)));
         }
         Optional<Refusal> refused = OrderEdits.refusal(order, edit, limits);
         if (refused.isPresent()) {
-            return refusal(refused.get().code().wire(), refused.get().getMessage());
+            return CompletableFuture.completedFuture(refusal(refused.get().code().wire(), refused.get().getMessage()));
         }
         OrderEvent event = OrderEvent.newBuilder().setEventId(RandomIds.next()).setOccurredAt(Instant.now())
             .setCommandId(idempotencyKey).setPayload(edit).build();
         RecordMetadata published = publisher.publish(orderId, event);
-        Optional<List<AllocationEvent>> logged = waits.logged(orderId, published, OrderEdits.commandId(event.getEventId(), edit));
+        return OffTheLoop.then(waits.logged(orderId, published, OrderEdits.commandId(event.getEventId(), edit)),
+            logged -> applied(orderId, order, logged, done));
+    }
+
+    /** The answer once the edit's events are in the order's committed history, or once the wait for them has ended. */
+    private HttpResponse<Map<String, Object>> applied(String orderId, OrderProjection order,
+                                                      Optional<List<AllocationEvent>> logged, HttpStatus done) {
         if (logged.isEmpty()) {
             return HttpResponse.<Map<String, Object>>status(HttpStatus.ACCEPTED).header("Location", "/orders/" + Outcomes.encode(orderId))
                 .body(ErrorBody.of("pending", "accepted; the engine has not applied it yet: poll the Location"));

@@ -9,6 +9,8 @@ import io.micronaut.http.HttpStatus;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /** How the engine's command outcomes become HTTP answers, and how command ids are made from Idempotency-Key. */
 public final class Outcomes {
@@ -27,6 +29,19 @@ public final class Outcomes {
     /** The HTTP status of a refusal code from the wire (see {@link RefusalCode}). */
     public static HttpStatus statusOf(String code) {
         return HttpStatus.valueOf(RefusalCode.httpStatusOf(code));
+    }
+
+    /**
+     * The answer once {@code results} complete: {@link #unless}'s when not every part was accepted, else what
+     * {@code accepted} reads then (after the outcomes, so it shows them); a failure of either reaches the error handlers
+     * as itself ({@link OffTheLoop#then}).
+     */
+    static CompletableFuture<HttpResponse<Map<String, Object>>> orElse(
+            CompletableFuture<List<CommandGateway.Result>> results, Supplier<HttpResponse<Map<String, Object>>> accepted) {
+        return OffTheLoop.then(results, decided -> {
+            HttpResponse<Map<String, Object>> refused = unless(decided);
+            return refused != null ? refused : accepted.get();
+        });
     }
 
     /**

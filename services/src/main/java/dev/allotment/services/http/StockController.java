@@ -68,8 +68,9 @@ public class StockController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Put(uri = "/{locationId}/{sku}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> set(HttpRequest<?> request, @PathVariable String locationId, @PathVariable String sku,
-                                                 @Body String body, @Nullable @Header("Idempotency-Key") String key) {
+    public CompletableFuture<HttpResponse<Map<String, Object>>> set(HttpRequest<?> request, @PathVariable String locationId,
+                                                                    @PathVariable String sku, @Body String body,
+                                                                    @Nullable @Header("Idempotency-Key") String key) {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
         Integer physical = in.wholeNumber(json, "physical", "physical", null);
@@ -83,17 +84,13 @@ public class StockController {
         }
         in.check();
         if (waits.location(locationId).isEmpty()) {
-            return unknownLocation(locationId);
+            return CompletableFuture.completedFuture(unknownLocation(locationId));
         }
         StockEvent event = new StockEvent(RandomIds.next(), Instant.now(),
             Outcomes.commandId(IdempotencyKeys.commandBase(request), "stock:" + locationId + ":" + sku), AllocationRequestController.callerName(request),
             new StockSet(sku, locationId, physical, incoming));
-        List<CommandGateway.Result> results = gateway.sendStock(List.of(Map.entry(sku, event)));
-        HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
-        if (refused != null) {
-            return refused;
-        }
-        return HttpResponse.ok(level(sku, locationId, state.stock(sku).map(s -> s.getLocations().get(locationId)).orElse(null)));
+        return Outcomes.orElse(gateway.sendStock(List.of(Map.entry(sku, event))), () ->
+            HttpResponse.ok(level(sku, locationId, state.stock(sku).map(s -> s.getLocations().get(locationId)).orElse(null))));
     }
 
     @Operation(summary = "Adjust stock by deltas (receipts, damage, shrinkage), in one batch",
@@ -102,8 +99,8 @@ public class StockController {
     @ExecuteOn(TaskExecutors.BLOCKING)
     @Post(uri = "/adjustments", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
-    public HttpResponse<Map<String, Object>> adjust(HttpRequest<?> request, @Body String body,
-                                                    @Nullable @Header("Idempotency-Key") String key) {
+    public CompletableFuture<HttpResponse<Map<String, Object>>> adjust(HttpRequest<?> request, @Body String body,
+                                                                       @Nullable @Header("Idempotency-Key") String key) {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
         List<JsonNode> items = in.array(json, "adjustments", "adjustments");
@@ -131,20 +128,17 @@ public class StockController {
         for (Map.Entry<String, StockEvent> e : events) {
             String location = ((StockAdjusted) e.getValue().getPayload()).getLocationId();
             if (waits.location(location).isEmpty()) {
-                return unknownLocation(location);
+                return CompletableFuture.completedFuture(unknownLocation(location));
             }
         }
-        List<CommandGateway.Result> results = gateway.sendStock(events);
-        HttpResponse<Map<String, Object>> refused = Outcomes.unless(results);
-        if (refused != null) {
-            return refused;
-        }
-        List<Map<String, Object>> data = new ArrayList<>();
-        for (Map.Entry<String, StockEvent> e : events) {
-            String location = ((StockAdjusted) e.getValue().getPayload()).getLocationId();
-            data.add(level(e.getKey(), location, state.stock(e.getKey()).map(s -> s.getLocations().get(location)).orElse(null)));
-        }
-        return HttpResponse.ok(Map.of("data", data));
+        return Outcomes.orElse(gateway.sendStock(events), () -> {
+            List<Map<String, Object>> data = new ArrayList<>();
+            for (Map.Entry<String, StockEvent> e : events) {
+                String location = ((StockAdjusted) e.getValue().getPayload()).getLocationId();
+                data.add(level(e.getKey(), location, state.stock(e.getKey()).map(s -> s.getLocations().get(location)).orElse(null)));
+            }
+            return HttpResponse.ok(Map.of("data", data));
+        });
     }
 
     @Operation(summary = "A SKU's stock at every location, with totals")

@@ -96,7 +96,7 @@ public class VeeqoAllocationController {
         bySku.forEach((sku, lines) -> commands.add(Map.entry(sku, new Command(base + ":allocate:" + sku, now, caller,
             orderId, new AllocateLines(warehouse, lines, allocationId), null))));
         // the thread is free while the SKUs decide: the answer goes on when their outcomes are committed
-        return OffTheLoop.then(gateway.sendLater(commands), results -> answer(order, orderId, allocationId, warehouse,
+        return OffTheLoop.then(gateway.send(commands), results -> answer(order, orderId, allocationId, warehouse,
             bySku.keySet(), now, sentAsNumbers, results));
     }
 

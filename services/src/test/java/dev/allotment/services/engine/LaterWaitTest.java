@@ -120,6 +120,32 @@ class LaterWaitTest {
     }
 
     @Test
+    void aWaitWithoutKeysLooksEveryFiveMillisecondsAndHoldsNoThread() throws Exception {
+        LaterWaits waits = new LaterWaits(looks);
+        try {
+            AtomicInteger reads = new AtomicInteger();
+            long started = System.nanoTime();
+            CompletableFuture<Optional<String>> never = waits.until(java.time.Duration.ofMillis(500), () -> {
+                reads.incrementAndGet();
+                return Optional.empty();
+            });
+            assertEquals("free", looks.submit(() -> "free").get(5, TimeUnit.SECONDS), "the look thread is free meanwhile");
+            assertEquals(Optional.empty(), never.get(10, TimeUnit.SECONDS));
+            assertTrue(System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(500), "waited its bound");
+            // every 5 ms: up to 101 in half a second (a keyed wait's 20 ms pauses would make at most 26)
+            assertTrue(reads.get() >= 30 && reads.get() <= 101, "looks in half a second: " + reads.get());
+
+            AtomicInteger asked = new AtomicInteger();
+            CompletableFuture<Optional<String>> found = waits.until(java.time.Duration.ofSeconds(30),
+                () -> asked.incrementAndGet() < 10 ? Optional.empty() : Optional.of("found"));
+            assertEquals(Optional.of("found"), found.get(10, TimeUnit.SECONDS));
+            assertEquals(10, asked.get(), "no look after the answer");
+        } finally {
+            waits.close();
+        }
+    }
+
+    @Test
     void aLookThatFailsFailsTheAnswerWithItsOwnError() {
         AtomicInteger reads = new AtomicInteger();
         IllegalStateException broken = new IllegalStateException("store gone");

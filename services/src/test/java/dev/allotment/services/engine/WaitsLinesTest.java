@@ -30,7 +30,7 @@ class WaitsLinesTest {
         List<LineReservation> s2 = List.of(line("l-2", "S2"));
         // S1 holds the order's lines at once; S2 from its third read on (its line one hop behind)
         EngineState state = lines((sku, read) -> sku.equals("S1") ? s1 : read < 3 ? List.of() : s2);
-        Waits waits = new Waits(state, null, settings(Duration.ofSeconds(10)), null);
+        Waits waits = new Waits(state, null, settings(Duration.ofSeconds(10)), null, null);
         changes.wakeAtCommits(thread -> 0);   // no signal comes: the reads are the wait's own, 20 and 40 ms apart
 
         Map<String, List<LineReservation>> read = waits.lines("o-1", List.of("S1", "S2"));
@@ -44,7 +44,7 @@ class WaitsLinesTest {
     @Test
     void aSkuThatNeverHoldsTheLinesIsAnsweredEmptyAtTheTimeout() {
         EngineState state = lines((sku, read) -> List.of());
-        Waits waits = new Waits(state, null, settings(Duration.ofMillis(200)), null);
+        Waits waits = new Waits(state, null, settings(Duration.ofMillis(200)), null, null);
         long started = System.nanoTime();
 
         Map<String, List<LineReservation>> read = waits.lines("o-1", List.of("S9"));
