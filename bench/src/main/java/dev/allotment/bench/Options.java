@@ -46,11 +46,13 @@ public final class Options {
         HELP.put("commit", "PostgreSQL commit modes: durable,async (async = synchronous_commit=off; default both)");
         HELP.put("skus", "SKUs of the steady shape and the steady scenario (default 10000; smoke steady 500)");
         HELP.put("zipf", "Zipf exponent of SKU popularity (default 1.0)");
-        HELP.put("ops", "edge: operations, comma-separated: allocate,confirm,crux,query (default all four)");
+        HELP.put("ops", "edge: operations, comma-separated: allocate,confirm,crux,query,adjust (default all five)");
         HELP.put("allocate-rate", "edge: offered rates of manual allocations (default 250,500,1000; smoke 50); --rate overrides");
         HELP.put("answer-rate", "edge: offered rates of supplier answers, confirm and crux (default 250,500; smoke 50); --rate overrides");
         HELP.put("background-orders", "edge: orders a second a platform places meanwhile, one line each on the runs' SKUs, "
             + "so that the engine's own transactions write to the partitions the commands go to (default 0: none)");
+        HELP.put("stock-rate", "edge: offered rates of stock adjustments, POST /stock/adjustments (default 250,1000; smoke 50); "
+            + "--rate overrides");
         HELP.put("query-rate", "edge: offered rates of GET /orders/{id} (default 1000,2500,5000; smoke 100); --rate overrides");
         HELP.put("orders-loaded", "orders loaded before the queries / restore scenarios measure (default 1000000; smoke 20000)");
         HELP.put("queries", "query kinds of the queries scenario, comma-separated (default all: order,stock,reservations,"

@@ -41,6 +41,12 @@ public final class EdgeRequests {
             "allocation", Map.of("quantity_accepted", quantity, "quantity_rejected", 0, "quantity_backordered", 0)))));
     }
 
+    /** {@code POST /stock/adjustments} body: one adjustment of {@code delta} units of {@code sku} at {@code locationId}. */
+    public static String adjustment(String locationId, String sku, int delta) {
+        return json(Map.of("adjustments", List.of(Map.of("location_id", locationId, "sku", sku, "delta", delta,
+            "reason", "bench"))));
+    }
+
     /** Centra's {@code POST /allocation-requests/{id}/reject} body. */
     public static String reject(String reason) {
         return json(Map.of("reason", reason));
@@ -73,9 +79,18 @@ public final class EdgeRequests {
 
     /** The units allocated at {@code locationId} in a {@code GET /stock/{sku}} answer (0 when the location is not listed). */
     public static long allocatedAt(String stockAnswer, String locationId) {
+        return levelAt(stockAnswer, locationId, "allocated");
+    }
+
+    /** The physical units at {@code locationId} in a {@code GET /stock/{sku}} answer (0 when the location is not listed). */
+    public static long physicalAt(String stockAnswer, String locationId) {
+        return levelAt(stockAnswer, locationId, "physical");
+    }
+
+    private static long levelAt(String stockAnswer, String locationId, String field) {
         for (JsonNode level : read(stockAnswer).path("locations")) {
             if (locationId.equals(level.path("location_id").asText())) {
-                return level.path("allocated").asLong();
+                return level.path(field).asLong();
             }
         }
         return 0;

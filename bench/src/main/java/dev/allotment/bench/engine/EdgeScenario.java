@@ -44,6 +44,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * <li>{@code crux}: Crux Connect's {@code PUT /orders/allocation/{order}/} accepting the line (200, Allocated); the
  *     same two hops.</li>
  * <li>{@code query}: {@code GET /orders/{id}} of a random order placed on this engine (200).</li>
+ * <li>{@code adjust}: {@code POST /stock/adjustments} of one unit more at warehouse L1 of a SKU in turn (200). One hop:
+ *     the stock event is decided on the SKU's partition and the edge reads the outcome there.</li>
  * </ul>
  * Every operation acts on an order (or request) of its own, prepared before the first run of an engine: orders placed
  * over Kafka on a channel without routing (reserved, never allocated automatically) and reserved; for answers, also
@@ -52,7 +54,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * per --commit-interval.
  */
 public final class EdgeScenario {
-    static final List<String> OPS = List.of("allocate", "confirm", "crux", "query");
+    static final List<String> OPS = List.of("allocate", "confirm", "crux", "query", "adjust");
     /** SKUs the orders rotate through (spread over the 4 partitions of the SKUs' topics). */
     static final int SKUS = 64;
     /** The channel of the scenario's orders: no routing, so the engine reserves their lines and allocates nothing. */
@@ -93,6 +95,9 @@ public final class EdgeScenario {
     private final AtomicLong allocatedAtWarehouse = new AtomicLong();
     private final AtomicLong requestsMade = new AtomicLong();
     private final AtomicLong requestsRejected = new AtomicLong();
+    /** Adjustments answered 200 (+1 physical unit at L1 each), warm-up included. */
+    private final AtomicLong adjustedAtWarehouse = new AtomicLong();
+    private final Map<String, String> adjustBodies = new HashMap<>();
 
     private EdgeScenario(Options o, EngineStack stack, Platform platform, int clients) {
         this.o = o;
@@ -105,6 +110,7 @@ public final class EdgeScenario {
         }
         for (int s = 0; s < SKUS; s++) {
             allocateBodies.put(Platform.sku(s), EdgeRequests.veeqoAllocation(WAREHOUSE, Platform.sku(s), 1));
+            adjustBodies.put(Platform.sku(s), EdgeRequests.adjustment(WAREHOUSE, Platform.sku(s), 1));
         }
     }
 
@@ -212,6 +218,7 @@ public final class EdgeScenario {
             case "allocate" -> o.rates("allocate-rate", "250,500,1000", "50");
             case "confirm", "crux" -> o.rates("answer-rate", "250,500", "50");
             case "query" -> o.rates("query-rate", "1000,2500,5000", "100");
+            case "adjust" -> o.rates("stock-rate", "250,1000", "50");
             default -> throw new IllegalArgumentException("unknown op " + op);
         };
     }
@@ -233,6 +240,10 @@ public final class EdgeScenario {
                 + "partition's outcome is committed, the order's lines laid over its projection: one hop, as an allocation.",
             "query: GET /orders/{id} of a random order among all the orders placed on this engine (at least "
                 + QUERY_ORDERS + "): an interactive query of the local orders store, no Kafka on the path.",
+            "adjust: POST /stock/adjustments of one adjustment, +1 physical unit of a SKU at L1 (the SKUs in turn), "
+                + "expecting 200. The edge publishes one stock event keyed by the SKU and answers once the SKU partition's "
+                + "outcome is committed: one hop. The check after the run: L1's physical units, summed, are the set-up's "
+                + "and one per 200.",
             "Any answer other than the expected one is an error and fails the scenario. `statuses` counts the measured "
                 + "answers by operation and HTTP status. `engine_cpu_ms` is the CPU time the engine process used during the "
                 + "warm-up and the measured window together; `engine_cpu_us_per_op` divides it by the requests of both.",
@@ -272,7 +283,7 @@ public final class EdgeScenario {
     Map<Run, Pools> prepare(List<Run> plan) throws Exception {
         int needed = 0;
         for (Run run : plan) {
-            if (!run.op().equals("query")) {
+            if (usesOrders(run.op())) {
                 needed += EdgeRequests.scheduled(run.rate(), o.warmup()) + EdgeRequests.scheduled(run.rate(), o.duration());
             }
         }
@@ -283,7 +294,7 @@ public final class EdgeScenario {
         int at = 0;
         Map<Run, int[]> slices = new LinkedHashMap<>();
         for (Run run : plan) {
-            if (run.op().equals("query")) {
+            if (!usesOrders(run.op())) {
                 continue;
             }
             int warm = EdgeRequests.scheduled(run.rate(), o.warmup());
@@ -313,6 +324,11 @@ public final class EdgeScenario {
         return pools;
     }
 
+    /** Whether each operation of {@code op} acts on an order of its own, prepared before the runs. */
+    static boolean usesOrders(String op) {
+        return !op.equals("query") && !op.equals("adjust");
+    }
+
     private RunResult runOnce(Run run, Pools pools) throws Exception {
         String op = run.op();
         double rate = run.rate();
@@ -326,9 +342,10 @@ public final class EdgeScenario {
             case "confirm" -> confirm(pools.warmRequests(), pools.measuredRequests(), tally);
             case "crux" -> crux(pools.warmRequests(), pools.measuredRequests(), tally);
             case "query" -> query(List.copyOf(placed), clients, tally);
+            case "adjust" -> adjust(tally);
             default -> throw new IllegalArgumentException("unknown op " + op);
         };
-        long limit = op.equals("query") ? Long.MAX_VALUE : pools.measuredOrders().size();
+        long limit = usesOrders(op) ? pools.measuredOrders().size() : Long.MAX_VALUE;
         Duration cpuBefore = stack.engineCpu();
         Load.Outcome outcome;
         Map<String, Object> background;
@@ -440,19 +457,36 @@ public final class EdgeScenario {
         };
     }
 
+    private Load.Operation adjust(Tally tally) {
+        return (client, isWarm, index) -> {
+            String sku = sku(Math.toIntExact(index % SKUS));
+            Reply r = platformClients[client].post("/stock/adjustments", adjustBodies.get(sku), null);
+            if (!isWarm) {
+                tally.count("adjust " + r.status());
+            }
+            if (r.status() != 200) {
+                throw new UnexpectedReply("adjust " + sku + " at " + WAREHOUSE, r);
+            }
+            adjustedAtWarehouse.incrementAndGet();
+        };
+    }
+
     /**
      * The check after each run: the units the engine shows allocated at L1 and at the supplier, summed over the SKUs,
      * are what the answers so far say: every 201 at L1 one unit, every request at the supplier one unit less the
-     * rejected ones. A mismatch fails the scenario.
+     * rejected ones; and L1's physical units are the set-up's and one per adjustment answered 200. A mismatch fails
+     * the scenario.
      */
     private Map<String, Object> checkStock() throws Exception {
         long expectL1 = allocatedAtWarehouse.get();
         long expectSupplier = requestsMade.get() - requestsRejected.get();
-        long[] seen = new long[2];
+        long expectPhysical = (long) PHYSICAL * SKUS + adjustedAtWarehouse.get();
+        long[] seen = new long[3];
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             seen[0] = 0;
             seen[1] = 0;
+            seen[2] = 0;
             for (int s = 0; s < SKUS; s++) {
                 var r = stack.get("/stock/" + Platform.sku(s));
                 if (r.statusCode() != 200) {
@@ -460,18 +494,21 @@ public final class EdgeScenario {
                 }
                 seen[0] += EdgeRequests.allocatedAt(r.body(), WAREHOUSE);
                 seen[1] += EdgeRequests.allocatedAt(r.body(), SUPPLIER);
+                seen[2] += EdgeRequests.physicalAt(r.body(), WAREHOUSE);
             }
-            if (seen[0] == expectL1 && seen[1] == expectSupplier) {
+            if (seen[0] == expectL1 && seen[1] == expectSupplier && seen[2] == expectPhysical) {
                 break;
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the engine's stock disagrees with its answers: allocated at " + WAREHOUSE + " "
-                    + seen[0] + " (answers: " + expectL1 + "), at " + SUPPLIER + " " + seen[1] + " (answers: " + expectSupplier + ")");
+                    + seen[0] + " (answers: " + expectL1 + "), at " + SUPPLIER + " " + seen[1] + " (answers: " + expectSupplier
+                    + "), physical at " + WAREHOUSE + " " + seen[2] + " (set-up and adjustments: " + expectPhysical + ")");
             }
             Thread.sleep(100);
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("stock_check", "allocated at " + WAREHOUSE + " " + seen[0] + ", at " + SUPPLIER + " " + seen[1] + ": as answered");
+        m.put("stock_check", "allocated at " + WAREHOUSE + " " + seen[0] + ", at " + SUPPLIER + " " + seen[1] + ", physical at "
+            + WAREHOUSE + " " + seen[2] + ": as answered");
         return m;
     }
 

@@ -1,7 +1,9 @@
 package dev.allotment.bench.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.allotment.bench.Options;
 import java.util.List;
@@ -26,8 +28,19 @@ class EdgePlanTest {
         assertEquals(List.of(250.0, 500.0), EdgeScenario.rates(Options.parse("edge"), "confirm"));
         assertEquals(List.of(250.0, 500.0), EdgeScenario.rates(Options.parse("edge"), "crux"));
         assertEquals(List.of(1000.0, 2500.0, 5000.0), EdgeScenario.rates(Options.parse("edge"), "query"));
+        assertEquals(List.of(250.0, 1000.0), EdgeScenario.rates(Options.parse("edge"), "adjust"));
+        assertEquals(List.of(50.0), EdgeScenario.rates(Options.parse("edge", "--smoke"), "adjust"));
         assertEquals(List.of(50.0), EdgeScenario.rates(Options.parse("edge", "--smoke"), "allocate"));
         assertEquals(List.of(100.0), EdgeScenario.rates(Options.parse("edge", "--smoke"), "query"));
+    }
+
+    @Test
+    void onlyTheCommandsOnAnOrderHaveOrdersPrepared() {
+        assertTrue(EdgeScenario.usesOrders("allocate"));
+        assertTrue(EdgeScenario.usesOrders("confirm"));
+        assertTrue(EdgeScenario.usesOrders("crux"));
+        assertFalse(EdgeScenario.usesOrders("query"));
+        assertFalse(EdgeScenario.usesOrders("adjust"));
     }
 
     @Test

@@ -34,6 +34,12 @@ class EdgeRequestsTest {
         assertEquals(0, line.path("allocation").path("quantity_backordered").asInt());
 
         assertEquals("a \"quoted\" reason", JSON.readTree(EdgeRequests.reject("a \"quoted\" reason")).path("reason").asText());
+
+        JsonNode adjustment = JSON.readTree(EdgeRequests.adjustment("L1", "SKU-00004", 3)).path("adjustments");
+        assertEquals(1, adjustment.size());
+        assertEquals("L1", adjustment.path(0).path("location_id").asText());
+        assertEquals("SKU-00004", adjustment.path(0).path("sku").asText());
+        assertEquals(3, adjustment.path(0).path("delta").asInt());
     }
 
     @Test
@@ -61,6 +67,8 @@ class EdgeRequestsTest {
         assertEquals(7, EdgeRequests.allocatedAt(stock, "L1"));
         assertEquals(3, EdgeRequests.allocatedAt(stock, "SUP-1"));
         assertEquals(0, EdgeRequests.allocatedAt(stock, "L2"));
+        assertEquals(100, EdgeRequests.physicalAt(stock, "L1"));
+        assertEquals(0, EdgeRequests.physicalAt(stock, "L2"));
     }
 
     @Test

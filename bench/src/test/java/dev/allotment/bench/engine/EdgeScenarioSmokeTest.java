@@ -14,14 +14,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every kind of edge operation for a second, with a platform placing orders meanwhile, against a real broker, registry and engine: each answer is the expected
- * one, and after each run the engine's stock agrees with the answers (the scenario checks it and fails otherwise).
+ * one, and after each run the engine's stock agrees with the answers, allocated and physical units both (the scenario
+ * checks it and fails otherwise).
  */
 class EdgeScenarioSmokeTest {
     @Test
     void everyOperationAnswersAsExpectedAndTheStockAgrees(@TempDir Path out) throws Exception {
         BenchResult r = EdgeScenario.run(Options.parse("edge", "--smoke", "--out", out.toString(), "--warmup", "0.5s",
             "--duration", "1s", "--rate", "50", "--clients", "4", "--background-orders", "100"));
-        assertEquals(List.of("allocate", "confirm", "crux", "query"), r.runs().stream().map(run -> run.tags().get("op")).toList());
+        assertEquals(List.of("allocate", "confirm", "crux", "query", "adjust"), r.runs().stream().map(run -> run.tags().get("op")).toList());
         for (RunResult run : r.runs()) {
             assertEquals(50.0, run.offeredRate());
             assertTrue(run.completed() >= 45, run.toString());
@@ -39,5 +40,6 @@ class EdgeScenarioSmokeTest {
         assertEquals(r.runs().get(1).completed() / 10, answers.get("reject 200"), "every tenth answer rejects: " + answers);
         assertEquals(Map.of("crux 200", r.runs().get(2).completed()), r.runs().get(2).extra().get("statuses"));
         assertEquals(Map.of("query 200", r.runs().get(3).completed()), r.runs().get(3).extra().get("statuses"));
+        assertEquals(Map.of("adjust 200", r.runs().get(4).completed()), r.runs().get(4).extra().get("statuses"));
     }
 }
