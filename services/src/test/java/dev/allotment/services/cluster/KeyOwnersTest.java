@@ -3,7 +3,6 @@ package dev.allotment.services.cluster;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.allotment.services.support.RealInfrastructure;
 import dev.allotment.services.support.TempDirs;
@@ -74,12 +73,32 @@ class KeyOwnersTest {
             awaitOwnersOfEveryPartition(first, 2);
             KeyOwners owners = new KeyOwners(changes::get);
             List<String> keys = keys(500);
-            for (String key : keys) {
-                assertEquals(first.queryMetadataForKey(STORE, key, KEYS), owners.of(first, STORE, key), key);
-            }
-            for (String key : keys) {
-                // kept: the same answer object, not worked out again
-                assertSame(owners.of(first, STORE, key), owners.of(first, STORE, key), key);
+            // the second instance's arrival can take the first through one more rebalance after its owners show (a
+            // follow-up round), and a rebalance publishes new owners a moment before the client leaves RUNNING: a key
+            // checked across a state change, or found different, is checked again until the client is steady
+            List<String> pending = new ArrayList<>(keys);
+            Map<String, String> differed = new java.util.concurrent.ConcurrentHashMap<>();
+            try {
+                await("every key checked outside a rebalance").atMost(Duration.ofSeconds(90)).until(() -> {
+                    pending.removeIf(key -> {
+                        long at = changes.get();
+                        KeyQueryMetadata streamsOwn = first.queryMetadataForKey(STORE, key, KEYS);
+                        KeyQueryMetadata kept = owners.of(first, STORE, key);
+                        KeyQueryMetadata again = owners.of(first, STORE, key);
+                        if (changes.get() != at || first.state() != KafkaStreams.State.RUNNING) {
+                            return false;   // a rebalance in between: owners may differ, and a kept answer is forgotten
+                        }
+                        if (!streamsOwn.equals(kept) || kept != again) {
+                            differed.put(key, "Kafka Streams " + streamsOwn + ", kept " + kept + ", again " + again);
+                            return false;
+                        }
+                        return true;
+                    });
+                    return pending.isEmpty();
+                });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(pending.size() + " keys never matched Kafka Streams' owners with the same kept "
+                    + "object, e.g. " + pending.get(0) + ": " + differed.getOrDefault(pending.get(0), "never steady"), e);
             }
             HostInfo gone = new HostInfo("localhost", 7002);
             assertNotEquals(0, keys.stream().filter(k -> owners.of(first, STORE, k).activeHost().equals(gone)).count(),
