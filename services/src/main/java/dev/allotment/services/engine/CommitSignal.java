@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * in-memory counters) and reports each thread's count; a change is marked with its thread's count when it is made,
  * read on that thread ({@link StoreChanges#wakeAtCommits}), so a commit seen late wakes only what it committed.
  *
- * <p>A wait still reads without a signal, after 20 ms and then less often, at least every 100 ms ({@link Polling}), so
+ * <p>A wait still reads without a signal, after 20 ms and then less often, at least every 100 ms ({@link LaterWaits}), so
  * a commit this misses (a thread replaced, a commit during a rebalance that no counter records) delays an answer by up
  * to that much, and changes nothing else. The changes of a thread whose counter is gone at a look-up (the thread replaced) are woken then.
  */

@@ -16,9 +16,9 @@ import java.util.function.Supplier;
 /**
  * One wait of {@link LaterWaits#until} that holds no thread between its looks: a look (the probe) runs when a watched key's
  * change is readable (the watch's callback, on the thread that reports it, only hands the news on) or when its pause
- * without a signal ends (a timer), each on {@code executor}, one look at a time. Where {@link Polling#until} parks a
- * thread for every waiting answer, this parks none: 256 answers waiting for their commit were 256 threads woken and
- * scheduled by the kernel (RESULTS.md, "Where the engine's CPU went, by thread").
+ * without a signal ends (a timer), each on {@code executor}, one look at a time. Where a wait that parked its thread
+ * held a thread for every waiting answer, this holds none: 256 answers waiting for their commit were 256 threads woken
+ * and scheduled by the kernel (RESULTS.md, "Where the engine's CPU went, by thread").
  *
  * <p>The looks run with the context of the thread that began the wait (an HTTP request's, so that a read through
  * another instance still marks the request it serves), and so does whatever the answer's future runs when it completes.

@@ -18,14 +18,15 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * The edge's waits for what the engine decides, each bounded by the command timeout ({@code allotment.http.command-timeout})
  * and each reading the engine's state through the query port: woken when this instance's processors change the keys
- * it reads. The waits for a command's effect answer as futures that hold no thread while they wait ({@link LaterWaits});
- * the reads before a command block ({@link Polling}).
+ * it reads. The waits answer as futures that hold no thread while they wait ({@link LaterWaits}); only a change
+ * with no key to watch (a location's, a channel's routing) waits on its thread ({@link #until}).
  */
 @Singleton
 public class Waits {
@@ -84,19 +85,44 @@ public class Waits {
     /**
      * Read-your-writes for manual commands: an order's lines reach their SKUs' partitions one hop after the order
      * itself, so wait until each of {@code skus} holds the order's lines there. Answers the lines it read last, by SKU
-     * in the order given (empty for a SKU that held none by the timeout), for a caller that reads them next.
+     * in the order given (empty for a SKU that held none by the timeout), for a caller that reads them next. One wait
+     * over every SKU's key, each SKU read until it holds the lines and not again.
      */
-    public Map<String, List<LineReservation>> lines(String orderId, Collection<String> skus) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Map<String, List<LineReservation>> read = new LinkedHashMap<>();
-        for (String sku : skus) {
-            // a sharded SKU's lines of the order change under its shard's key
-            String key = shards.keyOf(sku, orderId);
-            read.put(sku, Polling.until(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())), state.changes(),
-                List.of(key), state.changedHere(StoreNames.LINE_RESERVATIONS, key),
-                () -> Optional.of(state.lines(sku, orderId)).filter(lines -> !lines.isEmpty())).orElse(List.of()));
+    public CompletableFuture<Map<String, List<LineReservation>>> lines(String orderId, Collection<String> skus) {
+        OrderLines read = new OrderLines(orderId, skus);
+        return later.until(timeout, state.changes(), read.keys, read.changedHere, read).thenApply(held -> read.bySku());
+    }
+
+    /** An order's lines on its SKUs' partitions as a wait's probe: present once every SKU holds some. */
+    private final class OrderLines implements Supplier<Optional<Boolean>> {
+        private final String orderId;
+        private final Map<String, List<LineReservation>> read = new LinkedHashMap<>();
+        /** The keys the lines change under: a sharded SKU's lines of the order change under its shard's key. */
+        private final List<String> keys;
+        private final boolean changedHere;
+
+        OrderLines(String orderId, Collection<String> skus) {
+            this.orderId = orderId;
+            skus.forEach(sku -> read.put(sku, List.of()));
+            this.keys = read.keySet().stream().map(sku -> shards.keyOf(sku, orderId)).distinct().toList();
+            this.changedHere = keys.stream().allMatch(key -> state.changedHere(StoreNames.LINE_RESERVATIONS, key));
         }
-        return read;
+
+        @Override
+        public synchronized Optional<Boolean> get() {
+            boolean all = true;
+            for (Map.Entry<String, List<LineReservation>> sku : read.entrySet()) {
+                if (sku.getValue().isEmpty()) {
+                    sku.setValue(state.lines(sku.getKey(), orderId));
+                    all &= !sku.getValue().isEmpty();
+                }
+            }
+            return all ? Optional.of(Boolean.TRUE) : Optional.empty();
+        }
+
+        synchronized Map<String, List<LineReservation>> bySku() {
+            return new LinkedHashMap<>(read);
+        }
     }
 
     /**

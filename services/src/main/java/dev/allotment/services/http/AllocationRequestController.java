@@ -224,31 +224,44 @@ public class AllocationRequestController {
     private CompletableFuture<HttpResponse<Map<String, Object>>> answer(HttpRequest<?> request, String id, String key,
                                                                         String verb, Object payload,
                                                                         Function<AllocationProjection, Map<String, Object>> refusal) {
-        Principal who = principal(request);
-        return OffTheLoop.thenWait(waits.request(id), found -> found.filter(f -> visible(who, f.request()))
-            .map(f -> answer(request, who, f, id, verb, payload, refusal))
+        Asked asked = new Asked(request, principal(request), id, verb, payload, refusal);
+        return OffTheLoop.thenWait(waits.request(id), found -> found.filter(f -> visible(asked.who(), f.request()))
+            .map(f -> answer(asked, f))
             .orElseGet(() -> CompletableFuture.completedFuture(notFound(id))));
     }
 
-    /** {@link #answer(HttpRequest, String, String, String, Object, Function)} once the request is found. */
-    private CompletableFuture<HttpResponse<Map<String, Object>>> answer(HttpRequest<?> request, Principal who, FoundRequest found,
-                                                                        String id, String verb, Object payload,
-                                                                        Function<AllocationProjection, Map<String, Object>> refusal) {
-        String orderId = found.order().getOrderId();
+    /** A supplier's answer to request {@code id} as the caller sent it. */
+    private record Asked(HttpRequest<?> request, Principal who, String id, String verb, Object payload,
+                         Function<AllocationProjection, Map<String, Object>> refusal) {}
+
+    /** The answer to a request found: once every line of its order is on its SKU's partition, decided there. */
+    private CompletableFuture<HttpResponse<Map<String, Object>>> answer(Asked asked, FoundRequest found) {
         // the request's SKUs as their partitions hold it, once every line of the order has reached its SKU: the
         // projection may show a request with only some of its lines folded yet (RequestSkus)
         List<String> orderSkus = found.order().getLines().stream().map(LineProjection::getSku).distinct().toList();
-        Map<String, List<LineReservation>> lines = waits.lines(orderId, orderSkus);   // read once, before the command
+        return OffTheLoop.thenWait(waits.lines(found.order().getOrderId(), orderSkus),   // read once, before the command
+            lines -> decide(asked, found, orderSkus, lines));
+    }
+
+    /**
+     * Refuses the answer as the SKUs hold the request (when the call's refusal does), else sends it on each SKU that
+     * holds it; the request as decided.
+     */
+    private CompletableFuture<HttpResponse<Map<String, Object>>> decide(Asked asked, FoundRequest found, List<String> orderSkus,
+                                                                        Map<String, List<LineReservation>> lines) {
+        String id = asked.id();
+        Object payload = asked.payload();
+        String orderId = found.order().getOrderId();
         Set<String> skus = RequestSkus.holding(id, orderId, orderSkus, (sku, order) -> lines.get(sku));
         if (skus.isEmpty()) {   // released since: its SKUs answer that they know no such request
             found.request().getLines().forEach(l -> skus.add(l.getSku()));
         }
-        if (refusal != null) {   // as the SKUs hold it: the projection may not have folded the supplier's last answer yet
+        if (asked.refusal() != null) {   // as the SKUs hold it: the projection may not have folded the supplier's last answer yet
             Map<String, List<LineReservation>> held = new LinkedHashMap<>();
             skus.forEach(sku -> held.put(sku, lines.getOrDefault(sku, List.of())));
             AllocationProjection now = DecidedOrders.allocation(new DecidedOrders.Decided(found.order(), held).overlaid(null), id)
                 .orElse(found.request());
-            Map<String, Object> refused = refusal.apply(now);
+            Map<String, Object> refused = asked.refusal().apply(now);
             if (refused != null) {
                 return CompletableFuture.completedFuture(HttpResponse.<Map<String, Object>>status(HttpStatus.CONFLICT).body(refused));
             }
@@ -256,8 +269,8 @@ public class AllocationRequestController {
         Instant now = Instant.now();
         List<Map.Entry<String, Command>> commands = new ArrayList<>();
         for (String sku : skus) {
-            commands.add(Map.entry(sku, new Command(Outcomes.commandId(IdempotencyKeys.commandBase(request), verb + ":" + id + ":" + sku), now,
-                who == null ? null : who.name(), orderId, payload, null)));
+            commands.add(Map.entry(sku, new Command(Outcomes.commandId(IdempotencyKeys.commandBase(asked.request()),
+                asked.verb() + ":" + id + ":" + sku), now, asked.who() == null ? null : asked.who().name(), orderId, payload, null)));
         }
         // the thread is free while the SKUs decide: the answer goes on when their outcomes are committed
         return OffTheLoop.then(gateway.send(commands), results -> answered(found, id, skus, payload, results));

@@ -221,7 +221,12 @@ public class CruxAllocationController {
         }
         Set<String> skus = new LinkedHashSet<>();
         groups.values().forEach(g -> skus.add(g.get(0).line().getSku()));
-        waits.lines(order.getOrderId(), skus);
+        return OffTheLoop.thenWait(waits.lines(order.getOrderId(), skus), held -> send(order, groups, who, base));
+    }
+
+    /** {@link #send(OrderProjection, List, Principal, String)} once the order's lines are on their SKUs' partitions. */
+    private CompletableFuture<List<CommandGateway.Result>> send(OrderProjection order, Map<String, List<Item>> groups,
+                                                                Principal who, String base) {
         Instant now = Instant.now();
         List<Map.Entry<String, Command>> commands = new ArrayList<>();
         groups.forEach((group, list) -> {

@@ -116,9 +116,9 @@ public class EnvoyAllocationController {
         if (order == null) {
             return CompletableFuture.completedFuture(OrderController.notFound(orderId));
         }
-        waits.lines(orderId, order.getLines().stream().map(LineProjection::getSku).distinct().toList());
-        return send(commands, () -> HttpResponse.<Map<String, Object>>status(HttpStatus.CREATED).body(Map.of("data",
-            skusOf.entrySet().stream().map(e -> AllocationViews.envoyFresh(state, orderId, e.getKey(), e.getValue())).toList())));
+        return OffTheLoop.thenWait(waits.lines(orderId, order.getLines().stream().map(LineProjection::getSku).distinct().toList()),
+            held -> send(commands, () -> HttpResponse.<Map<String, Object>>status(HttpStatus.CREATED).body(Map.of("data",
+                skusOf.entrySet().stream().map(e -> AllocationViews.envoyFresh(state, orderId, e.getKey(), e.getValue())).toList()))));
     }
 
     @Operation(summary = "Change quantities of, move, or complete existing allocations (Envoy)",

@@ -87,17 +87,19 @@ public class VeeqoAllocationController {
         if (order == null) {
             return CompletableFuture.completedFuture(OrderController.notFound(orderId));
         }
-        waits.lines(orderId, order.getLines().stream().map(l -> l.getSku()).filter(bySku::containsKey).distinct().toList());
-        String base = IdempotencyKeys.commandBase(request);
-        String allocationId = AllocationIds.derive(orderId, base);
-        Instant now = Instant.now();
-        String caller = AllocationRequestController.callerName(request);
-        List<Map.Entry<String, Command>> commands = new ArrayList<>();
-        bySku.forEach((sku, lines) -> commands.add(Map.entry(sku, new Command(base + ":allocate:" + sku, now, caller,
-            orderId, new AllocateLines(warehouse, lines, allocationId), null))));
-        // the thread is free while the SKUs decide: the answer goes on when their outcomes are committed
-        return OffTheLoop.then(gateway.send(commands), results -> answer(order, orderId, allocationId, warehouse,
-            bySku.keySet(), now, sentAsNumbers, results));
+        // the thread is free while the order's lines reach their SKUs and while the SKUs decide
+        return OffTheLoop.thenWait(waits.lines(orderId, order.getLines().stream().map(l -> l.getSku())
+            .filter(bySku::containsKey).distinct().toList()), held -> {
+                String base = IdempotencyKeys.commandBase(request);
+                String allocationId = AllocationIds.derive(orderId, base);
+                Instant now = Instant.now();
+                String caller = AllocationRequestController.callerName(request);
+                List<Map.Entry<String, Command>> commands = new ArrayList<>();
+                bySku.forEach((sku, lines) -> commands.add(Map.entry(sku, new Command(base + ":allocate:" + sku, now, caller,
+                    orderId, new AllocateLines(warehouse, lines, allocationId), null))));
+                return OffTheLoop.then(gateway.send(commands), results -> answer(order, orderId, allocationId, warehouse,
+                    bySku.keySet(), now, sentAsNumbers, results));
+            });
     }
 
     private HttpResponse<Map<String, Object>> answer(OrderProjection order, String orderId, String allocationId,

@@ -29,8 +29,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A wait as a future looks when its keys change and, without a signal, after pauses that lengthen (as a parked wait
- * does, {@link PollingTest}); between its looks it holds no thread: a thousand waits share one.
+ * A wait as a future looks when its keys change and, without a signal, where this instance's processors change the
+ * keys, less and less often (20, 40, 80, then every 100 ms): many waiting answers must not read the stores so often that
+ * the stream thread whose commit they wait for is starved. Where another instance changes the keys, no signal comes,
+ * and the wait looks every 20 ms. Between its looks it holds no thread: a thousand waits share one.
  */
 class LaterWaitTest {
     private static final long MINUTE = TimeUnit.SECONDS.toNanos(60);
@@ -86,7 +88,7 @@ class LaterWaitTest {
         CompletableFuture<Optional<String>> answer = LaterWait.start(TimeUnit.SECONDS.toNanos(1), changes, List.of("S1"), () -> {
             reads.incrementAndGet();
             return Optional.empty();
-        }, Polling.UNSIGNALLED_NS, Polling.UNSIGNALLED_MAX_NS, looks, timer);
+        }, LaterWaits.UNSIGNALLED_NS, LaterWaits.UNSIGNALLED_MAX_NS, looks, timer);
 
         assertEquals(Optional.empty(), answer.get(10, TimeUnit.SECONDS));
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
@@ -94,6 +96,24 @@ class LaterWaitTest {
         // at 0, 20, 60, 140, then every 100 ms: 13 in a second (a look every 20 ms would make 50)
         assertTrue(reads.get() >= 4 && reads.get() <= 14, "looks in a second: " + reads.get());
         assertFalse(changes.anyWatched(), "the watch is closed");
+    }
+
+    @Test
+    void aWaitForKeysChangedElsewhereLooksEvery20Ms() throws Exception {
+        LaterWaits waits = new LaterWaits(looks);
+        try {
+            AtomicInteger reads = new AtomicInteger();
+            CompletableFuture<Optional<String>> answer = waits.until(java.time.Duration.ofMillis(500), changes, List.of("S1"),
+                false, () -> {
+                    reads.incrementAndGet();
+                    return Optional.empty();
+                });
+            assertEquals(Optional.empty(), answer.get(10, TimeUnit.SECONDS));
+            // no signal will come (another instance changes them): 26 looks in half a second, fewer when pauses overrun
+            assertTrue(reads.get() >= 15 && reads.get() <= 27, "looks in half a second: " + reads.get());
+        } finally {
+            waits.close();
+        }
     }
 
     @Test

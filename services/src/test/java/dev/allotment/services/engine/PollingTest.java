@@ -1,76 +1,41 @@
 package dev.allotment.services.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.allotment.streams.state.StoreChanges;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * A keyed wait reads its stores again when a processor signals a change of its key, and without a signal, where this
- * instance's processors change the key, less and less often (20, 40, 80, then every 100 ms): many waiting answers must
- * not read the stores so often that the stream thread whose commit they wait for is starved. Where another instance
- * changes the key, no signal comes, and the wait reads every 20 ms.
+ * A wait on the calling thread for what no key's change signals asks every 5 ms until it has an answer or its bound has
+ * passed; the keyed waits are {@link LaterWaitTest}'s.
  */
 class PollingTest {
-    private final StoreChanges changes = new StoreChanges();
-
     @Test
-    void aWaitForKeysChangedHereReadsLessOftenWithoutSignalsTheLongerItWaits() {
+    void itAsksEveryFiveMillisecondsAndEndsEmptyAtItsBound() {
         AtomicInteger reads = new AtomicInteger();
         long started = System.nanoTime();
-        Optional<String> answer = Polling.until(Duration.ofMillis(1_000), changes, List.of("S1"), true, () -> {
+        Optional<String> answer = Polling.until(Duration.ofMillis(300), () -> {
             reads.incrementAndGet();
             return Optional.empty();
         });
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
         assertTrue(answer.isEmpty());
-        assertTrue(tookMs >= 1_000, "waited its bound: " + tookMs + " ms");
-        // at 0, 20, 60, 140, then every 100 ms: 13 in a second (a read every 20 ms would make 50); fewer when pauses overrun
-        assertTrue(reads.get() >= 4 && reads.get() <= 14, "reads in a second: " + reads.get());
+        assertTrue(tookMs >= 300, "waited its bound: " + tookMs + " ms");
+        // every 5 ms: 61 in 300 ms at most, fewer when sleeps overrun (a 20 ms pause would make at most 16)
+        assertTrue(reads.get() >= 20 && reads.get() <= 62, "reads in 300 ms: " + reads.get());
     }
 
     @Test
-    void aWaitForKeysChangedElsewhereReadsEvery20Ms() {
+    void itEndsAtTheFirstAnswer() {
         AtomicInteger reads = new AtomicInteger();
-        Polling.until(Duration.ofMillis(500), changes, List.of("S1"), false, () -> {
-            reads.incrementAndGet();
-            return Optional.empty();
-        });
-        // no signal will come (another instance changes them): 26 reads in half a second, fewer when pauses overrun
-        assertTrue(reads.get() >= 15 && reads.get() <= 27, "reads in half a second: " + reads.get());
-    }
-
-    @Test
-    void aSignalOfItsKeyWakesTheWaitWhateverItsPause() throws Exception {
-        AtomicBoolean decided = new AtomicBoolean();
-        AtomicInteger reads = new AtomicInteger();
-        long minute = TimeUnit.SECONDS.toNanos(60);   // no unsignalled read within the test: only a signal can end it
-        CompletableFuture<Optional<String>> waiting = CompletableFuture.supplyAsync(() ->
-            Polling.until(Duration.ofSeconds(30), changes, List.of("S1"), () -> {
-                reads.incrementAndGet();
-                return decided.get() ? Optional.of("decided") : Optional.empty();
-            }, minute, minute));
-        while (reads.get() < 1) {
-            Thread.onSpinWait();
-        }
-        changes.changed("S2");   // another key's change: no read
-        assertThrows(TimeoutException.class, () -> waiting.get(200, TimeUnit.MILLISECONDS));
-        assertEquals(1, reads.get(), "not woken by another key");
-
-        decided.set(true);
-        changes.changed("S1");
-        assertEquals(Optional.of("decided"), waiting.get(10, TimeUnit.SECONDS), "woken by the signal, not after a minute");
-        assertEquals(2, reads.get(), "one read per wake");
+        assertTrue(Polling.until(Duration.ofSeconds(30), () -> reads.incrementAndGet() == 3));
+        assertEquals(3, reads.get(), "no read after the answer");
+        assertFalse(Polling.until(Duration.ofMillis(20), () -> false), "a condition that never holds: false at the bound");
     }
 }

@@ -13,6 +13,10 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,17 +27,25 @@ class WaitsLinesTest {
     private static final Instant T0 = Instant.parse("2026-12-06T00:00:00Z");
     private final Map<String, Integer> reads = new HashMap<>();
     private final StoreChanges changes = new StoreChanges();
+    private final ExecutorService looks = Executors.newSingleThreadExecutor();
+    private final LaterWaits later = new LaterWaits(looks);
+
+    @AfterEach
+    void close() {
+        later.close();
+        looks.shutdownNow();
+    }
 
     @Test
-    void answersTheLinesItReadOnceEachSkuHoldsThem() {
+    void answersTheLinesItReadOnceEachSkuHoldsThem() throws Exception {
         List<LineReservation> s1 = List.of(line("l-1", "S1"));
         List<LineReservation> s2 = List.of(line("l-2", "S2"));
         // S1 holds the order's lines at once; S2 from its third read on (its line one hop behind)
         EngineState state = lines((sku, read) -> sku.equals("S1") ? s1 : read < 3 ? List.of() : s2);
-        Waits waits = new Waits(state, null, settings(Duration.ofSeconds(10)), null, null);
+        Waits waits = new Waits(state, null, settings(Duration.ofSeconds(10)), null, later);
         changes.wakeAtCommits(thread -> 0);   // no signal comes: the reads are the wait's own, 20 and 40 ms apart
 
-        Map<String, List<LineReservation>> read = waits.lines("o-1", List.of("S1", "S2"));
+        Map<String, List<LineReservation>> read = waits.lines("o-1", List.of("S1", "S2")).get(30, TimeUnit.SECONDS);
 
         assertEquals(List.of("S1", "S2"), List.copyOf(read.keySet()), "by SKU, in the order given");
         assertSame(s1, read.get("S1"));
@@ -42,12 +54,12 @@ class WaitsLinesTest {
     }
 
     @Test
-    void aSkuThatNeverHoldsTheLinesIsAnsweredEmptyAtTheTimeout() {
+    void aSkuThatNeverHoldsTheLinesIsAnsweredEmptyAtTheTimeout() throws Exception {
         EngineState state = lines((sku, read) -> List.of());
-        Waits waits = new Waits(state, null, settings(Duration.ofMillis(200)), null, null);
+        Waits waits = new Waits(state, null, settings(Duration.ofMillis(200)), null, later);
         long started = System.nanoTime();
 
-        Map<String, List<LineReservation>> read = waits.lines("o-1", List.of("S9"));
+        Map<String, List<LineReservation>> read = waits.lines("o-1", List.of("S9")).get(30, TimeUnit.SECONDS);
 
         assertEquals(Map.of("S9", List.of()), read);
         assertTrue(System.nanoTime() - started >= Duration.ofMillis(200).toNanos(), "waited its timeout");
