@@ -40,6 +40,8 @@ public final class DecisionReplay {
     private final Map<String, Long> held = new HashMap<>();
     private final Map<String, String> locationOf = new HashMap<>();
     private final List<Completion> completions = new ArrayList<>();
+    /** Decisions about a part of an allocation the log never made (no AllocationRequested before them): each described. */
+    private final List<String> unmade = new ArrayList<>();
 
     /** Applies one decision about {@code orderId}, in log order. */
     public void apply(String orderId, Object payload, Instant occurredAt) {
@@ -66,6 +68,9 @@ public final class DecisionReplay {
             // a request's line after the decision: it holds its quantity, or nothing
             long holds = PartStatus.of(state.getStatus()).holdsStock() ? state.getQuantity() : 0;
             String part = partKey(orderId, allocationId, state.getLineId());
+            if (unmade(part, orderId, allocationId, state.getLineId(), payload)) {
+                continue;
+            }
             move(orderId, state.getLineId(), state.getSku(), locationOf.get(part), holds - held.getOrDefault(part, 0L));
             held.put(part, holds);
         }
@@ -79,6 +84,9 @@ public final class DecisionReplay {
         } else if (payload instanceof AllocationCancelled c) {
             for (AllocatedLine l : c.getLines()) {
                 String part = partKey(orderId, c.getAllocationId(), l.getLineId());
+                if (unmade(part, orderId, c.getAllocationId(), l.getLineId(), payload)) {
+                    continue;
+                }
                 held.merge(part, (long) -l.getQuantity(), Long::sum);
                 move(orderId, l.getLineId(), l.getSku(), locationOf.get(part), -l.getQuantity());
             }
@@ -86,12 +94,29 @@ public final class DecisionReplay {
             // shipped: the units leave the location (allocated and physical), and stay allocated to their line
             for (AllocatedLine l : c.getLines()) {
                 String part = partKey(orderId, c.getAllocationId(), l.getLineId());
+                if (unmade(part, orderId, c.getAllocationId(), l.getLineId(), payload)) {
+                    continue;
+                }
                 At at = new At(l.getSku(), locationOf.get(part));
                 held.merge(part, (long) -l.getQuantity(), Long::sum);
                 allocated.merge(at, (long) -l.getQuantity(), Long::sum);
                 completions.add(new Completion(at, l.getQuantity(), occurredAt));
             }
         }
+    }
+
+    /**
+     * Whether {@code part} was never made in the log read so far (no AllocationRequested of it came before), noting the
+     * decision about it: the log then lacks a decision the engine's state took, and where the part's units are cannot be
+     * told from the log. Seen once, when a broker's crash split one engine transaction (docs/operations.md).
+     */
+    private boolean unmade(String part, String orderId, String allocationId, String lineId, Object payload) {
+        if (locationOf.containsKey(part)) {
+            return false;
+        }
+        unmade.add("order " + orderId + ": " + payload.getClass().getSimpleName() + " of allocation " + allocationId
+            + ", line " + lineId + ", which the decision log never made (no AllocationRequested before it)");
+        return true;
     }
 
     /** The line's quantity after an edit of the order. */
@@ -112,6 +137,11 @@ public final class DecisionReplay {
     /** What the log says is allocated at each place (places it never touched are absent). */
     public Map<At, Long> allocated() {
         return Map.copyOf(allocated);
+    }
+
+    /** Decisions about allocations the log never made, in log order, each described; empty when the log is whole. */
+    public List<String> unmade() {
+        return List.copyOf(unmade);
     }
 
     /** Every order line the log reserved. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.allotment.events.AllocatedLine;
+import dev.allotment.events.AllocationCancelled;
 import dev.allotment.events.AllocationCompleted;
 import dev.allotment.events.AllocationMode;
 import dev.allotment.events.AllocationRejected;
@@ -34,6 +35,29 @@ class ReplayTest {
         decisions.apply(orderId, AllocationRequested.newBuilder().setAllocationId(id).setLocationId(location)
             .setConfirmMode(confirm ? AllocationMode.CONFIRM : AllocationMode.DIRECT)
             .setLines(List.of(new AllocatedLine("l-1", "S1", quantity))).setExpiresAt(null).setReason("test").build(), T0);
+    }
+
+    @Test
+    void decisionsAboutAnAllocationTheLogNeverMadeAreNamedAndMoveNothing() {
+        reserve("o-1", 2);
+        // the log's AllocationRequested of a-9 is missing (a broker's crash split the transaction that wrote it)
+        decisions.apply("o-1", new AllocationCancelled("a-9", List.of(new AllocatedLine("l-1", "S1", 2)), "order cancelled"), T0);
+        decisions.apply("o-1", new AllocationCompleted("a-9", T0, List.of(new AllocatedLine("l-1", "S1", 2))), T0);
+        decisions.apply("o-1", new AllocationRejected("a-9", List.of(), "no", List.of(RequestLineState.newBuilder().setLineId("l-1")
+            .setSku("S1").setQuantity(2).setStatus("rejected").setBackorderedQuantity(0).setRejectedQuantity(2)
+            .setBackorderDate(null).setLineAllocatedQuantity(0).build())), T0);
+
+        assertEquals(3, decisions.unmade().size(), decisions.unmade().toString());
+        assertTrue(decisions.unmade().get(0).startsWith("order o-1: AllocationCancelled of allocation a-9, line l-1"),
+            decisions.unmade().get(0));
+        assertTrue(decisions.allocated().keySet().stream().allMatch(at -> at.locationId() != null), "no place without a location");
+        assertTrue(decisions.completions().isEmpty());
+        assertEquals(0L, decisions.lines().get(DecisionReplay.lineKey("o-1", "l-1")).allocated());
+
+        request("o-1", "a-1", "wh-a", 2, false);
+        decisions.apply("o-1", new AllocationCancelled("a-1", List.of(new AllocatedLine("l-1", "S1", 2)), "order cancelled"), T0);
+        assertEquals(3, decisions.unmade().size(), "an allocation the log made is not named");
+        assertEquals(0L, decisions.allocated().get(WH));
     }
 
     @Test

@@ -332,6 +332,7 @@ class TopologyInvariantsPropertiesTest {
         DecisionReplay fromLog = new DecisionReplay();
         List<org.apache.kafka.streams.test.TestRecord<String, dev.allotment.events.AllocationEvent>> log = fixture.allocationEvents.readRecordsToList();
         log.forEach(r -> fromLog.apply(r.key(), r.value().getPayload(), r.value().getOccurredAt()));
+        assertEquals(List.of(), fromLog.unmade(), "every allocation the log cancels, completes or answers, it made first");
         log.stream().map(r -> r.value().getPayload().getClass().getSimpleName()).filter(k -> k.startsWith("Line") && !k.equals("LineBackordered"))
             .forEach(k -> EDITS.merge(k, 1L, Long::sum));
         log.stream().filter(r -> r.value().getPayload() instanceof dev.allotment.events.AllocationRequested a && a.getReason().startsWith("hold "))
