@@ -80,6 +80,7 @@ class TransactionWatchEndToEndTest {
             assertEquals("e2e-txwatch-slow-producer", found.path("transactional_id").asText());
             assertEquals("ONGOING", found.path("coordinator_state").asText());
             assertFalse(found.path("hanging").asBoolean(), "its coordinator will end it: " + found);
+            assertTrue(found.path("markers_lost").isBoolean() && !found.path("markers_lost").asBoolean(), found.toString());
             assertEquals(200, http.send("GET", "/health", null).status(), "an open transaction is not a hanging one");
             assertEquals(403, http.send("GET", "/admin/transactions", null, "Authorization", "Bearer reader").status());
 

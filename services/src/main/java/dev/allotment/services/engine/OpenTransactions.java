@@ -28,8 +28,11 @@ public final class OpenTransactions {
         }
     }
 
-    /** A transaction as its coordinator tells it: the id it was begun under, its state, the partitions it spans. */
-    public record Coordinated(String transactionalId, long producerId, String state, Set<String> partitions) {
+    /**
+     * A producer's transaction as its coordinator tells it: the id it was begun under, the producer's epoch there, the
+     * transaction's state and the partitions it spans.
+     */
+    public record Coordinated(String transactionalId, long producerId, int producerEpoch, String state, Set<String> partitions) {
         /**
          * Whether the coordinator will still end this transaction on {@code open}'s partition: it is in progress or being
          * committed, aborted or fenced (a fence aborts it) over that partition.
@@ -42,7 +45,21 @@ public final class OpenTransactions {
     }
 
     /** An open transaction older than the bound: hanging when no coordinator will end it. */
-    public record Finding(Open open, long openForMs, Optional<Coordinated> coordinator, boolean hanging) {}
+    public record Finding(Open open, long openForMs, Optional<Coordinated> coordinator, boolean hanging) {
+        /**
+         * Whether this hanging transaction is one its coordinator already ended and whose marker never came: the producer's
+         * epoch there is past the records' (a coordinator bumps it as it ends a transaction, under transactions version 2
+         * each time, and when it fences one). Kafka drops a transaction's markers when it finds its partitions without a
+         * leader as it sends them, after a crash of their only replica (Apache's KAFKA-20734,
+         * docs/upstream/kafka-transaction-split-after-broker-kill.md); the transaction may have been committed, so
+         * aborting it may discard what its producer was told was committed. A hanging transaction of the producer's
+         * current epoch is the other kind: a write its coordinator never counted in.
+         */
+        public boolean markersLost() {
+            return hanging && coordinator.filter(c -> c.producerId() == open.producerId()
+                && c.producerEpoch() > open.producerEpoch()).isPresent();
+        }
+    }
 
     /**
      * The transactions of {@code open} whose last write is more than {@code afterMs} before {@code nowMs}, oldest first,

@@ -144,7 +144,8 @@ public class TransactionWatch {
         }
         for (Map.Entry<String, TransactionDescription> e : admin.describeTransactions(ids.keySet()).all().get().entrySet()) {
             TransactionDescription d = e.getValue();
-            coordinated.put(d.producerId(), new OpenTransactions.Coordinated(e.getKey(), d.producerId(), d.state().name(),
+            coordinated.put(d.producerId(), new OpenTransactions.Coordinated(e.getKey(), d.producerId(), d.producerEpoch(),
+                d.state().name(),
                 d.topicPartitions().stream().map(TopicPartition::toString).collect(Collectors.toSet())));
         }
         return coordinated;
@@ -152,7 +153,14 @@ public class TransactionWatch {
 
     private void log(OpenTransactions.Finding f) {
         OpenTransactions.Open o = f.open();
-        if (f.hanging()) {
+        if (f.markersLost()) {
+            LOG.error("a hanging transaction holds {}-{} from offset {} (producer {}, epoch {}, open {} s): its coordinator "
+                    + "ended it (the producer is at epoch {} there) and its marker never came, which Kafka does when it finds "
+                    + "the partition without a leader after a crash (KAFKA-20734); it may have been committed, and aborting "
+                    + "it discards it; nothing after it is read there until an operator aborts it: {}", o.topic(),
+                o.partition(), o.startOffset(), o.producerId(), o.producerEpoch(), f.openForMs() / 1000,
+                f.coordinator().orElseThrow().producerEpoch(), OpenTransactions.abortCommand(bootstrapServers, o));
+        } else if (f.hanging()) {
             LOG.error("a hanging transaction holds {}-{} from offset {} (producer {}, open {} s, no coordinator will end it): "
                     + "nothing after it is read there until an operator aborts it: {}", o.topic(), o.partition(),
                 o.startOffset(), o.producerId(), f.openForMs() / 1000, OpenTransactions.abortCommand(bootstrapServers, o));

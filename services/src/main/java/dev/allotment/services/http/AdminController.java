@@ -89,6 +89,7 @@ public class AdminController {
         view.put("transactional_id", f.coordinator().map(OpenTransactions.Coordinated::transactionalId).orElse(null));
         view.put("coordinator_state", f.coordinator().map(OpenTransactions.Coordinated::state).orElse(null));
         view.put("hanging", f.hanging());
+        view.put("markers_lost", f.markersLost());
         view.put("abort_command", f.hanging() ? OpenTransactions.abortCommand(watch.bootstrapServers(), o) : null);
         return view;
     }

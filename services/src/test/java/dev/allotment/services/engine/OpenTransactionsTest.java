@@ -34,7 +34,7 @@ class OpenTransactionsTest {
     @Test
     void oneItsCoordinatorStillEndsIsOpenButNotHanging() {
         for (String state : List.of("ONGOING", "PREPARE_COMMIT", "PREPARE_ABORT", "PREPARE_EPOCH_FENCE")) {
-            Finding f = only(open("t", 1, 7, AFTER + 1), Map.of(7L, new Coordinated("tx-7", 7, state, Set.of("t-1", "u-0"))));
+            Finding f = only(open("t", 1, 7, AFTER + 1), Map.of(7L, new Coordinated("tx-7", 7, 3, state, Set.of("t-1", "u-0"))));
             assertFalse(f.hanging(), state);
             assertEquals(AFTER + 1, f.openForMs());
             assertEquals("tx-7", f.coordinator().orElseThrow().transactionalId());
@@ -44,14 +44,32 @@ class OpenTransactionsTest {
     @Test
     void oneNoCoordinatorHoldsIsHanging() {
         assertTrue(only(open("t", 1, 7, AFTER + 1), Map.of()).hanging(), "its producer unknown to every coordinator");
-        assertTrue(only(open("t", 1, 7, AFTER + 1), Map.of(7L, new Coordinated("tx-7", 7, "ONGOING", Set.of("t-0", "u-1"))))
+        assertTrue(only(open("t", 1, 7, AFTER + 1), Map.of(7L, new Coordinated("tx-7", 7, 3, "ONGOING", Set.of("t-0", "u-1"))))
             .hanging(), "its producer's transaction is over other partitions");
         for (String state : List.of("COMPLETE_COMMIT", "COMPLETE_ABORT", "EMPTY", "UNKNOWN")) {
-            assertTrue(only(open("t", 1, 7, AFTER + 1), Map.of(7L, new Coordinated("tx-7", 7, state, Set.of("t-1")))).hanging(),
+            assertTrue(only(open("t", 1, 7, AFTER + 1), Map.of(7L, new Coordinated("tx-7", 7, 3, state, Set.of("t-1")))).hanging(),
                 state);
         }
-        assertTrue(only(open("t", 1, 7, AFTER + 1), Map.of(7L, new Coordinated("tx-7", 8, "ONGOING", Set.of("t-1")))).hanging(),
+        assertTrue(only(open("t", 1, 7, AFTER + 1), Map.of(7L, new Coordinated("tx-7", 8, 0, "ONGOING", Set.of("t-1")))).hanging(),
             "the transactional id now belongs to another producer");
+    }
+
+    @Test
+    void aHangingOneWhoseCoordinatorMovedPastItsEpochLostItsMarkers() {
+        // the records are of epoch 3 (open(...)); the coordinator ended that transaction: the producer is at 4 there
+        for (String state : List.of("COMPLETE_COMMIT", "COMPLETE_ABORT", "EMPTY")) {
+            Finding f = only(open("t", 1, 7, AFTER + 1), Map.of(7L, new Coordinated("tx-7", 7, 4, state, Set.of("t-1"))));
+            assertTrue(f.hanging() && f.markersLost(), state);
+        }
+        Finding later = only(open("t", 1, 7, AFTER + 1), Map.of(7L, new Coordinated("tx-7", 7, 9, "ONGOING", Set.of("u-0"))));
+        assertTrue(later.markersLost(), "a later transaction of the producer, over other partitions");
+
+        Finding current = only(open("t", 1, 7, AFTER + 1), Map.of(7L, new Coordinated("tx-7", 7, 3, "COMPLETE_COMMIT", Set.of())));
+        assertTrue(current.hanging());
+        assertFalse(current.markersLost(), "records of the producer's current epoch: a write its coordinator never counted in");
+        assertFalse(only(open("t", 1, 7, AFTER + 1), Map.of()).markersLost(), "no coordinator knows the producer");
+        assertFalse(only(open("t", 1, 7, AFTER + 1), Map.of(7L, new Coordinated("tx-7", 7, 4, "ONGOING", Set.of("t-1"))))
+            .markersLost(), "not hanging: its coordinator holds a transaction over the partition");
     }
 
     @Test

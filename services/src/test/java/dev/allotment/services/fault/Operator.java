@@ -70,7 +70,8 @@ final class Operator {
             if (t.path("hanging").asBoolean()) {
                 String at = t.path("topic").asText() + "-" + t.path("partition").asInt() + "@" + t.path("start_offset").asLong();
                 try {
-                    System.out.println("fault suite: the operator aborts a hanging transaction on " + at + ": "
+                    System.out.println("fault suite: the operator aborts a hanging transaction on " + at
+                        + (t.path("markers_lost").asBoolean() ? " (its coordinator had ended it; its markers were lost)" : "") + ": "
                         + broker.transactions("abort", "--topic", t.path("topic").asText(), "--partition", t.path("partition").asText(),
                             "--start-offset", t.path("start_offset").asText()).strip());
                     aborted.add(at);
