@@ -4,7 +4,8 @@
 # KILLS times at random moments and restarted at once; then every partition is read for a transaction left without
 # its marker (two batches of data with no control batch between them) and the node's log for the coordinator's
 # "likely deleted already" line. Run from the project's root after ./allotment test (or mvn -f deploy/broker/pom.xml
-# package). Usage: docs/upstream/repro/markers-dropped.sh [KILLS] [WORK_DIR]
+# package). Usage: docs/upstream/repro/markers-dropped.sh [KILLS] [WORK_DIR]; EXTRA_PROPERTIES (lines of key=value)
+# are added to the node's properties.
 set -u
 KILLS=${1:-6}
 T=${2:-$(mktemp -d -t markers-dropped.XXXX)}
@@ -16,6 +17,7 @@ PORT=$(port); CPORT=$(port)
 mkdir -p "$T"
 sed -e "s#@KAFKA_PORT@#$PORT#g" -e "s#@CONTROLLER_PORT@#$CPORT#g" -e "s#@LOG_DIR@#$T/data#g" \
   deploy/broker/server.properties.template > "$T/server.properties"
+printf '\n%s\n' "${EXTRA_PROPERTIES:-}" >> "$T/server.properties"
 TOOLS="-Dlog4j2.configurationFile=deploy/broker/tools-log4j2.properties"
 java $TOOLS -cp "$LIB" kafka.tools.StorageTool format -t "$(java $TOOLS -cp "$LIB" kafka.tools.StorageTool random-uuid)" \
   -c "$T/server.properties" > /dev/null
