@@ -1,5 +1,6 @@
 package dev.allotment.bench.engine;
 
+import dev.allotment.bench.core.Trees;
 import dev.allotment.bench.kafka.Broker;
 import dev.allotment.schemas.AvroSerdes;
 import dev.allotment.schemas.RegistryAvroSerdes;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -424,7 +424,7 @@ public final class EngineStack implements AutoCloseable {
             }
             broker.close();
             if (System.getenv("ALLOTMENT_BENCH_KEEP") == null) {
-                deleteTree(workDir);
+                Trees.deleteQuietly(workDir);
             } else {   // the engines' logs and state, to look into a run
                 System.out.println("kept " + workDir + " (ALLOTMENT_BENCH_KEEP is set)");
             }
@@ -473,14 +473,6 @@ public final class EngineStack implements AutoCloseable {
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("could not delete " + dir + ": " + e);
         }
     }
 }

@@ -7,13 +7,13 @@ import dev.allotment.bench.core.Measurement;
 import dev.allotment.bench.core.Pacer;
 import dev.allotment.bench.core.Progress;
 import dev.allotment.bench.core.RunResult;
+import dev.allotment.bench.core.Trees;
 import dev.allotment.bench.core.Zipf;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +22,6 @@ import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -84,7 +83,7 @@ public final class StreamsCeilingBaseline {
                         + "a line crosses two repartition topics, each readable after the writing task commits.",
                     "The Streams application and the load generator share this JVM; the broker runs beside them on the same cores."));
         } finally {
-            deleteTree(stateDir);
+            Trees.deleteQuietly(stateDir);
         }
     }
 
@@ -202,14 +201,6 @@ public final class StreamsCeilingBaseline {
                 throw new IllegalStateException(phase + ": the fold saw " + folded.get() + " of " + target + " lines within 120 s");
             }
             Thread.sleep(5);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            System.err.println("could not delete " + dir + ": " + e);
         }
     }
 }

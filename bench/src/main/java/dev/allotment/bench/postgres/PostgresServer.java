@@ -1,5 +1,6 @@
 package dev.allotment.bench.postgres;
 
+import dev.allotment.bench.core.Trees;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -128,11 +129,7 @@ public final class PostgresServer implements AutoCloseable {
         } catch (Exception e) {
             System.err.println("stopping PostgreSQL in " + dir + ": " + e.getMessage());
         }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("deleting " + dir + ": " + e);
-        }
+        Trees.deleteQuietly(dir);
     }
 
     @Override

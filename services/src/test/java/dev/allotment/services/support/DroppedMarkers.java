@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,7 +38,10 @@ public final class DroppedMarkers {
     private DroppedMarkers() {
     }
 
-    /** Every drop in the broker's log files in {@code logs} ({@code broker.log} and its rolled files), oldest file first. */
+    /**
+     * Every drop in the broker's log files in {@code logs}, oldest file first: the rolled files by their index (log4j's
+     * default, the higher the newer), then {@code broker.log}.
+     */
     public static List<Drop> in(Path logs) throws IOException {
         List<Drop> drops = new ArrayList<>();
         if (!Files.isDirectory(logs)) {
@@ -46,7 +50,7 @@ public final class DroppedMarkers {
         List<Path> files;
         try (Stream<Path> list = Files.list(logs)) {
             files = list.filter(f -> f.getFileName().toString().startsWith("broker.log"))
-                .sorted((a, b) -> b.getFileName().toString().compareTo(a.getFileName().toString()))
+                .sorted(Comparator.comparingInt(DroppedMarkers::age))
                 .toList();
         }
         for (Path file : files) {
@@ -55,6 +59,14 @@ public final class DroppedMarkers {
             }
         }
         return drops;
+    }
+
+    /** {@code broker.log.N}: N; {@code broker.log} itself comes after every rolled file. */
+    private static int age(Path file) {
+        String name = file.getFileName().toString();
+        String index = name.substring("broker.log".length());
+        return index.startsWith(".") && index.substring(1).chars().allMatch(Character::isDigit) && index.length() > 1
+            ? Integer.parseInt(index.substring(1)) : Integer.MAX_VALUE;
     }
 
     static Drop parse(String line) {

@@ -18,6 +18,8 @@ class DroppedMarkersTest {
 
     @Test
     void findsEachDropWithItsTransactionalIdAndPartitionsInEveryLogFileOldestFirst(@TempDir Path logs) throws Exception {
+        Files.writeString(logs.resolve("broker.log.2"), DROPPED.replace("repro-1", "newer") + "\n");
+        Files.writeString(logs.resolve("broker.log.10"), DROPPED.replace("repro-1", "newest-rolled") + "\n");
         Files.writeString(logs.resolve("broker.log.1"), DROPPED.replace("repro-1", "older") + "\n");
         Files.writeString(logs.resolve("broker.log"), String.join("\n",
             "[2026-12-07 10:23:45,369] INFO [QuorumController id=1] Fencing broker 1 at epoch 445 because its session has timed out.",
@@ -29,6 +31,8 @@ class DroppedMarkersTest {
 
         assertEquals(List.of(
             new DroppedMarkers.Drop("2026-12-07 10:23:45,416", "older", "t2-1, __consumer_offsets-6, t0-3"),
+            new DroppedMarkers.Drop("2026-12-07 10:23:45,416", "newer", "t2-1, __consumer_offsets-6, t0-3"),
+            new DroppedMarkers.Drop("2026-12-07 10:23:45,416", "newest-rolled", "t2-1, __consumer_offsets-6, t0-3"),
             new DroppedMarkers.Drop("2026-12-07 10:23:45,416", "repro-1", "t2-1, __consumer_offsets-6, t0-3")), drops);
     }
 
