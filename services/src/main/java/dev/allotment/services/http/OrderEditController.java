@@ -65,7 +65,7 @@ public class OrderEditController {
     @Post(uri = "/{orderId}/lines", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
     public CompletableFuture<HttpResponse<Map<String, Object>>> add(@PathVariable String orderId, @Body String body,
-                                                 @Nullable @Header("Idempotency-Key") String idempotencyKey) {
+                                                                    @Nullable @Header("Idempotency-Key") String idempotencyKey) {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
         String lineId = in.requiredString(json, "line_id", "line_id");
@@ -82,7 +82,7 @@ public class OrderEditController {
     @Patch(uri = "/{orderId}/lines/{lineId}", consumes = MediaType.APPLICATION_JSON, produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
     public CompletableFuture<HttpResponse<Map<String, Object>>> change(@PathVariable String orderId, @PathVariable String lineId, @Body String body,
-                                                    @Nullable @Header("Idempotency-Key") String idempotencyKey) {
+                                                                       @Nullable @Header("Idempotency-Key") String idempotencyKey) {
         JsonNode json = JsonInput.parse(body);
         JsonInput in = new JsonInput();
         Integer quantity = in.wholeNumber(json, "quantity", "quantity", null);
@@ -98,8 +98,8 @@ public class OrderEditController {
     @Post(uri = "/{orderId}/lines/{lineId}/cancel", produces = MediaType.APPLICATION_JSON)
     @Allowed({Role.PLATFORM, Role.ADMIN})
     public CompletableFuture<HttpResponse<Map<String, Object>>> cancel(@PathVariable String orderId, @PathVariable String lineId,
-                                                    @Nullable @Body String body,
-                                                    @Nullable @Header("Idempotency-Key") String idempotencyKey) {
+                                                                       @Nullable @Body String body,
+                                                                       @Nullable @Header("Idempotency-Key") String idempotencyKey) {
         String reason = OrderRequests.cancelReason(body);
         return edit(orderId, new OrderLineCancelled(orderId, lineId, reason), idempotencyKey, HttpStatus.OK);
     }
