@@ -259,7 +259,7 @@ public class AllocationRequestController {
         if (asked.refusal() != null) {   // as the SKUs hold it: the projection may not have folded the supplier's last answer yet
             Map<String, List<LineReservation>> held = new LinkedHashMap<>();
             skus.forEach(sku -> held.put(sku, lines.getOrDefault(sku, List.of())));
-            AllocationProjection now = DecidedOrders.allocation(new DecidedOrders.Decided(found.order(), held).overlaid(null), id)
+            AllocationProjection now = DecidedOrders.allocation(DecidedOrders.of(found.order(), held), id)
                 .orElse(found.request());
             Map<String, Object> refused = asked.refusal().apply(now);
             if (refused != null) {

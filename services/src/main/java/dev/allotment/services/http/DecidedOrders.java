@@ -32,6 +32,11 @@ final class DecidedOrders {
         return new Decided(order, lines(state, order.getOrderId(), skus)).overlaid(decidedAt);
     }
 
+    /** {@code order} with {@code lines} (by SKU, read after it) laid over it, as it stands, no command's decision time. */
+    static OrderProjection of(OrderProjection order, Map<String, List<LineReservation>> lines) {
+        return new Decided(order, lines).overlaid(null);
+    }
+
     /**
      * The order after commands on {@code skus} whose committed outcomes are {@code results}: its projection read now
      * ({@code known} if it is gone), then the lines, read after it so that they are as new as what it folded, or newer.
