@@ -94,7 +94,8 @@ class CommitSignalTest {
             streams.start();
             signal.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
-            try (StoreChanges.Watch watch = changes.watch(List.of("k"));
+            CountDownLatch woken = new CountDownLatch(1);
+            try (StoreChanges.Watch watch = changes.watch(List.of("k"), woken::countDown);
                  var producer = new KafkaProducer<String, String>(Map.of("bootstrap.servers", bootstrap),
                      new StringSerializer(), new StringSerializer())) {
                 watch.reset();
@@ -108,8 +109,9 @@ class CommitSignalTest {
                     assertFalse(wokenEarly, "woken before the thread committed the change");
                 }
 
-                watch.await(TimeUnit.SECONDS.toNanos(30));
-                assertTrue(watch.changed(), "woken by the commit, well within 30 s (the commit interval is 2 s)");
+                assertTrue(woken.await(30, TimeUnit.SECONDS),
+                    "woken by the commit, well within 30 s (the commit interval is 2 s)");
+                assertTrue(watch.changed());
                 assertTrue(commits(streams.metrics(), thread.get()) > commitsWhenProcessed.get(),
                     "the thread committed after it processed the record");
                 var read = streams.store(StoreQueryParameters.fromNameAndType(STORE,

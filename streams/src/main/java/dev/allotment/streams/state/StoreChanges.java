@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -113,12 +112,6 @@ public final class StoreChanges {
         return !watches.isEmpty();
     }
 
-    /** Starts watching {@code keys} for the calling thread, which {@link Watch#await awaits}; close the watch when done. */
-    public Watch watch(Collection<String> keys) {
-        Thread waiting = Thread.currentThread();
-        return watch(keys, () -> LockSupport.unpark(waiting));
-    }
-
     /**
      * Starts watching {@code keys} for a wait that holds no thread: {@code onChange} runs at each change after the last
      * {@link Watch#reset}, and at later ones, on the thread that reports it (a stream thread, or the one that reports
@@ -152,7 +145,7 @@ public final class StoreChanges {
             onChange.run();
         }
 
-        /** Forgets changes seen so far: call it before reading the stores, then {@link #await} after. */
+        /** Forgets changes seen so far: call it before reading the stores, then see {@link #changed} after. */
         public void reset() {
             changed = false;
         }
@@ -160,19 +153,6 @@ public final class StoreChanges {
         /** Whether a watched key has changed since the last {@link #reset}. */
         public boolean changed() {
             return changed;
-        }
-
-        /**
-         * Waits until a watched key changes after the last {@link #reset}, or {@code nanos} pass: for a watch made by
-         * the thread that calls it ({@link #watch(Collection)}).
-         */
-        public void await(long nanos) {
-            long deadline = System.nanoTime() + nanos;
-            long left = nanos;
-            while (!changed && left > 0 && !Thread.currentThread().isInterrupted()) {
-                LockSupport.parkNanos(this, left);
-                left = deadline - System.nanoTime();
-            }
         }
 
         @Override

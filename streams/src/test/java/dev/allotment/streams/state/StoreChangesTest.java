@@ -4,21 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class StoreChangesTest {
+    private static final Runnable NOTHING = () -> { };
     private final StoreChanges changes = new StoreChanges();
 
     @Test
     void aChangeOfAWatchedKeyIsSeenAndOthersAreNot() {
-        try (StoreChanges.Watch watch = changes.watch(List.of("SKU-1", "o-1"))) {
+        try (StoreChanges.Watch watch = changes.watch(List.of("SKU-1", "o-1"), NOTHING)) {
             watch.reset();
             changes.changed("SKU-2");
             assertFalse(watch.changed(), "another key");
@@ -30,41 +29,25 @@ class StoreChangesTest {
     }
 
     @Test
-    void aChangeBetweenResetAndAwaitIsNotLost() {
-        try (StoreChanges.Watch watch = changes.watch(List.of("k"))) {
+    void aChangeRunsTheWatchsCallbackOnTheThreadThatMadeIt() throws Exception {
+        List<String> ranOn = new CopyOnWriteArrayList<>();
+        Runnable record = () -> ranOn.add(Thread.currentThread().getName());
+        try (StoreChanges.Watch watch = changes.watch(List.of("k"), record)) {
             watch.reset();
-            changes.changed("k");   // the store changed after the wait's read: the wait must not sleep
-            long t0 = System.nanoTime();
-            watch.await(TimeUnit.SECONDS.toNanos(30));
-            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(10), "returned at once, not after 30 s");
+            onThread("app-StreamThread-1", () -> changes.changed("j"));
+            assertEquals(List.of(), ranOn, "another key");
+            onThread("app-StreamThread-1", () -> changes.changed("k"));
+            assertEquals(List.of("app-StreamThread-1"), ranOn, "handed the news by the changing thread, once");
+            assertTrue(watch.changed());
         }
-    }
-
-    @Test
-    void aWaitingThreadIsWokenByAnotherThreadsChange() throws Exception {
-        CountDownLatch watching = new CountDownLatch(1);
-        CountDownLatch woken = new CountDownLatch(1);
-        Thread waiter = new Thread(() -> {
-            try (StoreChanges.Watch watch = changes.watch(List.of("k"))) {
-                watch.reset();
-                watching.countDown();
-                watch.await(TimeUnit.SECONDS.toNanos(60));
-                if (watch.changed()) {
-                    woken.countDown();
-                }
-            }
-        });
-        waiter.start();
-        assertTrue(watching.await(10, TimeUnit.SECONDS));
         changes.changed("k");
-        assertTrue(woken.await(30, TimeUnit.SECONDS), "woken by the change, long before its 60 s bound");
-        waiter.join(Duration.ofSeconds(10).toMillis());
+        assertEquals(1, ranOn.size(), "a closed watch is not called");
     }
 
     @Test
     void closedWatchesLeaveNothingBehind() {
-        StoreChanges.Watch a = changes.watch(List.of("k", "j"));
-        StoreChanges.Watch b = changes.watch(List.of("k"));
+        StoreChanges.Watch a = changes.watch(List.of("k", "j"), NOTHING);
+        StoreChanges.Watch b = changes.watch(List.of("k"), NOTHING);
         assertTrue(changes.anyWatched());
         a.close();
         changes.changed("k");
@@ -77,7 +60,7 @@ class StoreChangesTest {
     void atCommitsAChangeWakesItsWatchOnceItsThreadHasCommittedSinceAndNotBefore() throws Exception {
         Map<String, Double> commits = new ConcurrentHashMap<>(Map.of("app-StreamThread-1", 7.0, "app-StreamThread-2", 3.0));
         changes.wakeAtCommits(commits::get);
-        try (StoreChanges.Watch watch = changes.watch(List.of("SKU-1"))) {
+        try (StoreChanges.Watch watch = changes.watch(List.of("SKU-1"), NOTHING)) {
             watch.reset();
             onThread("app-StreamThread-1", () -> changes.changed("SKU-1"));   // made after commit 7: readable at commit 8
             assertFalse(watch.changed(), "processed, not committed: not readable yet");
@@ -99,7 +82,7 @@ class StoreChangesTest {
     void atCommitsAKeyChangedAgainAfterACommitIsWokenByEachCommit() throws Exception {
         Map<String, Double> commits = new ConcurrentHashMap<>(Map.of("t", 1.0));
         changes.wakeAtCommits(commits::get);
-        try (StoreChanges.Watch watch = changes.watch(List.of("k"))) {
+        try (StoreChanges.Watch watch = changes.watch(List.of("k"), NOTHING)) {
             watch.reset();
             onThread("t", () -> changes.changed("k"));   // readable at commit 2
             commits.put("t", 2.0);
@@ -119,7 +102,8 @@ class StoreChangesTest {
     @Test
     void atCommitsEveryAwaitedChangeCanBeWokenAtOnce() throws Exception {
         changes.wakeAtCommits(thread -> 0);
-        try (StoreChanges.Watch a = changes.watch(List.of("a")); StoreChanges.Watch b = changes.watch(List.of("b"))) {
+        try (StoreChanges.Watch a = changes.watch(List.of("a"), NOTHING);
+             StoreChanges.Watch b = changes.watch(List.of("b"), NOTHING)) {
             onThread("t-1", () -> changes.changed("a"));
             onThread("t-2", () -> changes.changed("b"));
             assertFalse(a.changed() || b.changed());
