@@ -65,11 +65,21 @@ final class CommitTimeStore<V> extends WrappedStateStore<KeyValueStore<String, V
         default void done() {}
     }
 
+    /** A flush that writes this many keys or more may leave a table worth replacing ({@link #shrinkAfter}). */
+    static final int SHRINK_FROM = 1_024;
+    /** ...once a later flush writes fewer than a {@code SHRINK_RATIO}th of the most it has written. */
+    static final int SHRINK_RATIO = 8;
+
     /**
      * The writes since the last commit, by key: a hash map, since the task reads and writes single keys (a sorted map's
-     * comparisons of long shared key prefixes were 4 % of the stream thread); a range read sorts what it needs.
+     * comparisons of long shared key prefixes were 4 % of the stream thread); a range read sorts what it needs. Written
+     * by the task's thread alone; replaced by it, only while empty ({@link #shrinkAfter}), so a reader on another thread
+     * that holds the map it replaced finds no write there either way.
      */
-    private final ConcurrentHashMap<String, Pending<V>> pending = new ConcurrentHashMap<>();
+    private volatile ConcurrentHashMap<String, Pending<V>> pending = new ConcurrentHashMap<>();
+    /** The most keys a flush has written since {@link #pending} was made: its table is sized for about that many. */
+    private int peakFlush;
+    private int shrinks;
     private volatile Flushes<V> flushes;
     /** What the task's own reads get of a pending value: the value itself, or a copy when the task changes what it reads. */
     private final UnaryOperator<V> readCopy;
@@ -222,6 +232,29 @@ final class CommitTimeStore<V> extends WrappedStateStore<KeyValueStore<String, V
         if (told != null) {
             told.done();
         }
+        shrinkAfter(writes.size());
+    }
+
+    /**
+     * A hash map's table never shrinks, and walking it (the flush's snapshot, a range read) visits every slot: after one
+     * commit of a backlog (the edge's set-up of 60,000 orders; an unthrottled run's first commits) every later flush
+     * walked that commit's table for a few hundred keys, 2.5 % of the stream thread in a JFR of the 256-connection edge
+     * run and 0.9 % in a steady one (RESULTS.md, "The 256-connection edge profiled"). So once a flush has written far
+     * fewer keys than the most since the map was made, and left it empty, the map is replaced by a new one: its table
+     * grows again to what the commits need now.
+     */
+    private void shrinkAfter(int written) {
+        peakFlush = Math.max(peakFlush, written);
+        if (peakFlush >= SHRINK_FROM && (long) written * SHRINK_RATIO < peakFlush && pending.isEmpty()) {
+            pending = new ConcurrentHashMap<>();
+            peakFlush = written;
+            shrinks++;
+        }
+    }
+
+    /** How many times the writes' map has been replaced by a smaller one: for tests. */
+    int shrinks() {
+        return shrinks;
     }
 
     /**

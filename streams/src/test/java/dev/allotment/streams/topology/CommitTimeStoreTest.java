@@ -198,6 +198,55 @@ class CommitTimeStoreTest {
         assertNull(beneath.get("o-1"), "nothing left to write");
     }
 
+    @Test
+    void afterAFlushOfManyKeysOneOfFewReplacesTheWritesMapAndLosesNothing() {
+        List<String> told = new ArrayList<>();
+        CommitTimeStore.<String>onFlush(store, (key, value) -> told.add(key + "=" + value));
+        for (int i = 0; i < CommitTimeStore.SHRINK_FROM; i++) {
+            store.put("o-" + i, "a");
+        }
+        store.flushCache();
+        store.put("o-1", "b");
+        store.delete("o-2");
+        store.flushCache();
+        assertEquals(1, store.shrinks(), "a flush of 2 keys after one of " + CommitTimeStore.SHRINK_FROM);
+        assertEquals("b", beneath.get("o-1"));
+        assertNull(beneath.get("o-2"));
+        assertEquals("a", store.get("o-3"));
+
+        store.put("n-1", "c");
+        assertEquals("c", store.get("n-1"), "a write after the map was replaced is read at once");
+        assertNull(beneath.get("n-1"));
+        assertEquals(List.of("n-1=c"), keysAndValues(store.prefixScan("n-", new StringSerializer())));
+        store.flushCache();
+        assertEquals("c", beneath.get("n-1"));
+        assertEquals(1, store.shrinks(), "flushes about as large as the last leave the map as it is");
+        assertEquals(CommitTimeStore.SHRINK_FROM + 3, told.size());
+        assertEquals(List.of("o-1=b", "o-2=null", "n-1=c"), told.subList(CommitTimeStore.SHRINK_FROM, told.size()));
+    }
+
+    @Test
+    void aKeyWrittenAgainWhileItsFlushTellsOfItWaitsForTheNextFlushAndKeepsTheMapTillThen() {
+        for (int i = 0; i < CommitTimeStore.SHRINK_FROM; i++) {
+            store.put("o-" + i, "a");
+        }
+        store.flushCache();
+        CommitTimeStore.<String>onFlush(store, (key, value) -> {
+            if ("first".equals(value)) {
+                store.put(key, "again");
+            }
+        });
+        store.put("k", "first");
+        store.flushCache();
+        assertEquals("first", beneath.get("k"));
+        assertEquals("again", store.get("k"));
+        assertEquals(0, store.shrinks(), "not replaced while it holds a write");
+
+        store.flushCache();
+        assertEquals("again", beneath.get("k"), "the write made during the last flush, in this one");
+        assertEquals(1, store.shrinks());
+    }
+
     /** The pending writes must sort as the store beneath iterates: by the keys' UTF-8 bytes. */
     @Property(tries = 2_000)
     void keysSortAsTheirUtf8Bytes(@ForAll String a, @ForAll String b) {
