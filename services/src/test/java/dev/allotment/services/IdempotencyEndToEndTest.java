@@ -101,12 +101,19 @@ class IdempotencyEndToEndTest {
         assertEquals(after + 1, allocated());
     }
 
+    /** Places a one-line order routed to the supplier; the id of the allocation request it gets there. */
+    static String requestAtSupplier(String orderId, String sku, int quantity) {
+        assertEquals(201, call(PLATFORM, "POST", "/orders", "{\"order_id\":\"" + orderId + "\",\"channel\":\"supplied\",\"lines\":"
+            + "[{\"line_id\":\"l-1\",\"sku\":\"" + sku + "\",\"quantity\":" + quantity + "}]}", null).status());
+        String path = "/allocation-requests?order=" + orderId;
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+            call(SUPPLIER, "GET", path, null, null).json().path("allocation_requests").size() == 1);
+        return call(SUPPLIER, "GET", path, null, null).json().path("allocation_requests").get(0).path("id").asText();
+    }
+
     @Test
     void aRepeatedSupplierAnswerIsAnsweredAsTheFirstNotRefusedAsAMismatch() {
-        assertEquals(201, call(PLATFORM, "POST", "/orders", "{\"order_id\":\"io-crux\",\"channel\":\"supplied\",\"lines\":"
-            + "[{\"line_id\":\"l-1\",\"sku\":\"IDEM-2\",\"quantity\":3}]}", null).status());
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
-            call(SUPPLIER, "GET", "/allocation-requests?order=io-crux", null, null).json().path("allocation_requests").size() == 1);
+        requestAtSupplier("io-crux", "IDEM-2", 3);
         String body = "{\"line_items\":[{\"line_item_uuid\":\"l-1\",\"allocation\":{\"quantity_accepted\":3,"
             + "\"quantity_rejected\":0,\"quantity_backordered\":0}}]}";
         Http.Reply first = call(SUPPLIER, "PUT", "/orders/allocation/io-crux/", body, "k-crux");
@@ -114,6 +121,21 @@ class IdempotencyEndToEndTest {
         Http.Reply again = call(SUPPLIER, "PUT", "/orders/allocation/io-crux/", body, "k-crux");
         assertEquals(200, again.status(), "before: 422 quantity_mismatch, as nothing was left to answer: " + again.body());
         assertEquals(first.json(), again.json());
+    }
+
+    @Test
+    void aKeyedAnswerIsTheJsonRecordedForItsRepeatsNonAsciiTextAndAll() {
+        String id = requestAtSupplier("io-reject", "IDEM-4", 1);
+        String reason = "Lieferung verzögert — épuisé, 在庫切れ";
+        String body = "{\"reason\":\"" + reason + "\"}";
+        Http.Reply first = call(SUPPLIER, "POST", "/allocation-requests/" + id + "/reject", body, "k-reject");
+        assertEquals(200, first.status(), first.body());
+        assertTrue(first.headers().firstValue("Content-Type").orElse("").startsWith("application/json"),
+            "the recorded answer goes out as JSON: " + first.headers().map());
+        assertEquals("rejected: " + reason, first.json().path("allocation_request").path("reason").asText(), first.body());
+        Http.Reply again = call(SUPPLIER, "POST", "/allocation-requests/" + id + "/reject", body, "k-reject");
+        assertEquals("true", again.headers().firstValue("Idempotent-Replayed").orElse(null));
+        assertEquals(first.body(), again.body(), "the same bytes");
     }
 
     @Test
