@@ -14,7 +14,7 @@ import java.util.Set;
  * on a laptop; {@code --smoke} shrinks the defaults to a run of a few seconds (options given explicitly still win).
  */
 public final class Options {
-    static final Set<String> FLAGS = Set.of("smoke");
+    static final Set<String> FLAGS = Set.of("smoke", "keyed");
     static final Map<String, String> HELP = new java.util.LinkedHashMap<>();
 
     static {
@@ -51,6 +51,8 @@ public final class Options {
         HELP.put("answer-rate", "edge: offered rates of supplier answers, confirm and crux (default 250,500; smoke 50); --rate overrides");
         HELP.put("background-orders", "edge: orders a second a platform places meanwhile, one line each on the runs' SKUs, "
             + "so that the engine's own transactions write to the partitions the commands go to (default 0: none)");
+        HELP.put("keyed", "edge: every command carries an Idempotency-Key of its own, as a client that retries safely "
+            + "sends, and the edge records each answer under it (default: no key)");
         HELP.put("stock-rate", "edge: offered rates of stock adjustments, POST /stock/adjustments (default 250,1000; smoke 50); "
             + "--rate overrides");
         HELP.put("query-rate", "edge: offered rates of GET /orders/{id} (default 1000,2500,5000; smoke 100); --rate overrides");
@@ -279,6 +281,11 @@ public final class Options {
             throw new IllegalArgumentException("--background-orders must be 0 or more, was " + given);
         }
         return given;
+    }
+
+    /** {@code --keyed}: the edge's commands each carry an Idempotency-Key of their own. */
+    public boolean keyed() {
+        return values.containsKey("keyed");
     }
 
     /** {@code --restart}: true for kill (SIGKILL, then the same instance again), false for fresh (the default). */

@@ -1,7 +1,9 @@
 package dev.allotment.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,15 @@ class OptionsTest {
         assertEquals(List.of(8, 32), Options.parse("baseline-postgres").clients());
         assertEquals(List.of("allocate", "query"), Options.parse("edge", "--ops", "allocate,query").ops("allocate,confirm"));
         assertThrows(IllegalArgumentException.class, () -> Options.parse("edge", "--no-such-option", "1"));
+    }
+
+    @Test
+    void keyedIsAFlagOffByDefault() {
+        assertFalse(Options.parse("edge").keyed());
+        Options keyed = Options.parse("edge", "--keyed", "--rate", "50");
+        assertTrue(keyed.keyed());
+        assertEquals(List.of(50.0), keyed.rates("answer-rate", "250,500", "100"), "a flag takes no value");
+        assertEquals("true", keyed.asParameters().get("keyed"), "the report says the commands were keyed");
     }
 
     @Test

@@ -67,7 +67,16 @@ public final class EdgeClient {
     }
 
     public Reply put(String path, String json) throws IOException, InterruptedException {
-        return send(request(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)));
+        return put(path, json, null);
+    }
+
+    /** PUT with a JSON body; {@code idempotencyKey} null = none sent. */
+    public Reply put(String path, String json, String idempotencyKey) throws IOException, InterruptedException {
+        HttpRequest.Builder b = request(path).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json));
+        if (idempotencyKey != null) {
+            b.header("Idempotency-Key", idempotencyKey);
+        }
+        return send(b);
     }
 
     private HttpRequest.Builder request(String path) {

@@ -98,6 +98,8 @@ public final class EdgeScenario {
     /** Adjustments answered 200 (+1 physical unit at L1 each), warm-up included. */
     private final AtomicLong adjustedAtWarehouse = new AtomicLong();
     private final Map<String, String> adjustBodies = new HashMap<>();
+    /** Numbers the measured commands' Idempotency-Keys with {@code --keyed} (a key is never used twice on one engine). */
+    private final AtomicLong keysGiven = new AtomicLong();
 
     private EdgeScenario(Options o, EngineStack stack, Platform platform, int clients) {
         this.o = o;
@@ -244,6 +246,9 @@ public final class EdgeScenario {
                 + "expecting 200. The edge publishes one stock event keyed by the SKU and answers once the SKU partition's "
                 + "outcome is committed: one hop. The check after the run: L1's physical units, summed, are the set-up's "
                 + "and one per 200.",
+            "With --keyed every measured command (warm-up included) carries an Idempotency-Key of its own, as a client "
+                + "that retries safely sends, and the edge records each answer under it (DESIGN §4, invariant 8); without "
+                + "it, none does.",
             "Any answer other than the expected one is an error and fails the scenario. `statuses` counts the measured "
                 + "answers by operation and HTTP status. `engine_cpu_ms` is the CPU time the engine process used during the "
                 + "warm-up and the measured window together; `engine_cpu_us_per_op` divides it by the requests of both.",
@@ -393,7 +398,7 @@ public final class EdgeScenario {
         return (client, isWarm, index) -> {
             Placed order = (isWarm ? warm : measured).get(Math.toIntExact(index));
             Reply r = platformClients[client].post("/orders/" + order.orderId() + "/allocations",
-                allocateBodies.get(order.sku()), null);
+                allocateBodies.get(order.sku()), key());
             if (!isWarm) {
                 tally.count("allocate " + r.status());
             }
@@ -410,7 +415,7 @@ public final class EdgeScenario {
             boolean reject = index % REJECT_EVERY == REJECT_EVERY - 1;
             String verb = reject ? "reject" : "confirm";
             String path = "/allocation-requests/" + rq.requestId() + "/" + verb;
-            Reply r = supplierClients[client].post(path, reject ? rejectBody : null, null);
+            Reply r = supplierClients[client].post(path, reject ? rejectBody : null, key());
             if (!isWarm) {
                 tally.count(verb + " " + r.status());
             }
@@ -430,7 +435,7 @@ public final class EdgeScenario {
     private Load.Operation crux(List<Request> warm, List<Request> measured, Tally tally) {
         return (client, isWarm, index) -> {
             Request rq = (isWarm ? warm : measured).get(Math.toIntExact(index));
-            Reply r = supplierClients[client].put("/orders/allocation/" + rq.order().orderId() + "/", cruxBody);
+            Reply r = supplierClients[client].put("/orders/allocation/" + rq.order().orderId() + "/", cruxBody, key());
             if (!isWarm) {
                 tally.count("crux " + r.status());
             }
@@ -438,6 +443,11 @@ public final class EdgeScenario {
                 throw new UnexpectedReply("crux answer for order " + rq.order().orderId(), r);
             }
         };
+    }
+
+    /** A measured command's Idempotency-Key with {@code --keyed}, one of its own; null (none sent) without. */
+    private String key() {
+        return o.keyed() ? "bench-" + keysGiven.incrementAndGet() : null;
     }
 
     private Load.Operation query(List<Placed> orders, int clients, Tally tally) {
@@ -460,7 +470,7 @@ public final class EdgeScenario {
     private Load.Operation adjust(Tally tally) {
         return (client, isWarm, index) -> {
             String sku = sku(Math.toIntExact(index % SKUS));
-            Reply r = platformClients[client].post("/stock/adjustments", adjustBodies.get(sku), null);
+            Reply r = platformClients[client].post("/stock/adjustments", adjustBodies.get(sku), key());
             if (!isWarm) {
                 tally.count("adjust " + r.status());
             }

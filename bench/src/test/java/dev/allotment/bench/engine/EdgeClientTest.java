@@ -57,6 +57,7 @@ class EdgeClientTest {
         EdgeClient.Reply bare = client.post("/allocation-requests/al-1/confirm", null, null);
         EdgeClient.Reply put = client.put("/orders/allocation/o-1/", "{\"b\":2}");
         EdgeClient.Reply missing = client.get("/missing/x");
+        EdgeClient.Reply keyedPut = client.put("/orders/allocation/o-2/", "{\"c\":3}", "idem-2");
 
         assertEquals(200, get.status());
         assertEquals("{\"echo\":\"GET\"}", get.body());
@@ -65,7 +66,9 @@ class EdgeClientTest {
         assertEquals(200, put.status());
         assertEquals(404, missing.status());
 
-        assertEquals(5, seen.size());
+        assertEquals(200, keyedPut.status());
+
+        assertEquals(6, seen.size());
         seen.forEach(r -> assertEquals("Bearer key-1", r.get("authorization")));
         assertEquals("GET", seen.get(0).get("method"));
         assertEquals("/orders/o-1", seen.get(0).get("path"));
@@ -76,6 +79,10 @@ class EdgeClientTest {
         assertEquals("null", seen.get(2).get("idempotency"));
         assertEquals("PUT", seen.get(3).get("method"));
         assertEquals("{\"b\":2}", seen.get(3).get("body"));
+        assertEquals("null", seen.get(3).get("idempotency"));
+        assertEquals("PUT", seen.get(5).get("method"));
+        assertEquals("idem-2", seen.get(5).get("idempotency"));
+        assertEquals("application/json", seen.get(5).get("type"));
         assertEquals(1, clientPorts.size(), "one connection, kept alive: " + clientPorts);
     }
 

@@ -13,16 +13,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every kind of edge operation for a second, with a platform placing orders meanwhile, against a real broker, registry and engine: each answer is the expected
- * one, and after each run the engine's stock agrees with the answers, allocated and physical units both (the scenario
+ * Every kind of edge operation for a second, each command with an Idempotency-Key of its own ({@code --keyed}; CI's
+ * bench smoke runs them without), with a platform placing orders meanwhile, against a real broker, registry and
+ * engine: each answer is the expected one, and after each run the engine's stock agrees with the answers, allocated and physical units both (the scenario
  * checks it and fails otherwise).
  */
 class EdgeScenarioSmokeTest {
     @Test
     void everyOperationAnswersAsExpectedAndTheStockAgrees(@TempDir Path out) throws Exception {
         BenchResult r = EdgeScenario.run(Options.parse("edge", "--smoke", "--out", out.toString(), "--warmup", "0.5s",
-            "--duration", "1s", "--rate", "50", "--clients", "4", "--background-orders", "100"));
+            "--duration", "1s", "--rate", "50", "--clients", "4", "--background-orders", "100", "--keyed"));
         assertEquals(List.of("allocate", "confirm", "crux", "query", "adjust"), r.runs().stream().map(run -> run.tags().get("op")).toList());
+        assertEquals("true", r.parameters().get("keyed"), "the report says the commands carried keys");
         for (RunResult run : r.runs()) {
             assertEquals(50.0, run.offeredRate());
             assertTrue(run.completed() >= 45, run.toString());
