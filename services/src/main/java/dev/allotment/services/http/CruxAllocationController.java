@@ -122,7 +122,7 @@ public class CruxAllocationController {
         // the thread is free while the SKUs decide; then, one hop: the committed outcomes, and the SKUs' committed lines
         // laid over the projection, which folds them later
         return OffTheLoop.then(send(order, items, who, IdempotencyKeys.commandBase(request)),
-            results -> reply(DecidedOrders.after(state, order, skus, results), items, who));
+            results -> reply(DecidedOrders.after(state, projected, skus, results), items, who));
     }
 
     /** The reply in the version the body was sent in, from the order as decided. */

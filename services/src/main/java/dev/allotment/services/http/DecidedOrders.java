@@ -38,21 +38,23 @@ final class DecidedOrders {
     }
 
     /**
-     * The order after commands on {@code skus} whose committed outcomes are {@code results}: its projection read now
-     * ({@code known} if it is gone), then the lines, read after it so that they are as new as what it folded, or newer.
+     * The order after commands on {@code skus} whose committed outcomes are {@code results}: the lines, read now, laid
+     * over {@code before}, its projection as read before the commands were sent. The lines are as new as what that
+     * projection folded, or newer, as the overlay asks; the projection is not read again (a second read and decode of
+     * the whole order per answer, for what the fold may have folded in the few milliseconds since: the SKUs' lines,
+     * which the overlay lays over it anyway, or another caller's change, which an answer to this one need not show).
      */
-    static OrderProjection after(EngineState state, OrderProjection known, Collection<String> skus,
+    static OrderProjection after(EngineState state, OrderProjection before, Collection<String> skus,
                                  List<CommandGateway.Result> results) {
-        return decided(state, known, skus).overlaid(decidedAt(results));
+        return decided(state, before, skus).overlaid(decidedAt(results));
     }
 
     /**
      * What {@link #after} reads, kept for an answer that shows the lines themselves too (Veeqo's allocation beside its
-     * order): one read of each, so that both parts of the answer show the same state.
+     * order): one read of each SKU's lines, so that both parts of the answer show the same state.
      */
-    static Decided decided(EngineState state, OrderProjection known, Collection<String> skus) {
-        OrderProjection order = state.order(known.getOrderId()).orElse(known);
-        return new Decided(order, lines(state, order.getOrderId(), skus));
+    static Decided decided(EngineState state, OrderProjection before, Collection<String> skus) {
+        return new Decided(before, lines(state, before.getOrderId(), skus));
     }
 
     /** When the accepted commands among {@code results} were decided (the latest), or null when none was accepted. */

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Veeqo's answer to a manual allocation shows the allocation and the order it belongs to, and both show the same SKUs'
- * sellables and lines: the edge reads each once per answer (the order, each SKU's lines, each SKU's stock, each
- * location), so both parts describe the same committed state and a busy edge does not read it twice.
+ * sellables and lines: the edge reads each once per answer (each SKU's lines, each SKU's stock, each location; the
+ * order once, before the command), so both parts describe the same committed state and a busy edge does not read it twice.
  */
 class VeeqoAnswerReadsTest {
     private static final Instant T0 = Instant.parse("2026-12-06T00:00:00Z");
@@ -52,10 +52,10 @@ class VeeqoAnswerReadsTest {
         Map<String, Object> answer = AllocationViews.veeqoOrder(state, after, made, Views.allocatedCompletely(after), ids,
             sellables);
 
-        assertEquals(Map.of("order o-1", 1, "lines S1", 1, "lines S2", 1, "stock S1", 1, "stock S2", 1,
+        assertEquals(Map.of("lines S1", 1, "lines S2", 1, "stock S1", 1, "stock S2", 1,
             "location L1", 3, "location SUP", 2), reads,
-            "one read of the order, of each SKU's lines and stock; each location once per sellable, and once for the "
-            + "allocation's warehouse");
+            "one read of each SKU's lines and stock; each location once per sellable, and once for the allocation's "
+            + "warehouse; the order not again (the controller read it before the command, and the lines are laid over that)");
         List<?> allocated = (List<?>) made.get("line_items");
         assertEquals(List.of("l-1", "l-3"), allocated.stream().map(i -> ((Map<?, ?>) i).get("id")).toList(),
             "the allocation's lines, from the lines read");
@@ -68,6 +68,23 @@ class VeeqoAnswerReadsTest {
         assertEquals(List.of(2, 0, 4), orderItems.stream().map(i -> ((Map<?, ?>) i).get("allocated_quantity")).toList(),
             "the order's lines with the decided lines laid over them");
         assertTrue(((List<?>) answer.get("allocations")).contains(made));
+    }
+
+    @Test
+    void anAnswerAfterACommandReadsTheLinesAndLaysThemOverTheOrderReadBeforeIt() {
+        OrderProjection before = OrderRules.reserve(OrderPlaced.newBuilder().setOrderId("o-1").setChannel("manual")
+            .setPriority(0).setPlacedAt(T0).setLines(List.of(new OrderLine("l-1", "S1", 2), new OrderLine("l-2", "S2", 1)))
+            .build(), T0);
+        EngineState state = counting(before, Map.of("S1", List.of(line("l-1", "S1", 2, "a-1")),
+            "S2", List.of(line("l-2", "S2", 1, null))));
+
+        OrderProjection after = DecidedOrders.after(state, before, List.of("S1", "S2"), List.of());
+
+        assertEquals(Map.of("lines S1", 1, "lines S2", 1), reads, "each SKU's lines once, and the order not again");
+        assertEquals(List.of(2, 0), after.getLines().stream().map(l -> l.getAllocatedQuantity()).toList(),
+            "the lines read after the command, laid over the order read before it");
+        assertEquals(List.of("a-1"), after.getAllocations().stream().map(a -> a.getAllocationId()).toList());
+        assertEquals(0, before.getAllocations().size(), "the order read before is not changed");
     }
 
     private static LineReservation line(String lineId, String sku, int quantity, String allocationId) {
