@@ -10,7 +10,10 @@ import java.util.List;
  * rule): an archive newer than the engine's jar is mapped at start ({@code -XX:SharedArchiveFile}); without one, the
  * engine this runner starts writes it when it stops ({@code -XX:ArchiveClassesAtExit}), and the others started while
  * that one runs start without (two JVMs must not write one file; a writer killed writes nothing, and the next start
- * writes). So a restore or a restart is timed as a deployment that ships its archive starts.
+ * writes). So a restore or a restart is timed as a deployment that ships its archive starts. An engine that records a
+ * flight recording ({@code --jfr}) never writes it: the JVM turns JFR off in a process that dumps classes at exit
+ * ("JFR will be disabled during CDS dumping"), so the first recorded run after a rebuild wrote no recording and, running
+ * without JFR's cost, measured less CPU than the recorded runs beside it.
  */
 final class ClassArchive {
     /** What the JVM says of an archive is left out of the engine's log: an unusable one only costs start-up time. */
@@ -29,10 +32,11 @@ final class ClassArchive {
 
     /**
      * The JVM options for one engine's start: map the archive when it is newer than {@code jar}; else write it at exit,
-     * unless another engine is writing it; else none. {@code extraJvmArgs} naming an archive or {@code -Xshare:off}
-     * decide for themselves. {@link #launched} tells it which process got them.
+     * unless another engine is writing it or this one records a flight recording ({@code recording}); else none.
+     * {@code extraJvmArgs} naming an archive or {@code -Xshare:off} decide for themselves. {@link #launched} tells it
+     * which process got them.
      */
-    synchronized List<String> options(Path jar, List<String> extraJvmArgs) throws IOException {
+    synchronized List<String> options(Path jar, List<String> extraJvmArgs, boolean recording) throws IOException {
         if (extraJvmArgs.stream().anyMatch(o -> o.equals("-Xshare:off") || o.startsWith("-XX:SharedArchiveFile=")
                 || o.startsWith("-XX:ArchiveClassesAtExit="))) {
             return List.of();
@@ -41,7 +45,7 @@ final class ClassArchive {
                 && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) > 0) {
             return with("-XX:SharedArchiveFile=" + archive.toAbsolutePath());
         }
-        if (writer == null || !writer.isAlive()) {
+        if (!recording && (writer == null || !writer.isAlive())) {
             Files.deleteIfExists(archive);
             return with("-XX:ArchiveClassesAtExit=" + archive.toAbsolutePath());
         }

@@ -302,7 +302,7 @@ public final class EngineStack implements AutoCloseable {
         if (classes == null) {
             classes = new ClassArchive(jar);
         }
-        List<String> archive = classes.options(jar, settings.extraJvmArgs());   // as ./allotment starts it
+        List<String> archive = classes.options(jar, settings.extraJvmArgs(), jfr != null);   // as ./allotment starts it
         command.addAll(archive);
         command.addAll(settings.extraJvmArgs());
         command.add("-Dallotment.streams.commit-interval-ms=" + settings.commitIntervalMs());

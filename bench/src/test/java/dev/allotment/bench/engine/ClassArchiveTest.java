@@ -25,15 +25,15 @@ class ClassArchiveTest {
         ClassArchive classes = new ClassArchive(jar);
         assertEquals(dir.resolve("allotment-services.jsa"), classes.path());
 
-        List<String> first = classes.options(jar, List.of());
+        List<String> first = classes.options(jar, List.of(), false);
         assertEquals(List.of("-XX:ArchiveClassesAtExit=" + classes.path().toAbsolutePath(), "-Xlog:cds=off",
             "-Xlog:cds+dynamic=off"), first);
         FakeProcess writer = new FakeProcess();
         classes.launched(writer, first);
-        assertEquals(List.of(), classes.options(jar, List.of()), "a second JVM must not write the same file");
+        assertEquals(List.of(), classes.options(jar, List.of(), false), "a second JVM must not write the same file");
 
         writer.alive = false;   // killed before it wrote anything: the next start writes
-        assertTrue(classes.options(jar, List.of()).get(0).startsWith("-XX:ArchiveClassesAtExit="));
+        assertTrue(classes.options(jar, List.of(), false).get(0).startsWith("-XX:ArchiveClassesAtExit="));
     }
 
     @Test
@@ -42,10 +42,10 @@ class ClassArchiveTest {
         ClassArchive classes = new ClassArchive(jar);
         Files.writeString(classes.path(), "archive");
         Files.setLastModifiedTime(classes.path(), FileTime.from(Instant.parse("2026-12-06T10:00:01Z")));
-        assertEquals("-XX:SharedArchiveFile=" + classes.path().toAbsolutePath(), classes.options(jar, List.of()).get(0));
+        assertEquals("-XX:SharedArchiveFile=" + classes.path().toAbsolutePath(), classes.options(jar, List.of(), false).get(0));
 
         Files.setLastModifiedTime(jar, FileTime.from(Instant.parse("2026-12-06T11:00:00Z")));   // the engine rebuilt since
-        List<String> stale = classes.options(jar, List.of());
+        List<String> stale = classes.options(jar, List.of(), false);
         assertTrue(stale.get(0).startsWith("-XX:ArchiveClassesAtExit="), stale.toString());
         assertFalse(Files.exists(classes.path()), "the JVM writes the archive anew; an old file is deleted first");
     }
@@ -54,9 +54,24 @@ class ClassArchiveTest {
     void optionsThatDecideSharingThemselvesAreLeftAlone() throws Exception {
         Path jar = jar();
         ClassArchive classes = new ClassArchive(jar);
-        assertEquals(List.of(), classes.options(jar, List.of("-Xshare:off")));
-        assertEquals(List.of(), classes.options(jar, List.of("-XX:SharedArchiveFile=/elsewhere.jsa")));
-        assertEquals(List.of(), classes.options(jar, List.of("-XX:ArchiveClassesAtExit=/elsewhere.jsa")));
+        assertEquals(List.of(), classes.options(jar, List.of("-Xshare:off"), false));
+        assertEquals(List.of(), classes.options(jar, List.of("-XX:SharedArchiveFile=/elsewhere.jsa"), false));
+        assertEquals(List.of(), classes.options(jar, List.of("-XX:ArchiveClassesAtExit=/elsewhere.jsa"), false));
+    }
+
+    @Test
+    void anEngineThatRecordsMapsAFreshArchiveButNeverWritesOne() throws Exception {
+        Path jar = jar();
+        ClassArchive classes = new ClassArchive(jar);
+        assertEquals(List.of(), classes.options(jar, List.of(), true),
+            "the JVM turns JFR off while it dumps classes at exit: a recording engine must not be the archive's writer");
+        assertTrue(classes.options(jar, List.of(), false).get(0).startsWith("-XX:ArchiveClassesAtExit="),
+            "the next engine that does not record writes it");
+
+        Files.writeString(classes.path(), "archive");
+        Files.setLastModifiedTime(classes.path(), FileTime.from(Instant.parse("2026-12-06T10:00:01Z")));
+        assertEquals("-XX:SharedArchiveFile=" + classes.path().toAbsolutePath(), classes.options(jar, List.of(), true).get(0),
+            "mapping an archive does not stop a recording");
     }
 
     private Path jar() throws Exception {
