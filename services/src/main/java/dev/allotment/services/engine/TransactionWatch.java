@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
 @Context
 public class TransactionWatch {
     private static final Logger LOG = LoggerFactory.getLogger(TransactionWatch.class);
+    /** What a hanging transaction's report ends with: the operator's command to abort it follows. */
+    private static final String UNTIL_ABORTED = "nothing after it is read there until an operator aborts it: {}";
     private final Admin admin;
     private final Topics topics;
     private final String internalPrefix;
@@ -157,12 +159,12 @@ public class TransactionWatch {
             LOG.error("a hanging transaction holds {}-{} from offset {} (producer {}, epoch {}, open {} s): its coordinator "
                     + "ended it (the producer is at epoch {} there) and its marker never came, which Kafka does when it finds "
                     + "the partition without a leader after a crash (KAFKA-20734); it may have been committed, and aborting "
-                    + "it discards it; nothing after it is read there until an operator aborts it: {}", o.topic(),
+                    + "it discards it; " + UNTIL_ABORTED, o.topic(),
                 o.partition(), o.startOffset(), o.producerId(), o.producerEpoch(), f.openForMs() / 1000,
                 f.coordinator().orElseThrow().producerEpoch(), OpenTransactions.abortCommand(bootstrapServers, o));
         } else if (f.hanging()) {
             LOG.error("a hanging transaction holds {}-{} from offset {} (producer {}, open {} s, no coordinator will end it): "
-                    + "nothing after it is read there until an operator aborts it: {}", o.topic(), o.partition(),
+                    + UNTIL_ABORTED, o.topic(), o.partition(),
                 o.startOffset(), o.producerId(), f.openForMs() / 1000, OpenTransactions.abortCommand(bootstrapServers, o));
         } else {
             LOG.warn("a transaction has been open {} s on {}-{} from offset {} (producer {}, {}): nothing after it is read "
