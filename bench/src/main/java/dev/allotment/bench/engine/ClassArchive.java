@@ -32,9 +32,9 @@ final class ClassArchive {
 
     /**
      * The JVM options for one engine's start: map the archive when it is newer than {@code jar}; else write it at exit,
-     * unless another engine is writing it or this one records a flight recording ({@code recording}); else none.
-     * {@code extraJvmArgs} naming an archive or {@code -Xshare:off} decide for themselves. {@link #launched} tells it
-     * which process got them.
+     * unless another engine is writing it or this one records a flight recording ({@code recording}, or
+     * {@code -XX:StartFlightRecording} among {@code extraJvmArgs}); else none. {@code extraJvmArgs} naming an archive
+     * or {@code -Xshare:off} decide for themselves. {@link #launched} tells it which process got them.
      */
     synchronized List<String> options(Path jar, List<String> extraJvmArgs, boolean recording) throws IOException {
         if (extraJvmArgs.stream().anyMatch(o -> o.equals("-Xshare:off") || o.startsWith("-XX:SharedArchiveFile=")
@@ -45,7 +45,8 @@ final class ClassArchive {
                 && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) > 0) {
             return with("-XX:SharedArchiveFile=" + archive.toAbsolutePath());
         }
-        if (!recording && (writer == null || !writer.isAlive())) {
+        boolean records = recording || extraJvmArgs.stream().anyMatch(o -> o.startsWith("-XX:StartFlightRecording"));
+        if (!records && (writer == null || !writer.isAlive())) {
             Files.deleteIfExists(archive);
             return with("-XX:ArchiveClassesAtExit=" + archive.toAbsolutePath());
         }

@@ -65,6 +65,8 @@ class ClassArchiveTest {
         ClassArchive classes = new ClassArchive(jar);
         assertEquals(List.of(), classes.options(jar, List.of(), true),
             "the JVM turns JFR off while it dumps classes at exit: a recording engine must not be the archive's writer");
+        assertEquals(List.of(), classes.options(jar, List.of("-XX:StartFlightRecording=filename=x.jfr,settings=default"),
+            false), "nor one recording by a JVM option of its own (--engine-jvm)");
         assertTrue(classes.options(jar, List.of(), false).get(0).startsWith("-XX:ArchiveClassesAtExit="),
             "the next engine that does not record writes it");
 
