@@ -16,10 +16,15 @@ import java.util.function.Function;
  * come from the channel's routing ({@link AllocationPlanner}); what none can take waits as backorder demand, served
  * first come, first served.
  *
- * <p>Allocation ids, one scheme: a line's first part at a site is {@code <base>@<site>}, where the base is the order's
- * auto-allocation id ({@code al-<order>} for lines reserved without one); every later part the router gives the line at
- * that site is {@code <base>@<site>~<n>}, n from the SKU's sequence. So an allocation told to a warehouse or supplier
- * never grows behind its back: only a manual change does that, by naming the allocation.
+ * <p>Allocation ids, one scheme. The parts a line's reservation routes to a site are {@code <base>@<site>}, where the
+ * base is the order's auto-allocation id ({@code al-<order>} for lines reserved without one; a line added to the placed
+ * order has a base of its own edit): an order's lines on several SKUs make one request there, each SKU's task naming its
+ * parts alike without seeing the others, and a supplier's answer waits until every line has reached its SKU, so the
+ * request is whole before anyone answers it. Every part routed later (a re-route, a backorder fill, a line's quantity
+ * raised) is a request of its own, {@code <base>@<site>~<line>~<n>}, n from the SKU's sequence: a line lives on one SKU
+ * and its id is never reused in its order, and n (all digits, after the last {@code ~}) cannot end a line id ambiguously,
+ * so no other line can name a part so. A request a warehouse or supplier was told of (or answered) never grows behind
+ * its back, across SKUs too; only a manual change does that, by naming the allocation.
  */
 record Router(SkuBook book, Locations locations, Ledger ledger, CartHolds holds) {
     /** How many waiting lines one change of stock looks at. */
@@ -42,7 +47,7 @@ record Router(SkuBook book, Locations locations, Ledger ledger, CartHolds holds)
         }
         List<Site> routing = locations.routing(r.getChannel());
         if (!routing.isEmpty()) {
-            route(t, line, AllocationPlanner.candidates(routing, r.getPreferredLocation()), site ->
+            route(t, line, AllocationPlanner.candidates(routing, r.getPreferredLocation()), true, site ->
                 site.id().equals(r.getPreferredLocation()) ? "auto: whole order at " + site.id()
                     : "auto: rank " + (routing.indexOf(site) + 1) + " of channel " + r.getChannel());
             waitForTheRest(t, line);
@@ -60,7 +65,8 @@ record Router(SkuBook book, Locations locations, Ledger ledger, CartHolds holds)
             int take = Math.min(part.getQuantity(), line.getQuantity() - line.getAllocatedQuantity());
             Optional<Site> site = locations.site(part.getLocationId());
             if (take > 0 && site.isPresent()) {
-                ledger.allocateAt(t, line, site.get(), take, allocationId(t, line, site.get()), "hold " + holdId + " converted");
+                ledger.allocateAt(t, line, site.get(), take, allocationId(t, line, site.get(), true),
+                    "hold " + holdId + " converted");
             }
         }
     }
@@ -75,7 +81,7 @@ record Router(SkuBook book, Locations locations, Ledger ledger, CartHolds holds)
         List<Site> routing = locations.routing(line.getChannel());
         int remaining = line.getQuantity() - line.getAllocatedQuantity();
         if (!line.getCancelled() && remaining > 0 && !routing.isEmpty()) {
-            route(t, line, AllocationPlanner.candidates(open(line, routing), null), site -> reason);
+            route(t, line, AllocationPlanner.candidates(open(line, routing), null), false, site -> reason);
             waitForTheRest(t, line);
         } else if (remaining <= 0) {
             line.setWaiting(false);
@@ -92,7 +98,7 @@ record Router(SkuBook book, Locations locations, Ledger ledger, CartHolds holds)
             if (ledger.totalAvailable(t.stock()) <= 0) {
                 return;
             }
-            if (route(t, line, stockedSites(line), site -> "backorder filled") > 0) {
+            if (route(t, line, stockedSites(line), false, site -> "backorder filled") > 0) {
                 waitForTheRest(t, line);
                 book.putLine(line);
             }
@@ -105,12 +111,16 @@ record Router(SkuBook book, Locations locations, Ledger ledger, CartHolds holds)
             .stream().filter(Site::tracksStock).toList();
     }
 
-    /** Allocates what {@code candidates} can take of the line's unallocated quantity, in their order; how much. */
-    private int route(Turn t, LineReservation line, List<Site> candidates, Function<Site, String> why) {
+    /**
+     * Allocates what {@code candidates} can take of the line's unallocated quantity, in their order; how much.
+     * {@code placed}: routed as the line is reserved, so its parts join its order's request at each site.
+     */
+    private int route(Turn t, LineReservation line, List<Site> candidates, boolean placed, Function<Site, String> why) {
         int allocated = 0;
         int remaining = line.getQuantity() - line.getAllocatedQuantity();
         for (Pick pick : AllocationPlanner.plan(remaining, candidates, loc -> Ledger.available(t.stock(), loc))) {
-            ledger.allocateAt(t, line, pick.site(), pick.quantity(), allocationId(t, line, pick.site()), why.apply(pick.site()));
+            ledger.allocateAt(t, line, pick.site(), pick.quantity(), allocationId(t, line, pick.site(), placed),
+                why.apply(pick.site()));
             allocated += pick.quantity();
         }
         return allocated;
@@ -138,15 +148,23 @@ record Router(SkuBook book, Locations locations, Ledger ledger, CartHolds holds)
         return routing.stream().filter(s -> !line.getDeclinedLocations().contains(s.id())).toList();
     }
 
-    /** The id of a part the router gives the line at {@code site} (see the class comment). */
-    private static String allocationId(Turn t, LineReservation line, Site site) {
+    /** The id of a part the router gives the line at {@code site}, {@code placed} with its order or later (see the class comment). */
+    private static String allocationId(Turn t, LineReservation line, Site site, boolean placed) {
         String base = line.getAllocationBase() != null ? line.getAllocationBase() : "al-" + line.getOrderId();
-        String id = base + "@" + site.id();
-        if (line.getAllocations().stream().noneMatch(p -> p.getAllocationId().equals(id))) {
-            return id;
+        String orders = base + "@" + site.id();
+        if (placed && unused(line, orders)) {
+            return orders;
         }
-        long n = t.stock().getNextSequence();
-        t.stock().setNextSequence(n + 1);
-        return id + "~" + n;
+        String id;
+        do {   // the sequence is the SKU's: a line it has never been used on has no part of it
+            long n = t.stock().getNextSequence();
+            t.stock().setNextSequence(n + 1);
+            id = orders + "~" + line.getLineId() + "~" + n;
+        } while (!unused(line, id));
+        return id;
+    }
+
+    private static boolean unused(LineReservation line, String allocationId) {
+        return line.getAllocations().stream().noneMatch(p -> p.getAllocationId().equals(allocationId));
     }
 }

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConfirmFlowTest {
     private static final String REQUEST = "al-o-1@sup-c";
-    private static final String REPLACEMENT = "al-o-1@sup-e";
+    private static final String REPLACEMENT = "al-o-1@sup-e~l-1~1";   // routed after the placement: a request of its own
     private final DeskFixture f = new DeskFixture();
 
     @BeforeEach

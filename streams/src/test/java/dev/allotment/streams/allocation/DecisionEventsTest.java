@@ -56,6 +56,6 @@ class DecisionEventsTest {
         assertEquals(request, DecisionEvents.allocationIdOf(f.decidedOne(AllocationRejected.class)));
         RequestLineState rejected = DecisionEvents.statesOf(f.decidedOne(AllocationRejected.class)).get(0);
         assertEquals(List.of("rejected", 0), List.of(rejected.getStatus(), rejected.getLineAllocatedQuantity()));
-        assertEquals("al-o-1@sup-e", DecisionEvents.allocationIdOf(f.decidedOne(AllocationRequested.class)));
+        assertEquals("al-o-1@sup-e~l-1~1", DecisionEvents.allocationIdOf(f.decidedOne(AllocationRequested.class)));
     }
 }

@@ -115,14 +115,15 @@ class RouterTest {
     }
 
     @Test
-    void aLinesFirstPartAtASiteIsBaseAtSiteAndEveryLaterPartThereGetsTheSkusNextNumber() {
+    void aLinesPartsRoutedAfterThePlacementAreRequestsOfTheirOwnNamedByTheLineThenTheSkusNextNumber() {
         f.place("o-1", SHOP, 3);
 
         f.stock(OTHER_WAREHOUSE, 1);
         f.adjust(OTHER_WAREHOUSE, 1);
         f.adjust(OTHER_WAREHOUSE, 1);
 
-        assertEquals(List.of("al-o-1@wh-b", "al-o-1@wh-b~1", "al-o-1@wh-b~2"), f.allocationIds("o-1"));
+        assertEquals(List.of("al-o-1@wh-b~l-1~1", "al-o-1@wh-b~l-1~2", "al-o-1@wh-b~l-1~3"), f.allocationIds("o-1"),
+            "a backorder filled later joins no request its order made when it was placed");
         assertEquals(List.of(1, 1, 1), quantities("o-1"));
     }
 
@@ -134,7 +135,7 @@ class RouterTest {
 
         f.reject("o-1", "al-o-1@sup-c");
 
-        assertEquals(List.of("al-o-1@sup-c", "al-o-1@sup-e", "al-o-1@sup-e~1"), f.allocationIds("o-1"));
+        assertEquals(List.of("al-o-1@sup-c", "al-o-1@sup-e", "al-o-1@sup-e~l-1~1"), f.allocationIds("o-1"));
         assertEquals(List.of(2, 3, 2), quantities("o-1"));
         assertEquals(PartStatus.SENT, f.status("o-1", "al-o-1@sup-e"));
         assertEquals(0, f.allocated(SUPPLIER), "sup-c declined the line: its 2 units are not offered to it again");

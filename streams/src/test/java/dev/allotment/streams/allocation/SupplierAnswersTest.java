@@ -44,7 +44,7 @@ class SupplierAnswersTest {
         assertEquals(5, f.allocated(SUPPLIER));
         assertEquals(List.of("AllocationRejected", "AllocationConfirmed", "LineBackordered", "AllocationRequested"), f.kinds());
         assertEquals(SUPPLIER, f.decidedOne(LineBackordered.class).getLocationId());
-        assertEquals(1, f.part("o-1", "al-o-1@sup-e").getQuantity(), "the rejected unit goes to the next supplier");
+        assertEquals(1, f.part("o-1", "al-o-1@sup-e~l-1~1").getQuantity(), "the rejected unit goes to the next supplier");
     }
 
     @Test
@@ -131,7 +131,7 @@ class SupplierAnswersTest {
         f.answer("o-1", SUPPLIER, 6, 0, 0);
 
         assertEquals(PartStatus.CONFIRMED, f.status("o-1", REQUEST));
-        assertEquals(PartStatus.OUTDATED, f.status("o-1", "al-o-1@sup-e"));
+        assertEquals(PartStatus.OUTDATED, f.status("o-1", "al-o-1@sup-e~l-1~1"));
         assertEquals(List.of(6, 0), List.of(f.allocated(SUPPLIER), f.allocated(UNTRACKED_SUPPLIER)));
     }
 
