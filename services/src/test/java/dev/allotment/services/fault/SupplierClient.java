@@ -3,7 +3,9 @@ package dev.allotment.services.fault;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.allotment.services.support.Http;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -44,8 +46,8 @@ final class SupplierClient extends FaultClient {
         return found;
     }
 
-    /** Centra: confirm or reject one request. */
-    void answer(JsonNode request, String verb) throws InterruptedException {
+    /** Centra: confirm or reject one request; the engine's reply, null when none came. */
+    Http.Reply answer(JsonNode request, String verb) throws InterruptedException {
         String id = request.path("id").asText();
         String key = newKey();
         String body = verb.equals("reject") ? "{\"reason\":\"fault suite\"}" : null;
@@ -53,6 +55,7 @@ final class SupplierClient extends FaultClient {
         if (reply != null && reply.status() / 100 == 2) {
             expected.answers.add(new Expected.Answer(key, verb, id, request.path("order").path("id").asText(), true));
         }
+        return reply;
     }
 
     /** Crux: every line of the request accepted in full. */
@@ -78,6 +81,7 @@ final class SupplierClient extends FaultClient {
     /** Confirms every pending request until none is left (a quiet engine expires none); how many were answered. */
     int confirmPending() throws InterruptedException {
         int answered = 0;
+        Map<String, String> lastReplies = new LinkedHashMap<>();   // of the last round, by request
         for (int round = 0; round < 20; round++) {
             JsonNode page = read("/allocation-requests?status=allocated,sent,failed");
             if (page == null) {
@@ -87,12 +91,21 @@ final class SupplierClient extends FaultClient {
             if (page.path("allocation_requests").isEmpty()) {
                 return answered;
             }
+            lastReplies.clear();
             for (JsonNode request : page.path("allocation_requests")) {
-                answer(request, "confirm");
+                Http.Reply reply = answer(request, "confirm");
+                lastReplies.put(request.path("id").asText() + " of " + request.path("order").path("id").asText(),
+                    reply == null ? "no reply" : reply.status() + " " + abbreviated(reply.body()));
                 answered++;
             }
         }
-        tally.failed(name + ": requests still pending after 20 rounds of confirming them");
+        // what the engine last answered each one says why (a refusal's code and message), without reading the log
+        tally.failed(name + ": requests still pending after 20 rounds of confirming them; the last round's replies: "
+            + lastReplies);
         return answered;
+    }
+
+    private static String abbreviated(String body) {
+        return body == null ? "" : body.length() <= 300 ? body : body.substring(0, 300) + "…";
     }
 }
