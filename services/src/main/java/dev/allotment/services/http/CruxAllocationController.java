@@ -5,6 +5,7 @@ import dev.allotment.events.AllocationProjection;
 import dev.allotment.events.Command;
 import dev.allotment.events.LineAnswer;
 import dev.allotment.events.LineProjection;
+import dev.allotment.events.LineReservation;
 import dev.allotment.events.OrderProjection;
 import dev.allotment.events.OrderStatus;
 import dev.allotment.events.ProjectedAllocationLine;
@@ -34,6 +35,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -69,7 +71,7 @@ public class CruxAllocationController {
      * One line item of the body, resolved against the order; {@code cost}: the SKU cost's exact decimal text;
      * {@code nextVersion}: sent in the next version's body.
      */
-    private record Item(String uuid, LineProjection line, int accepted, int rejected, int backordered, String backorderDate,
+    record Item(String uuid, LineProjection line, int accepted, int rejected, int backordered, String backorderDate,
                         String po, String invoice, String cost, String location, boolean nextVersion) {}
 
     @Operation(summary = "Allocate order: a supplier's answer per line (Crux Connect)", description = "Accepted quantity is confirmed, "
@@ -100,7 +102,8 @@ public class CruxAllocationController {
         Set<String> skus = new LinkedHashSet<>();
         raw.forEach(node -> Optional.ofNullable(node.get("line_item_uuid")).filter(u -> u.isTextual() || u.isIntegralNumber())
             .map(uuid -> resolve(projected, uuid.asText())).ifPresent(line -> skus.add(line.getSku())));
-        OrderProjection order = DecidedOrders.of(state, projected, skus, null);
+        DecidedOrders.Decided held = DecidedOrders.decided(state, projected, skus);
+        OrderProjection order = held.overlaid(null);
         List<Item> items = new ArrayList<>();
         List<ErrorBody.FieldError> mismatches = new ArrayList<>();
         for (int i = 0; i < raw.size(); i++) {
@@ -117,18 +120,33 @@ public class CruxAllocationController {
             return CompletableFuture.completedFuture(HttpResponse.status(HttpStatus.UNPROCESSABLE_ENTITY).body(error));
         }
         if (order.getStatus() == OrderStatus.CANCELLED) {
-            return CompletableFuture.completedFuture(reply(order, items, who));
+            return CompletableFuture.completedFuture(reply(order, cancelledLines(held), items, who));
         }
         // the thread is free while the SKUs decide; then, one hop: the committed outcomes, and the SKUs' committed lines
         // laid over the projection, which folds them later
         return OffTheLoop.then(send(order, items, who, IdempotencyKeys.commandBase(request)),
-            results -> reply(DecidedOrders.after(state, projected, skus, results), items, who));
+            results -> {
+                DecidedOrders.Decided after = DecidedOrders.decided(state, projected, skus);
+                return reply(after.overlaid(DecidedOrders.decidedAt(results)), cancelledLines(after), items, who);
+            });
     }
 
-    /** The reply in the version the body was sent in, from the order as decided. */
-    private static HttpResponse<Object> reply(OrderProjection order, List<Item> items, Principal who) {
+    /**
+     * The reply in the version the body was sent in, from the order as decided; {@code cancelled}: the lines their SKUs
+     * hold cancelled, which the projection may not have folded yet (the order's cancellation reaches the SKUs first).
+     */
+    private static HttpResponse<Object> reply(OrderProjection order, Set<String> cancelled, List<Item> items, Principal who) {
         boolean nextVersion = items.stream().anyMatch(Item::nextVersion);
-        return HttpResponse.ok(nextVersion ? nextVersionReply(order, items, who) : firstVersionReply(order, items, who));
+        return HttpResponse.ok(nextVersion ? nextVersionReply(order, cancelled, items, who)
+            : firstVersionReply(order, cancelled, items, who));
+    }
+
+    /** The ids of the lines that {@code held}'s SKUs hold cancelled. */
+    private static Set<String> cancelledLines(DecidedOrders.Decided held) {
+        Set<String> cancelled = new HashSet<>();
+        held.lines().values().forEach(lines -> lines.stream().filter(LineReservation::getCancelled)
+            .forEach(l -> cancelled.add(l.getLineId())));
+        return cancelled;
     }
 
     /**
@@ -248,10 +266,10 @@ public class CruxAllocationController {
         });
     }
 
-    private static List<Object> firstVersionReply(OrderProjection order, List<Item> items, Principal who) {
+    private static List<Object> firstVersionReply(OrderProjection order, Set<String> cancelled, List<Item> items, Principal who) {
         List<Object> reply = new ArrayList<>();
         for (Item item : items) {
-            reply.add(Map.of(item.uuid(), status(order, item, who)));
+            reply.add(Map.of(item.uuid(), status(order, cancelled, item, who)));
         }
         return reply;
     }
@@ -260,12 +278,13 @@ public class CruxAllocationController {
      * The next version's reply, from what the engine holds after the answer (not the request echoed): per line, the units
      * the supplier has shipped and what the supplier's request line keeps of its PO and invoice numbers and SKU cost.
      */
-    private static Map<String, Object> nextVersionReply(OrderProjection order, List<Item> items, Principal who) {
+    private static Map<String, Object> nextVersionReply(OrderProjection order, Set<String> cancelled, List<Item> items,
+                                                        Principal who) {
         List<Object> lines = new ArrayList<>();
         for (Item item : items) {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("line_item_uuid", item.uuid());
-            view.put("status", status(order, item, who));
+            view.put("status", status(order, cancelled, item, who));
             List<ProjectedAllocationLine> parts = item.line() == null ? List.of() : supplierParts(order, item, who);
             view.put("quantity_shipped", shipped(parts));
             RequestViews.supplierDocuments(view, parts.stream().filter(CruxAllocationController::hasDocuments)
@@ -291,13 +310,13 @@ public class CruxAllocationController {
             .flatMap(a -> a.getLines().stream()).filter(p -> p.getLineId().equals(item.line().getLineId())).toList();
     }
 
-    /** Crux's per-line status after the answer. */
-    private static String status(OrderProjection order, Item item, Principal who) {
+    /** Crux's per-line status after the answer; {@code cancelled}: the lines their SKUs hold cancelled. */
+    static String status(OrderProjection order, Set<String> cancelled, Item item, Principal who) {
         if (item.line() == null) {
             return "Item Not Found";
         }
-        if (order.getStatus() == OrderStatus.CANCELLED) {
-            return "Cancelled";
+        if (order.getStatus() == OrderStatus.CANCELLED || cancelled.contains(item.line().getLineId())) {
+            return "Cancelled";   // the SKU holds it cancelled: an answer there changed nothing, whatever the fold shows yet
         }
         LineProjection line = order.getLines().stream().filter(l -> l.getLineId().equals(item.line().getLineId())).findFirst()
             .orElse(item.line());
